@@ -1,0 +1,62 @@
+/* jwt: VC-JWT as Open Badges 3.0 section 8.2 profiles it (compact JWS).
+ *
+ * Verification is split so the caller can resolve the key between steps:
+ * ob_jwt_decode (strict parse, header rules), then find the key (from
+ * `jwk`, `kid` or out of band), then ob_jwt_verify_signature and
+ * ob_jwt_check_claims.
+ */
+#ifndef OB_JWT_H
+#define OB_JWT_H
+
+#include <time.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "err.h"
+#include "keys.h"
+
+typedef struct {
+	json_t *header;     /* owned */
+	json_t *payload;    /* owned */
+	json_t *credential; /* borrowed from payload: the `vc` claim, or the
+			     * payload itself (flat OB 3.0 form) */
+	char *signing_input;   /* "b64(header).b64(payload)", owned */
+	unsigned char *sig;    /* owned */
+	size_t siglen;
+	const char *alg;    /* borrowed from header */
+	const char *kid;    /* borrowed; NULL when absent */
+	const json_t *jwk;  /* borrowed; NULL when absent */
+} ob_jwt;
+
+/* Returns 1 when text looks like a compact JWS (three base64url parts). */
+int ob_jwt_sniff(const char *text, size_t len);
+
+/* Parses a compact JWS. Refuses: not three parts, bad base64url, header or
+ * payload not a strict JSON object, alg "none", HMAC algs (HS*), algs other
+ * than EdDSA/ES256/RS256, a typ other than "JWT", a jwk with "d", neither
+ * vc claim nor a flat credential. Fills *out (release with
+ * ob_jwt_release) and returns OB_OK, else OB_EINVALID/OB_EPARSE. */
+ob_code ob_jwt_decode(const char *text, size_t len, ob_jwt *out, ob_error *err);
+void ob_jwt_release(ob_jwt *jwt);
+
+/* Checks the signature with key. The header alg must match the key type
+ * (EdDSA/Ed25519, ES256/P-256, RS256/RSA), else OB_EINVALID "alg X does not
+ * match the key". Returns OB_OK or OB_EINVALID. */
+ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *err)
+	__attribute__((warn_unused_result));
+
+/* OB 3.0 8.2.4: iss = issuer id, jti = credential id, sub =
+ * credentialSubject.id (when both present), nbf/exp against now (and
+ * equal to validFrom/validUntil when present). OB_EINVALID with the first
+ * failing claim named. */
+ob_code ob_jwt_check_claims(const ob_jwt *jwt, time_t now, ob_error *err)
+	__attribute__((warn_unused_result));
+
+/* Signs credential as a VC-JWT: header {alg, typ:"JWT", kid}, payload =
+ * the credential's members at top level plus iss, jti, sub, nbf (from
+ * validFrom) and exp (from validUntil when present). Appends the compact
+ * JWS to out. key must be Ed25519 or P-256 (EdDSA / ES256). */
+ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid,
+		    ob_buf *out, ob_error *err);
+
+#endif

@@ -1,0 +1,26 @@
+/* loader: the one way any outside document comes in (ARCHITECTURE.md
+ * decision 1): first the URL -> file map (--doc), then the documents
+ * shipped with obkit; nothing else yet (the network comes with a later
+ * issue, behind an explicit policy). */
+#ifndef OB_LOADER_H
+#define OB_LOADER_H
+
+#include <jansson.h>
+
+#include "err.h"
+
+typedef struct ob_loader ob_loader;
+
+ob_loader *ob_loader_new(void);
+void ob_loader_free(ob_loader *l);
+
+/* Maps url to a local file (the file is read when first asked for).
+ * "URL=FILE" form for command lines: ob_loader_add_spec. */
+ob_code ob_loader_add(ob_loader *l, const char *url, const char *path, ob_error *err);
+ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
+
+/* Returns a borrowed, cached JSON document for url (fragment ignored), or
+ * NULL with err: OB_ENET "document not available offline: URL". */
+const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err);
+
+#endif
