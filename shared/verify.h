@@ -20,6 +20,7 @@ typedef struct {
 	char *id;      /* "structure", "proof[0]", "key[0]", "issuer", "dates", ... */
 	ob_outcome outcome;
 	char *message; /* plain words */
+	int blocking;  /* not checked, and that leaves the verdict open */
 } ob_check;
 
 typedef struct ob_report ob_report;
@@ -71,7 +72,5 @@ int ob_report_render_text(const ob_report *r, ob_buf *out);
 /* New JSON object: {"verified": bool, "verdict", "kind", "summary": {...},
  * "checks": [{"id","outcome","message"}], "credentials": [...nested]}. */
 json_t *ob_report_to_json(const ob_report *r);
-
-#endif
 
 #endif

@@ -1,0 +1,242 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "dates.h"
+#include "issuer.h"
+#include "jcs.h"
+#include "json.h"
+
+/* Catalog ids are short names ("welding-101"); the Achievement's own id is
+ * a URL under the issuer's site unless the given id is already a URI. */
+static int valid_id(const char *id)
+{
+	const char *p;
+
+	if (!*id || strlen(id) > 200)
+		return 0;
+	for (p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr("-_.:/~", *p)))
+			return 0;
+	return 1;
+}
+
+/* NAME|URL[|FRAMEWORK[|CODE]] */
+static json_t *parse_alignment(const char *spec)
+{
+	char *s = strdup(spec), *f[4] = { NULL }, *p, *save = NULL;
+	json_t *a = NULL;
+	int n = 0;
+
+	if (!s)
+		return NULL;
+	for (p = strtok_r(s, "|", &save); p && n < 4; p = strtok_r(NULL, "|", &save))
+		f[n++] = p;
+	if (n >= 2 && !p && (!strncmp(f[1], "http://", 7) || !strncmp(f[1], "https://", 8))) {
+		a = json_pack("{s:[s], s:s, s:s}", "type", "Alignment", "targetName", f[0], "targetUrl", f[1]);
+		if (a && f[2])
+			json_object_set_new(a, "targetFramework", json_string(f[2]));
+		if (a && f[3])
+			json_object_set_new(a, "targetCode", json_string(f[3]));
+	}
+	free(s);
+	return a;
+}
+
+static int add(issuer_state *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "criteria", required_argument, NULL, 'c' },
+		{ "image", required_argument, NULL, 'm' },
+		{ "type", required_argument, NULL, 't' },
+		{ "alignment", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *id = NULL, *name = NULL, *desc = NULL, *crit = NULL, *image = NULL, *type = "Badge";
+	json_t *ach = NULL, *aligns = json_array();
+	ob_error err = { 0 };
+	sqlite3_stmt *q = NULL;
+	char *text = NULL, *aid = NULL, now[32];
+	const char *url;
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': id = optarg; break;
+		case 'n': name = optarg; break;
+		case 'd': desc = optarg; break;
+		case 'c': crit = optarg; break;
+		case 'm': image = optarg; break;
+		case 't': type = optarg; break;
+		case 'a': {
+			json_t *a = parse_alignment(optarg);
+			if (!a) {
+				json_decref(aligns);
+				return ob_cli_usage(ob_cli_current(), "--alignment wants NAME|URL[|FRAMEWORK[|CODE]], got '%s'", optarg);
+			}
+			json_array_append_new(aligns, a);
+			break;
+		}
+		case 'h': json_decref(aligns); return ob_cli_help();
+		default: json_decref(aligns); return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (!id || !name || !desc || !crit || optind != argc) {
+		json_decref(aligns);
+		return ob_cli_usage(ob_cli_current(), "achievement add needs --id, --name, --description and --criteria");
+	}
+	if (!valid_id(id)) {
+		json_decref(aligns);
+		return ob_cli_usage(ob_cli_current(), "invalid achievement id '%s' (letters, digits, - _ . : / ~)", id);
+	}
+	url = ob_json_str(st->profile, "url");
+	if (strchr(id, ':'))
+		aid = strdup(id);
+	else if ((aid = malloc(strlen(url) + strlen(id) + 16)))
+		sprintf(aid, "%s%sachievements/%s", url, url[strlen(url) - 1] == '/' ? "" : "/", id);
+	ach = json_pack("{s:s?, s:[s], s:s, s:s, s:s, s:{s:s}}", "id", aid, "type", "Achievement",
+			"achievementType", type, "name", name, "description", desc, "criteria", "narrative", crit);
+	if (!ach || !aid) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (image)
+		json_object_set_new(ach, "image", json_pack("{s:s, s:s}", "id", image, "type", "Image"));
+	if (json_array_size(aligns))
+		json_object_set(ach, "alignment", aligns);
+	if (!(text = ob_json_dumps(ach, OB_JSON_COMPACT))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	ob_date_format(time(NULL), now);
+	if (sqlite3_prepare_v2(ob_store_db(st->db),
+			       "INSERT INTO achievements(id, json, created) VALUES (?1, ?2, ?3);", -1, &q, NULL) ||
+	    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC) || sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC)) {
+		ob_fail(&err, OB_EIO, "cannot store the achievement: %s", sqlite3_errmsg(ob_store_db(st->db)));
+		goto fail;
+	}
+	c = sqlite3_step(q);
+	if (c == SQLITE_CONSTRAINT) {
+		ob_fail(&err, OB_EINVALID, "achievement '%s' already exists", id);
+		goto fail;
+	} else if (c != SQLITE_DONE) {
+		ob_fail(&err, OB_EIO, "cannot store the achievement: %s", sqlite3_errmsg(ob_store_db(st->db)));
+		goto fail;
+	}
+	printf("%s\n", id);
+	goto out;
+fail:
+	rc = ob_cli_fail(&err);
+out:
+	sqlite3_finalize(q);
+	json_decref(ach);
+	json_decref(aligns);
+	free(text);
+	free(aid);
+	return rc;
+}
+
+static int list(issuer_state *st, int json_out)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *all = json_array();
+	ob_error err = { 0 };
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(ob_store_db(st->db), "SELECT id, json FROM achievements ORDER BY id", -1, &q, NULL)) {
+		ob_fail(&err, OB_EIO, "cannot read the catalog: %s", sqlite3_errmsg(ob_store_db(st->db)));
+		rc = ob_cli_fail(&err);
+		goto out;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		json_t *a = ob_json_parse((const char *)sqlite3_column_text(q, 1),
+					  (size_t)sqlite3_column_bytes(q, 1), &err);
+		if (!a) {
+			rc = ob_cli_fail(&err);
+			goto out;
+		}
+		if (json_out) {
+			json_object_set_new(a, "catalogId", json_string((const char *)sqlite3_column_text(q, 0)));
+			json_array_append(all, a);
+		} else
+			printf("%-24s %s\n", (const char *)sqlite3_column_text(q, 0), ob_json_str(a, "name"));
+		json_decref(a);
+	}
+	if (json_out) {
+		char *s = ob_json_dumps(all, OB_JSON_PRETTY);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+	}
+out:
+	sqlite3_finalize(q);
+	json_decref(all);
+	return rc;
+}
+
+static int show(issuer_state *st, const char *id)
+{
+	sqlite3_stmt *q = NULL;
+	ob_error err = { 0 };
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(ob_store_db(st->db), "SELECT json FROM achievements WHERE id = ?1", -1, &q, NULL) ||
+	    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC)) {
+		ob_fail(&err, OB_EIO, "cannot read the catalog: %s", sqlite3_errmsg(ob_store_db(st->db)));
+		rc = ob_cli_fail(&err);
+	} else if (sqlite3_step(q) != SQLITE_ROW) {
+		rc = ob_cli_errorf(1, "no achievement '%s' in the catalog", id);
+	} else {
+		json_t *a = ob_json_parse((const char *)sqlite3_column_text(q, 0),
+					  (size_t)sqlite3_column_bytes(q, 0), &err);
+		char *s = a ? ob_json_dumps(a, OB_JSON_PRETTY) : NULL;
+		if (s)
+			printf("%s\n", s);
+		else
+			rc = ob_cli_fail(&err);
+		free(s);
+		json_decref(a);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int cmd_achievement(int argc, char **argv)
+{
+	issuer_state st;
+	ob_error err = { 0 };
+	int rc;
+
+	if (argc < 2)
+		return ob_cli_usage(ob_cli_current(), "achievement needs add, list or show");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return ob_cli_help();
+	if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "show"))
+		return ob_cli_usage(ob_cli_current(), "unknown achievement command '%s'", argv[1]);
+	if (!strcmp(argv[1], "show") && argc != 3)
+		return ob_cli_usage(ob_cli_current(), "achievement show needs one ID");
+	if (!strcmp(argv[1], "list") && !(argc == 2 || (argc == 3 && !strcmp(argv[2], "--json"))))
+		return ob_cli_usage(ob_cli_current(), "achievement list takes only --json");
+	if (issuer_open(&st, 0, &err))
+		return ob_cli_fail(&err);
+	if (!strcmp(argv[1], "add"))
+		rc = add(&st, argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "list"))
+		rc = list(&st, argc == 3);
+	else
+		rc = show(&st, argv[2]);
+	issuer_close(&st);
+	return rc;
+}

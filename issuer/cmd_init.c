@@ -1,0 +1,147 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "dates.h"
+#include "fsutil.h"
+#include "issuer.h"
+#include "jcs.h"
+
+static json_t *build_profile(const char *did, const char *name, const char *url,
+			     const char *email, const char *image)
+{
+	json_t *p = json_pack("{s:s, s:[s], s:s, s:s}", "id", did, "type", "Profile",
+			      "name", name, "url", url);
+
+	if (p && email && json_object_set_new(p, "email", json_string(email)))
+		goto fail;
+	if (p && image && json_object_set_new(p, "image", json_pack("{s:s, s:s}", "id", image, "type", "Image")))
+		goto fail;
+	return p;
+fail:
+	json_decref(p);
+	return NULL;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "key-type", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *url = NULL, *email = NULL, *image = NULL, *ktype = "ed25519";
+	ob_error err = { 0 };
+	ob_key *key = NULL;
+	ob_store *db = NULL;
+	ob_buf did = OB_BUF_INIT, vm = OB_BUF_INIT;
+	json_t *profile = NULL;
+	char *home = NULL, *dbpath = NULL, *keydir = NULL, *keypath = NULL, *pjson = NULL;
+	sqlite3_stmt *q = NULL;
+	struct stat st;
+	char now[32];
+	int c, rc = 0;
+	ob_key_type kt;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'u': url = optarg; break;
+		case 'e': email = optarg; break;
+		case 'i': image = optarg; break;
+		case 'k': ktype = optarg; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if (!name || !*name || !url || !*url)
+		return ob_cli_usage(ob_cli_current(), "init needs --name and --url");
+	if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
+		return ob_cli_usage(ob_cli_current(), "--url must be an http(s) URL, got '%s'", url);
+	if (!(kt = ob_key_type_parse(ktype)) || kt == OB_KEY_RSA)
+		return ob_cli_usage(ob_cli_current(), "unknown --key-type '%s' (ed25519 or p256)", ktype);
+	if (kt != OB_KEY_ED25519)
+		fprintf(stderr, "ob-issuer: note: Data Integrity proofs (eddsa-*) need Ed25519; a P-256 issuer signs VC-JWTs (ES256) only\n");
+
+	if (!(home = ob_home_dir(issuer_home_opt, "OBKIT_ISSUER_HOME", "issuer", &err)))
+		goto fail;
+	if (!(dbpath = issuer_db_path(home)) || !(keydir = ob_path_join(home, "keys")) ||
+	    !(keypath = ob_path_join(keydir, "key-1.json"))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (stat(dbpath, &st) == 0) {
+		ob_fail(&err, OB_EIO, "an issuer already exists at %s", home);
+		goto fail;
+	}
+	if (ob_mkdir_p(keydir, &err))
+		goto fail;
+	if (!(key = ob_key_generate(kt, &err)) || ob_key_did(key, &did, &vm, &err))
+		goto fail;
+	if (!(profile = build_profile(did.data, name, url, email, image)) ||
+	    !(pjson = ob_json_dumps(profile, OB_JSON_COMPACT))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* the key file first (0600, never overwritten), then the database in
+	 * one transaction: a crash leaves either no issuer or a whole one */
+	if (ob_key_save(key, keypath, 0, &err))
+		goto fail;
+	if (!(db = ob_store_open(dbpath, issuer_migrations, issuer_nmigrations, &err)))
+		goto fail;
+	ob_date_format(time(NULL), now);
+	if (ob_store_begin(db, &err))
+		goto fail;
+	if (sqlite3_prepare_v2(ob_store_db(db),
+			       "INSERT INTO profile(id, did, json) VALUES (1, ?1, ?2);", -1, &q, NULL) ||
+	    sqlite3_bind_text(q, 1, did.data, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(q, 2, pjson, -1, SQLITE_STATIC) || sqlite3_step(q) != SQLITE_DONE) {
+		ob_fail(&err, OB_EIO, "cannot store the profile: %s", sqlite3_errmsg(ob_store_db(db)));
+		goto rollback;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (sqlite3_prepare_v2(ob_store_db(db),
+			       "INSERT INTO keys(file, vm, type, created, active) VALUES ('keys/key-1.json', ?1, ?2, ?3, 1);",
+			       -1, &q, NULL) ||
+	    sqlite3_bind_text(q, 1, vm.data, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(q, 2, ob_key_type_name(kt), -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC) || sqlite3_step(q) != SQLITE_DONE) {
+		ob_fail(&err, OB_EIO, "cannot store the key record: %s", sqlite3_errmsg(ob_store_db(db)));
+		goto rollback;
+	}
+	if (ob_store_commit(db, &err))
+		goto rollback;
+	printf("%s\n", did.data);
+	fprintf(stderr, "ob-issuer: issuer '%s' created in %s\n", name, home);
+	goto out;
+rollback:
+	ob_store_rollback(db);
+fail:
+	rc = ob_cli_fail(&err);
+out:
+	sqlite3_finalize(q);
+	ob_store_close(db);
+	ob_key_free(key);
+	json_decref(profile);
+	ob_buf_release(&did);
+	ob_buf_release(&vm);
+	free(pjson);
+	free(home);
+	free(dbpath);
+	free(keydir);
+	free(keypath);
+	return rc;
+}

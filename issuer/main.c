@@ -1,0 +1,55 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "issuer.h"
+
+const char *issuer_home_opt;
+
+static const struct ob_cmd cmds[] = {
+	{ "init", cmd_init, "init --name NAME --url URL [--email EMAIL] [--image URL] [--key-type ed25519|p256]" },
+	{ "achievement", cmd_achievement,
+	  "achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID" },
+	{ "issue", cmd_issue,
+	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--suite eddsa-jcs-2022|vc-jwt] [--created T] [-o FILE]" },
+	{ "sign", cmd_sign,
+	  "sign --key KEYFILE [--suite eddsa-jcs-2022|vc-jwt] [--created T] [--verification-method URL] [-o FILE] FILE|-" },
+};
+
+/* --home DIR may stand anywhere before "--"; take it out of argv. */
+static int take_home(int *argc, char **argv)
+{
+	int i, j;
+
+	for (i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--home")) {
+			if (i + 1 >= *argc)
+				return -1;
+			issuer_home_opt = argv[i + 1];
+			for (j = i; j + 2 <= *argc; j++)
+				argv[j] = argv[j + 2];
+			*argc -= 2;
+			i--;
+		} else if (!strncmp(argv[i], "--home=", 7)) {
+			issuer_home_opt = argv[i] + 7;
+			for (j = i; j + 1 <= *argc; j++)
+				argv[j] = argv[j + 1];
+			*argc -= 1;
+			i--;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	ob_cli_init("ob-issuer", 1);
+	if (take_home(&argc, argv) < 0)
+		return ob_cli_errorf(2, "--home needs a directory");
+	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv,
+			   "issue Open Badges 3.0 credentials",
+			   "  --home DIR   issuer state (default $OBKIT_ISSUER_HOME, else $XDG_DATA_HOME/obkit/issuer)\n"
+			   "  --version    print the version\n");
+}

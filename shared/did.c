@@ -1,0 +1,215 @@
+#include "did.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+
+void ob_vm_release(ob_vm *vm)
+{
+	if (!vm)
+		return;
+	ob_key_free(vm->key);
+	free(vm->id);
+	free(vm->controller);
+	memset(vm, 0, sizeof(*vm));
+}
+
+static ob_code resolve_did_key(const char *url, ob_vm *out, ob_error *err)
+{
+	const char *mb = url + strlen("did:key:");
+	const char *hash = strchr(mb, '#');
+	size_t mblen = hash ? (size_t)(hash - mb) : strlen(mb);
+	char *m = strndup(mb, mblen);
+	ob_code rc = OB_OK;
+
+	if (!m)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	/* did:key: the fragment is the key itself (did.md); a bare DID names
+	 * the document's single key, as the 1EdTech validator reads it */
+	if (hash && strcmp(hash + 1, m) != 0) {
+		rc = ob_fail(err, OB_EINVALID, "did:key fragment does not match the key: %s", url);
+		goto out;
+	}
+	out->key = ob_key_from_multikey(m, err);
+	if (!out->key) {
+		rc = err && err->code ? err->code : OB_EPARSE;
+		goto out;
+	}
+	out->controller = malloc(strlen("did:key:") + mblen + 1);
+	out->id = malloc(2 * mblen + strlen("did:key:#") + 1);
+	if (!out->controller || !out->id) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	sprintf(out->controller, "did:key:%s", m);
+	sprintf(out->id, "did:key:%s#%s", m, m);
+out:
+	free(m);
+	if (rc)
+		ob_vm_release(out);
+	return rc;
+}
+
+ob_code ob_did_web_url(const char *did, ob_buf *out, ob_error *err)
+{
+	const char *p = did + strlen("did:web:");
+	const char *seg;
+	int first = 1, has_path = 0;
+
+	if (strncmp(did, "did:web:", 8) != 0 || !*p)
+		return ob_fail(err, OB_EPARSE, "not a did:web: '%s'", did);
+	if (strchr(p, '#') || strchr(p, '?') || strchr(p, '/'))
+		return ob_fail(err, OB_EPARSE, "invalid did:web: '%s'", did);
+	ob_buf_adds(out, "https://");
+	for (seg = p; seg; ) {
+		const char *end = strchr(seg, ':');
+		size_t n = end ? (size_t)(end - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && !memcmp(seg, "..", 2)))
+			return ob_fail(err, OB_EPARSE, "invalid did:web segment in '%s'", did);
+		if (!first) {
+			ob_buf_addc(out, '/');
+			has_path = 1;
+		}
+		/* the host may carry a port as %3A; other segments are paths */
+		for (size_t i = 0; i < n; i++) {
+			if (first && n - i >= 3 && !strncasecmp(seg + i, "%3A", 3)) {
+				ob_buf_addc(out, ':');
+				i += 2;
+			} else
+				ob_buf_addc(out, seg[i]);
+		}
+		first = 0;
+		seg = end ? end + 1 : NULL;
+	}
+	ob_buf_adds(out, has_path ? "/did.json" : "/.well-known/did.json");
+	return out->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
+}
+
+/* A relationship entry may be the method's id, a relative "#frag", or an
+ * embedded method object. */
+static int entry_names(const json_t *e, const char *docid, const char *vmid)
+{
+	const char *s = json_is_object(e) ? ob_json_str(e, "id") : json_string_value(e);
+	size_t n;
+
+	if (!s)
+		return 0;
+	if (strcmp(s, vmid) == 0)
+		return 1;
+	n = strlen(docid);
+	return s[0] == '#' && strncmp(vmid, docid, n) == 0 && strcmp(vmid + n, s) == 0;
+}
+
+static const json_t *find_method(const json_t *doc, const char *docid, const char *vmid)
+{
+	static const char *const rels[] = { "verificationMethod", "assertionMethod",
+		"authentication", "capabilityInvocation", "capabilityDelegation" };
+	size_t r, i;
+	json_t *e;
+
+	for (r = 0; r < sizeof(rels) / sizeof(rels[0]); r++)
+		json_array_foreach(json_object_get(doc, rels[r]), i, e)
+			if (json_is_object(e) && entry_names(e, docid, vmid))
+				return e;
+	/* a document that is itself the key */
+	if (ob_json_str(doc, "id") && strcmp(ob_json_str(doc, "id"), vmid) == 0 &&
+	    (json_object_get(doc, "publicKeyMultibase") || json_object_get(doc, "publicKeyJwk")))
+		return doc;
+	return NULL;
+}
+
+static ob_code resolve_document(const char *url, const char *purpose, ob_loader *loader,
+				ob_vm *out, ob_error *err)
+{
+	const char *hash = strchr(url, '#');
+	char *docid = strndup(url, hash ? (size_t)(hash - url) : strlen(url));
+	ob_buf web = OB_BUF_INIT;
+	const char *fetch;
+	const json_t *doc, *vm, *rel, *e;
+	const char *ctl, *mb;
+	ob_code rc = OB_OK;
+	size_t i;
+	int listed = 0;
+
+	if (!docid)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	fetch = docid;
+	if (!strncmp(docid, "did:web:", 8)) {
+		if ((rc = ob_did_web_url(docid, &web, err)))
+			goto out;
+		fetch = web.data;
+	} else if (strncmp(docid, "https://", 8) != 0) {
+		rc = ob_fail(err, OB_EUNSUPPORTED, "unsupported verification method: %s", url);
+		goto out;
+	}
+	if (!(doc = ob_loader_get(loader, fetch, err))) {
+		rc = err && err->code ? err->code : OB_ENET;
+		goto out;
+	}
+	if (!json_is_object(doc)) {
+		rc = ob_fail(err, OB_EPARSE, "controller document %s is not an object", fetch);
+		goto out;
+	}
+	if (!ob_json_str(doc, "id") || strcmp(ob_json_str(doc, "id"), docid) != 0) {
+		rc = ob_fail(err, OB_EINVALID, "controller document id does not match %s", docid);
+		goto out;
+	}
+	vm = find_method(doc, docid, hash ? url : docid);
+	if (!vm && !hash) {
+		/* bare identifier: its first verification method */
+		vm = json_array_get(json_object_get(doc, "verificationMethod"), 0);
+	}
+	if (!vm) {
+		rc = ob_fail(err, OB_EINVALID, "verification method %s not found in %s", url, fetch);
+		goto out;
+	}
+	ctl = ob_json_str(vm, "controller");
+	if (!ctl)
+		ctl = docid;
+	if ((mb = ob_json_str(vm, "publicKeyMultibase")))
+		out->key = ob_key_from_multikey(mb, err);
+	else if (json_is_object(json_object_get(vm, "publicKeyJwk")))
+		out->key = ob_key_from_jwk(json_object_get(vm, "publicKeyJwk"), err);
+	else
+		ob_fail(err, OB_EPARSE, "verification method %s has no public key", url);
+	if (!out->key) {
+		rc = err && err->code ? err->code : OB_EPARSE;
+		goto out;
+	}
+	/* controller documents must authorise the key for the purpose
+	 * (VC-DI 2.6, CID 2.3): listed by id or embedded */
+	if (purpose) {
+		rel = json_object_get(doc, purpose);
+		json_array_foreach(rel, i, e)
+			if (entry_names(e, docid, ob_json_str(vm, "id") ? ob_json_str(vm, "id") : url))
+				listed = 1;
+		if (!listed) {
+			rc = ob_fail(err, OB_EINVALID, "%s is not listed under %s in its controller document",
+				     url, purpose);
+			goto out;
+		}
+	}
+	out->id = strdup(ob_json_str(vm, "id") ? ob_json_str(vm, "id") : url);
+	out->controller = strdup(ctl);
+	if (!out->id || !out->controller)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	free(docid);
+	ob_buf_release(&web);
+	if (rc)
+		ob_vm_release(out);
+	return rc;
+}
+
+ob_code ob_did_resolve(const char *vm_url, const char *purpose, ob_loader *loader,
+		       ob_vm *out, ob_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!vm_url || !*vm_url)
+		return ob_fail(err, OB_EINVALID, "no verification method");
+	if (!strncmp(vm_url, "did:key:", 8))
+		return resolve_did_key(vm_url, out, err);
+	return resolve_document(vm_url, purpose, loader, out, err);
+}

@@ -1,0 +1,63 @@
+#include "issue.h"
+
+#include <string.h>
+
+#include "jcs.h"
+#include "jwt.h"
+#include "suite.h"
+
+const char *ob_issue_suites(void)
+{
+	return "eddsa-jcs-2022, vc-jwt";
+}
+
+ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
+		      ob_buf *out, ob_error *err)
+{
+	const char *suite_name = opts->suite ? opts->suite : OB_DEFAULT_SUITE;
+	ob_buf vm = OB_BUF_INIT, did = OB_BUF_INIT;
+	const char *vmid = opts->verification_method;
+	ob_code rc = OB_OK;
+
+	if (!json_is_object(doc))
+		return ob_fail(err, OB_EINVALID, "the document to sign is not a JSON object");
+	if (!ob_key_has_private(key))
+		return ob_fail(err, OB_EUSAGE, "the key file holds no private key");
+	if (!vmid) {
+		if ((rc = ob_key_did(key, &did, &vm, err)))
+			goto out;
+		vmid = vm.data;
+	}
+	if (!strcmp(suite_name, "vc-jwt")) {
+		if ((rc = ob_jwt_sign(doc, key, vmid, out, err)))
+			goto out;
+		ob_buf_addc(out, '\n');
+	} else {
+		const ob_suite *s = ob_suite_by_name(suite_name);
+		ob_proof_opts po = {
+			.verification_method = vmid,
+			.proof_purpose = opts->proof_purpose,
+			.created = opts->created,
+			.challenge = opts->challenge,
+			.domain = opts->domain,
+		};
+		if (!s) {
+			rc = ob_fail(err, OB_EUSAGE, "unknown suite '%s' (choose from %s)", suite_name,
+				     ob_issue_suites());
+			goto out;
+		}
+		if ((rc = ob_proof_add(doc, s, key, &po, err)))
+			goto out;
+		if (ob_json_write(out, doc, OB_JSON_PRETTY) < 0) {
+			rc = ob_fail(err, OB_ENOMEM, "cannot serialize the signed document");
+			goto out;
+		}
+		ob_buf_addc(out, '\n');
+	}
+	if (out->oom)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	ob_buf_release(&vm);
+	ob_buf_release(&did);
+	return rc;
+}

@@ -1,0 +1,32 @@
+/* issue: signing a credential document in one of the supported formats. */
+#ifndef OB_ISSUE_H
+#define OB_ISSUE_H
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "err.h"
+#include "keys.h"
+
+typedef struct {
+	const char *suite;               /* "eddsa-jcs-2022" (default) or "vc-jwt" */
+	const char *verification_method; /* NULL: the key's did:key method */
+	const char *created;             /* proof created time; NULL: now */
+	const char *proof_purpose;       /* NULL: assertionMethod */
+	const char *challenge;           /* presentations */
+	const char *domain;
+} ob_sign_opts;
+
+/* The default suite of `issue` and `sign`. */
+#define OB_DEFAULT_SUITE "eddsa-jcs-2022"
+
+/* Signs doc (changed in place for embedded proofs) and appends the
+ * result to out: pretty JSON with a trailing newline, or the compact JWS
+ * and a newline for "vc-jwt". */
+ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
+		      ob_buf *out, ob_error *err);
+
+/* Comma-separated list of the values `suite` accepts. */
+const char *ob_issue_suites(void);
+
+#endif

@@ -1,0 +1,389 @@
+#include "qr.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <png.h>
+#include <qrencode.h>
+#include <zlib.h>
+
+#include "codec.h"
+#include "fsutil.h"
+#include "jcs.h"
+#include "json.h"
+
+#define QUIET 4                         /* ISO/IEC 18004 quiet zone, modules */
+#define MAX_TEXT OB_JSON_MAX_SIZE       /* inflate cap: 16 MiB */
+#define MAX_PNG_SIDE 16384              /* pixels */
+
+struct ob_qr {
+	QRcode *code;
+};
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_jws_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* A compact JWS: three base64url segments, the first two non-empty. */
+static int is_compact_jws(const char *s, size_t len)
+{
+	size_t i, dots = 0, seg = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (seg == 0 && dots < 2)
+				return 0;
+			dots++;
+			seg = 0;
+		} else if (is_jws_char(s[i]))
+			seg++;
+		else
+			return 0;
+	}
+	return dots == 2;
+}
+
+/* Drops what was appended to out since `start`, so a failed call leaves
+ * the caller's buffer as it was. */
+static void buf_truncate(ob_buf *out, size_t start)
+{
+	if (out->data && out->len > start) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+}
+
+ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error *err)
+{
+	ob_buf text = OB_BUF_INIT;
+	json_t *v = NULL;
+	unsigned char *z = NULL;
+	uLongf zlen;
+	size_t start = out->len;
+	ob_code rc = OB_OK;
+
+	while (len && is_space(*doc)) {
+		doc++;
+		len--;
+	}
+	while (len && is_space(doc[len - 1]))
+		len--;
+	if (len && doc[0] == '{') {
+		/* Minified, not canonicalised: member order and every value stay
+		 * as issued, and JCS proofs re-canonicalise anyway. */
+		v = ob_json_parse(doc, len, err);
+		if (!v) {
+			rc = OB_EPARSE;
+			goto out;
+		}
+		if (ob_json_write(&text, v, OB_JSON_COMPACT) < 0) {
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		doc = text.data;
+		len = text.len;
+	} else if (!is_compact_jws(doc, len)) {
+		rc = ob_fail(err, OB_EPARSE, "not a JSON credential or a compact JWT");
+		goto out;
+	}
+	zlen = compressBound((uLong)len);
+	z = malloc(zlen);
+	if (!z) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (compress2(z, &zlen, (const Bytef *)doc, (uLong)len, Z_BEST_COMPRESSION) != Z_OK) {
+		rc = ob_fail(err, OB_ENOMEM, "cannot compress credential");
+		goto out;
+	}
+	ob_buf_adds(out, OB_QR_PREFIX);
+	if (ob_base45_encode(out, z, zlen) < 0 || out->oom)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	if (rc)
+		buf_truncate(out, start);
+	json_decref(v);
+	ob_buf_release(&text);
+	free(z);
+	return rc;
+}
+
+/* Inflates a zlib stream into out, refusing more than MAX_TEXT bytes and
+ * anything after the end of the stream. */
+static ob_code inflate_capped(const unsigned char *in, size_t len, ob_buf *out, ob_error *err)
+{
+	z_stream zs;
+	unsigned char chunk[16384];
+	size_t total = 0;
+	int zr;
+	ob_code rc = OB_OK;
+
+	if (len > UINT32_MAX)
+		return ob_fail(err, OB_EPARSE, "invalid QR payload: too long");
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit(&zs) != Z_OK)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	do {
+		zs.next_out = chunk;
+		zs.avail_out = sizeof(chunk);
+		zr = inflate(&zs, Z_NO_FLUSH);
+		if (zr == Z_MEM_ERROR) {
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			/* Z_BUF_ERROR here means the stream was cut short */
+			rc = ob_fail(err, OB_EPARSE, "invalid QR payload: corrupt zlib data (%s)",
+				     zs.msg ? zs.msg : "truncated");
+			goto out;
+		}
+		total += sizeof(chunk) - zs.avail_out;
+		if (total > MAX_TEXT) {
+			rc = ob_fail(err, OB_EPARSE,
+				     "invalid QR payload: inflates to more than %u bytes", MAX_TEXT);
+			goto out;
+		}
+		if (ob_buf_add(out, chunk, sizeof(chunk) - zs.avail_out) < 0) {
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+	} while (zr != Z_STREAM_END);
+	if (zs.avail_in)
+		rc = ob_fail(err, OB_EPARSE, "invalid QR payload: data after the zlib stream");
+out:
+	inflateEnd(&zs);
+	return rc;
+}
+
+ob_code ob_qr_payload_decode(const char *payload, size_t len, ob_buf *out, ob_error *err)
+{
+	ob_buf z = OB_BUF_INIT;
+	size_t plen = strlen(OB_QR_PREFIX), start = out->len;
+	ob_code rc;
+
+	/* Scanners end their output with a newline; space is base45, so only
+	 * CR and LF are trimmed. */
+	while (len && (payload[len - 1] == '\n' || payload[len - 1] == '\r'))
+		len--;
+	if (len < plen || memcmp(payload, OB_QR_PREFIX, plen) != 0)
+		return ob_fail(err, OB_EPARSE, "not a QR credential payload (no '%s' prefix)",
+			       OB_QR_PREFIX);
+	rc = ob_base45_decode(&z, payload + plen, len - plen, err);
+	if (rc)
+		goto out;
+	rc = inflate_capped((const unsigned char *)z.data, z.len, out, err);
+	if (rc)
+		goto out;
+	if (memchr(out->data + start, '\0', out->len - start))
+		rc = ob_fail(err, OB_EPARSE, "invalid QR payload: credential text contains NUL");
+out:
+	if (rc)
+		buf_truncate(out, start);
+	ob_buf_release(&z);
+	return rc;
+}
+
+ob_qr *ob_qr_encode(const char *text, char ecc, int max_version, ob_error *err)
+{
+	QRecLevel level;
+	QRcode *code = NULL;
+	ob_qr *qr = NULL;
+
+	switch (ecc) {
+	case 'L': case 'l': level = QR_ECLEVEL_L; break;
+	case 'M': case 'm': level = QR_ECLEVEL_M; break;
+	case 'Q': case 'q': level = QR_ECLEVEL_Q; break;
+	case 'H': case 'h': level = QR_ECLEVEL_H; break;
+	default:
+		ob_fail(err, OB_EUSAGE, "invalid error correction level '%c' (use L, M, Q or H)", ecc);
+		goto out;
+	}
+	if (max_version < 1 || max_version > 40) {
+		ob_fail(err, OB_EUSAGE, "invalid QR version limit %d (1 to 40)", max_version);
+		goto out;
+	}
+	if (!*text) {
+		ob_fail(err, OB_EUSAGE, "nothing to put in the QR code");
+		goto out;
+	}
+	/* Version 0 lets libqrencode pick the smallest that fits; it splits
+	 * the text into numeric, alphanumeric and byte segments itself. */
+	errno = 0;
+	code = QRcode_encodeString(text, 0, level, QR_MODE_8, 1);
+	if (!code) {
+		if (errno == ERANGE)
+			ob_fail(err, OB_EINVALID, "credential too large for one QR code "
+				"(needs more than version 40): use --url to encode a link instead");
+		else if (errno == ENOMEM)
+			ob_fail(err, OB_ENOMEM, "out of memory");
+		else
+			ob_fail(err, OB_EUSAGE, "cannot encode QR code: %s",
+				strerror(errno ? errno : EINVAL));
+		goto out;
+	}
+	if (code->version > max_version) {
+		ob_fail(err, OB_EINVALID, "credential too large for one QR code "
+			"(needs version %d, limit %d): use --url to encode a link instead",
+			code->version, max_version);
+		goto out;
+	}
+	qr = malloc(sizeof(*qr));
+	if (!qr) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	qr->code = code;
+	code = NULL;
+out:
+	if (code)
+		QRcode_free(code);
+	return qr;
+}
+
+void ob_qr_free(ob_qr *qr)
+{
+	if (!qr)
+		return;
+	QRcode_free(qr->code);
+	free(qr);
+}
+
+int ob_qr_version(const ob_qr *qr)
+{
+	return qr->code->version;
+}
+
+int ob_qr_width(const ob_qr *qr)
+{
+	return qr->code->width;
+}
+
+int ob_qr_module(const ob_qr *qr, int x, int y)
+{
+	int w = qr->code->width;
+
+	if (x < 0 || y < 0 || x >= w || y >= w)
+		return 0;
+	return qr->code->data[y * w + x] & 1;
+}
+
+/* Terminal: each cell holds two module rows. The glyph draws the LIGHT
+ * modules (as qrencode -t ANSIUTF8 does): a tty gets bright white on
+ * black around each line, so the code is dark-on-light on any terminal
+ * theme; without colours (a pipe, a file, NO_COLOR) the default light
+ * text on a dark terminal still reads right. */
+ob_code ob_qr_render_terminal(const ob_qr *qr, FILE *out, ob_error *err)
+{
+	static const char *const glyph[4] = {
+		/* index: top light | bottom light << 1 */
+		" ", "\xe2\x96\x80" /* ▀ */, "\xe2\x96\x84" /* ▄ */, "\xe2\x96\x88" /* █ */
+	};
+	const char *nc = getenv("NO_COLOR");
+	int colour = isatty(fileno(out)) && !(nc && *nc);
+	int w = ob_qr_width(qr), x, y;
+
+	for (y = -QUIET; y < w + QUIET; y += 2) {
+		if (colour)
+			fputs("\x1b[97;40m", out);
+		for (x = -QUIET; x < w + QUIET; x++) {
+			/* the row below the last is outside the code: light */
+			int top = !ob_qr_module(qr, x, y);
+			int bottom = !ob_qr_module(qr, x, y + 1);
+			fputs(glyph[top | bottom << 1], out);
+		}
+		if (colour)
+			fputs("\x1b[0m", out);
+		fputc('\n', out);
+	}
+	if (fflush(out) != 0 || ferror(out))
+		return ob_fail(err, OB_EIO, "cannot write QR code: %s", strerror(errno));
+	return OB_OK;
+}
+
+ob_code ob_qr_write_png(const ob_qr *qr, const char *path, int scale, ob_error *err)
+{
+	png_image img;
+	unsigned char *pix = NULL, *png = NULL;
+	png_alloc_size_t png_len = 0;
+	int w = ob_qr_width(qr), side, x, y;
+	ob_code rc = OB_OK;
+
+	if (scale < 1 || (w + 2 * QUIET) * scale > MAX_PNG_SIDE)
+		return ob_fail(err, OB_EUSAGE, "invalid PNG scale %d", scale);
+	side = (w + 2 * QUIET) * scale;
+	pix = malloc((size_t)side * (size_t)side);
+	if (!pix)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	for (y = 0; y < side; y++)
+		for (x = 0; x < side; x++)
+			pix[(size_t)y * side + x] =
+				ob_qr_module(qr, x / scale - QUIET, y / scale - QUIET) ? 0 : 255;
+
+	/* libpng's simplified API: no setjmp, errors land in img.message */
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	img.width = (png_uint_32)side;
+	img.height = (png_uint_32)side;
+	img.format = PNG_FORMAT_GRAY;
+	/* first call sizes the image, second writes it */
+	if (!png_image_write_to_memory(&img, NULL, &png_len, 0, pix, 0, NULL) ||
+	    !(png = malloc(png_len)) ||
+	    !png_image_write_to_memory(&img, png, &png_len, 0, pix, 0, NULL)) {
+		rc = ob_fail(err, OB_EIO, "cannot encode PNG '%s': %s", path,
+			     img.message[0] ? img.message : "out of memory");
+		goto out;
+	}
+	rc = ob_write_file_atomic(path, png, png_len, 0644, 1, err);
+out:
+	png_image_free(&img);
+	free(png);
+	free(pix);
+	return rc;
+}
+
+ob_code ob_qr_write_svg(const ob_qr *qr, const char *path, ob_error *err)
+{
+	ob_buf svg = OB_BUF_INIT;
+	int w = ob_qr_width(qr), side = w + 2 * QUIET, x, y;
+	ob_code rc;
+
+	ob_buf_addf(&svg,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+		    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">\n"
+		    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n"
+		    "<path fill=\"#000\" d=\"",
+		    side * 4, side * 4, side, side, side, side);
+	/* one rectangle per horizontal run of dark modules */
+	for (y = 0; y < w; y++) {
+		for (x = 0; x < w; ) {
+			int run = 0;
+			while (x + run < w && ob_qr_module(qr, x + run, y))
+				run++;
+			if (run) {
+				ob_buf_addf(&svg, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
+				x += run;
+			} else
+				x++;
+		}
+	}
+	ob_buf_adds(&svg, "\"/>\n</svg>\n");
+	if (svg.oom)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else
+		rc = ob_write_file_atomic(path, svg.data, svg.len, 0644, 1, err);
+	ob_buf_release(&svg);
+	return rc;
+}

@@ -1,0 +1,63 @@
+/* suite: Data Integrity proof suites behind one interface
+ * (ARCHITECTURE.md decision 3). A suite hashes a document and a proof
+ * configuration its own way; everything around it (options, proof
+ * purpose, challenge/domain, key resolution, proof sets) is shared. */
+#ifndef OB_SUITE_H
+#define OB_SUITE_H
+
+#include <jansson.h>
+
+#include "err.h"
+#include "keys.h"
+
+typedef struct {
+	const char *verification_method; /* required */
+	const char *proof_purpose;       /* NULL: "assertionMethod" */
+	const char *created;             /* NULL: now, to the second */
+	const char *challenge;           /* optional */
+	const char *domain;              /* optional */
+} ob_proof_opts;
+
+typedef struct ob_suite {
+	const char *name; /* "eddsa-jcs-2022", ... */
+	/* 1 when this suite handles proof (by type / cryptosuite). */
+	int (*matches)(const json_t *proof);
+	/* Fills proof (which already holds type, cryptosuite, created,
+	 * verificationMethod, proofPurpose, challenge, domain) with whatever
+	 * else the suite needs and its proofValue. doc has no proof member
+	 * and is not changed. */
+	ob_code (*create)(const json_t *doc, json_t *proof, const ob_key *key, ob_error *err);
+	/* OB_OK when proof is a valid signature over doc (which has no proof
+	 * member) by key; OB_EINVALID when not. */
+	ob_code (*verify)(const json_t *doc, const json_t *proof, const ob_key *key,
+			  ob_error *err);
+	int implemented; /* 0: recognised but not supported yet */
+} ob_suite;
+
+/* The suite that handles proof, or NULL when none recognises it. */
+const ob_suite *ob_suite_for_proof(const json_t *proof);
+/* The suite named name ("eddsa-jcs-2022"), or NULL. */
+const ob_suite *ob_suite_by_name(const char *name);
+/* Comma-separated names of the suites that can sign. */
+const char *ob_suite_names(void);
+
+/* Signs doc in place: adds a proof by suite (appending to an existing
+ * proof, making a proof set). A VC 1.1 document first gains the Data
+ * Integrity context (VC-DI 2.4.2), as the reference does. */
+ob_code ob_proof_add(json_t *doc, const ob_suite *suite, const ob_key *key,
+		     const ob_proof_opts *opts, ob_error *err);
+
+/* Checks the options a verifier expects of one proof (VC-DI 4.4 steps):
+ * type, verificationMethod and proofPurpose present; purpose equal to
+ * expected_purpose; challenge and domain equal when expected ones are
+ * given. OB_EINVALID with the reason. */
+ob_code ob_proof_check_options(const json_t *proof, const char *expected_purpose,
+			       const char *challenge, const char *domain, ob_error *err)
+	__attribute__((warn_unused_result));
+
+/* The suites (defined in suite_*.c). */
+extern const ob_suite ob_suite_eddsa_jcs_2022;
+extern const ob_suite ob_suite_eddsa_rdfc_2022;
+extern const ob_suite ob_suite_ed25519_2020;
+
+#endif

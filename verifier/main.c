@@ -1,0 +1,15 @@
+#include "cli.h"
+#include "cmds.h"
+
+static const struct ob_cmd cmds[] = {
+	{ "verify", cmd_verify,
+	  "verify [--json] [-q] [--now T] [--challenge C] [--domain D] [--doc URL=FILE]... [--jwk FILE] FILE|-" },
+	{ "qr", cmd_qr, "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] [FILE|-]" },
+};
+
+int main(int argc, char **argv)
+{
+	ob_cli_init("ob-verifier", 0);
+	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv,
+			   "check Open Badges 3.0 credentials", NULL);
+}
