@@ -18,6 +18,9 @@ int cmd_sign(int argc, char **argv)
 		{ "suite", required_argument, NULL, 's' },
 		{ "created", required_argument, NULL, 'c' },
 		{ "verification-method", required_argument, NULL, 'v' },
+		{ "purpose", required_argument, NULL, 'p' },
+		{ "challenge", required_argument, NULL, 'C' },
+		{ "domain", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
@@ -38,6 +41,9 @@ int cmd_sign(int argc, char **argv)
 		case 's': so.suite = optarg; break;
 		case 'c': so.created = optarg; break;
 		case 'v': so.verification_method = optarg; break;
+		case 'p': so.proof_purpose = optarg; break;
+		case 'C': so.challenge = optarg; break;
+		case 'd': so.domain = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
 		case 'h': return ob_cli_help();

@@ -13,7 +13,7 @@ static const struct ob_cmd cmds[] = {
 	{ "issue", cmd_issue,
 	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--suite eddsa-jcs-2022|vc-jwt] [--created T] [-o FILE]" },
 	{ "sign", cmd_sign,
-	  "sign --key KEYFILE [--suite eddsa-jcs-2022|vc-jwt] [--created T] [--verification-method URL] [-o FILE] FILE|-" },
+	  "sign --key KEYFILE [--suite eddsa-jcs-2022|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
 };
 
 /* --home DIR may stand anywhere before "--"; take it out of argv. */

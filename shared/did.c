@@ -22,6 +22,7 @@ static ob_code resolve_did_key(const char *url, ob_vm *out, ob_error *err)
 	const char *hash = strchr(mb, '#');
 	size_t mblen = hash ? (size_t)(hash - mb) : strlen(mb);
 	char *m = strndup(mb, mblen);
+	ob_error kerr = { 0 };
 	ob_code rc = OB_OK;
 
 	if (!m)
@@ -32,9 +33,16 @@ static ob_code resolve_did_key(const char *url, ob_vm *out, ob_error *err)
 		rc = ob_fail(err, OB_EINVALID, "did:key fragment does not match the key: %s", url);
 		goto out;
 	}
-	out->key = ob_key_from_multikey(m, err);
+	/* did:key methods we know of but do not verify with (secp256k1,
+	 * P-384, X25519) leave the verdict open; anything else that does
+	 * not decode to a key is a broken credential */
+	if (!strncmp(m, "zQ3s", 4) || !strncmp(m, "z82", 3) || !strncmp(m, "z6LS", 4)) {
+		rc = ob_fail(err, OB_EUNSUPPORTED, "unsupported did:key type: %s", url);
+		goto out;
+	}
+	out->key = ob_key_from_multikey(m, &kerr);
 	if (!out->key) {
-		rc = err && err->code ? err->code : OB_EPARSE;
+		rc = ob_fail(err, OB_EINVALID, "invalid did:key: %s", kerr.msg);
 		goto out;
 	}
 	out->controller = malloc(strlen("did:key:") + mblen + 1);

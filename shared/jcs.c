@@ -1,5 +1,6 @@
 #include "jcs.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -309,6 +310,58 @@ static int shortest_digits(double v, unsigned char dig[24], int *point)
 	return nd;
 }
 
+#if FLT_EVAL_METHOD == 0
+/* Most numbers in credentials are short decimals (4.5, 0.25, 87.125). While
+ * v·10^j < 2^53, s / 10^j is correctly rounded for an integer s (both are
+ * exact doubles: Clinger's fast path), so it tells exactly whether s·10^-j
+ * reads back as v; and every s that does lies within 1.5 of the computed
+ * v·10^j. The first j with exactly one such s gives the shortest digits; a
+ * choice between two (to make by closeness) is left to the exact path.
+ * Returns 1 with the digits in dig, their count in *nd and *point as
+ * shortest_digits sets it; 0 when the exact path must decide. */
+static int short_decimal(double v, unsigned char dig[24], int *nd, int *point)
+{
+	static const double p10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	char tmp[24];
+	int j, n, i;
+
+	for (j = 0; j < (int)(sizeof(p10) / sizeof(p10[0])); j++) {
+		double x = v * p10[j];
+		uint64_t f, c, found = 0;
+		int count = 0;
+
+		if (x >= 9007199254740990.0)
+			return 0;
+		f = (uint64_t)x;
+		for (c = f ? f - 1 : 1; c <= f + 2; c++) {
+			if ((double)c / p10[j] == v) {
+				found = c;
+				count++;
+			}
+		}
+		if (count > 1)
+			return 0;
+		if (count == 0)
+			continue;
+		/* no trailing zero: found/10 would have matched at j - 1 */
+		n = 0;
+		do {
+			tmp[n++] = (char)(found % 10);
+			found /= 10;
+		} while (found);
+		for (i = 0; i < n; i++)
+			dig[i] = (unsigned char)tmp[n - 1 - i];
+		*nd = n;
+		*point = n - j;
+		return 1;
+	}
+	return 0;
+}
+#endif
+
 static int put_uint(char *out, uint64_t u)
 {
 	char tmp[24];
@@ -347,7 +400,10 @@ int ob_jcs_number(double d, char *out)
 		return len;
 	}
 
-	k = shortest_digits(d, dig, &n);
+#if FLT_EVAL_METHOD == 0
+	if (!(d >= 1e-7 && short_decimal(d, dig, &k, &n)))
+#endif
+		k = shortest_digits(d, dig, &n);
 	if (k <= n && n <= 21) {
 		/* step 7: digits then n - k zeros */
 		for (i = 0; i < k; i++)
@@ -403,6 +459,32 @@ struct writer {
 	size_t top, cap;
 };
 
+/* The writer appends straight into b->data and NUL-terminates once, at the
+ * end (write_json). ob_buf_grow keeps one byte spare for that NUL. */
+static int reserve(ob_buf *b, size_t n)
+{
+	if (b->cap - b->len > n)
+		return W_OK;
+	return ob_buf_grow(b, n) < 0 ? W_NOMEM : W_OK;
+}
+
+static int put(ob_buf *b, const char *s, size_t n)
+{
+	if (reserve(b, n))
+		return W_NOMEM;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	return W_OK;
+}
+
+static int putc1(ob_buf *b, char c)
+{
+	if (reserve(b, 1))
+		return W_NOMEM;
+	b->data[b->len++] = c;
+	return W_OK;
+}
+
 /* RFC 8785 3.2.2.2: the two-letter escapes, \u00xx (lowercase) for other
  * controls, everything else (U+007F included) as raw UTF-8. */
 static const char ESC[256] = {
@@ -416,32 +498,69 @@ static const char ESC[256] = {
 	[0x1e] = 'u', [0x1f] = 'u',
 };
 
+/* Length of the prefix of s that needs no escape, eight bytes at a time:
+ * a word passes when none of its bytes is below 0x20, '"' or '\\'
+ * (the "has less" and "has zero" tests of Bit Twiddling Hacks). */
+static size_t plain_prefix(const char *s, size_t len)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, q, bs;
+		memcpy(&w, s + i, 8);
+		q = w ^ (ones * '"');
+		bs = w ^ (ones * '\\');
+		if (((w - ones * 0x20) | (q - ones) | (bs - ones)) & ~w & high)
+			break;
+	}
+	while (i < len && !ESC[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
 static int write_string(ob_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = plain_prefix(s, len);
 
-	if (ob_buf_grow(b, len + 2) < 0)
+	if (reserve(b, len + 2))
 		return W_NOMEM;
-	ob_buf_addc(b, '"');
-	for (i = 0; i < len; i++) {
+	b->data[b->len++] = '"';
+	memcpy(b->data + b->len, s, i);
+	b->len += i;
+	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
-		char e = ESC[c];
-		if (!e)
+		char e = ESC[c], *p;
+		size_t run;
+
+		/* room for the escape and for the rest unescaped */
+		if (reserve(b, 6 + (len - i) + 1))
+			return W_NOMEM;
+		p = b->data + b->len;
+		if (!e) {
+			run = plain_prefix(s + i, len - i);
+			memcpy(p, s + i, run);
+			b->len += run;
+			i += run;
 			continue;
-		ob_buf_add(b, s + run, i - run);
-		run = i + 1;
-		if (e == 'u') {
-			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			ob_buf_add(b, u, 6);
-		} else {
-			char two[2] = { '\\', e };
-			ob_buf_add(b, two, 2);
 		}
+		p[0] = '\\';
+		p[1] = e;
+		if (e == 'u') {
+			p[2] = '0';
+			p[3] = '0';
+			p[4] = hex[c >> 4];
+			p[5] = hex[c & 15];
+			b->len += 6;
+		} else {
+			b->len += 2;
+		}
+		i++;
 	}
-	ob_buf_add(b, s + run, len - run);
-	ob_buf_addc(b, '"');
-	return b->oom ? W_NOMEM : W_OK;
+	b->data[b->len++] = '"';
+	return W_OK;
 }
 
 static int write_number(ob_buf *b, double d)
@@ -451,7 +570,7 @@ static int write_number(ob_buf *b, double d)
 
 	if (n < 0)
 		return W_NONFINITE;
-	return ob_buf_add(b, num, (size_t)n) < 0 ? W_NOMEM : W_OK;
+	return put(b, num, (size_t)n);
 }
 
 /* RFC 8785 3.2.3: keys compare as arrays of UTF-16 code units. UTF-8 byte
@@ -482,6 +601,8 @@ static int key_qcmp(const void *a, const void *b)
 	return key_cmp(a, b);
 }
 
+/* Objects are small, so insertion sort; qsort past a handful. Keys are
+ * unique, so stability does not matter. */
 static void sort_members(struct member *m, size_t n)
 {
 	size_t i, j;
@@ -498,19 +619,18 @@ static void sort_members(struct member *m, size_t n)
 	}
 }
 
+/* OB_JSON_PRETTY: newline and two spaces per level, as
+ * JSON.stringify(v, null, 2) */
 static int newline(ob_buf *b, int level)
 {
-	static const char spaces[] = "                                ";
-	size_t n = (size_t)level * 2;
+	size_t n = (size_t)level * 2 + 1;
 
-	if (ob_buf_addc(b, '\n') < 0)
+	if (reserve(b, n))
 		return W_NOMEM;
-	while (n > 0) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		ob_buf_add(b, spaces, k);
-		n -= k;
-	}
-	return b->oom ? W_NOMEM : W_OK;
+	b->data[b->len] = '\n';
+	memset(b->data + b->len + 1, ' ', n - 1);
+	b->len += n;
+	return W_OK;
 }
 
 static int write_value(struct writer *w, const json_t *v, int level);
@@ -520,15 +640,26 @@ static int write_member(struct writer *w, const char *key, size_t len,
 {
 	int rc;
 
-	if (!first && ob_buf_addc(w->b, ',') < 0)
-		return W_NOMEM;
+	if (!first && (rc = putc1(w->b, ',')))
+		return rc;
 	if ((w->flags & OB_JSON_PRETTY) && (rc = newline(w->b, level + 1)))
 		return rc;
 	if ((rc = write_string(w->b, key, len)))
 		return rc;
-	if (ob_buf_add(w->b, ": ", (w->flags & OB_JSON_PRETTY) ? 2 : 1) < 0)
-		return W_NOMEM;
+	if ((rc = put(w->b, ": ", (w->flags & OB_JSON_PRETTY) ? 2 : 1)))
+		return rc;
 	return write_value(w, val, level + 1);
+}
+
+static size_t iter_key_len(void *it, const char *key)
+{
+#if JANSSON_VERSION_HEX >= 0x020e00
+	(void)key;
+	return json_object_iter_key_len(it);
+#else
+	(void)it;
+	return strlen(key);
+#endif
 }
 
 static int write_object(struct writer *w, json_t *o, int level)
@@ -538,21 +669,16 @@ static int write_object(struct writer *w, json_t *o, int level)
 	int rc = W_OK;
 
 	if (n == 0)
-		return ob_buf_add(w->b, "{}", 2) < 0 ? W_NOMEM : W_OK;
-	if (ob_buf_addc(w->b, '{') < 0)
-		return W_NOMEM;
+		return put(w->b, "{}", 2);
+	if ((rc = putc1(w->b, '{')))
+		return rc;
 	if (!(w->flags & OB_JSON_SORTED)) {
 		/* jansson (2.13 on) iterates in insertion order */
 		for (it = json_object_iter(o), i = 0; it && !rc;
 		     it = json_object_iter_next(o, it), i++) {
 			const char *key = json_object_iter_key(it);
-#if JANSSON_VERSION_HEX >= 0x020e00
-			size_t len = json_object_iter_key_len(it);
-#else
-			size_t len = strlen(key);
-#endif
-			rc = write_member(w, key, len, json_object_iter_value(it),
-					  i == 0, level);
+			rc = write_member(w, key, iter_key_len(it, key),
+					  json_object_iter_value(it), i == 0, level);
 		}
 		goto close;
 	}
@@ -572,15 +698,12 @@ static int write_object(struct writer *w, json_t *o, int level)
 	     it = json_object_iter_next(o, it), i++) {
 		struct member *m = &w->stack[base + i];
 		m->key = json_object_iter_key(it);
-#if JANSSON_VERSION_HEX >= 0x020e00
-		m->len = json_object_iter_key_len(it);
-#else
-		m->len = strlen(m->key);
-#endif
+		m->len = iter_key_len(it, m->key);
 		m->val = json_object_iter_value(it);
 	}
 	n = i;
 	w->top = base + n;
+	/* RFC 8785 3.2.3 */
 	sort_members(w->stack + base, n);
 	for (i = 0; i < n && !rc; i++) {
 		/* copy: a nested object may move the stack */
@@ -593,7 +716,7 @@ close:
 		return rc;
 	if ((w->flags & OB_JSON_PRETTY) && (rc = newline(w->b, level)))
 		return rc;
-	return ob_buf_addc(w->b, '}') < 0 ? W_NOMEM : W_OK;
+	return putc1(w->b, '}');
 }
 
 static int write_array(struct writer *w, json_t *a, int level)
@@ -602,12 +725,12 @@ static int write_array(struct writer *w, json_t *a, int level)
 	int rc;
 
 	if (n == 0)
-		return ob_buf_add(w->b, "[]", 2) < 0 ? W_NOMEM : W_OK;
-	if (ob_buf_addc(w->b, '[') < 0)
-		return W_NOMEM;
+		return put(w->b, "[]", 2);
+	if ((rc = putc1(w->b, '[')))
+		return rc;
 	for (i = 0; i < n; i++) {
-		if (i > 0 && ob_buf_addc(w->b, ',') < 0)
-			return W_NOMEM;
+		if (i > 0 && (rc = putc1(w->b, ',')))
+			return rc;
 		if ((w->flags & OB_JSON_PRETTY) && (rc = newline(w->b, level + 1)))
 			return rc;
 		if ((rc = write_value(w, json_array_get(a, i), level + 1)))
@@ -615,14 +738,13 @@ static int write_array(struct writer *w, json_t *a, int level)
 	}
 	if ((w->flags & OB_JSON_PRETTY) && (rc = newline(w->b, level)))
 		return rc;
-	return ob_buf_addc(w->b, ']') < 0 ? W_NOMEM : W_OK;
+	return putc1(w->b, ']');
 }
 
 static int write_value(struct writer *w, const json_t *v, int level)
 {
 	/* jansson's getters take non-const pointers; nothing here writes */
 	json_t *x = (json_t *)v;
-	const char *lit;
 
 	if (!v)
 		return W_BADARG;
@@ -641,21 +763,18 @@ static int write_value(struct writer *w, const json_t *v, int level)
 	case JSON_REAL:
 		return write_number(w->b, json_real_value(x));
 	case JSON_TRUE:
-		lit = "true";
-		break;
+		return put(w->b, "true", 4);
 	case JSON_FALSE:
-		lit = "false";
-		break;
+		return put(w->b, "false", 5);
 	case JSON_NULL:
-		lit = "null";
-		break;
+		return put(w->b, "null", 4);
 	default:
 		return W_BADARG;
 	}
-	return ob_buf_adds(w->b, lit) < 0 ? W_NOMEM : W_OK;
 }
 
-/* Writes v; on failure b is put back as it was (unless out of memory). */
+/* Writes v; on failure b is put back as it was (b->oom stays set after an
+ * allocation failure). */
 static int write_json(ob_buf *b, const json_t *v, int flags)
 {
 	struct writer w = { b, flags, NULL, 0, 0 };
@@ -665,12 +784,10 @@ static int write_json(ob_buf *b, const json_t *v, int flags)
 	if (b->oom)
 		return W_NOMEM;
 	rc = write_value(&w, v, 0);
-	if (rc == W_OK && b->oom)
-		rc = W_NOMEM;
-	if (rc != W_OK && !b->oom && b->data) {
+	if (rc != W_OK)
 		b->len = start;
-		b->data[start] = '\0';
-	}
+	if (b->data)
+		b->data[b->len] = '\0';
 	free(w.stack);
 	return rc;
 }

@@ -91,12 +91,13 @@ static ob_code jcs_verify(const json_t *doc, const json_t *proof, const ob_key *
 	const char *pv = ob_json_str(proof, "proofValue");
 	unsigned char hash[64];
 	ob_buf sig = OB_BUF_INIT;
+	ob_error derr = { 0 };
 	ob_code rc;
 
 	if (!pv || pv[0] != 'z')
 		return ob_fail(err, OB_EINVALID, "proofValue missing or not base58btc multibase");
-	if (ob_multibase_decode(&sig, pv, err)) {
-		rc = ob_fail(err, OB_EINVALID, "proofValue does not decode");
+	if (ob_multibase_decode(&sig, pv, &derr)) {
+		rc = ob_fail(err, OB_EINVALID, "proofValue does not decode: %s", derr.msg);
 		goto out;
 	}
 	if (sig.len != 64) {

@@ -373,6 +373,9 @@ static void verify_presentation(ob_report *r, const json_t *vp, const ob_verify_
 	add(r, "structure", OB_PASSED, 0, "a Verifiable Presentation%s%s",
 	    holder_id ? " by " : "", holder_id ? holder_id : "");
 	check_proofs(r, vp, "authentication", holder_id, opts);
+	if (!opts->challenge)
+		add(r, "challenge", OB_NOT_CHECKED, 0,
+		    "no challenge was expected (--challenge), so this presentation could be replayed");
 	n = json_is_array(vcs) ? json_array_size(vcs) : vcs ? 1 : 0;
 	if (n == 0) {
 		add(r, "credentials", OB_NOT_CHECKED, 0, "the presentation holds no credential");

@@ -25,15 +25,23 @@ char *wallet_home(ob_error *err);
  * init')" when there is none. *out is owned by the caller. */
 ob_code wallet_open(ob_store **out, ob_error *err);
 
-/* Parses the command's options with getopt_long-style handling of the
- * common cases: returns the exit code for a usage error found by
- * getopt_long (c is its '?' or ':' result). */
+/* Reports a usage error getopt_long found (c is its '?' or ':', with
+ * opterr = 0 and ':' leading the short options); returns 2. */
 int wallet_bad_option(int c, char **argv);
+
+/* Parses "COMMAND [--help] ID": returns -1 with *id set (borrowed from
+ * argv), else the exit code (0 after --help, 2 for a usage error). */
+int wallet_id_arg(int argc, char **argv, const char **id);
 
 /* Writes s to f with control characters (C0, DEL, C1) replaced by '?':
  * credential fields are untrusted and must not drive the terminal.
- * NULL prints "-". Returns the number of columns written. */
+ * NULL prints "-". Returns the number of columns; f NULL only counts. */
 size_t wallet_put(FILE *f, const char *s);
+
+/* What list and show call a record: "verified", "expired" (verified,
+ * but validUntil has passed since), "unverified (invalid)" or
+ * "unverified (undecided)" (stored with --force). Static string. */
+const char *wallet_status(const char *verdict, const char *valid_until);
 
 /* "no credential 'ID' in the wallet" (OB_EINVALID). */
 ob_code wallet_not_found(const char *id, ob_error *err);

@@ -1,0 +1,442 @@
+/* bench: microseconds per operation for the signing and verification
+ * paths, so the cost of each layer (raw Ed25519, JCS, the proof suite, the
+ * whole verifier, VC-JWT) shows next to the others.
+ *
+ * Usage: bench [ITERATIONS]   (at least 1000; default 2000)
+ * Inputs come from $SHARED_DIR (default ../shared): the unsigned
+ * credential vectors/unsigned/ob3-v2.json and vectors/keys/issuer-ed25519.json.
+ *
+ * Every iteration is timed on its own with CLOCK_MONOTONIC; the table gives
+ * the median and p90. Work that is only set-up (the deep copy a sign needs
+ * to start from, freeing the signed copies) runs in untimed batches. Every
+ * result is checked, and the outputs are folded into a volatile sink so the
+ * compiler cannot drop the work. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "buf.h"
+#include "err.h"
+#include "jcs.h"
+#include "json.h"
+#include "jwt.h"
+#include "keys.h"
+#include "obkit.h"
+#include "suite.h"
+#include "verify.h"
+
+#define DEFAULT_ITERS 2000
+#define MIN_ITERS 1000
+#define WARMUP 100
+#define BATCH 64
+/* A fixed proof time and evaluation time keep every run's work the same
+ * (the credential is valid from 2025-06-01 to 2035-06-01). */
+#define CREATED "2025-06-01T00:00:00Z"
+#define NOW ((time_t)1893456000) /* 2030-01-01T00:00:00Z */
+
+static volatile uint64_t sink;
+
+struct ctx {
+	const ob_key *key;       /* private */
+	const ob_key *pub;       /* public only, from the Multikey */
+	const char *vm;          /* did:key verification method */
+	const json_t *unsigned_doc;
+	const json_t *signed_doc;
+	const json_t *doc_no_proof;
+	const json_t *proof;
+	const char *jwt;
+	size_t jwt_len;
+	unsigned char msg[64];
+	unsigned char sig[OB_SIG_MAX];
+	size_t siglen;
+	json_t *copies[BATCH];   /* fresh copies for jcs-sign */
+};
+
+struct bench {
+	const char *name;
+	/* untimed, around each batch of n timed runs (may be NULL) */
+	void (*prepare)(struct ctx *c, size_t n);
+	void (*finish)(struct ctx *c, size_t n);
+	void (*run)(struct ctx *c, size_t i);
+};
+
+struct result {
+	const char *name;
+	size_t iters;
+	double median, p90, min; /* microseconds */
+};
+
+static void die(const char *what, const ob_error *err)
+{
+	fprintf(stderr, "bench: %s failed: %s\n", what, err && err->msg[0] ? err->msg : "(no message)");
+	exit(3);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void fold(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t h = sink;
+
+	/* first, last and length: enough that the output must exist */
+	if (len)
+		h = h * 31 + b[0] + ((uint64_t)b[len - 1] << 8);
+	sink = h + len;
+}
+
+/* --- the operations -------------------------------------------------- */
+
+static void run_ed_sign(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	unsigned char msg[64], sig[OB_SIG_MAX];
+	size_t siglen;
+
+	memcpy(msg, c->msg, sizeof(msg));
+	msg[0] = (unsigned char)i; /* a different message each time */
+	if (ob_key_sign(c->key, msg, sizeof(msg), sig, &siglen, &err) || siglen != 64)
+		die("ed25519 sign", &err);
+	fold(sig, siglen);
+}
+
+static void run_ed_verify(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+
+	(void)i;
+	if (ob_key_verify(c->pub, c->msg, sizeof(c->msg), c->sig, c->siglen, &err))
+		die("ed25519 verify", &err);
+	fold(c->sig, 1);
+}
+
+static void run_jcs(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	ob_buf b = OB_BUF_INIT;
+
+	(void)i;
+	if (ob_jcs_canonicalize(c->unsigned_doc, &b, &err) || b.oom || !b.len)
+		die("jcs canonicalize", &err);
+	fold(b.data, b.len);
+	ob_buf_release(&b);
+}
+
+static void prepare_copies(struct ctx *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!(c->copies[i] = json_deep_copy(c->unsigned_doc)))
+			die("json_deep_copy", NULL);
+}
+
+static void free_copies(struct ctx *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_decref(c->copies[i]);
+		c->copies[i] = NULL;
+	}
+}
+
+static void run_jcs_sign(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	ob_proof_opts opts = { .verification_method = c->vm, .created = CREATED };
+	const json_t *proof;
+	const char *pv;
+
+	if (ob_proof_add(c->copies[i], &ob_suite_eddsa_jcs_2022, c->key, &opts, &err))
+		die("eddsa-jcs-2022 sign", &err);
+	proof = json_object_get(c->copies[i], "proof");
+	if (!(pv = ob_json_str(proof, "proofValue")))
+		die("eddsa-jcs-2022 sign (no proofValue)", NULL);
+	fold(pv, strlen(pv));
+}
+
+static void run_jcs_verify_suite(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+
+	(void)i;
+	if (ob_suite_eddsa_jcs_2022.verify(c->doc_no_proof, c->proof, c->pub, &err))
+		die("eddsa-jcs-2022 verify", &err);
+	fold(&i, 1);
+}
+
+static void run_jcs_verify_full(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	ob_verify_opts opts = { .now = NOW };
+	ob_report *r = ob_verify_json(c->signed_doc, &opts, &err);
+
+	(void)i;
+	if (!r)
+		die("ob_verify_json", &err);
+	if (r->verdict != OB_VALID) {
+		size_t k;
+
+		for (k = 0; k < r->nchecks; k++)
+			fprintf(stderr, "bench:   %s: %s: %s\n", r->checks[k].id,
+				ob_outcome_name(r->checks[k].outcome),
+				r->checks[k].message ? r->checks[k].message : "");
+		fprintf(stderr, "bench: full verification gave '%s', not 'valid'\n",
+			ob_verdict_name(r->verdict));
+		exit(3);
+	}
+	fold(&r->nchecks, sizeof(r->nchecks));
+	ob_report_free(r);
+}
+
+static void run_jwt_sign(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	ob_buf out = OB_BUF_INIT;
+
+	(void)i;
+	if (ob_jwt_sign(c->unsigned_doc, c->key, c->vm, &out, &err) || out.oom || !out.len)
+		die("vc-jwt sign", &err);
+	fold(out.data, out.len);
+	ob_buf_release(&out);
+}
+
+static void run_jwt_verify(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	ob_jwt jwt;
+
+	(void)i;
+	memset(&jwt, 0, sizeof(jwt));
+	if (ob_jwt_decode(c->jwt, c->jwt_len, &jwt, &err))
+		die("vc-jwt decode", &err);
+	if (ob_jwt_verify_signature(&jwt, c->pub, &err))
+		die("vc-jwt verify signature", &err);
+	if (ob_jwt_check_claims(&jwt, NOW, &err))
+		die("vc-jwt check claims", &err);
+	fold(jwt.sig, jwt.siglen);
+	ob_jwt_release(&jwt);
+}
+
+/* --- timing ---------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Runs n iterations in batches; stores each one's time in ns if t. */
+static void run_batches(const struct bench *b, struct ctx *c, size_t n, uint64_t *t)
+{
+	size_t done = 0, i, m;
+	uint64_t t0;
+
+	while (done < n) {
+		m = n - done < BATCH ? n - done : BATCH;
+		if (b->prepare)
+			b->prepare(c, m);
+		for (i = 0; i < m; i++) {
+			t0 = now_ns();
+			b->run(c, i);
+			if (t)
+				t[done + i] = now_ns() - t0;
+		}
+		if (b->finish)
+			b->finish(c, m);
+		done += m;
+	}
+}
+
+static struct result measure(const struct bench *b, struct ctx *c, size_t iters)
+{
+	struct result r = { b->name, iters, 0, 0, 0 };
+	uint64_t *t = malloc(iters * sizeof(*t));
+
+	if (!t)
+		die("malloc", NULL);
+	run_batches(b, c, WARMUP, NULL);
+	run_batches(b, c, iters, t);
+	qsort(t, iters, sizeof(*t), cmp_u64);
+	/* nearest-rank percentiles */
+	r.median = t[(iters - 1) / 2] / 1e3;
+	r.p90 = t[(iters * 9 + 9) / 10 - 1] / 1e3;
+	r.min = t[0] / 1e3;
+	free(t);
+	return r;
+}
+
+static const struct result *find(const struct result *rs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rs[i].name, name))
+			return &rs[i];
+	return NULL;
+}
+
+static void ratio(const struct result *rs, size_t n, const char *a, const char *b,
+		  double target)
+{
+	const struct result *x = find(rs, n, a), *y = find(rs, n, b);
+	double q = x->median / y->median;
+
+	printf("  %-24s / %-16s = %5.2f", a, b, q);
+	if (target > 0)
+		printf("  (target <= %.1f%s)", target, q <= target ? "" : ": MISSED");
+	putchar('\n');
+}
+
+/* --- set-up ---------------------------------------------------------- */
+
+static char *path_in(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = malloc(n);
+
+	if (!p)
+		die("malloc", NULL);
+	snprintf(p, n, "%s/%s", dir, rel);
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct bench benches[] = {
+		{ "ed25519-sign", NULL, NULL, run_ed_sign },
+		{ "ed25519-verify", NULL, NULL, run_ed_verify },
+		{ "jcs-canonicalize", NULL, NULL, run_jcs },
+		{ "jcs-sign", prepare_copies, free_copies, run_jcs_sign },
+		{ "jcs-verify (suite)", NULL, NULL, run_jcs_verify_suite },
+		{ "jcs-verify (full report)", NULL, NULL, run_jcs_verify_full },
+		{ "jwt-sign", NULL, NULL, run_jwt_sign },
+		{ "jwt-verify", NULL, NULL, run_jwt_verify },
+	};
+	enum { NB = sizeof(benches) / sizeof(benches[0]) };
+	struct result rs[NB];
+	const char *shared = getenv("SHARED_DIR");
+	char *key_path = NULL, *doc_path = NULL;
+	ob_key *key = NULL, *pub = NULL;
+	json_t *unsigned_doc = NULL, *signed_doc = NULL, *doc_no_proof = NULL;
+	ob_buf mk = OB_BUF_INIT, did = OB_BUF_INIT, vm = OB_BUF_INIT, canon = OB_BUF_INIT;
+	ob_buf jwt = OB_BUF_INIT;
+	ob_proof_opts popts;
+	ob_error err = { 0 };
+	struct ctx c;
+	struct rusage ru;
+	size_t iters = DEFAULT_ITERS, i;
+
+	if (argc > 2 || (argc == 2 && (iters = strtoul(argv[1], NULL, 10)) < MIN_ITERS)) {
+		fprintf(stderr, "usage: bench [ITERATIONS >= %d]\n", MIN_ITERS);
+		return 2;
+	}
+	ob_init();
+	if (!shared || !*shared)
+		shared = "../shared";
+	key_path = path_in(shared, "vectors/keys/issuer-ed25519.json");
+	doc_path = path_in(shared, "vectors/unsigned/ob3-v2.json");
+
+	if (!(key = ob_key_load(key_path, &err)))
+		die("loading the key", &err);
+	if (ob_key_get_type(key) != OB_KEY_ED25519 || !ob_key_has_private(key))
+		die("key is not a private Ed25519 key", NULL);
+	if (ob_key_multikey(key, &mk, &err) || !(pub = ob_key_from_multikey(mk.data, &err)))
+		die("public key", &err);
+	if (ob_key_did(key, &did, &vm, &err))
+		die("did:key", &err);
+	if (!(unsigned_doc = ob_json_load_file(doc_path, &err)))
+		die("loading the credential", &err);
+	if (ob_jcs_canonicalize(unsigned_doc, &canon, &err))
+		die("jcs canonicalize", &err);
+
+	memset(&c, 0, sizeof(c));
+	c.key = key;
+	c.pub = pub;
+	c.vm = vm.data;
+	c.unsigned_doc = unsigned_doc;
+	for (i = 0; i < sizeof(c.msg); i++)
+		c.msg[i] = (unsigned char)(i * 7 + 1);
+	if (ob_key_sign(key, c.msg, sizeof(c.msg), c.sig, &c.siglen, &err))
+		die("ed25519 sign", &err);
+
+	/* one signed credential, and its parts, for the verify rows */
+	memset(&popts, 0, sizeof(popts));
+	popts.verification_method = vm.data;
+	popts.created = CREATED;
+	if (!(signed_doc = json_deep_copy(unsigned_doc)) ||
+	    ob_proof_add(signed_doc, &ob_suite_eddsa_jcs_2022, key, &popts, &err))
+		die("eddsa-jcs-2022 sign", &err);
+	if (!(doc_no_proof = json_deep_copy(signed_doc)) || json_object_del(doc_no_proof, "proof"))
+		die("copy without proof", NULL);
+	c.signed_doc = signed_doc;
+	c.doc_no_proof = doc_no_proof;
+	c.proof = json_object_get(signed_doc, "proof");
+	if (ob_jwt_sign(unsigned_doc, key, vm.data, &jwt, &err))
+		die("vc-jwt sign", &err);
+	c.jwt = jwt.data;
+	c.jwt_len = jwt.len;
+
+	printf("obkit bench: %zu timed iterations per row (after %d warm-up), "
+	       "CLOCK_MONOTONIC per iteration\n", iters, WARMUP);
+	printf("credential: %s (%zu bytes canonical)\n", doc_path, canon.len);
+	printf("key:        %s (%s)\n", key_path, ob_key_type_name(ob_key_get_type(key)));
+	printf("\n  %-26s %10s %10s %10s %10s\n", "operation", "median us", "p90 us",
+	       "min us", "ops/s");
+	printf("  %-26s %10s %10s %10s %10s\n", "--------------------------", "---------",
+	       "------", "------", "-----");
+	fflush(stdout);
+	for (i = 0; i < NB; i++) {
+		rs[i] = measure(&benches[i], &c, iters);
+		printf("  %-26s %10.2f %10.2f %10.2f %10.0f\n", rs[i].name, rs[i].median,
+		       rs[i].p90, rs[i].min, 1e6 / rs[i].median);
+		fflush(stdout);
+	}
+
+	printf("\nratios (medians):\n");
+	ratio(rs, NB, "jcs-sign", "ed25519-sign", 1.5);
+	ratio(rs, NB, "jcs-verify (suite)", "ed25519-verify", 0);
+	ratio(rs, NB, "jcs-verify (full report)", "ed25519-verify", 0);
+	ratio(rs, NB, "jwt-sign", "ed25519-sign", 0);
+	ratio(rs, NB, "jwt-verify", "ed25519-verify", 0);
+	ratio(rs, NB, "jcs-canonicalize", "ed25519-sign", 0);
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		printf("\npeak RSS:   %ld KiB\n", ru.ru_maxrss);
+	printf("machine:    %ld online CPUs (nproc), %s, jansson %s\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), OpenSSL_version(OPENSSL_VERSION), JANSSON_VERSION);
+	printf("sink:       %016llx\n", (unsigned long long)sink);
+
+	ob_buf_release(&jwt);
+	json_decref(doc_no_proof);
+	json_decref(signed_doc);
+	json_decref(unsigned_doc);
+	ob_buf_release(&canon);
+	ob_buf_release(&vm);
+	ob_buf_release(&did);
+	ob_buf_release(&mk);
+	ob_key_free(pub);
+	ob_key_free(key);
+	free(doc_path);
+	free(key_path);
+	if (fclose(stdout)) {
+		perror("bench: stdout");
+		return 3;
+	}
+	return 0;
+}
