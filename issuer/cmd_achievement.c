@@ -128,7 +128,7 @@ static int add(issuer_state *st, int argc, char **argv)
 		goto fail;
 	}
 	c = sqlite3_step(q);
-	if (c == SQLITE_CONSTRAINT) {
+	if ((c & 0xff) == SQLITE_CONSTRAINT) {
 		ob_fail(&err, OB_EINVALID, "achievement '%s' already exists", id);
 		goto fail;
 	} else if (c != SQLITE_DONE) {

@@ -101,6 +101,11 @@ static ob_code migrate(ob_store *s, const char *const *migrations, int n, ob_err
 	ob_code rc;
 	int v;
 
+	/* the usual case, up to date: no write lock for a reader */
+	if ((rc = user_version(s, &v, err)))
+		return rc;
+	if (v == n)
+		return OB_OK;
 	for (;;) {
 		if ((rc = ob_store_begin(s, err)))
 			return rc;
