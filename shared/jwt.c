@@ -119,8 +119,11 @@ static ob_code check_header(ob_jwt *jwt, ob_error *err)
 	if (strcmp(jwt->alg, "EdDSA") && strcmp(jwt->alg, "ES256") && strcmp(jwt->alg, "RS256"))
 		return ob_fail(err, OB_EINVALID, "unsupported alg '%s' (want EdDSA, ES256 or RS256)",
 			       jwt->alg);
+	/* RFC 7515 4.1.9: a media type, so case-insensitive and the
+	 * "application/" prefix may be present */
 	if ((v = json_object_get(h, "typ")) &&
-	    (!json_is_string(v) || strcmp(json_string_value(v), "JWT") != 0))
+	    (!json_is_string(v) || (strcasecmp(json_string_value(v), "JWT") != 0 &&
+				    strcasecmp(json_string_value(v), "application/jwt") != 0)))
 		return ob_fail(err, OB_EINVALID, "typ '%s' is not allowed (want 'JWT')",
 			       json_is_string(v) ? json_string_value(v) : "(not a string)");
 	/* RFC 7515 4.1.11: extensions we do not understand must fail */

@@ -28,14 +28,19 @@ typedef struct {
 	const json_t *jwk;  /* borrowed; NULL when absent */
 } ob_jwt;
 
-/* Returns 1 when text looks like a compact JWS (three base64url parts). */
+/* Returns 1 when text looks like a compact JWS (three base64url parts;
+ * surrounding whitespace, such as a .jwt file's newline, is ignored). */
 int ob_jwt_sniff(const char *text, size_t len);
 
-/* Parses a compact JWS. Refuses: not three parts, bad base64url, header or
- * payload not a strict JSON object, alg "none", HMAC algs (HS*), algs other
- * than EdDSA/ES256/RS256, a typ other than "JWT", a jwk with "d", neither
- * vc claim nor a flat credential. Fills *out (release with
- * ob_jwt_release) and returns OB_OK, else OB_EINVALID/OB_EPARSE. */
+/* Parses a compact JWS (surrounding whitespace ignored). Refuses: not
+ * three parts, bad base64url (padding included), header or payload not a
+ * strict JSON object (OB_EPARSE); alg "none", HMAC algs (HS*), algs other
+ * than EdDSA/ES256/RS256, a typ other than "JWT" (case-insensitive, RFC
+ * 7515 4.1.9), a crit header, a jwk with "d" or other private members,
+ * neither vc claim nor a flat credential (a payload with @context and
+ * type), an empty signature (OB_EINVALID). Neither kid nor jwk is needed:
+ * the key may come out of band. Fills *out (release with ob_jwt_release;
+ * on failure *out is already released) and returns OB_OK. */
 ob_code ob_jwt_decode(const char *text, size_t len, ob_jwt *out, ob_error *err);
 void ob_jwt_release(ob_jwt *jwt);
 
@@ -45,17 +50,24 @@ void ob_jwt_release(ob_jwt *jwt);
 ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *err)
 	__attribute__((warn_unused_result));
 
-/* OB 3.0 8.2.4: iss = issuer id, jti = credential id, sub =
- * credentialSubject.id (when both present), nbf/exp against now (and
- * equal to validFrom/validUntil when present). OB_EINVALID with the first
- * failing claim named. */
+/* OB 3.0 8.2.4: iss = issuer id (iss required), jti = credential id
+ * (required when the credential has an id), sub = credentialSubject.id
+ * (when both present: the 1EdTech samples have no sub), nbf/exp (when
+ * present) equal to validFrom/validUntil (issuanceDate/expirationDate on
+ * VC 1.1) and checked against now: nbf > now "not yet valid (nbf ...)",
+ * exp <= now "expired (exp ...)". now 0 means the clock. OB_EINVALID with
+ * the first failing claim named. */
 ob_code ob_jwt_check_claims(const ob_jwt *jwt, time_t now, ob_error *err)
 	__attribute__((warn_unused_result));
 
-/* Signs credential as a VC-JWT: header {alg, typ:"JWT", kid}, payload =
- * the credential's members at top level plus iss, jti, sub, nbf (from
- * validFrom) and exp (from validUntil when present). Appends the compact
- * JWS to out. key must be Ed25519 or P-256 (EdDSA / ES256). */
+/* Signs credential as a VC-JWT: header {alg, typ:"JWT", kid} (compact, in
+ * that order; with kid NULL the public key goes in a "jwk" member instead),
+ * payload = the credential's members at top level plus iss, jti, sub (when
+ * credentialSubject has an id), nbf (from validFrom) and exp (from
+ * validUntil when present). Appends the compact JWS to out. key must be a
+ * private Ed25519, P-256 or RSA key (EdDSA / ES256 / RS256), else
+ * OB_EUSAGE; a credential without issuer id, id or validFrom is
+ * OB_EINVALID. */
 ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid,
 		    ob_buf *out, ob_error *err);
 

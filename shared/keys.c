@@ -37,7 +37,9 @@ struct ob_key {
 #define RSA_MIN_BITS 2048
 #define RSA_MAX_BITS (OB_SIG_MAX * 8)
 #define RSA_GEN_BITS 3072
-#define KEYFILE_MAX (64u * 1024)
+/* below ob_file_read's first buffer (64 KiB), so the key text is never
+ * copied by a realloc that would leave an unwiped copy behind */
+#define KEYFILE_MAX (32u * 1024)
 
 /* JWK members that only a private key has (RFC 7518 6.2.2, 6.3.2, 6.4) */
 static const char *const jwk_private_members[] = { "d", "p", "q", "dp", "dq", "qi", "oth", "k" };

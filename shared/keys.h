@@ -2,10 +2,17 @@
  * and JWK forms, and raw sign/verify as the proof suites and JOSE use them.
  *
  * Key file format (read and written): the JSON the reference JavaScript
- * stack uses (../shared/vectors/keys), i.e. {"type":"Multikey",
- * "publicKeyMultibase":"z6Mk...", "secretKeyMultibase":"z..."}; reading also
- * accepts the 32-byte seed-only secretKeyMultibase, "privateKeyJwk" /
- * "publicKeyJwk" members, and a bare JWK object (private or public).
+ * stack uses (../shared/vectors/keys):
+ *   Ed25519: {"type":"Multikey","keyType":"Ed25519","id","controller",
+ *             "publicKeyMultibase":"z6Mk...","secretKeyMultibase":"zrv..."}
+ *            (secret = 0x80 0x26 + seed || public, 64 bytes);
+ *   P-256:   {"type":"JsonWebKey","keyType":"P-256","id","controller",
+ *             "publicKeyMultibase":"zDn...","publicKeyJwk","privateKeyJwk"};
+ *   RSA:     {"type":"JsonWebKey","keyType":"RSA","publicKeyJwk","privateKeyJwk"}.
+ * Reading also accepts the 32-byte seed-only secretKeyMultibase (and
+ * secretKeyMultibaseSeedOnly), any one of the members alone, and a bare
+ * JWK object (private or public). When several forms are present they must
+ * all name the same key, and keyType must match it.
  */
 #ifndef OB_KEYS_H
 #define OB_KEYS_H
@@ -23,27 +30,34 @@ typedef struct ob_key ob_key;
 /* Largest raw signature this module makes (RSA-4096). */
 #define OB_SIG_MAX 512
 
-/* Parses "ed25519" / "p256" (also "P-256"). Returns 0 when unknown. */
+/* Parses "ed25519" / "p256" (also "P-256") / "rsa", case-insensitive, and
+ * the JOSE names "EdDSA" / "ES256" / "RS256". Returns 0 when unknown. */
 ob_key_type ob_key_type_parse(const char *name);
 /* "Ed25519", "P-256", "RSA" */
 const char *ob_key_type_name(ob_key_type t);
 
-/* New private key. */
+/* New private key (RSA: 3072 bits). */
 ob_key *ob_key_generate(ob_key_type type, ob_error *err);
-/* Loads a key file (private or public); see the format above. */
+/* Loads a key file (private or public); see the format above. Files over
+ * 32 KiB are refused; parse errors are prefixed with the path. */
 ob_key *ob_key_load(const char *path, ob_error *err);
 /* Parses the same JSON from memory. */
 ob_key *ob_key_parse(const char *text, size_t len, ob_error *err);
-/* Writes a private key file with mode 0600 (O_EXCL|O_NOFOLLOW); an existing
- * file is an error unless force, then replaced atomically (temp, fsync,
- * rename). */
+/* Writes a private key file in the format above, mode 0600
+ * (O_EXCL|O_NOFOLLOW); an existing file (or symlink) is OB_EIO "exists"
+ * unless force, then it is replaced atomically (temp, fsync, rename).
+ * A public-only key is OB_EUSAGE. */
 ob_code ob_key_save(const ob_key *key, const char *path, int force, ob_error *err);
 
 /* Public key from a Multikey publicKeyMultibase ("z6Mk..." Ed25519,
- * "zDn..." P-256 compressed); any other header is refused. */
+ * "zDn..." P-256 compressed, checked to be on the curve). A malformed value
+ * (not 'z', bad base58, wrong length, off the curve) is OB_EPARSE; another
+ * multicodec header is OB_EUNSUPPORTED "unsupported multikey header 0x.. 0x..". */
 ob_key *ob_key_from_multikey(const char *mb, ob_error *err);
-/* Public key from a JWK (OKP/Ed25519, EC/P-256, RSA). A JWK with "d" is
- * refused: public keys must never carry private parts. */
+/* Public key from a JWK (OKP/Ed25519, EC/P-256, RSA 2048 to 4096 bits).
+ * A JWK with "d" (or any other private member) is OB_EINVALID: public keys
+ * must never carry private parts. jwk NULL is OB_EPARSE. RSA keys must
+ * pass OpenSSL's SP 800-56B public check (odd e >= 65537). */
 ob_key *ob_key_from_jwk(const json_t *jwk, ob_error *err);
 
 void ob_key_free(ob_key *key);
@@ -69,7 +83,8 @@ const char *ob_key_jose_alg(const ob_key *key);
  * sig must hold OB_SIG_MAX bytes; *siglen gets the length. */
 ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		    unsigned char *sig, size_t *siglen, ob_error *err);
-/* OB_OK when sig is a valid signature of msg; OB_EINVALID when it is not. */
+/* OB_OK when sig is a valid signature of msg; OB_EINVALID when it is not
+ * (including a signature of the wrong length: ES256 must be raw r||s). */
 ob_code ob_key_verify(const ob_key *key, const unsigned char *msg, size_t len,
 		      const unsigned char *sig, size_t siglen, ob_error *err)
 	__attribute__((warn_unused_result));

@@ -34,8 +34,11 @@
 
 #define DEFAULT_ITERS 2000
 #define MIN_ITERS 1000
-#define WARMUP 100
-#define BATCH 64
+#define ROUNDS 10 /* every row runs once per round, so load shifts hit all alike */
+#define WARMUP 20  /* untimed iterations before each row in each round */
+#ifndef BATCH
+#define BATCH 64 /* sign copies made per untimed batch */
+#endif
 /* A fixed proof time and evaluation time keep every run's work the same
  * (the credential is valid from 2025-06-01 to 2035-06-01). */
 #define CREATED "2025-06-01T00:00:00Z"
@@ -263,21 +266,16 @@ static void run_batches(const struct bench *b, struct ctx *c, size_t n, uint64_t
 	}
 }
 
-static struct result measure(const struct bench *b, struct ctx *c, size_t iters)
+/* Sorts one row's samples into its result. */
+static struct result summarize(const char *name, uint64_t *t, size_t iters)
 {
-	struct result r = { b->name, iters, 0, 0, 0 };
-	uint64_t *t = malloc(iters * sizeof(*t));
+	struct result r = { name, iters, 0, 0, 0 };
 
-	if (!t)
-		die("malloc", NULL);
-	run_batches(b, c, WARMUP, NULL);
-	run_batches(b, c, iters, t);
 	qsort(t, iters, sizeof(*t), cmp_u64);
 	/* nearest-rank percentiles */
 	r.median = t[(iters - 1) / 2] / 1e3;
 	r.p90 = t[(iters * 9 + 9) / 10 - 1] / 1e3;
 	r.min = t[0] / 1e3;
-	free(t);
 	return r;
 }
 
@@ -330,6 +328,7 @@ int main(int argc, char **argv)
 	};
 	enum { NB = sizeof(benches) / sizeof(benches[0]) };
 	struct result rs[NB];
+	uint64_t *samples[NB];
 	const char *shared = getenv("SHARED_DIR");
 	char *key_path = NULL, *doc_path = NULL;
 	ob_key *key = NULL, *pub = NULL;
@@ -340,12 +339,15 @@ int main(int argc, char **argv)
 	ob_error err = { 0 };
 	struct ctx c;
 	struct rusage ru;
-	size_t iters = DEFAULT_ITERS, i;
+	double load[1], load0 = -1;
+	size_t iters = DEFAULT_ITERS, i, r;
 
 	if (argc > 2 || (argc == 2 && (iters = strtoul(argv[1], NULL, 10)) < MIN_ITERS)) {
 		fprintf(stderr, "usage: bench [ITERATIONS >= %d]\n", MIN_ITERS);
 		return 2;
 	}
+	if (getloadavg(load, 1) == 1)
+		load0 = load[0];
 	ob_init();
 	if (!shared || !*shared)
 		shared = "../shared";
@@ -392,8 +394,8 @@ int main(int argc, char **argv)
 	c.jwt = jwt.data;
 	c.jwt_len = jwt.len;
 
-	printf("obkit bench: %zu timed iterations per row (after %d warm-up), "
-	       "CLOCK_MONOTONIC per iteration\n", iters, WARMUP);
+	printf("obkit bench: %zu timed iterations per row, interleaved in %d rounds "
+	       "(%d warm-up each), CLOCK_MONOTONIC per iteration\n", iters, ROUNDS, WARMUP);
 	printf("credential: %s (%zu bytes canonical)\n", doc_path, canon.len);
 	printf("key:        %s (%s)\n", key_path, ob_key_type_name(ob_key_get_type(key)));
 	printf("\n  %-26s %10s %10s %10s %10s\n", "operation", "median us", "p90 us",
@@ -401,11 +403,22 @@ int main(int argc, char **argv)
 	printf("  %-26s %10s %10s %10s %10s\n", "--------------------------", "---------",
 	       "------", "------", "-----");
 	fflush(stdout);
+	for (i = 0; i < NB; i++)
+		if (!(samples[i] = malloc(iters * sizeof(**samples))))
+			die("malloc", NULL);
+	for (r = 0; r < ROUNDS; r++) {
+		/* rounds split iters as evenly as they can */
+		size_t from = iters * r / ROUNDS, to = iters * (r + 1) / ROUNDS;
+		for (i = 0; i < NB; i++) {
+			run_batches(&benches[i], &c, WARMUP, NULL);
+			run_batches(&benches[i], &c, to - from, samples[i] + from);
+		}
+	}
 	for (i = 0; i < NB; i++) {
-		rs[i] = measure(&benches[i], &c, iters);
+		rs[i] = summarize(benches[i].name, samples[i], iters);
+		free(samples[i]);
 		printf("  %-26s %10.2f %10.2f %10.2f %10.0f\n", rs[i].name, rs[i].median,
 		       rs[i].p90, rs[i].min, 1e6 / rs[i].median);
-		fflush(stdout);
 	}
 
 	printf("\nratios (medians):\n");
@@ -418,8 +431,9 @@ int main(int argc, char **argv)
 
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		printf("\npeak RSS:   %ld KiB\n", ru.ru_maxrss);
-	printf("machine:    %ld online CPUs (nproc), %s, jansson %s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), OpenSSL_version(OPENSSL_VERSION), JANSSON_VERSION);
+	printf("machine:    %ld online CPUs (nproc), load average %.2f at start, %s, jansson %s\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), load0, OpenSSL_version(OPENSSL_VERSION),
+	       JANSSON_VERSION);
 	printf("sink:       %016llx\n", (unsigned long long)sink);
 
 	ob_buf_release(&jwt);

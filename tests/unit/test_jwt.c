@@ -282,6 +282,15 @@ static void test_refusals(void)
 	expect_header_fail("{\"typ\":\"JWT\"}", "JWS header has no alg");
 	expect_header_fail("{\"alg\":7}", "JWS header has no alg");
 	expect_header_fail("{\"alg\":\"EdDSA\",\"typ\":\"vc+jwt\"}", "typ 'vc+jwt' is not allowed");
+	expect_header_fail("{\"alg\":\"EdDSA\",\"typ\":7}", "typ '(not a string)' is not allowed");
+	/* typ is a media type: case-insensitive, "application/" optional */
+	add_part(&b, "{\"alg\":\"EdDSA\",\"typ\":\"application/JWT\"}");
+	ob_buf_addc(&b, '.');
+	add_part(&b, PAYLOAD);
+	ob_buf_adds(&b, ".AAAA");
+	CHECK(decode_str(b.data, &jwt, &err) == OB_OK);
+	ob_jwt_release(&jwt);
+	ob_buf_release(&b);
 	expect_header_fail("{\"alg\":\"EdDSA\",\"crit\":[\"b64\"],\"b64\":false}", "crit");
 	expect_header_fail("{\"alg\":\"EdDSA\",\"kid\":5}", "kid is not a string");
 	expect_header_fail("{\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\","

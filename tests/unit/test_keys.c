@@ -363,6 +363,17 @@ static void test_jwk(void)
 	}
 	json_decref(j);
 
+	/* P-256 private JWK whose d is not the point's */
+	j = json_deep_copy(json_object_get(ec, "privateKeyJwk"));
+	json_object_set_new(j, "d", json_string("t_Gd_gxwh6HtiI4_dY4XftqufV0V3EJNqF6EbzqpCEs"));
+	{
+		char *t = json_dumps(j, 0);
+		ob_error_clear(&err);
+		CHECK(parse_str(t, &err) == NULL && contains(err.msg, "invalid P-256 key pair"));
+		free(t);
+	}
+	json_decref(j);
+
 	/* RSA private JWK with d altered: the pairwise check catches it */
 	j = json_deep_copy(json_object_get(rsa, "privateKeyJwk"));
 	{

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -155,6 +156,38 @@ static void test_transactions(void)
 	ob_store_close(s);
 }
 
+/* Processes opening a new database together: each one succeeds and the
+ * migrations run once (a second run of migration 0 would fail). */
+static void test_concurrent_open(void)
+{
+	enum { N = 6 };
+	char p2[300];
+	pid_t pid[N];
+	ob_error err = { 0 };
+	ob_store *s;
+	int i, status, ok = 0;
+
+	snprintf(p2, sizeof(p2), "%s/many.db", tmpdir);
+	for (i = 0; i < N; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			s = ob_store_open(p2, migrations, 2, &err);
+			if (!s)
+				fprintf(stderr, "test_store: child: %s\n", err.msg);
+			ob_store_close(s);
+			_exit(s ? 0 : 1);
+		}
+	}
+	for (i = 0; i < N; i++)
+		if (pid[i] > 0 && waitpid(pid[i], &status, 0) == pid[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			ok++;
+	CHECK(ok == N);
+	s = ob_store_open(p2, migrations, 2, &err);
+	CHECK(s && pragma_int(s, "PRAGMA user_version") == 2);
+	ob_store_close(s);
+}
+
 static void test_open_errors(void)
 {
 	ob_error err = { 0 };
@@ -169,7 +202,8 @@ static void test_open_errors(void)
 static void cleanup(void)
 {
 	static const char *const names[] = { "t.db", "t.db-wal", "t.db-shm", "bad.db",
-					     "bad.db-wal", "bad.db-shm" };
+					     "bad.db-wal", "bad.db-shm", "many.db", "many.db-wal",
+					     "many.db-shm" };
 	char p[300];
 	size_t i;
 
@@ -190,6 +224,7 @@ int main(void)
 	test_open_migrate();
 	test_transactions();
 	test_failed_migration();
+	test_concurrent_open();
 	test_open_errors();
 	cleanup();
 	return check_done("test_store");
