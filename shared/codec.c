@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 static const char B58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 static const char B64U[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 static const char B45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
@@ -38,6 +40,7 @@ int ob_base58_encode(ob_buf *out, const unsigned char *in, size_t len)
 		ob_buf_addc(out, '1');
 	for (; rc == 0 && j < size; j++)
 		ob_buf_addc(out, B58[tmp[j]]);
+	OPENSSL_cleanse(tmp, size); /* may hold key bytes */
 	free(tmp);
 	return out->oom ? -1 : rc;
 }
@@ -47,6 +50,10 @@ ob_code ob_base58_decode(ob_buf *out, const char *in, size_t len, ob_error *err)
 	size_t zeros = 0, size, i, j;
 	unsigned char *tmp;
 
+	/* the conversion is quadratic: keys and signatures are < 200
+	 * characters, so refuse anything far longer rather than spin */
+	if (len > OB_BASE58_MAX)
+		return ob_fail(err, OB_EPARSE, "base58 value too long (%zu characters)", len);
 	while (zeros < len && in[zeros] == '1')
 		zeros++;
 	size = (len - zeros) * 733 / 1000 + 1; /* log(58)/log(256) */
@@ -57,6 +64,7 @@ ob_code ob_base58_decode(ob_buf *out, const char *in, size_t len, ob_error *err)
 		const char *p = in[i] ? strchr(B58, in[i]) : NULL;
 		unsigned carry;
 		if (!p) {
+			OPENSSL_cleanse(tmp, size);
 			free(tmp);
 			return ob_fail(err, OB_EPARSE, "invalid base58 character '%c'",
 				       in[i] >= 32 && in[i] < 127 ? in[i] : '?');
@@ -73,6 +81,7 @@ ob_code ob_base58_decode(ob_buf *out, const char *in, size_t len, ob_error *err)
 	for (i = 0; i < zeros; i++)
 		ob_buf_addc(out, 0);
 	ob_buf_add(out, tmp + j, size - j);
+	OPENSSL_cleanse(tmp, size);
 	free(tmp);
 	return out->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
 }

@@ -10,6 +10,9 @@
 #include "buf.h"
 #include "err.h"
 
+/* Longest base58 text the decoder accepts. */
+#define OB_BASE58_MAX 2048
+
 /* Encoders append text to out; return 0 or -1 on out of memory. */
 int ob_base58_encode(ob_buf *out, const unsigned char *in, size_t len);
 int ob_base64url_encode(ob_buf *out, const unsigned char *in, size_t len);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct ob_store {
@@ -129,6 +130,23 @@ static ob_code migrate(ob_store *s, const char *const *migrations, int n, ob_err
 	return rc;
 }
 
+/* Switching a new database to WAL can fail with SQLITE_BUSY without the
+ * busy handler being called (another process is opening it too), so this
+ * one statement waits by itself, as long as the busy timeout. */
+static ob_code set_wal(ob_store *s, ob_error *err)
+{
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	int i, rc;
+
+	for (i = 0; i < 500; i++) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY)
+			break;
+		nanosleep(&ms10, NULL);
+	}
+	return rc == SQLITE_OK ? OB_OK : db_fail(s->db, s->path, err);
+}
+
 ob_store *ob_store_open(const char *path, const char *const *migrations,
 			int nmigrations, ob_error *err)
 {
@@ -155,10 +173,11 @@ ob_store *ob_store_open(const char *path, const char *const *migrations,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
+	if (set_wal(s, err))
+		goto fail;
 	/* secure_delete: a removed record is overwritten, not left in free
 	 * pages (wallet records are personal data) */
-	if (ob_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-			  " PRAGMA secure_delete = ON", err))
+	if (ob_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
 		goto fail;
 	if (migrate(s, migrations, nmigrations, err))
 		goto fail;

@@ -115,7 +115,7 @@ static void run_files(const char *dir)
 static void run_numbers(const char *dir)
 {
 	char path[4096], *text = NULL, *line, *next, *comma;
-	size_t len;
+	size_t len, lineno = 0;
 	ob_error err = { 0 };
 
 	snprintf(path, sizeof(path), "%s/jcs/es6numbers.txt", dir);
@@ -128,6 +128,7 @@ static void run_numbers(const char *dir)
 		uint64_t bits;
 		double d;
 
+		lineno++;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
@@ -139,20 +140,21 @@ static void run_numbers(const char *dir)
 			continue;
 		comma = strchr(line, ',');
 		if (!comma) {
-			fail("es6numbers.txt: malformed line '%s'", line);
+			fail("es6numbers.txt:%zu: malformed line '%s'", lineno, line);
 			continue;
 		}
 		*comma = '\0';
 		bits = strtoull(line, &end, 16);
-		if (end != comma) {
-			fail("es6numbers.txt: malformed hex '%s'", line);
+		if (end == line || end != comma) {
+			fail("es6numbers.txt:%zu: malformed hex '%s'", lineno, line);
 			continue;
 		}
 		memcpy(&d, &bits, sizeof(d));
 		if (ob_jcs_number(d, got) < 0)
 			strcpy(got, "(error)");
 		if (strcmp(got, comma + 1) != 0) {
-			fail("es6numbers.txt: %s: got %s, want %s", line, got, comma + 1);
+			fail("es6numbers.txt:%zu: %s: got %s, want %s", lineno, line, got,
+			     comma + 1);
 			continue;
 		}
 		check_passed++;

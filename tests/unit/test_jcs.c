@@ -236,6 +236,17 @@ static void test_buffers(void)
 	CHECK(ob_json_dumps(v, OB_JSON_PRETTY) == NULL);
 	json_decref(v);
 
+	/* a buffer that already ran out of memory takes nothing more */
+	ob_buf_release(&b);
+	b.oom = 1;
+	ob_error_clear(&err);
+	v = json_pack("[i]", 1);
+	CHECK(ob_json_write(&b, v, OB_JSON_COMPACT) == -1);
+	CHECK(ob_jcs_canonicalize(v, &b, &err) == OB_ENOMEM);
+	CHECK(b.len == 0);
+	json_decref(v);
+	ob_buf_release(&b);
+
 	/* no value */
 	ob_error_clear(&err);
 	CHECK(ob_jcs_canonicalize(NULL, &b, &err) != OB_OK);
