@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Deeper values (or a cycle built with json_object_set) are refused rather
- * than overflowing the stack; jansson's own dumper uses the same bound. */
+ * than overflowing the stack (jansson's parser stops at the same depth). */
 #define MAX_DEPTH 2048
 
 enum { W_OK = 0, W_NOMEM = -1, W_NONFINITE = -2, W_DEEP = -3, W_BADARG = -4 };
