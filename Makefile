@@ -35,7 +35,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 
 all: $(TOOL_BINS)
 
-$(O)/%.o: %.c $(wildcard shared/*.h) VERSION
+$(O)/%.o: %.c $(wildcard shared/*.h */*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

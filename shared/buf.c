@@ -39,6 +39,8 @@ int ob_buf_grow(ob_buf *b, size_t extra)
 	want = b->len + extra + 1;
 	if (want <= b->cap)
 		return 0;
+	/* keep the promise that data is NUL-terminated even if nothing is
+	 * appended after growing */
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap *= 2;
@@ -47,6 +49,7 @@ int ob_buf_grow(ob_buf *b, size_t extra)
 		goto fail;
 	b->data = p;
 	b->cap = cap;
+	b->data[b->len] = '\0';
 	return 0;
 fail:
 	b->oom = 1;

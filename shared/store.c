@@ -15,7 +15,7 @@ struct ob_store {
 
 static ob_code fail_what(sqlite3 *db, const char *what, ob_error *err)
 {
-	if (!db || sqlite3_errcode(db) == SQLITE_NOMEM)
+	if (!db || (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM)
 		return ob_fail(err, OB_ENOMEM, "%s: out of memory", what);
 	return ob_fail(err, OB_EIO, "%s: %s", what, sqlite3_errmsg(db));
 }

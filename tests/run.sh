@@ -27,8 +27,8 @@ tally() { # name exit-code output-file
 		failed=$((failed + 1))
 		return
 	fi
-	p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\1/')
-	f=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\2/')
+	p=$(echo "$line" | sed -E 's/^(.*[^0-9])?([0-9]+) passed, ([0-9]+) failed.*$/\2/')
+	f=$(echo "$line" | sed -E 's/^(.*[^0-9])?([0-9]+) passed, ([0-9]+) failed.*$/\3/')
 	# a crash or sanitizer report after the counts still fails the run
 	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
@@ -51,6 +51,7 @@ done
 for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
+	[ "$n" = lib ] && continue # helpers, sourced by the others
 	sh "$t" "$top/$BIN" "$SHARED_DIR" >"$log/$n" 2>&1
 	tally "cli/$n" $? "$log/$n"
 done

@@ -13,7 +13,7 @@
 
 #include "cmds.h"
 
-#define SYNOPSIS "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] FILE|-"
+#define SYNOPSIS "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] [FILE|-]"
 #define PNG_SCALE 8      /* pixels per module */
 #define WARN_VERSION 25  /* above this, phones struggle (spec/qr.md 3) */
 

@@ -190,9 +190,9 @@ static void test_build_email(const json_t *profile, const json_t *ach)
 {
 	ob3_issue_opts o = { 0 };
 	ob_error err = { 0 };
-	ob_buf again = OB_BUF_INIT, b = OB_BUF_INIT;
+	ob_buf again = OB_BUF_INIT;
 	const json_t *subj, *ids, *io;
-	const char *salt, *hash, *salt1 = NULL;
+	const char *salt, *hash, *salt2;
 	json_t *cred, *cred2;
 
 	o.recipient = "Alex.Learner@Example.COM";
@@ -236,13 +236,12 @@ static void test_build_email(const json_t *profile, const json_t *ach)
 	CHECK(cred2 != NULL);
 	if (cred2) {
 		const json_t *io2 = json_array_get(json_object_get(ob3_subject(cred2), "identifier"), 0);
-		salt1 = ob_json_str(io2, "salt");
-		CHECK(salt && salt1 && strcmp(salt, salt1) != 0);
+		salt2 = ob_json_str(io2, "salt");
+		CHECK(salt && salt2 && strcmp(salt, salt2) != 0);
 		CHECK(strcmp(ob_json_str(cred, "id"), ob_json_str(cred2, "id")) != 0);
 		json_decref(cred2);
 	}
 	json_decref(cred);
-	ob_buf_release(&b);
 }
 
 static void test_build_errors(const json_t *profile, const json_t *ach)
