@@ -10,39 +10,69 @@ static const char B64U[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 static const char B45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 static const char HEX[] = "0123456789abcdef";
 
+/* Repeated division of the big-endian number by 58^5, one 32-bit limb
+ * at a time: five digits per pass instead of one (proofValue encoding is
+ * on the signing hot path). */
+#define B58_POW5 656356768u /* 58^5 */
+
 int ob_base58_encode(ob_buf *out, const unsigned char *in, size_t len)
 {
-	size_t zeros = 0, size, i, j, high;
-	unsigned char *tmp;
-	int rc;
+	size_t zeros = 0, n, nw, i, start = 0, cap, pos;
+	uint32_t *w;
+	char *dig;
+	int rc = 0;
 
 	while (zeros < len && in[zeros] == 0)
 		zeros++;
-	/* log(256)/log(58) < 1.37 */
-	size = (len - zeros) * 138 / 100 + 1;
-	tmp = calloc(size, 1);
-	if (!tmp)
+	n = len - zeros;
+	nw = (n + 3) / 4;
+	cap = n * 138 / 100 + 6;
+	w = calloc(nw ? nw : 1, sizeof(*w));
+	dig = malloc(cap);
+	if (!w || !dig) {
+		free(w);
+		free(dig);
 		return -1;
-	high = size;
-	for (i = zeros; i < len; i++) {
-		unsigned carry = in[i];
-		for (j = size; j > 0 && (carry || j > high); j--) {
-			carry += 256u * tmp[j - 1];
-			tmp[j - 1] = (unsigned char)(carry % 58);
-			carry /= 58;
-		}
-		high = j;
 	}
-	for (j = 0; j < size && tmp[j] == 0; j++)
-		;
-	rc = ob_buf_grow(out, zeros + size - j);
-	for (i = 0; rc == 0 && i < zeros; i++)
-		ob_buf_addc(out, '1');
-	for (; rc == 0 && j < size; j++)
-		ob_buf_addc(out, B58[tmp[j]]);
-	OPENSSL_cleanse(tmp, size); /* may hold key bytes */
-	free(tmp);
-	return out->oom ? -1 : rc;
+	/* big-endian limbs; the first holds the n % 4 leading bytes */
+	for (i = 0; i < n; i++) {
+		size_t k = (i + (nw * 4 - n)) / 4;
+		w[k] = (w[k] << 8) | in[zeros + i];
+	}
+	pos = cap;
+	while (start < nw) {
+		uint64_t rem = 0;
+		int d;
+		for (i = start; i < nw; i++) {
+			uint64_t cur = (rem << 32) | w[i];
+			w[i] = (uint32_t)(cur / B58_POW5);
+			rem = cur % B58_POW5;
+		}
+		while (start < nw && w[start] == 0)
+			start++;
+		for (d = 0; d < 5; d++) {
+			dig[--pos] = B58[rem % 58];
+			rem /= 58;
+		}
+	}
+	/* the last pass pads with zero digits ('1'); they are not part of
+	 * the number */
+	while (pos < cap && dig[pos] == '1')
+		pos++;
+	if (ob_buf_grow(out, zeros + cap - pos) < 0)
+		rc = -1;
+	else {
+		memset(out->data + out->len, '1', zeros);
+		memcpy(out->data + out->len + zeros, dig + pos, cap - pos);
+		out->len += zeros + cap - pos;
+		out->data[out->len] = '\0';
+	}
+	/* may hold key bytes */
+	OPENSSL_cleanse(w, (nw ? nw : 1) * sizeof(*w));
+	OPENSSL_cleanse(dig, cap);
+	free(w);
+	free(dig);
+	return rc;
 }
 
 ob_code ob_base58_decode(ob_buf *out, const char *in, size_t len, ob_error *err)

@@ -361,6 +361,61 @@ static void test_varint(void)
 	CHECK(ob_varint_decode(b, 10, &v) == 0);
 }
 
+/* base58 round trip over many lengths and leading-zero counts, against a
+ * plain byte-at-a-time reference encoder */
+static void ref_b58(const unsigned char *in, size_t n, char *out)
+{
+	static const char A[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+	unsigned char tmp[256] = { 0 };
+	size_t z = 0, i, j, size = n * 138 / 100 + 1, k = 0;
+
+	while (z < n && in[z] == 0)
+		z++;
+	for (i = z; i < n; i++) {
+		unsigned carry = in[i];
+		for (j = size; j > 0; j--) {
+			carry += 256u * tmp[j - 1];
+			tmp[j - 1] = (unsigned char)(carry % 58);
+			carry /= 58;
+		}
+	}
+	for (j = 0; j < size && tmp[j] == 0; j++)
+		;
+	for (i = 0; i < z; i++)
+		out[k++] = '1';
+	for (; j < size; j++)
+		out[k++] = A[tmp[j]];
+	out[k] = '\0';
+}
+
+static void test_base58_roundtrip(void)
+{
+	unsigned char in[100];
+	char want[256];
+	unsigned seed = 12345;
+	int t, bad = 0;
+
+	for (t = 0; t < 3000; t++) {
+		size_t n = (size_t)(t % 100), i;
+		ob_buf e = OB_BUF_INIT, d = OB_BUF_INIT;
+		ob_error err = { 0 };
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (unsigned char)(seed >> 16);
+		}
+		for (i = 0; i < n && i < (size_t)(t % 7); i++)
+			in[i] = 0;
+		ref_b58(in, n, want);
+		ob_base58_encode(&e, in, n);
+		ob_base58_decode(&d, e.data ? e.data : "", e.len, &err);
+		if (strcmp(e.data ? e.data : "", want) != 0 || d.len != n || (n && memcmp(d.data, in, n)))
+			bad++;
+		ob_buf_release(&e);
+		ob_buf_release(&d);
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	ob_init();
@@ -371,5 +426,6 @@ int main(void)
 	test_multibase();
 	test_varint();
 	enc(ob_hex_encode, NULL, 0); /* frees the static buffer */
+	test_base58_roundtrip();
 	return check_done("test_codec");
 }
