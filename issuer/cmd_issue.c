@@ -117,13 +117,8 @@ int cmd_issue(int argc, char **argv)
 	if (log_issue(&st, ob_json_str(cred, "id"), ach_id, io.recipient,
 		      so.suite ? so.suite : OB_DEFAULT_SUITE, &err))
 		goto fail;
-	if (out_path) {
-		if (ob_write_file_atomic(out_path, out.data, out.len, 0644, force, &err))
-			goto fail;
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len) {
-		ob_fail(&err, OB_EIO, "cannot write the credential to standard output");
+	if (ob_cli_output(out_path, out.data, out.len, force, &err))
 		goto fail;
-	}
 	if (ob_store_commit(st.db, &err))
 		goto fail;
 	in_tx = 0;

@@ -64,13 +64,8 @@ int cmd_sign(int argc, char **argv)
 		goto fail;
 	if (ob_issue_sign(doc, key, &so, &out, &err))
 		goto fail;
-	if (out_path) {
-		if (ob_write_file_atomic(out_path, out.data, out.len, 0644, force, &err))
-			goto fail;
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len) {
-		ob_fail(&err, OB_EIO, "cannot write to standard output");
+	if (ob_cli_output(out_path, out.data, out.len, force, &err))
 		goto fail;
-	}
 	goto out;
 fail:
 	rc = ob_cli_fail(&err);

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "obkit.h"
 
 static const char *prog = "obkit";
@@ -38,15 +39,20 @@ int ob_cli_fail(const ob_error *e)
 	return ob_exit_code(e->code ? e->code : OB_EIO);
 }
 
+static void vmsg(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int ob_cli_errorf(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
 }
 
@@ -54,14 +60,21 @@ int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cmd)
 		fprintf(stderr, "usage: %s %s\n", prog, cmd->synopsis);
 	return 2;
+}
+
+ob_code ob_cli_output(const char *path, const char *data, size_t len, int force, ob_error *err)
+{
+	if (path)
+		return ob_write_file_atomic(path, data, len, 0644, force, err);
+	if (fwrite(data, 1, len, stdout) != len)
+		return ob_fail(err, OB_EIO, "cannot write to standard output");
+	return OB_OK;
 }
 
 int ob_cli_help(void)

@@ -27,6 +27,10 @@ int ob_cli_errorf(int code, const char *fmt, ...) __attribute__((format(printf, 
 int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Writes a result to path (atomically, mode 0644, replacing only with
+ * force) or, when path is NULL, to stdout. */
+ob_code ob_cli_output(const char *path, const char *data, size_t len, int force, ob_error *err);
+
 /* Runs argv[1..] against the table: global --help/--version, then the
  * command. opts_help describes global options (may be NULL). Returns the
  * exit code, after checking that stdout was written out. */
