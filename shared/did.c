@@ -199,7 +199,13 @@ static ob_code resolve_document(const char *url, const char *purpose, ob_loader 
 			goto out;
 		}
 	}
-	out->id = strdup(ob_json_str(vm, "id") ? ob_json_str(vm, "id") : url);
+	if (ob_json_str(vm, "id") && ob_json_str(vm, "id")[0] == '#') {
+		/* DID Core allows ids relative to the document */
+		const char *frag = ob_json_str(vm, "id");
+		if ((out->id = malloc(strlen(docid) + strlen(frag) + 1)))
+			sprintf(out->id, "%s%s", docid, frag);
+	} else
+		out->id = strdup(ob_json_str(vm, "id") ? ob_json_str(vm, "id") : url);
 	out->controller = strdup(ctl);
 	if (!out->id || !out->controller)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
