@@ -139,11 +139,25 @@ int ob_base64url_encode(ob_buf *out, const unsigned char *in, size_t len)
 	return out->oom ? -1 : 0;
 }
 
-static int b64u_val(char c)
-{
-	const char *p = c ? strchr(B64U, c) : NULL;
-	return p ? (int)(p - B64U) : -1;
-}
+/* base64url alphabet value of each byte, -1 outside it */
+static const signed char B64U_VAL[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, 63,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 ob_code ob_base64url_decode(ob_buf *out, const char *in, size_t len, ob_error *err)
 {
@@ -153,18 +167,23 @@ ob_code ob_base64url_decode(ob_buf *out, const char *in, size_t len, ob_error *e
 
 	if (len % 4 == 1)
 		return ob_fail(err, OB_EPARSE, "invalid base64url length");
+	if (ob_buf_grow(out, len / 4 * 3 + 2) < 0)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
 	for (i = 0; i < len; i++) {
-		int v = b64u_val(in[i]);
-		if (v < 0)
+		int v = B64U_VAL[(unsigned char)in[i]];
+		if (v < 0) {
+			out->data[out->len] = '\0';
 			return ob_fail(err, OB_EPARSE, "invalid base64url character '%c'",
 				       in[i] >= 32 && in[i] < 127 ? in[i] : '?');
+		}
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			ob_buf_addc(out, (char)((acc >> bits) & 0xff));
+			out->data[out->len++] = (char)((acc >> bits) & 0xff);
 		}
 	}
+	out->data[out->len] = '\0';
 	/* RFC 4648 3.5: the unused low bits must be zero */
 	if (bits && (acc & ((1u << bits) - 1)))
 		return ob_fail(err, OB_EPARSE, "invalid base64url: non-zero trailing bits");
