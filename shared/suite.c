@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "codec.h"
 #include "dates.h"
 #include "json.h"
 
@@ -54,6 +55,51 @@ static int add_di_context(json_t *doc)
 	return json_array_append_new(ctx, json_string(CTX_DI));
 }
 
+/* A suite that needs its own context appends it (Ed25519Signature2020). */
+static int add_context(json_t *doc, const char *url)
+{
+	json_t *ctx = json_object_get(doc, "@context");
+
+	if (ob_json_has_value(ctx, url))
+		return 0;
+	if (json_is_array(ctx))
+		return json_array_append_new(ctx, json_string(url));
+	if (ctx)
+		return json_object_set_new(doc, "@context", json_pack("[O, s]", ctx, url));
+	return json_object_set_new(doc, "@context", json_pack("[s]", url));
+}
+
+ob_code ob_proof_value_decode(const json_t *proof, unsigned char sig[64], ob_error *err)
+{
+	const char *pv = ob_json_str(proof, "proofValue");
+	ob_buf b = OB_BUF_INIT;
+	ob_error derr = { 0 };
+	ob_code rc = OB_OK;
+
+	if (!pv || pv[0] != 'z')
+		return ob_fail(err, OB_EINVALID, "proofValue missing or not base58btc multibase");
+	if (ob_multibase_decode(&b, pv, &derr))
+		rc = ob_fail(err, OB_EINVALID, "proofValue does not decode: %s", derr.msg);
+	else if (b.len != 64)
+		rc = ob_fail(err, OB_EINVALID, "proofValue is %zu bytes, an Ed25519 signature is 64", b.len);
+	else
+		memcpy(sig, b.data, 64);
+	ob_buf_release(&b);
+	return rc;
+}
+
+ob_code ob_proof_value_set(json_t *proof, const unsigned char *sig, size_t len, ob_error *err)
+{
+	ob_buf pv = OB_BUF_INIT;
+	ob_code rc = OB_OK;
+
+	if (ob_multibase_encode(&pv, 'z', sig, len) < 0 ||
+	    json_object_set_new(proof, "proofValue", json_string(pv.data)))
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	ob_buf_release(&pv);
+	return rc;
+}
+
 ob_code ob_proof_add(json_t *doc, const ob_suite *suite, const ob_key *key,
 		     const ob_proof_opts *opts, ob_error *err)
 {
@@ -70,17 +116,24 @@ ob_code ob_proof_add(json_t *doc, const ob_suite *suite, const ob_key *key,
 		return ob_fail(err, OB_EUSAGE, "no verification method to sign with");
 	if (opts->created && ob_date_parse(opts->created, &t, NULL) < 0)
 		return ob_fail(err, OB_EUSAGE, "invalid created time '%s'", opts->created);
-	if (add_di_context(doc) < 0)
+	if (suite->cryptosuite && add_di_context(doc) < 0)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (suite->context && add_context(doc, suite->context) < 0)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	ob_date_format(time(NULL), now);
-	proof = json_pack("{s:s, s:s, s:s, s:s, s:s}",
-			  "type", "DataIntegrityProof",
+	/* member order as the reference writes it */
+	proof = json_pack("{s:s, s:s, s:s}",
+			  "type", suite->proof_type,
 			  "created", opts->created ? opts->created : now,
-			  "verificationMethod", opts->verification_method,
-			  "cryptosuite", suite->name,
-			  "proofPurpose", opts->proof_purpose ? opts->proof_purpose : "assertionMethod");
+			  "verificationMethod", opts->verification_method);
 	if (!proof)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if ((suite->cryptosuite && json_object_set_new(proof, "cryptosuite", json_string(suite->cryptosuite))) ||
+	    json_object_set_new(proof, "proofPurpose",
+				json_string(opts->proof_purpose ? opts->proof_purpose : "assertionMethod"))) {
+		json_decref(proof);
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
 	if ((opts->challenge && json_object_set_new(proof, "challenge", json_string(opts->challenge))) ||
 	    (opts->domain && json_object_set_new(proof, "domain", json_string(opts->domain)))) {
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
@@ -93,7 +146,7 @@ ob_code ob_proof_add(json_t *doc, const ob_suite *suite, const ob_key *key,
 		goto out;
 	}
 	json_object_del(unsecured, "proof");
-	if ((rc = suite->create(unsecured, proof, key, err)))
+	if ((rc = suite->create(unsecured, proof, key, opts->loader, err)))
 		goto out;
 	existing = json_object_get(doc, "proof");
 	if (json_is_array(existing))

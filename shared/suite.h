@@ -7,8 +7,10 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "err.h"
 #include "keys.h"
+#include "loader.h"
 
 typedef struct {
 	const char *verification_method; /* required */
@@ -16,21 +18,28 @@ typedef struct {
 	const char *created;             /* NULL: now, to the second */
 	const char *challenge;           /* optional */
 	const char *domain;              /* optional */
+	ob_loader *loader;               /* documents beyond the shipped ones */
 } ob_proof_opts;
 
 typedef struct ob_suite {
-	const char *name; /* "eddsa-jcs-2022", ... */
+	const char *name;        /* "eddsa-jcs-2022", ... */
+	const char *proof_type;  /* "DataIntegrityProof" or the legacy type */
+	const char *cryptosuite; /* NULL for legacy types */
+	const char *context;     /* a context the suite adds to the document, or NULL */
 	/* 1 when this suite handles proof (by type / cryptosuite). */
 	int (*matches)(const json_t *proof);
 	/* Fills proof (which already holds type, cryptosuite, created,
 	 * verificationMethod, proofPurpose, challenge, domain) with whatever
 	 * else the suite needs and its proofValue. doc has no proof member
 	 * and is not changed. */
-	ob_code (*create)(const json_t *doc, json_t *proof, const ob_key *key, ob_error *err);
+	ob_code (*create)(const json_t *doc, json_t *proof, const ob_key *key,
+			  ob_loader *loader, ob_error *err);
 	/* OB_OK when proof is a valid signature over doc (which has no proof
-	 * member) by key; OB_EINVALID when not. */
+	 * member) by key; OB_EINVALID when not; other codes when it could not
+	 * be decided (a context that cannot be had: OB_ENET). loader supplies
+	 * documents (JSON-LD contexts) beyond those shipped; may be NULL. */
 	ob_code (*verify)(const json_t *doc, const json_t *proof, const ob_key *key,
-			  ob_error *err);
+			  ob_loader *loader, ob_error *err);
 	int implemented; /* 0: recognised but not supported yet */
 } ob_suite;
 
@@ -54,6 +63,18 @@ ob_code ob_proof_add(json_t *doc, const ob_suite *suite, const ob_key *key,
 ob_code ob_proof_check_options(const json_t *proof, const char *expected_purpose,
 			       const char *challenge, const char *domain, ob_error *err)
 	__attribute__((warn_unused_result));
+
+/* Decodes proof.proofValue ("z" + base58btc of a 64-byte Ed25519
+ * signature) into sig. OB_EINVALID with the reason. */
+ob_code ob_proof_value_decode(const json_t *proof, unsigned char sig[64], ob_error *err);
+/* Sets proof.proofValue to "z" + base58btc(sig). */
+ob_code ob_proof_value_set(json_t *proof, const unsigned char *sig, size_t len, ob_error *err);
+
+/* JSON-LD toRdf (safe mode, base null; rdfDirection i18n-datatype unless
+ * legacy) then RDFC-1.0 with SHA-256: appends the canonical N-Quads of doc
+ * to canon. Contexts: the shipped ones, then loader's (may be NULL). */
+ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, ob_buf *canon,
+			      ob_error *err);
 
 /* The suites (defined in suite_*.c). */
 extern const ob_suite ob_suite_eddsa_jcs_2022;

@@ -38,14 +38,15 @@ static ob_code hash_data(const json_t *doc, const json_t *config, unsigned char 
 	return rc ? rc : sha256_jcs(doc, out + 32, err);
 }
 
-static ob_code jcs_create(const json_t *doc, json_t *proof, const ob_key *key, ob_error *err)
+static ob_code jcs_create(const json_t *doc, json_t *proof, const ob_key *key, ob_loader *loader,
+			  ob_error *err)
 {
 	unsigned char hash[64], sig[OB_SIG_MAX];
 	size_t siglen;
-	ob_buf pv = OB_BUF_INIT;
 	json_t *ctx = json_object_get(doc, "@context");
 	ob_code rc;
 
+	(void)loader; /* JCS needs no outside document */
 	if (ob_key_get_type(key) != OB_KEY_ED25519)
 		return ob_fail(err, OB_EUSAGE, "eddsa-jcs-2022 needs an Ed25519 key");
 	/* 3.3.1 step 2: the proof carries the document's @context */
@@ -55,11 +56,7 @@ static ob_code jcs_create(const json_t *doc, json_t *proof, const ob_key *key, o
 		return rc;
 	if ((rc = ob_key_sign(key, hash, sizeof(hash), sig, &siglen, err)))
 		return rc;
-	if (ob_multibase_encode(&pv, 'z', sig, siglen) < 0 ||
-	    json_object_set_new(proof, "proofValue", json_string(pv.data)))
-		rc = ob_fail(err, OB_ENOMEM, "out of memory");
-	ob_buf_release(&pv);
-	return rc;
+	return ob_proof_value_set(proof, sig, siglen, err);
 }
 
 /* 3.3.2: the document's @context must start with the proof's entries, in
@@ -84,30 +81,18 @@ static int context_prefix(const json_t *doc_ctx, const json_t *proof_ctx)
 }
 
 static ob_code jcs_verify(const json_t *doc, const json_t *proof, const ob_key *key,
-			  ob_error *err)
+			  ob_loader *loader, ob_error *err)
 {
 	json_t *config = NULL, *unsecured = NULL;
 	const json_t *pctx = json_object_get(proof, "@context");
-	const char *pv = ob_json_str(proof, "proofValue");
-	unsigned char hash[64];
-	ob_buf sig = OB_BUF_INIT;
-	ob_error derr = { 0 };
+	unsigned char hash[64], sig[64];
 	ob_code rc;
 
-	if (!pv || pv[0] != 'z')
-		return ob_fail(err, OB_EINVALID, "proofValue missing or not base58btc multibase");
-	if (ob_multibase_decode(&sig, pv, &derr)) {
-		rc = ob_fail(err, OB_EINVALID, "proofValue does not decode: %s", derr.msg);
-		goto out;
-	}
-	if (sig.len != 64) {
-		rc = ob_fail(err, OB_EINVALID, "proofValue is %zu bytes, an Ed25519 signature is 64", sig.len);
-		goto out;
-	}
-	if (ob_key_get_type(key) != OB_KEY_ED25519) {
-		rc = ob_fail(err, OB_EINVALID, "eddsa-jcs-2022 needs an Ed25519 key");
-		goto out;
-	}
+	(void)loader;
+	if ((rc = ob_proof_value_decode(proof, sig, err)))
+		return rc;
+	if (ob_key_get_type(key) != OB_KEY_ED25519)
+		return ob_fail(err, OB_EINVALID, "eddsa-jcs-2022 needs an Ed25519 key");
 	config = json_copy((json_t *)proof);
 	unsecured = json_copy((json_t *)doc);
 	if (!config || !unsecured) {
@@ -127,18 +112,19 @@ static ob_code jcs_verify(const json_t *doc, const json_t *proof, const ob_key *
 	}
 	if ((rc = hash_data(unsecured, config, hash, err)))
 		goto out;
-	rc = ob_key_verify(key, hash, sizeof(hash), (unsigned char *)sig.data, sig.len, err);
+	rc = ob_key_verify(key, hash, sizeof(hash), sig, sizeof(sig), err);
 	if (rc == OB_EINVALID)
 		ob_fail(err, OB_EINVALID, "signature does not verify");
 out:
 	json_decref(config);
 	json_decref(unsecured);
-	ob_buf_release(&sig);
 	return rc;
 }
 
 const ob_suite ob_suite_eddsa_jcs_2022 = {
 	.name = "eddsa-jcs-2022",
+	.proof_type = "DataIntegrityProof",
+	.cryptosuite = "eddsa-jcs-2022",
 	.matches = jcs_matches,
 	.create = jcs_create,
 	.verify = jcs_verify,

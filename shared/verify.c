@@ -299,7 +299,7 @@ static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
 			    vm.controller, strcmp(purpose, "authentication") ? "the issuer" : "the holder",
 			    expected_controller);
 			failed++;
-		} else if (s->verify(unsecured, p, vm.key, &e)) {
+		} else if (s->verify(unsecured, p, vm.key, opts->loader, &e)) {
 			add(r, id, e.code == OB_EINVALID ? OB_FAILED : OB_NOT_CHECKED, 1,
 			    "%s: %s", s->name, e.msg);
 			if (e.code == OB_EINVALID)
