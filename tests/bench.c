@@ -182,7 +182,7 @@ static void run_jcs_verify_suite(struct ctx *c, size_t i)
 	ob_error err = { 0 };
 
 	(void)i;
-	if (ob_suite_eddsa_jcs_2022.verify(c->doc_no_proof, c->proof, c->pub, &err))
+	if (ob_suite_eddsa_jcs_2022.verify(c->doc_no_proof, c->proof, c->pub, NULL, &err))
 		die("eddsa-jcs-2022 verify", &err);
 	fold(&i, 1);
 }
