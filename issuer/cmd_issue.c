@@ -95,7 +95,7 @@ int cmd_issue(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
 	if (!ach_id || !io.recipient)
 		return ob_cli_usage(ob_cli_current(), "issue needs --achievement and --recipient");
-	if (so.suite && strcmp(so.suite, "eddsa-jcs-2022") && strcmp(so.suite, "vc-jwt"))
+	if (so.suite && !ob_issue_suite_known(so.suite))
 		return ob_cli_usage(ob_cli_current(), "unknown --suite '%s' (choose from %s)", so.suite, ob_issue_suites());
 	if (so.created && ob_date_parse(so.created, &t, NULL) < 0)
 		return ob_cli_usage(ob_cli_current(), "invalid --created '%s' (want e.g. 2025-06-01T12:00:00Z)", so.created);
@@ -115,7 +115,7 @@ int cmd_issue(int argc, char **argv)
 		goto fail;
 	in_tx = 1;
 	if (log_issue(&st, ob_json_str(cred, "id"), ach_id, io.recipient,
-		      so.suite ? so.suite : OB_DEFAULT_SUITE, &err))
+		      so.suite ? so.suite : ob_issue_default_suite(), &err))
 		goto fail;
 	if (ob_cli_output(out_path, out.data, out.len, force, &err))
 		goto fail;

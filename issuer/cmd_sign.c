@@ -54,7 +54,7 @@ int cmd_sign(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "sign needs --key KEYFILE");
 	if (argc - optind != 1)
 		return ob_cli_usage(ob_cli_current(), "sign needs one FILE (or - for standard input)");
-	if (so.suite && strcmp(so.suite, "eddsa-jcs-2022") && strcmp(so.suite, "vc-jwt"))
+	if (so.suite && !ob_issue_suite_known(so.suite))
 		return ob_cli_usage(ob_cli_current(), "unknown --suite '%s' (choose from %s)", so.suite, ob_issue_suites());
 	if (so.created && ob_date_parse(so.created, &t, NULL) < 0)
 		return ob_cli_usage(ob_cli_current(), "invalid --created '%s' (want e.g. 2025-06-01T12:00:00Z)", so.created);

@@ -8,13 +8,26 @@
 
 const char *ob_issue_suites(void)
 {
-	return "eddsa-jcs-2022, vc-jwt";
+	return ob_suite_eddsa_rdfc_2022.implemented ?
+	       "eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020, vc-jwt" : "eddsa-jcs-2022, vc-jwt";
+}
+
+const char *ob_issue_default_suite(void)
+{
+	return ob_suite_eddsa_rdfc_2022.implemented ? "eddsa-rdfc-2022" : "eddsa-jcs-2022";
+}
+
+int ob_issue_suite_known(const char *name)
+{
+	const ob_suite *s = ob_suite_by_name(name);
+
+	return !strcmp(name, "vc-jwt") || (s && s->implemented);
 }
 
 ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
 		      ob_buf *out, ob_error *err)
 {
-	const char *suite_name = opts->suite ? opts->suite : OB_DEFAULT_SUITE;
+	const char *suite_name = opts->suite ? opts->suite : ob_issue_default_suite();
 	ob_buf vm = OB_BUF_INIT, did = OB_BUF_INIT;
 	const char *vmid = opts->verification_method;
 	ob_code rc = OB_OK;
