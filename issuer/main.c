@@ -11,9 +11,9 @@ static const struct ob_cmd cmds[] = {
 	{ "achievement", cmd_achievement,
 	  "achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID" },
 	{ "issue", cmd_issue,
-	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--suite eddsa-jcs-2022|vc-jwt] [--created T] [-o FILE]" },
+	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
 	{ "sign", cmd_sign,
-	  "sign --key KEYFILE [--suite eddsa-jcs-2022|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
+	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
 };
 
 /* --home DIR may stand anywhere before "--"; take it out of argv. */

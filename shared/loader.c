@@ -7,7 +7,7 @@
 
 struct entry {
 	char *url;
-	char *path;
+	char *path; /* NULL for a shipped document */
 	json_t *doc; /* parsed on first use */
 	struct entry *next;
 };
@@ -94,11 +94,55 @@ ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err)
 	return rc;
 }
 
+const struct ob_context_doc *ob_loader_shipped(const char *url)
+{
+	size_t n = url_len(url);
+	const struct ob_context_doc *d;
+
+	for (d = ob_context_docs; d->url; d++)
+		if (strlen(d->url) == n && memcmp(d->url, url, n) == 0)
+			return d;
+	return NULL;
+}
+
+/* Parses a shipped document into an entry appended after the --doc map,
+ * so it is parsed once per loader and later --doc mappings still win. */
+static struct entry *add_shipped(ob_loader *l, const struct ob_context_doc *d,
+				 ob_error *err)
+{
+	struct entry *e, **tail;
+	ob_error perr = { 0 };
+
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->url = strdup(d->url))) {
+		free(e);
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		return NULL;
+	}
+	e->doc = ob_json_parse(d->text, d->len, &perr);
+	if (!e->doc) {
+		ob_fail(err, OB_EPARSE, "shipped document %s: %s", d->url, perr.msg);
+		free(e->url);
+		free(e);
+		return NULL;
+	}
+	for (tail = &l->head; *tail; tail = &(*tail)->next)
+		;
+	*tail = e;
+	return e;
+}
+
 const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err)
 {
 	struct entry *e = find(l, url);
+	const struct ob_context_doc *d;
 	ob_error perr = { 0 };
 
+	if (!e && l && (d = ob_loader_shipped(url)) != NULL) {
+		e = add_shipped(l, d, err);
+		if (!e)
+			return NULL;
+	}
 	if (!e) {
 		ob_fail(err, OB_ENET, "document not available offline: %.*s (give it with --doc URL=FILE)",
 			(int)url_len(url), url);

@@ -9,7 +9,23 @@
 
 #include "err.h"
 
+#include <stddef.h>
+
 typedef struct ob_loader ob_loader;
+
+/* The JSON-LD contexts compiled into obkit (shared/contexts_data.c,
+ * generated from contexts/ by scripts/gen-contexts.sh). The table ends
+ * with an entry whose url is NULL. */
+struct ob_context_doc {
+	const char *url;  /* context URL, no fragment */
+	const char *file; /* name under contexts/ */
+	const char *text; /* the document, byte for byte */
+	size_t len;
+};
+extern const struct ob_context_doc ob_context_docs[];
+
+/* The shipped document for url (fragment ignored), or NULL. */
+const struct ob_context_doc *ob_loader_shipped(const char *url);
 
 ob_loader *ob_loader_new(void);
 void ob_loader_free(ob_loader *l);
@@ -19,7 +35,8 @@ void ob_loader_free(ob_loader *l);
 ob_code ob_loader_add(ob_loader *l, const char *url, const char *path, ob_error *err);
 ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
 
-/* Returns a borrowed, cached JSON document for url (fragment ignored), or
+/* Returns a borrowed, cached JSON document for url (fragment ignored):
+ * first the --doc map, then the shipped contexts (ob_context_docs); else
  * NULL with err: OB_ENET "document not available offline: URL". */
 const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err);
 

@@ -71,10 +71,15 @@ ob_code ob_proof_value_decode(const json_t *proof, unsigned char sig[64], ob_err
 ob_code ob_proof_value_set(json_t *proof, const unsigned char *sig, size_t len, ob_error *err);
 
 /* JSON-LD toRdf (safe mode, base null; rdfDirection i18n-datatype unless
- * legacy) then RDFC-1.0 with SHA-256: appends the canonical N-Quads of doc
- * to canon. Contexts: the shipped ones, then loader's (may be NULL). */
-ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, ob_buf *canon,
-			      ob_error *err);
+ * legacy) then RDFC-1.0 (SHA-256, or SHA-384 for blank-node labelling):
+ * appends the canonical N-Quads of doc to canon. Contexts: the shipped
+ * ones, then loader's (may be NULL). */
+ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, int sha384,
+			      ob_buf *canon, ob_error *err);
+
+/* The proof configuration a suite hashes: proof without proofValue, with
+ * the document's @context (DI-EdDSA 3.2.5). New reference. */
+json_t *ob_proof_config(const json_t *doc, const json_t *proof);
 
 /* The suites (defined in suite_*.c). */
 extern const ob_suite ob_suite_eddsa_jcs_2022;

@@ -6,5 +6,6 @@
 
 int cmd_qr(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_canon(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 static const struct ob_cmd cmds[] = {
 	{ "verify", cmd_verify,
 	  "verify [--json] [-q] [--now T] [--challenge C] [--domain D] [--doc URL=FILE]... [--jwk FILE] FILE|-" },
+	{ "canon", cmd_canon, "canon [--nquads] [--steps] [--hash sha256|sha384] [--doc URL=FILE]... FILE|-" },
 	{ "qr", cmd_qr, "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] [FILE|-]" },
 };
 

@@ -83,8 +83,8 @@ check "vector 03 proofValue reproduced" python3 -c "
 import json
 a=json.load(open('$T/s03.json')); b=json.load(open('$V/signed/03-ob3-v2-eddsa-jcs-2022.json'))
 assert a['proof']['proofValue']==b['proof']['proofValue'] and a==b"
-expect 0 "" "$IS" sign --key "$V/keys/issuer-ed25519.json" --created 2025-06-01T12:00:00Z -o "$T/s03b.json" - <"$T/u03.json"
-check "default suite is eddsa-jcs-2022 from stdin" cmp "$T/s03.json" "$T/s03b.json"
+expect 0 "" "$IS" sign --key "$V/keys/issuer-ed25519.json" --suite eddsa-jcs-2022 --created 2025-06-01T12:00:00Z -o "$T/s03b.json" - <"$T/u03.json"
+check "same signature from stdin" cmp "$T/s03.json" "$T/s03b.json"
 expect 0 "" "$IS" sign --key "$V/keys/issuer-p256.json" --suite vc-jwt -o "$T/s05.jwt" "$T/u03.json"
 # vector 03 names the Ed25519 issuer: a P-256 signature over it is not the issuer's
 expect 1 "not to the issuer did:key:z6MkvMCQ" "$VF" verify "$T/s05.jwt"

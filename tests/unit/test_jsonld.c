@@ -1,0 +1,361 @@
+/* test_jsonld: context processing, expansion and toRdf, safe mode. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "check.h"
+#include "json.h"
+#include "jsonld.h"
+#include "loader.h"
+
+static ob_loader *loader;
+static ob_jsonld *proc;
+
+/* toRdf of text (JSON) in safe mode with base NULL: N-Quads lines in
+ * *out (caller releases), the ob_code returned, err filled. */
+static ob_code to_nq(const char *text, ob_buf *out, ob_error *err)
+{
+	ob_jsonld_opts o;
+	json_t *doc;
+	ob_code rc;
+
+	ob_jsonld_opts_init(&o);
+	doc = ob_json_parse(text, strlen(text), err);
+	if (!doc)
+		return err->code;
+	rc = ob_jsonld_to_rdf(proc, doc, &o, ob_jsonld_nquads_fn, out, err);
+	json_decref(doc);
+	return rc;
+}
+
+/* Expects toRdf of text to fail with a message containing want. */
+static void check_error(const char *text, ob_code code, const char *want, int line)
+{
+	ob_buf b = OB_BUF_INIT;
+	ob_error err = { 0 };
+	ob_code rc = to_nq(text, &b, &err);
+
+	if (rc == code && strstr(err.msg, want)) {
+		check_passed++;
+	} else {
+		check_failed++;
+		fprintf(stderr, "%s:%d: want error %d '%s', got %d '%s'\n", __FILE__, line,
+			code, want, rc, err.msg);
+	}
+	ob_buf_release(&b);
+}
+
+/* Expects toRdf of text to produce a line containing want. */
+static void check_quad(const char *text, const char *want, int line)
+{
+	ob_buf b = OB_BUF_INIT;
+	ob_error err = { 0 };
+	ob_code rc = to_nq(text, &b, &err);
+
+	if (!rc && b.data && strstr(b.data, want)) {
+		check_passed++;
+	} else {
+		check_failed++;
+		fprintf(stderr, "%s:%d: want quad '%s'\n  err: %s\n  got:\n%s", __FILE__, line,
+			want, err.msg, b.data ? b.data : "(none)\n");
+	}
+	ob_buf_release(&b);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Splits text into sorted, distinct lines (pointers into text). */
+static size_t split_lines(char *text, char ***lines)
+{
+	size_t n = 0, cap = 16, i, k;
+	char *p, *nl;
+
+	*lines = malloc(cap * sizeof(char *));
+	for (p = text; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (n == cap)
+			*lines = realloc(*lines, (cap *= 2) * sizeof(char *));
+		(*lines)[n++] = p;
+	}
+	qsort(*lines, n, sizeof(char *), line_cmp);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || strcmp((*lines)[k - 1], (*lines)[i]))
+			(*lines)[k++] = (*lines)[i];
+	return k;
+}
+
+static void test_ob3_vector(void)
+{
+	char path[4096], *text = NULL, *want = NULL, **got_l = NULL, **want_l = NULL;
+	size_t len, wlen, ng, nw, i, j, nb_got = 0, nb_want = 0, same = 0;
+	ob_buf b = OB_BUF_INIT;
+	ob_error err = { 0 };
+	size_t cached;
+
+	snprintf(path, sizeof(path), "%s/vectors/unsigned/ob3-v2.json", shared_dir());
+	CHECK(ob_file_read(path, OB_JSON_MAX_SIZE, &text, &len, &err) == OB_OK);
+	snprintf(path, sizeof(path), "%s/vectors/debug/01-unsigned-document.nq", shared_dir());
+	CHECK(ob_file_read(path, OB_JSON_MAX_SIZE, &want, &wlen, &err) == OB_OK);
+	if (!text || !want)
+		goto out;
+	CHECK(to_nq(text, &b, &err) == OB_OK);
+	if (err.code)
+		fprintf(stderr, "ob3-v2 toRdf: %s\n", err.msg);
+	ng = split_lines(b.data, &got_l);
+	nw = split_lines(want, &want_l);
+	CHECK(ng == nw);
+	/* the quads without blank nodes must be identical */
+	for (i = 0; i < ng; i++)
+		if (!strstr(got_l[i], "_:"))
+			nb_got++;
+	for (j = 0; j < nw; j++) {
+		if (strstr(want_l[j], "_:"))
+			continue;
+		nb_want++;
+		for (i = 0; i < ng; i++)
+			if (strcmp(got_l[i], want_l[j]) == 0) {
+				same++;
+				break;
+			}
+		if (i == ng)
+			fprintf(stderr, "missing: %s\n", want_l[j]);
+	}
+	CHECK(nb_got == nb_want);
+	CHECK(same == nb_want);
+	CHECK(nb_want > 30);
+
+	/* a second document on the same contexts reuses every processed one */
+	cached = ob_jsonld_cache_size(proc);
+	CHECK(cached > 0);
+	ob_buf_release(&b);
+	CHECK(to_nq(text, &b, &err) == OB_OK);
+	CHECK(ob_jsonld_cache_size(proc) == cached);
+out:
+	free(got_l);
+	free(want_l);
+	ob_buf_release(&b);
+	free(text);
+	free(want);
+}
+
+#define V2 "\"@context\": [\"https://www.w3.org/ns/credentials/v2\"]"
+
+static void test_safe_mode(void)
+{
+	check_error("{" V2 ", \"type\": [\"VerifiableCredential\"], \"foo\": \"bar\"}",
+		    OB_EINVALID, "data loss: property 'foo'", __LINE__);
+	check_error("{" V2 ", \"type\": [\"VerifiableCredential\", \"Foo\"]}",
+		    OB_EINVALID, "data loss: relative @type 'Foo'", __LINE__);
+	check_error("{" V2 ", \"id\": \"urn:x\", \"type\": \"VerifiableCredential\", \"issuer\": \"not-absolute\"}",
+		    OB_EINVALID, "data loss: relative IRI 'not-absolute'", __LINE__);
+	check_error("{\"@context\": [\"https://www.w3.org/ns/credentials/v2\", {\"name\": \"http://example.com/name\"}],"
+		    " \"type\": \"VerifiableCredential\", \"name\": \"x\"}",
+		    OB_EPARSE, "protected term redefinition: name", __LINE__);
+	check_error("{\"@context\": [\"https://example.com/unknown/v1\"], \"a\": 1}",
+		    OB_ENET, "context not allowed: https://example.com/unknown/v1", __LINE__);
+	check_error("{\"@context\": {\"@vocab\": \"http://ex/\"}, \"a\": {\"@value\": \"x\", \"@direction\": \"rtl\"},"
+		    " \"@id\": \"http://ex/s\", \"b\": {\"@value\": null}}",
+		    OB_EINVALID, "data loss: value object with @value null", __LINE__);
+	/* identical redefinition of a protected term is allowed (nested OB credentials) */
+	check_quad("{\"@context\": [\"https://www.w3.org/ns/credentials/v2\", \"https://www.w3.org/ns/credentials/v2\"],"
+		   " \"id\": \"urn:x\", \"type\": \"VerifiableCredential\", \"name\": \"n\"}",
+		   "<urn:x> <https://schema.org/name> \"n\" .", __LINE__);
+}
+
+#define VOCAB "\"@context\": {\"@vocab\": \"http://ex/\"}, \"@id\": \"http://ex/s\""
+
+static void test_literals(void)
+{
+	check_quad("{" VOCAB ", \"a\": 5.3}", "<http://ex/a> \"5.3E0\"^^<http://www.w3.org/2001/XMLSchema#double>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": 1.0}", "<http://ex/a> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": 1e21}", "\"1.0E21\"^^<http://www.w3.org/2001/XMLSchema#double>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": -1.2e-5}", "\"-1.2E-5\"^^", __LINE__);
+	check_quad("{" VOCAB ", \"a\": 5.9604644775390625e-8}", "\"5.960464477539063E-8\"^^", __LINE__);
+	check_quad("{" VOCAB ", \"a\": 0.30000000000000004}", "\"3.0E-1\"^^", __LINE__);
+	check_quad("{" VOCAB ", \"a\": -1e-7}", "\"-0\"^^<http://www.w3.org/2001/XMLSchema#integer>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": true}", "\"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": {\"@value\": \"x\", \"@language\": \"EN-us\"}}", "\"x\"@en-us .", __LINE__);
+	check_quad("{" VOCAB ", \"a\": {\"@value\": \"x\", \"@language\": \"AR\", \"@direction\": \"rtl\"}}",
+		   "\"x\"^^<https://www.w3.org/ns/i18n#ar_rtl>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": {\"@value\": \"x\", \"@direction\": \"ltr\"}}",
+		   "\"x\"^^<https://www.w3.org/ns/i18n#_ltr>", __LINE__);
+	check_quad("{\"@context\": {\"@vocab\": \"http://ex/\", \"j\": {\"@type\": \"@json\"}}, \"@id\": \"http://ex/s\","
+		   " \"j\": {\"b\": 1, \"a\": [true, null]}}",
+		   "\"{\\\"a\\\":[true,null],\\\"b\\\":1}\"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>", __LINE__);
+	check_quad("{" VOCAB ", \"a\": \"tab\\there\"}", "\"tab\\there\" .", __LINE__);
+	check_quad("{\"@context\": {\"@vocab\": \"http://ex/\", \"l\": {\"@container\": \"@list\"}},"
+		   " \"@id\": \"http://ex/s\", \"l\": []}",
+		   "<http://ex/s> <http://ex/l> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .", __LINE__);
+}
+
+/* toRdf of a file under the shared folder: its ob_code, err filled. */
+static ob_code file_rc(const char *rel, ob_error *err)
+{
+	char path[4096], *text = NULL;
+	size_t len;
+	ob_buf b = OB_BUF_INIT;
+	ob_code rc;
+
+	snprintf(path, sizeof(path), "%s/%s", shared_dir(), rel);
+	if ((rc = ob_file_read(path, OB_JSON_MAX_SIZE, &text, &len, err)))
+		return rc;
+	rc = to_nq(text, &b, err);
+	ob_buf_release(&b);
+	free(text);
+	return rc;
+}
+
+static void test_samples(void)
+{
+	ob_error err = { 0 };
+
+	CHECK(file_rc("conformance/1edtech-validator-samples/ob30/simple.json", &err) == OB_OK);
+	ob_error_clear(&err);
+	CHECK(file_rc("conformance/1edtech-validator-samples/ob30/simple_v1.json", &err) == OB_OK);
+	ob_error_clear(&err);
+	CHECK(file_rc("conformance/1edtech-validator-samples/ob30/simple-err-type.json", &err) == OB_EINVALID);
+	CHECK(strncmp(err.msg, "data loss: ", 11) == 0);
+	ob_error_clear(&err);
+	CHECK(file_rc("conformance/1edtech-validator-samples/ob30/simple-err-context.json", &err) == OB_EINVALID);
+	CHECK(strncmp(err.msg, "data loss: ", 11) == 0);
+}
+
+static void test_scoping(void)
+{
+	/* proof (@graph container): a named graph linked from the credential */
+	check_quad("{" V2 ", \"id\": \"urn:x\", \"type\": \"VerifiableCredential\","
+		   " \"proof\": {\"type\": \"DataIntegrityProof\", \"cryptosuite\": \"eddsa-rdfc-2022\","
+		   " \"proofPurpose\": \"assertionMethod\"}}",
+		   "<https://w3id.org/security#proofPurpose> <https://w3id.org/security#assertionMethod> _:b",
+		   __LINE__);
+	check_quad("{" V2 ", \"id\": \"urn:x\", \"type\": \"VerifiableCredential\","
+		   " \"proof\": {\"type\": \"DataIntegrityProof\"}}",
+		   "<urn:x> <https://w3id.org/security#proof> _:b", __LINE__);
+	/* a type-scoped context does not reach nested nodes... */
+	check_quad("{\"@context\": {\"@vocab\": \"http://ex/\", \"T\": {\"@id\": \"http://ex/T\","
+		   " \"@context\": {\"p\": \"http://scoped/p\"}}}, \"@id\": \"urn:s\", \"@type\": \"T\","
+		   " \"p\": \"a\", \"c\": {\"@id\": \"urn:c\", \"p\": \"b\"}}",
+		   "<urn:s> <http://scoped/p> \"a\" .", __LINE__);
+	check_quad("{\"@context\": {\"@vocab\": \"http://ex/\", \"T\": {\"@id\": \"http://ex/T\","
+		   " \"@context\": {\"p\": \"http://scoped/p\"}}}, \"@id\": \"urn:s\", \"@type\": \"T\","
+		   " \"p\": \"a\", \"c\": {\"@id\": \"urn:c\", \"p\": \"b\"}}",
+		   "<urn:c> <http://ex/p> \"b\" .", __LINE__);
+	/* ...a property-scoped one does */
+	check_quad("{\"@context\": {\"@vocab\": \"http://ex/\", \"q\": {\"@id\": \"http://ex/q\","
+		   " \"@context\": {\"p\": \"http://scoped/p\"}}}, \"@id\": \"urn:s\","
+		   " \"q\": {\"@id\": \"urn:q\", \"c\": {\"@id\": \"urn:c\", \"p\": \"x\"}}}",
+		   "<urn:c> <http://scoped/p> \"x\" .", __LINE__);
+	/* VP: verifiableCredential resets the protected context (scoped "@context": null) */
+	check_quad("{" V2 ", \"type\": \"VerifiablePresentation\", \"id\": \"urn:p\","
+		   " \"verifiableCredential\": {" V2 ", \"id\": \"urn:c\", \"type\": \"VerifiableCredential\","
+		   " \"name\": \"n\"}}",
+		   "<urn:c> <https://schema.org/name> \"n\" _:b", __LINE__);
+	/* a protected term defined out of order (through IRI expansion) stays protected */
+	check_error("{\"@context\": [{\"@protected\": true, \"a\": \"p:x\", \"p\": \"http://p/\"},"
+		    " {\"p\": \"http://other/\"}], \"a\": 1}",
+		    OB_EPARSE, "protected term redefinition: p", __LINE__);
+}
+
+/* jansson allocations fail after `budget` of them (allocation-failure loop). */
+static long alloc_budget = -1;
+
+static void *failing_malloc(size_t n)
+{
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+static void test_alloc_failures(void)
+{
+	const char *text = "{" V2 ", \"id\": \"urn:x\", \"type\": \"VerifiableCredential\","
+		" \"credentialSubject\": {\"id\": \"urn:s\", \"name\": {\"@value\": \"n\", \"@language\": \"en\"}},"
+		" \"proof\": {\"type\": \"DataIntegrityProof\", \"proofPurpose\": \"assertionMethod\"}}";
+	json_t *doc;
+	long n;
+	int ok = 0, failed = 0;
+
+	for (n = 0; n < 100000 && !ok; n += (n < 2000 ? 1 : 97)) {
+		ob_error err = { 0 };
+		ob_jsonld_opts o;
+		ob_buf b = OB_BUF_INIT;
+		ob_loader *l;
+		ob_jsonld *p;
+		ob_code rc;
+
+		doc = ob_json_parse(text, strlen(text), &err);
+		l = ob_loader_new();
+		p = ob_jsonld_new(l);
+		if (!doc || !l || !p) {
+			CHECK(0);
+			break;
+		}
+		ob_jsonld_opts_init(&o);
+		alloc_budget = n;
+		json_set_alloc_funcs(failing_malloc, free);
+		rc = ob_jsonld_to_rdf(p, doc, &o, ob_jsonld_nquads_fn, &b, &err);
+		json_set_alloc_funcs(malloc, free);
+		alloc_budget = -1;
+		if (rc == OB_OK)
+			ok = 1;
+		else if (!err.code)
+			failed++; /* an error must say what failed */
+		ob_buf_release(&b);
+		ob_jsonld_free(p);
+		ob_loader_free(l);
+		json_decref(doc);
+	}
+	CHECK(ok);
+	CHECK(failed == 0);
+}
+
+static void test_deep(void)
+{
+	json_t *doc = json_pack("{s:{s:s}}", "@context", "@vocab", "http://ex/");
+	json_t *inner = json_string("leaf");
+	ob_jsonld_opts o;
+	ob_buf b = OB_BUF_INIT;
+	ob_error err = { 0 };
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		json_t *w = json_object();
+
+		json_object_set_new(w, "p", inner);
+		inner = w;
+	}
+	json_object_set_new(doc, "p", inner);
+	ob_jsonld_opts_init(&o);
+	CHECK(ob_jsonld_to_rdf(proc, doc, &o, ob_jsonld_nquads_fn, &b, &err) == OB_EPARSE);
+	CHECK(strstr(err.msg, "nesting deeper than") != NULL);
+	ob_buf_release(&b);
+	json_decref(doc);
+}
+
+int main(void)
+{
+	loader = ob_loader_new();
+	proc = ob_jsonld_new(loader);
+	CHECK(loader && proc);
+	CHECK(ob_loader_shipped("https://www.w3.org/ns/credentials/v2#frag") != NULL);
+	CHECK(ob_loader_shipped("https://example.com/") == NULL);
+	test_ob3_vector();
+	test_safe_mode();
+	test_literals();
+	test_samples();
+	test_scoping();
+	test_alloc_failures();
+	test_deep();
+	ob_jsonld_free(proc);
+	ob_loader_free(loader);
+	return check_done("test_jsonld");
+}
