@@ -25,7 +25,7 @@ $BIN/ob-issuer achievement add --id welding-101 --name "Welding Fundamentals" \
 	--alignment "Fillet welds on mild steel|https://frameworks.example.org/welding/fillet"
 $BIN/ob-issuer achievement list
 
-step "3. It issues an Open Badges 3.0 credential (eddsa-jcs-2022) to a learner"
+step "3. It issues an Open Badges 3.0 credential (Data Integrity proof, eddsa-rdfc-2022) to a learner"
 $BIN/ob-issuer issue --achievement welding-101 --recipient "$LEARNER" --name "Ana Lima" \
 	-o "$DEMO/badge.json"
 
