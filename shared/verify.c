@@ -367,6 +367,21 @@ static void check_status(ob_report *r, const json_t *cred, const ob_verify_opts 
 		check_status_entry(r, cred, e, opts, depth);
 }
 
+/* 1 when doc cannot be turned into RDF without losing data (safe mode). */
+static int data_loss(const json_t *doc, const ob_suite *s, const ob_verify_opts *opts, ob_error *e)
+{
+	ob_buf canon = OB_BUF_INIT;
+	ob_error ce = { 0 };
+	ob_code rc = ob_rdfc_canonize_json(doc, opts->loader, s == &ob_suite_ed25519_2020, 0, &canon, &ce);
+
+	ob_buf_release(&canon);
+	if (rc != OB_EINVALID && rc != OB_EPARSE)
+		return 0;
+	ob_error_clear(e);
+	ob_fail(e, OB_EINVALID, "%s: %s", s->name, ce.msg);
+	return 1;
+}
+
 /* Checks every proof of doc (VC-DI 4.4/4.5). expected_controller is the
  * issuer (credentials) or holder (presentations; NULL when absent). */
 static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
@@ -424,6 +439,13 @@ static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
 		if (ob_did_resolve(ob_json_str(p, "verificationMethod"), purpose, opts->loader, &vm, &e)) {
 			if (e.code == OB_ENET || e.code == OB_EUNSUPPORTED) {
 				add(r, kid, OB_NOT_CHECKED, 1, "could not resolve the key: %s", e.msg);
+				/* without the key the signature stays unchecked, but a
+				 * document that cannot be canonicalized (data loss) is
+				 * broken whoever signed it */
+				if (s != &ob_suite_eddsa_jcs_2022 && data_loss(unsecured, s, opts, &e)) {
+					add(r, id, OB_FAILED, 0, "%s", e.msg);
+					failed++;
+				}
 			} else {
 				add(r, kid, OB_FAILED, 0, "%s", e.msg);
 				failed++;

@@ -88,6 +88,11 @@ printf '<relative> <http://a.example/p> <http://a.example/o> .\n' >"$T/rel.nq"
 expect 1 "nquads line 1" "$VF" canon --nquads "$T/rel.nq"
 # a poison graph (W3C rdf-canon test074) stops at the work limit
 expect 1 "work limit" "$VF" canon --nquads "$SHARED/conformance/rdf-canon/rdfc10/test074-in.nq"
+# data loss is found even when the key cannot be had offline (1EdTech samples)
+S1=$SHARED/conformance/1edtech-validator-samples/ob30
+expect 1 "data loss: relative @type 'OtherCredential'" "$VF" verify --now "$NOW" "$S1/simple-err-type.json"
+expect 1 "data loss" "$VF" verify --now "$NOW" "$S1/simple-err-evidence-type.json"
+expect 3 "could not resolve the key" "$VF" verify --now "$NOW" "$S1/simple.json"
 python3 -c "print('{\"a\":' * 10000 + '1' + '}' * 10000)" >"$T/deep.json"
 expect 1 "nesting deeper than 100" "$VF" canon "$T/deep.json"
 done_tests
