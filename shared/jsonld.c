@@ -44,6 +44,8 @@ typedef struct ctx {
 	struct ctx *prev; /* previous context (type-scoped, non-propagated) */
 	int protected_terms; /* some term is protected */
 	int cached;       /* derived from cached contexts only: may key the cache */
+	json_t *memo;     /* cached contexts: key -> expanded IRI (or null) */
+	json_t *tmemo;    /* the same for @type values (document-relative) */
 } ctx;
 
 static ctx *ctx_new(const char *base)
@@ -75,6 +77,8 @@ static void ctx_unref(ctx *c)
 		ctx *prev = c->prev;
 
 		json_decref(c->terms);
+		json_decref(c->memo);
+		json_decref(c->tmemo);
 		free(c->base);
 		free(c->vocab);
 		free(c->lang);
@@ -144,6 +148,60 @@ static int def_container(const json_t *def, const char *what)
 		if (strcmp(json_string_value(v), what) == 0)
 			return 1;
 	return 0;
+}
+
+enum { C_LIST = 1, C_SET = 2, C_GRAPH = 4, C_ID = 8, C_INDEX = 16, C_LANGUAGE = 32, C_TYPE = 64 };
+
+/* A container mapping (an array) as C_* flags. */
+static int container_flags(const json_t *a)
+{
+	size_t i;
+	json_t *v;
+	int f = 0;
+
+	json_array_foreach(a, i, v) {
+		const char *c = json_string_value(v);
+
+		if (!strcmp(c, "@list"))
+			f |= C_LIST;
+		else if (!strcmp(c, "@set"))
+			f |= C_SET;
+		else if (!strcmp(c, "@graph"))
+			f |= C_GRAPH;
+		else if (!strcmp(c, "@id"))
+			f |= C_ID;
+		else if (!strcmp(c, "@index"))
+			f |= C_INDEX;
+		else if (!strcmp(c, "@language"))
+			f |= C_LANGUAGE;
+		else if (!strcmp(c, "@type"))
+			f |= C_TYPE;
+	}
+	return f;
+}
+
+/* The container mapping of def as C_* flags. */
+static int def_containers(const json_t *def)
+{
+	return container_flags(json_object_get(def, "@container"));
+}
+
+/* {k: v}, taking v; NULL when out of memory. */
+static json_t *obj1(const char *k, json_t *v)
+{
+	json_t *o;
+
+	if (!v)
+		return NULL;
+	if (!(o = json_object())) {
+		json_decref(v);
+		return NULL;
+	}
+	if (json_object_set_new_nocheck(o, k, v)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* ---- the processor and its cache ------------------------------------ */
@@ -372,10 +430,10 @@ static int is_keyword(const char *s)
 {
 	const char *const *k;
 
-	if (!s || s[0] != '@')
+	if (!s || s[0] != '@' || s[1] < 'b' || s[1] > 'v')
 		return 0;
 	for (k = keywords; *k; k++)
-		if (strcmp(*k, s) == 0)
+		if ((*k)[1] == s[1] && strcmp(*k, s) == 0)
 			return 1;
 	return 0;
 }
@@ -391,15 +449,38 @@ static int keyword_form(const char *s)
 	return 1;
 }
 
+static int is_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static int is_digit(unsigned char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static size_t scheme_len(const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i;
 
-	if (!isalpha((unsigned char)s[0]))
+	if (!is_alpha(u[0]))
 		return 0;
-	for (i = 1; isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'; i++)
+	for (i = 1; is_alpha(u[i]) || is_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'; i++)
 		;
-	return s[i] == ':' ? i : 0;
+	return u[i] == ':' ? i : 0;
+}
+
+/* Characters RFC 3987 excludes from an IRI: controls, space, backslash
+ * and <>"{}|^` */
+static const unsigned char iri_bad_tab[256] = {
+	[0 ... 0x20] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['{'] = 1, ['}'] = 1,
+	['|'] = 1, ['^'] = 1, ['`'] = 1, ['\\'] = 1,
+};
+
+static int iri_bad(unsigned char c)
+{
+	return iri_bad_tab[c];
 }
 
 /* A well-formed absolute IRI: scheme ":" and none of the characters
@@ -412,7 +493,7 @@ static int is_abs_iri(const char *s)
 	if (!s || !scheme_len(s))
 		return 0;
 	for (q = (const unsigned char *)s; *q; q++)
-		if (*q <= 0x20 || strchr("<>\"{}|^`\\", *q))
+		if (iri_bad(*q))
 			return 0;
 	return 1;
 }
@@ -630,12 +711,16 @@ static ob_code expand_iri(struct st *s, ctx **active, const char *value, int doc
 	colon = value[0] ? strchr(value + 1, ':') : NULL;
 	if (colon) {
 		size_t plen = (size_t)(colon - value);
-		char *prefix = strndup(value, plen);
+		char pbuf[64];
+		char *prefix = plen < sizeof(pbuf) ? memcpy(pbuf, value, plen) : strndup(value, plen);
 
 		if (!prefix)
 			return nomem(s);
+		if (prefix == pbuf)
+			pbuf[plen] = '\0';
 		if (strcmp(prefix, "_") == 0 || strncmp(colon + 1, "//", 2) == 0) {
-			free(prefix);
+			if (prefix != pbuf)
+				free(prefix);
 			goto same;
 		}
 		if (local && json_object_get(local, prefix) &&
@@ -643,12 +728,14 @@ static ob_code expand_iri(struct st *s, ctx **active, const char *value, int doc
 			rc = create_term(s, active, local, prefix, defined, s->ctx_base_url,
 					 s->ctx_protected, s->ctx_override, s->ctx_remote);
 			if (rc) {
-				free(prefix);
+				if (prefix != pbuf)
+					free(prefix);
 				return rc;
 			}
 		}
 		d = term_def(*active, prefix);
-		free(prefix);
+		if (prefix != pbuf)
+			free(prefix);
 		if (d && def_str(d, "@id") && json_is_true(json_object_get(d, "prefix"))) {
 			ob_buf b = OB_BUF_INIT;
 
@@ -1519,6 +1606,8 @@ static ob_code apply_ctx(struct st *s, ctx **active, const json_t *local, const 
 
 static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t *elem,
 		      const char *base_url, int from_map, json_t **out);
+static ob_code expand_def(struct st *s, ctx *active, const char *prop, const json_t *def,
+			  const json_t *elem, const char *base_url, int from_map, json_t **out);
 
 /* Appends v (an array's items, or v itself) to the array at obj[key],
  * taking v. */
@@ -1526,9 +1615,12 @@ static ob_code add_value(struct st *s, json_t *obj, const char *key, json_t *v)
 {
 	json_t *a = json_object_get(obj, key);
 
+	/* an array only we hold becomes the entry itself */
+	if (!a && json_is_array(v) && v->refcount == 1)
+		return json_object_set_new_nocheck(obj, key, v) ? nomem(s) : OB_OK;
 	if (!a) {
 		a = json_array();
-		if (!a || json_object_set_new(obj, key, a)) {
+		if (!a || json_object_set_new_nocheck(obj, key, a)) {
 			json_decref(v);
 			return nomem(s);
 		}
@@ -1557,17 +1649,26 @@ static json_t *as_array(json_t *v) /* takes v */
 	return NULL;
 }
 
-/* §5.3 Value Expansion. */
-static ob_code expand_value(struct st *s, ctx *active, const char *prop, const json_t *value,
-			    json_t **out)
+/* §5.3 Value Expansion; def is the active property's definition (or NULL). */
+static ob_code expand_value_def(struct st *s, ctx *active, const json_t *def, const json_t *value,
+				json_t **out)
 {
-	const json_t *def = term_def(active, prop), *l, *d;
-	const char *type = def_str(def, "@type");
+	const json_t *l = NULL, *d = NULL, *x;
+	const char *type = NULL, *k;
 	json_t *r = NULL;
 	char *iri = NULL;
 	ob_code rc;
 
 	*out = NULL;
+	/* one pass over the definition instead of a lookup for each entry */
+	json_object_foreach((json_t *)def, k, x) {
+		if (!strcmp(k, "@type"))
+			type = json_string_value(x);
+		else if (!strcmp(k, "@language"))
+			l = x;
+		else if (!strcmp(k, "@direction"))
+			d = x;
+	}
 	if (type && json_is_string(value) && (!strcmp(type, "@id") || !strcmp(type, "@vocab"))) {
 		rc = expand_iri(s, &active, json_string_value(value), 1, !strcmp(type, "@vocab"),
 				NULL, NULL, &iri);
@@ -1579,24 +1680,22 @@ static ob_code expand_value(struct st *s, ctx *active, const char *prop, const j
 			free(iri);
 			return rc;
 		}
-		r = json_pack("{s:s}", "@id", iri);
+		r = obj1("@id", json_string_nocheck(iri));
 		free(iri);
 		goto out;
 	}
-	r = json_pack("{s:O}", "@value", value);
+	r = obj1("@value", json_incref((json_t *)value));
 	if (!r)
 		return nomem(s);
 	if (type && strcmp(type, "@id") && strcmp(type, "@vocab") && strcmp(type, "@none")) {
 		if (json_object_set_new(r, "@type", json_string(type)))
 			goto oom;
 	} else if (json_is_string(value)) {
-		l = json_object_get(def, "@language");
 		if (l ? json_is_string(l) : active->lang != NULL) {
 			if (json_object_set_new(r, "@language",
 						l ? json_copy((json_t *)l) : json_string(active->lang)))
 				goto oom;
 		}
-		d = json_object_get(def, "@direction");
 		if (d ? json_is_string(d) : active->dir != NULL) {
 			if (json_object_set_new(r, "@direction",
 						d ? json_copy((json_t *)d) : json_string(active->dir)))
@@ -1613,6 +1712,13 @@ oom:
 	return nomem(s);
 }
 
+/* The same, looking prop's definition up in active. */
+static ob_code expand_value(struct st *s, ctx *active, const char *prop, const json_t *value,
+			    json_t **out)
+{
+	return expand_value_def(s, active, term_def(active, prop), value, out);
+}
+
 struct xobj {
 	ctx *active;      /* borrowed */
 	ctx *type_scoped; /* borrowed: the context for @type values (§5.1 step 11) */
@@ -1627,10 +1733,33 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The keys of obj, sorted (§5.1 step 13 walks them in order). */
-static const char **sorted_keys(const json_t *obj, size_t *n)
+/* Sorts strings: insertion sort for the few keys of a typical object. */
+static void sort_strs(const char **v, size_t n)
 {
-	const char **keys = malloc((json_object_size(obj) + 1) * sizeof(*keys));
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_str);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		const char *t = v[i];
+
+		for (j = i; j > 0 && strcmp(v[j - 1], t) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+/* The keys of obj, sorted (§5.1 step 13 walks them in order). */
+#define KEYS_STACK 24
+
+/* stack: room for KEYS_STACK keys, used when they fit; free the result
+ * with keys_free. */
+static const char **sorted_keys(const json_t *obj, size_t *n, const char **stack)
+{
+	size_t size = json_object_size(obj);
+	const char **keys = size <= KEYS_STACK ? stack : malloc((size + 1) * sizeof(*keys));
 	const char *k;
 	json_t *v;
 	size_t i = 0;
@@ -1639,9 +1768,21 @@ static const char **sorted_keys(const json_t *obj, size_t *n)
 		return NULL;
 	json_object_foreach((json_t *)obj, k, v)
 		keys[i++] = k;
-	qsort(keys, i, sizeof(*keys), cmp_str);
+	sort_strs(keys, i);
 	*n = i;
 	return keys;
+}
+
+/* The value of a key that sorted_keys returned, without a lookup. */
+static json_t *key_value(const char *key)
+{
+	return json_object_iter_value(json_object_key_to_iter(key));
+}
+
+static void keys_free(const char **keys, const char **stack)
+{
+	if (keys != stack)
+		free(keys);
 }
 
 static int is_value_obj(const json_t *v)
@@ -1660,9 +1801,44 @@ static ob_code key_iri(struct st *s, ctx *active, const char *key, char **out)
 	return expand_iri(s, &active, key, 0, 1, NULL, NULL, out);
 }
 
+#define MEMO_MAX 4096
+
+/* IRI expansion with vocab (a key, or with doc_rel a @type value), the
+ * result borrowed: *out points into active's memo (cached contexts never
+ * change, so a string always expands alike) or into *own, which the
+ * caller frees. */
+static ob_code vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
+			     const char **out, char **own)
+{
+	json_t **memo = doc_rel ? &active->tmemo : &active->memo;
+	const json_t *m;
+	ob_code rc;
+
+	*own = NULL;
+	if (active->cached && *memo && (m = json_object_get(*memo, key)) != NULL) {
+		*out = json_string_value(m);
+		return OB_OK;
+	}
+	if ((rc = expand_iri(s, &active, key, doc_rel, 1, NULL, NULL, own)))
+		return rc;
+	*out = *own;
+	/* failing to remember is harmless */
+	if (active->cached && (*memo || (*memo = json_object())) &&
+	    json_object_size(*memo) < MEMO_MAX)
+		json_object_set_new(*memo, key, *own ? json_string_nocheck(*own) : json_null());
+	return OB_OK;
+}
+
+static ob_code key_iri_ref(struct st *s, ctx *active, const char *key, const char **out,
+			   char **own)
+{
+	return vocab_iri_ref(s, active, key, 0, out, own);
+}
+
 static ob_code expand_lang_map(struct st *s, struct xobj *x, const json_t *def,
 			       const json_t *value, json_t **out)
 {
+	const char *kbuf[KEYS_STACK];
 	const char **keys = NULL;
 	size_t i, j, n = 0;
 	json_t *r = json_array(), *vals = NULL, *item, *v;
@@ -1670,7 +1846,7 @@ static ob_code expand_lang_map(struct st *s, struct xobj *x, const json_t *def,
 	const char *dir = d ? json_string_value(d) : x->active->dir;
 	ob_code rc = OB_OK;
 
-	if (!r || !(keys = sorted_keys(value, &n))) {
+	if (!r || !(keys = sorted_keys(value, &n, kbuf))) {
 		rc = nomem(s);
 		goto out;
 	}
@@ -1692,7 +1868,7 @@ static ob_code expand_lang_map(struct st *s, struct xobj *x, const json_t *def,
 				rc = FAIL(s, "invalid language map value: %s", keys[i]);
 				goto out;
 			}
-			v = json_pack("{s:O}", "@value", item);
+			v = obj1("@value", json_incref(item));
 			if (!v || (strcmp(keys[i], "@none") && !(li && !strcmp(li, "@none")) &&
 				   json_object_set_new(v, "@language", json_string(keys[i]))) ||
 			    (dir && json_object_set_new(v, "@direction", json_string(dir))) ||
@@ -1711,15 +1887,16 @@ static ob_code expand_lang_map(struct st *s, struct xobj *x, const json_t *def,
 out:
 	json_decref(vals);
 	json_decref(r);
-	free(keys);
+	keys_free(keys, kbuf);
 	return rc;
 }
 
-static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem);
+static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
+			   const char **sorted, size_t nsorted);
 
 /* §5.1 step 13.4: one entry whose key expands to the keyword kw. */
 static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, const char *kw,
-			      const json_t *value, json_t *nests)
+			      const json_t *value, json_t **nests)
 {
 	json_t *ev = NULL, *result = x->result;
 	char *iri = NULL;
@@ -1744,7 +1921,7 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 		}
 		if (!is_abs_iri(iri) && !is_bnode(iri) && (rc = data_loss(s, "relative @id '%s'", iri)))
 			goto out;
-		ev = json_string(iri);
+		ev = json_string_nocheck(iri);
 	} else if (!strcmp(kw, "@type")) {
 		json_t *arr = NULL;
 
@@ -1755,17 +1932,18 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 			return nomem(s);
 		for (i = 0; i < (json_is_array(value) ? json_array_size(value) : 1); i++) {
 			const json_t *t = json_is_array(value) ? json_array_get(value, i) : value;
+			const char *ti = NULL;
 
 			if (!json_is_string(t)) {
 				json_decref(arr);
 				return FAIL(s, "invalid type value");
 			}
-			rc = expand_iri(s, &x->type_scoped, json_string_value(t), 1, 1, NULL, NULL, &iri);
-			if (!rc && !iri)
+			rc = vocab_iri_ref(s, x->type_scoped, json_string_value(t), 1, &ti, &iri);
+			if (!rc && !ti)
 				rc = data_loss(s, "@type '%s' ignored", json_string_value(t));
-			if (!rc && iri && !is_abs_iri(iri) && !is_bnode(iri))
-				rc = data_loss(s, "relative @type '%s'", iri);
-			if (!rc && iri && json_array_append_new(arr, json_string(iri)))
+			if (!rc && ti && !is_abs_iri(ti) && !is_bnode(ti))
+				rc = data_loss(s, "relative @type '%s'", ti);
+			if (!rc && ti && json_array_append_new(arr, json_string_nocheck(ti)))
 				rc = nomem(s);
 			free(iri);
 			iri = NULL;
@@ -1877,7 +2055,9 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 		}
 		goto out;
 	} else if (!strcmp(kw, "@nest")) {
-		return json_array_append_new(nests, json_string(key)) ? nomem(s) : OB_OK;
+		if (!*nests && !(*nests = json_array()))
+			return nomem(s);
+		return json_array_append_new(*nests, json_string(key)) ? nomem(s) : OB_OK;
 	} else {
 		/* framing keywords and others: not part of expansion */
 		return OB_OK;
@@ -1897,6 +2077,7 @@ out:
 static ob_code expand_index_map(struct st *s, struct xobj *x, const char *key, const json_t *def,
 				const json_t *value, json_t **out)
 {
+	const char *kbuf[KEYS_STACK];
 	const char *index_key = def_str(def, "@index");
 	int c_graph = def_container(def, "@graph"), c_id = def_container(def, "@id");
 	int c_type = def_container(def, "@type"), c_index = def_container(def, "@index");
@@ -1909,7 +2090,7 @@ static ob_code expand_index_map(struct st *s, struct xobj *x, const char *key, c
 
 	if (!index_key)
 		index_key = "@index";
-	if (!r || !(keys = sorted_keys(value, &n))) {
+	if (!r || !(keys = sorted_keys(value, &n, kbuf))) {
 		rc = nomem(s);
 		goto out;
 	}
@@ -2013,7 +2194,7 @@ out:
 	ctx_unref(mc);
 	json_decref(iv);
 	json_decref(r);
-	free(keys);
+	keys_free(keys, kbuf);
 	free(xi);
 	free(xk);
 	return rc;
@@ -2023,38 +2204,47 @@ out:
 static ob_code expand_property(struct st *s, struct xobj *x, const char *key, const char *piri,
 			       const json_t *value)
 {
-	const json_t *def = term_def(x->active, key);
-	const char *type = def_str(def, "@type");
+	const json_t *def = term_def(x->active, key), *dv;
+	const char *type = NULL, *dk;
+	int cf = 0, reverse = 0;
 	json_t *ev = NULL, *item;
 	size_t i;
 	ob_code rc = OB_OK;
+
+	/* one pass over the definition instead of a lookup for each entry */
+	json_object_foreach((json_t *)def, dk, dv) {
+		if (!strcmp(dk, "@type"))
+			type = json_string_value(dv);
+		else if (!strcmp(dk, "@container"))
+			cf = container_flags(dv);
+		else if (!strcmp(dk, "reverse"))
+			reverse = json_is_true(dv);
+	}
 
 	if (type && !strcmp(type, "@json")) {
 		ev = json_pack("{s:O,s:s}", "@value", value, "@type", "@json");
 		if (!ev)
 			return nomem(s);
-	} else if (def_container(def, "@language") && json_is_object(value)) {
+	} else if ((cf & C_LANGUAGE) && json_is_object(value)) {
 		if ((rc = expand_lang_map(s, x, def, value, &ev)))
 			return rc;
-	} else if ((def_container(def, "@index") || def_container(def, "@type") ||
-		    def_container(def, "@id")) && json_is_object(value)) {
+	} else if ((cf & (C_INDEX | C_TYPE | C_ID)) && json_is_object(value)) {
 		if ((rc = expand_index_map(s, x, key, def, value, &ev)))
 			return rc;
 	} else {
-		if ((rc = expand(s, x->active, key, value, x->base_url, 0, &ev)))
+		if ((rc = expand_def(s, x->active, key, def, value, x->base_url, 0, &ev)))
 			return rc;
 	}
 	if (!ev)
 		return OB_OK;
-	if (def_container(def, "@list") && !is_list_obj(ev)) {
-		json_t *l = json_pack("{s:o}", "@list", as_array(ev));
+	if ((cf & C_LIST) && !is_list_obj(ev)) {
+		json_t *l = obj1("@list", as_array(ev));
 
 		if (!l)
 			return nomem(s);
 		ev = l;
 	}
-	if (def_container(def, "@graph") && !def_container(def, "@id") &&
-	    !def_container(def, "@index")) {
+	if ((cf & C_GRAPH) && !(cf & (C_ID | C_INDEX))) {
 		json_t *g = json_array();
 
 		ev = as_array(ev);
@@ -2072,7 +2262,7 @@ static ob_code expand_property(struct st *s, struct xobj *x, const char *key, co
 		json_decref(ev);
 		ev = g;
 	}
-	if (json_is_true(json_object_get(def, "reverse"))) {
+	if (reverse) {
 		json_t *rmap = json_object_get(x->result, "@reverse");
 
 		if (!rmap && (!(rmap = json_object()) ||
@@ -2091,31 +2281,39 @@ static ob_code expand_property(struct st *s, struct xobj *x, const char *key, co
 	return add_value(s, x->result, piri, ev);
 }
 
-static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem)
+/* sorted: elem's keys in order, when the caller has them (else NULL). */
+static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
+			   const char **sorted, size_t nsorted)
 {
+	const char *kbuf[KEYS_STACK];
 	const char **keys = NULL;
 	size_t i, j, n = 0;
-	json_t *nests = json_array(), *nv;
+	json_t *nests = NULL, *nv;
 	char *iri = NULL;
 	ob_code rc = OB_OK;
 
-	if (!nests || !(keys = sorted_keys(elem, &n))) {
+	if (sorted) {
+		keys = sorted;
+		n = nsorted;
+	} else if (!(keys = sorted_keys(elem, &n, kbuf))) {
 		rc = nomem(s);
 		goto out;
 	}
 	for (i = 0; i < n && !rc; i++) {
-		const json_t *value = json_object_get(elem, keys[i]);
+		const json_t *value;
+		const char *kiri;
 
-		if (!strcmp(keys[i], "@context"))
+		if (keys[i][0] == '@' && !strcmp(keys[i], "@context"))
 			continue;
-		if ((rc = key_iri(s, x->active, keys[i], &iri)))
+		if ((rc = key_iri_ref(s, x->active, keys[i], &kiri, &iri)))
 			break;
-		if (!iri || (!strchr(iri, ':') && !is_keyword(iri)))
+		value = key_value(keys[i]);
+		if (!kiri || (!strchr(kiri, ':') && !is_keyword(kiri)))
 			rc = data_loss(s, "property '%s' is not defined by the context", keys[i]);
-		else if (is_keyword(iri))
-			rc = expand_keyword(s, x, keys[i], iri, value, nests);
+		else if (is_keyword(kiri))
+			rc = expand_keyword(s, x, keys[i], kiri, value, &nests);
 		else
-			rc = expand_property(s, x, keys[i], iri, value);
+			rc = expand_property(s, x, keys[i], kiri, value);
 		free(iri);
 		iri = NULL;
 	}
@@ -2156,14 +2354,15 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem)
 						       def_str(nd, "base"), 1, 1, 1);
 				nx.active = nc;
 				if (!rc)
-					rc = expand_keys(s, &nx, nv);
+					rc = expand_keys(s, &nx, nv, NULL, 0);
 				ctx_unref(nc);
 			}
 		}
 	}
 out:
 	free(iri);
-	free(keys);
+	if (keys != sorted)
+		keys_free(keys, kbuf);
 	json_decref(nests);
 	return rc;
 }
@@ -2171,30 +2370,29 @@ out:
 /* §5.1 step 7: whether a node object keeps the type-scoped context. */
 static ob_code keeps_prev(struct st *s, ctx *active, const json_t *elem, int *keep)
 {
-	const char *k;
+	const char *k, *iri;
 	json_t *v;
-	char *iri = NULL;
+	char *own = NULL;
 	int only_id = json_object_size(elem) == 1;
 	ob_code rc;
 
 	*keep = 0;
 	json_object_foreach((json_t *)elem, k, v) {
-		if ((rc = key_iri(s, active, k, &iri)))
+		if ((rc = key_iri_ref(s, active, k, &iri, &own)))
 			return rc;
-		if (iri && !strcmp(iri, "@value"))
+		if (iri && iri[0] == '@' && (!strcmp(iri, "@value") || (only_id && !strcmp(iri, "@id"))))
 			*keep = 1;
-		if (only_id && iri && !strcmp(iri, "@id"))
-			*keep = 1;
-		free(iri);
-		iri = NULL;
+		free(own);
 	}
 	return OB_OK;
 }
 
-static ob_code expand_object(struct st *s, ctx *active, const char *prop, const json_t *elem,
-			     const char *base_url, int from_map, json_t **out)
+/* def: prop's definition in active (or NULL). */
+static ob_code expand_object(struct st *s, ctx *active, const char *prop, const json_t *def,
+			     const json_t *elem, const char *base_url, int from_map, json_t **out)
 {
-	const json_t *def = term_def(active, prop), *pscoped = json_object_get(def, "@context");
+	const char *kbuf[KEYS_STACK];
+	const json_t *pscoped = json_object_get(def, "@context");
 	ctx *act = ctx_ref(active), *tsc = NULL;
 	const char **keys = NULL;
 	json_t *result = NULL, *v;
@@ -2224,24 +2422,25 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 		goto out;
 	/* step 10, 11: type-scoped contexts, types in order */
 	tsc = ctx_ref(act);
-	if (!(keys = sorted_keys(elem, &n))) {
+	if (!(keys = sorted_keys(elem, &n, kbuf))) {
 		rc = nomem(s);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		const json_t *tv = json_object_get(elem, keys[i]);
-		const char **types = NULL;
-		size_t j, tn = json_is_array(tv) ? json_array_size(tv) : 1;
+		const json_t *tv;
+		const char **types = NULL, *kiri;
+		size_t j, tn;
+		int is_type;
 
-		if ((rc = key_iri(s, act, keys[i], &iri)))
+		if ((rc = key_iri_ref(s, act, keys[i], &kiri, &iri)))
 			goto out;
-		if (!iri || strcmp(iri, "@type")) {
-			free(iri);
-			iri = NULL;
-			continue;
-		}
+		is_type = kiri && !strcmp(kiri, "@type");
 		free(iri);
 		iri = NULL;
+		if (!is_type)
+			continue;
+		tv = key_value(keys[i]);
+		tn = json_is_array(tv) ? json_array_size(tv) : 1;
 		types = malloc((tn + 1) * sizeof(*types));
 		if (!types) {
 			rc = nomem(s);
@@ -2252,7 +2451,7 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 			if (!types[j])
 				types[j] = "";
 		}
-		qsort(types, tn, sizeof(*types), cmp_str);
+		sort_strs(types, tn);
 		for (j = 0; j < tn && !rc; j++) {
 			const json_t *td = term_def(tsc, types[j]);
 			const json_t *tctx = json_object_get(td, "@context");
@@ -2281,7 +2480,7 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 	x.base_url = base_url;
 	x.input_type = input_type;
 	x.result = result;
-	if ((rc = expand_keys(s, &x, elem)))
+	if ((rc = expand_keys(s, &x, elem, keys, n)))
 		goto out;
 	rn = json_object_size(result);
 	/* step 15: value objects */
@@ -2364,7 +2563,7 @@ done:
 	}
 out:
 	json_decref(result);
-	free(keys);
+	keys_free(keys, kbuf);
 	free(iri);
 	free(input_type);
 	ctx_unref(tsc);
@@ -2376,7 +2575,13 @@ out:
 static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t *elem,
 		      const char *base_url, int from_map, json_t **out)
 {
-	const json_t *def;
+	return expand_def(s, active, prop, term_def(active, prop), elem, base_url, from_map, out);
+}
+
+/* The same, given def: prop's definition in active (or NULL). */
+static ob_code expand_def(struct st *s, ctx *active, const char *prop, const json_t *def,
+			  const json_t *elem, const char *base_url, int from_map, json_t **out)
+{
 	json_t *r = NULL, *ev, *item;
 	size_t i;
 	ob_code rc;
@@ -2388,17 +2593,18 @@ static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t 
 		goto out;
 	if (json_is_array(elem)) {
 		/* step 5 */
-		def = term_def(active, prop);
+		int is_list = def && (def_containers(def) & C_LIST);
+
 		r = json_array();
 		if (!r) {
 			rc = nomem(s);
 			goto out;
 		}
 		json_array_foreach(elem, i, item) {
-			if ((rc = expand(s, active, prop, item, base_url, from_map, &ev)))
+			if ((rc = expand_def(s, active, prop, def, item, base_url, from_map, &ev)))
 				goto out;
-			if (ev && def_container(def, "@list") && json_is_array(ev)) {
-				json_t *l = json_pack("{s:o}", "@list", ev);
+			if (ev && json_is_array(ev) && is_list) {
+				json_t *l = obj1("@list", ev);
 
 				if (!l) {
 					rc = nomem(s);
@@ -2416,14 +2622,13 @@ static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t 
 		*out = r;
 		r = NULL;
 	} else if (json_is_object(elem)) {
-		rc = expand_object(s, active, prop, elem, base_url, from_map, out);
+		rc = expand_object(s, active, prop, def, elem, base_url, from_map, out);
 	} else {
 		/* step 4: scalars */
 		if (!prop || !strcmp(prop, "@graph")) {
 			rc = data_loss(s, "free-floating scalar ignored");
 			goto out;
 		}
-		def = term_def(active, prop);
 		if (json_object_get(def, "@context")) {
 			ctx *act = ctx_ref(active);
 
@@ -2432,7 +2637,7 @@ static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t 
 				rc = expand_value(s, act, prop, elem, out);
 			ctx_unref(act);
 		} else {
-			rc = expand_value(s, active, prop, elem, out);
+			rc = expand_value_def(s, active, def, elem, out);
 		}
 	}
 out:
@@ -2568,6 +2773,15 @@ static ob_code iri_term(struct rdf *r, const char *iri, oterm *t, const char *wh
 	return t->ok ? OB_OK : rdf_loss(r, "relative %s IRI '%s'", what, iri);
 }
 
+/* A constant, absolute IRI (rdf:type, rdf:first...). */
+static void const_iri(const char *iri, oterm *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->t.kind = OB_JSONLD_IRI;
+	t->t.value = iri;
+	t->ok = 1;
+}
+
 static ob_code emit(struct rdf *r, const oterm *s, const oterm *p, const oterm *o, const oterm *g)
 {
 	if (!s->ok || !p->ok || !o->ok || (g && !g->ok))
@@ -2645,10 +2859,12 @@ static ob_code list_to_rdf(struct rdf *r, const json_t *list, const oterm *g, ot
 	ob_code rc = OB_OK;
 
 	memset(head, 0, sizeof(*head));
-	if (n == 0)
-		return iri_term(r, RDF_NS "nil", head, "list");
-	iri_term(r, RDF_NS "first", &first, "predicate");
-	iri_term(r, RDF_NS "rest", &rest, "predicate");
+	if (n == 0) {
+		const_iri(RDF_NS "nil", head);
+		return OB_OK;
+	}
+	const_iri(RDF_NS "first", &first);
+	const_iri(RDF_NS "rest", &rest);
 	cur.t.kind = OB_JSONLD_BNODE;
 	cur.ok = 1;
 	cur.t.value = bnode(r, NULL);
@@ -2672,7 +2888,7 @@ static ob_code list_to_rdf(struct rdf *r, const json_t *list, const oterm *g, ot
 			if (!next.t.value)
 				return ob_fail(r->err, OB_ENOMEM, "out of memory");
 		} else {
-			iri_term(r, RDF_NS "nil", &next, "list");
+			const_iri(RDF_NS "nil", &next);
 		}
 		rc = emit(r, &cur, &rest, &next, g);
 		cur = next;
@@ -2683,13 +2899,24 @@ static ob_code list_to_rdf(struct rdf *r, const json_t *list, const oterm *g, ot
 /* §8.5 Object to RDF for a value object. */
 static ob_code value_to_rdf(struct rdf *r, const json_t *v, oterm *o)
 {
-	const json_t *val = json_object_get(v, "@value");
-	const char *type = json_string_value(json_object_get(v, "@type"));
-	const char *lang = json_string_value(json_object_get(v, "@language"));
-	const char *dir = json_string_value(json_object_get(v, "@direction"));
+	const json_t *val = NULL, *x;
+	const char *type = NULL, *lang = NULL, *dir = NULL, *k;
 	char num[64];
-	const char *lex = NULL, *dt = type;
+	const char *lex = NULL, *dt;
 	size_t i;
+
+	/* one pass over the few entries instead of a lookup for each */
+	json_object_foreach((json_t *)v, k, x) {
+		if (!strcmp(k, "@value"))
+			val = x;
+		else if (!strcmp(k, "@type"))
+			type = json_string_value(x);
+		else if (!strcmp(k, "@language"))
+			lang = json_string_value(x);
+		else if (!strcmp(k, "@direction"))
+			dir = json_string_value(x);
+	}
+	dt = type;
 
 	memset(o, 0, sizeof(*o));
 	o->t.kind = OB_JSONLD_LITERAL;
@@ -2740,9 +2967,10 @@ static ob_code value_to_rdf(struct rdf *r, const json_t *v, oterm *o)
 		o->ok = 0;
 		return rdf_loss(r, "value object without a scalar @value");
 	}
-	if (!(o->own = strdup(lex)))
+	/* strings stay in the expanded tree, which outlives the quad */
+	if (lex == num && !(lex = o->own = strdup(num)))
 		return ob_fail(r->err, OB_ENOMEM, "out of memory");
-	o->t.value = o->own;
+	o->t.value = lex;
 	if (lang && !lang_ok(lang)) {
 		o->ok = 0;
 		return rdf_loss(r, "invalid language tag '%s'", lang);
@@ -2774,7 +3002,8 @@ static ob_code value_to_rdf(struct rdf *r, const json_t *v, oterm *o)
 		return OB_OK;
 	}
 	o->t.datatype = dt;
-	if (!is_abs_iri(dt)) {
+	/* the XSD datatypes chosen above are absolute */
+	if (dt == type && !is_abs_iri(dt)) {
 		o->ok = 0;
 		return rdf_loss(r, "relative datatype IRI '%s'", dt);
 	}
@@ -2808,8 +3037,9 @@ static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, ot
 		rc = OB_OK;
 		goto out;
 	}
-	id = json_string_value(json_object_get(node, "@id"));
-	if (json_is_null(json_object_get(node, "@id"))) {
+	v = json_object_get(node, "@id");
+	id = json_string_value(v);
+	if (json_is_null(v)) {
 		subj->t.kind = OB_JSONLD_IRI;
 		subj->t.value = "";
 		subj->ok = 0; /* its @id was ignored: drop its triples */
@@ -2831,23 +3061,26 @@ out:
 
 static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj, const oterm *g)
 {
+	const char *kbuf[KEYS_STACK];
 	const char **keys = NULL;
 	const json_t *v, *item;
 	oterm pred = { 0 }, obj = { 0 }, rdftype = { 0 };
 	size_t i, j, n = 0;
 	ob_code rc = OB_OK;
 
-	iri_term(r, RDF_NS "type", &rdftype, "predicate");
+	const_iri(RDF_NS "type", &rdftype);
 	json_array_foreach(json_object_get(node, "@type"), j, item) {
 		if ((rc = iri_term(r, json_string_value(item), &obj, "type")) ||
 		    (rc = emit(r, subj, &rdftype, &obj, g)))
 			goto out;
 	}
-	if (!(keys = sorted_keys(node, &n)))
+	if (!(keys = sorted_keys(node, &n, kbuf)))
 		return ob_fail(r->err, OB_ENOMEM, "out of memory");
 	for (i = 0; i < n && !rc; i++) {
-		v = json_object_get(node, keys[i]);
-		if (!strcmp(keys[i], "@graph")) {
+		int kw = keys[i][0] == '@';
+
+		v = key_value(keys[i]);
+		if (kw && !strcmp(keys[i], "@graph")) {
 			/* §7.2 step 6.9: the node names a graph */
 			if (!subj->ok && (rc = rdf_loss(r, "graph name not well formed")))
 				break;
@@ -2862,7 +3095,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 			}
 			continue;
 		}
-		if (!strcmp(keys[i], "@included")) {
+		if (kw && !strcmp(keys[i], "@included")) {
 			json_array_foreach(v, j, item) {
 				rc = node_to_rdf(r, item, g, &obj);
 				oterm_release(&obj);
@@ -2871,7 +3104,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 			}
 			continue;
 		}
-		if (!strcmp(keys[i], "@reverse")) {
+		if (kw && !strcmp(keys[i], "@reverse")) {
 			const char *rk;
 			const json_t *rv;
 
@@ -2891,7 +3124,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 			}
 			continue;
 		}
-		if (keys[i][0] == '@')
+		if (kw)
 			continue;
 		if (is_bnode(keys[i])) {
 			/* generalized RDF only */
@@ -2912,7 +3145,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 	}
 out:
 	oterm_release(&obj);
-	free(keys);
+	keys_free(keys, kbuf);
 	return rc;
 }
 

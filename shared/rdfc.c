@@ -18,6 +18,7 @@
 #define NONE UINT32_MAX
 #define CHUNK_SIZE 16384
 #define MAX_HASH 48
+#define RECENT 128 /* direct-mapped cache of terms given to ob_rdf_dataset_add */
 
 /* ---- dataset ---------------------------------------------------------- */
 
@@ -49,24 +50,40 @@ struct ob_rdf_dataset {
 	uint32_t nquads, quads_cap;
 	uint32_t *quad_tab;  /* same for quads */
 	uint32_t quad_mask;
+	uint32_t recent[RECENT]; /* IRIs and blank nodes lately added: term index + 1 */
 	ob_buf nt;           /* scratch for building a term's form */
 	ob_buf val;          /* scratch for the parser's decoded values */
 	ob_buf aux;
 };
 
-/* FNV-1a style over 8-byte words: table hashing, not security. */
+/* FNV-1a style over 8-byte words, two lanes: table hashing, not
+ * security. */
 static uint32_t fnv(const void *p, size_t len, uint32_t seed)
 {
 	const unsigned char *s = p;
-	uint64_t h = 14695981039346656037ull ^ seed, w;
+	uint64_t h = 14695981039346656037ull ^ seed, g = 0x9e3779b97f4a7c15ull ^ len, w, x;
 
-	for (; len >= 8; s += 8, len -= 8) {
+	for (; len >= 16; s += 16, len -= 16) {
+		memcpy(&w, s, 8);
+		memcpy(&x, s + 8, 8);
+		h = (h ^ w) * 1099511628211ull;
+		g = (g ^ x) * 1099511628211ull;
+		h ^= h >> 29;
+		g ^= g >> 29;
+	}
+	if (len >= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 1099511628211ull;
 		h ^= h >> 29;
+		s += 8;
+		len -= 8;
 	}
-	while (len--)
-		h = (h ^ *s++) * 1099511628211ull;
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		g = (g ^ w) * 1099511628211ull;
+	}
+	h = (h ^ g) * 1099511628211ull;
 	h ^= h >> 32;
 	return (uint32_t)h;
 }
@@ -250,6 +267,17 @@ static void add_uchar4(ob_buf *b, unsigned c)
 	ob_buf_add(b, u, 6);
 }
 
+/* Characters IRIREF forbids. */
+static const unsigned char iri_esc[256] = {
+	[0 ... 0x20] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['{'] = 1, ['}'] = 1,
+	['|'] = 1, ['^'] = 1, ['`'] = 1, ['\\'] = 1,
+};
+
+/* Bytes a canonical literal escapes. */
+static const unsigned char lit_esc[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
 /* IRIs go out unchanged; like rdf-canonize we \u-escape the characters
  * IRIREF forbids, which only a \u escape in the input can produce. */
 static void nt_iri(ob_buf *b, const char *s, size_t len)
@@ -260,8 +288,7 @@ static void nt_iri(ob_buf *b, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' ||
-		    c == '}' || c == '|' || c == '^' || c == '`' || c == '\\') {
+		if (iri_esc[c]) {
 			ob_buf_add(b, s + run, i - run);
 			add_uchar4(b, c);
 			run = i + 1;
@@ -282,7 +309,7 @@ static void nt_string(ob_buf *b, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 		const char *e = NULL;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		if (!lit_esc[c])
 			continue;
 		ob_buf_add(b, s + run, i - run);
 		run = i + 1;
@@ -400,19 +427,46 @@ static uint32_t term_of(ob_rdf_dataset *ds, int kind, const char *v, size_t len,
 	return intern(ds, kind, b->data, b->len);
 }
 
+/* The slot of an IRI or blank node in ds->recent. */
+static uint32_t recent_slot(int kind, const char *v, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)v;
+
+	return (uint32_t)(len * 31u + u[len - 1] * 7u + u[len / 2] * 13u + u[len - len / 4 - 1] +
+			  (unsigned)kind) % RECENT;
+}
+
+/* Whether term t is the IRI or blank node v: its canonical form is "<v>"
+ * or "_:v" (an IRI needing escapes has a longer form, so never matches). */
+static int recent_match(const struct term *t, int kind, const char *v, size_t len)
+{
+	return t->kind == kind && t->nt_len == len + 2 &&
+	       !memcmp(t->nt + (kind == OB_RDF_IRI ? 1 : 2), v, len);
+}
+
 static uint32_t api_term(ob_rdf_dataset *ds, const ob_rdf_term *t,
 			 const char *role, unsigned kinds, ob_error *err)
 {
 	const char *why = "out of memory";
-	uint32_t id;
+	uint32_t id, slot = 0;
+	int cache;
 
 	if (!t || !(kinds & (1u << t->kind)) || (!t->value && t->len)) {
 		ob_fail(err, OB_EUSAGE, "rdf quad: bad %s kind", role);
 		return NONE;
 	}
+	cache = t->kind != OB_RDF_LITERAL && t->len > 0;
+	if (cache) {
+		slot = recent_slot(t->kind, t->value, t->len);
+		if (ds->recent[slot] &&
+		    recent_match(&ds->terms[ds->recent[slot] - 1], t->kind, t->value, t->len))
+			return ds->recent[slot] - 1;
+	}
 	id = term_of(ds, t->kind, t->value ? t->value : "", t->len, t->datatype,
 		     t->datatype ? strlen(t->datatype) : 0, t->lang,
 		     t->lang ? strlen(t->lang) : 0, &why);
+	if (cache && id != NONE)
+		ds->recent[slot] = id + 1;
 	if (id == NONE) {
 		if (why)
 			ob_fail(err, OB_EUSAGE, "rdf quad: %s: %s", role, why);
@@ -944,7 +998,14 @@ static int cmp_text(const char *a, size_t al, const char *b, size_t bl)
 	const unsigned char *ua = (const unsigned char *)a,
 			    *ub = (const unsigned char *)b;
 	unsigned long ra, rb;
+	uint64_t wa, wb;
 
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&wa, ua + i, 8);
+		memcpy(&wb, ub + i, 8);
+		if (wa != wb)
+			break;
+	}
 	while (i < n && ua[i] == ub[i])
 		i++;
 	if (i == n)
@@ -971,10 +1032,47 @@ static int cmp_line_tl(const void *x, const void *y)
 	return cmp_text(tl_base + a->off, a->len, tl_base + b->off, b->len);
 }
 
+static int line_le(const char *base, const struct line *a, const struct line *b)
+{
+	return cmp_text(base + a->off, a->len, base + b->off, b->len) <= 0;
+}
+
+/* Merge sort of l[0..n) with tmp (room for n / 2 + 1 lines). */
+static void merge_lines(const char *base, struct line *l, struct line *tmp, size_t n)
+{
+	size_t h = n / 2, i, j, k;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++) {
+			struct line t = l[i];
+
+			for (j = i; j > 0 && !line_le(base, &l[j - 1], &t); j--)
+				l[j] = l[j - 1];
+			l[j] = t;
+		}
+		return;
+	}
+	merge_lines(base, l, tmp, h);
+	merge_lines(base, l + h, tmp, n - h);
+	if (line_le(base, &l[h - 1], &l[h]))
+		return;
+	memcpy(tmp, l, h * sizeof(*l));
+	for (i = 0, j = h, k = 0; i < h && j < n; k++)
+		l[k] = line_le(base, &tmp[i], &l[j]) ? tmp[i++] : l[j++];
+	while (i < h)
+		l[k++] = tmp[i++];
+}
+
 static void sort_lines(const char *base, struct line *l, size_t n)
 {
 	size_t i, j;
+	struct line *tmp;
 
+	if (n > 16 && (tmp = malloc((n / 2 + 1) * sizeof(*tmp))) != NULL) {
+		merge_lines(base, l, tmp, n);
+		free(tmp);
+		return;
+	}
 	if (n <= 16) {
 		for (i = 1; i < n; i++) {
 			struct line t = l[i];
