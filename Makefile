@@ -87,7 +87,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) --no-print-directory $(BENCH_BIN) OPT="-O2 -g -DNDEBUG"
-	$(BENCH_BIN)
+	$(BENCH_BIN) 10000
 
 check-headers:
 	@for h in shared/*.h; do echo "#include \"$$h\"" | $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - || exit 1; done; echo "headers ok"
