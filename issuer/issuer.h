@@ -33,5 +33,6 @@ int cmd_init(int argc, char **argv);
 int cmd_achievement(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
+int cmd_bake(int argc, char **argv);
 
 #endif

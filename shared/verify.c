@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bake.h"
 #include "codec.h"
 #include "dates.h"
 #include "did.h"
@@ -690,7 +691,43 @@ ob_report *ob_verify_json(const json_t *doc, const ob_verify_opts *opts, ob_erro
 	return r;
 }
 
+static ob_report *verify_text(const char *data, size_t len, const ob_verify_opts *opts, ob_error *err);
+
+/* A baked badge (OB 3.0 5.3): the credential inside the image is what is
+ * verified; the image only carries it. */
+static ob_report *verify_image(const char *data, size_t len, ob_image_kind kind,
+			       const ob_verify_opts *opts, ob_error *err)
+{
+	const char *what = kind == OB_IMAGE_PNG ? "PNG" : "SVG";
+	ob_buf text = OB_BUF_INIT;
+	ob_error e = { 0 };
+	ob_report *r;
+
+	if (ob_bake_extract(data, len, &text, &e)) {
+		if (!(r = new_report())) {
+			ob_fail(err, OB_ENOMEM, "out of memory");
+			return NULL;
+		}
+		r->kind = "credential";
+		add(r, "structure", OB_FAILED, 0, "%s", e.msg);
+		verdict_from_checks(r);
+	} else if ((r = verify_text(text.data ? text.data : "", text.len, opts, err))) {
+		add(r, "image", OB_PASSED, 0, "credential read from a baked %s badge", what);
+	}
+	ob_buf_release(&text);
+	return r;
+}
+
 ob_report *ob_verify_bytes(const char *data, size_t len, const ob_verify_opts *opts, ob_error *err)
+{
+	ob_image_kind kind = ob_bake_sniff(data, len);
+
+	if (kind != OB_IMAGE_NONE)
+		return verify_image(data, len, kind, opts, err);
+	return verify_text(data, len, opts, err);
+}
+
+static ob_report *verify_text(const char *data, size_t len, const ob_verify_opts *opts, ob_error *err)
 {
 	ob_verify_opts none = { 0 };
 	ob_report *r = NULL;
@@ -728,13 +765,11 @@ ob_report *ob_verify_bytes(const char *data, size_t len, const ob_verify_opts *o
 		if (!(r = new_report()))
 			goto oom;
 		r->kind = "credential";
-		if (len >= 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8))
-			add(r, "structure", OB_NOT_CHECKED, 1, "baked badge images are not supported yet");
-		else if (len == 0)
+		if (len == 0)
 			add(r, "structure", OB_FAILED, 0, "empty input");
 		else
 			add(r, "structure", OB_FAILED, 0,
-			    "not a credential: expected JSON or a compact VC-JWT");
+			    "not a credential: expected JSON, a compact VC-JWT or a baked PNG/SVG badge");
 		verdict_from_checks(r);
 	}
 	if (r)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bake.h"
 #include "cli.h"
 #include "dates.h"
 #include "jcs.h"
@@ -176,6 +177,21 @@ int cmd_add(int argc, char **argv)
 		goto out;
 	if (ob_file_read(file, OB_JSON_MAX_SIZE, &data, &len, &err))
 		goto out;
+	/* a baked badge: keep the credential it carries, not the picture */
+	if (ob_bake_sniff(data, len) != OB_IMAGE_NONE) {
+		ob_buf text = OB_BUF_INIT;
+		if (ob_bake_extract(data, len, &text, &err)) {
+			ob_buf_release(&text);
+			err.code = OB_EINVALID;
+			goto out;
+		}
+		free(data);
+		data = ob_buf_detach(&text, &len);
+		if (!data) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
 	vo.loader = loader;
 	if (!(r = ob_verify_bytes(data, len, &vo, &err)))
 		goto out;
