@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "bake.h"
+#include "jwt.h"
 
 static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
@@ -16,45 +17,8 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int is_jws_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
 
-/* A compact JWS, surrounding whitespace allowed: three base64url
- * segments, the first two non-empty. */
-static int is_compact_jws(const char *s, size_t len)
-{
-	size_t i, dots = 0, seg = 0;
 
-	while (len && is_space(*s)) {
-		s++;
-		len--;
-	}
-	while (len && is_space(s[len - 1]))
-		len--;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (seg == 0 && dots < 2)
-				return 0;
-			dots++;
-			seg = 0;
-		} else if (is_jws_char(s[i]))
-			seg++;
-		else
-			return 0;
-	}
-	return dots == 2;
-}
-
-static void buf_truncate(ob_buf *out, size_t start)
-{
-	if (out->data && out->len > start) {
-		out->len = start;
-		out->data[start] = '\0';
-	}
-}
 
 /* Offset of needle in d[from, len), or len when absent. */
 static size_t find(const char *d, size_t len, size_t from, const char *needle)
@@ -618,12 +582,12 @@ static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err
 			return ob_fail(err, OB_EPARSE, "malformed SVG markup");
 		if (it.kind == IT_CDATA) {
 			if (!cdata)
-				buf_truncate(out, start);
+				ob_buf_truncate(out, start);
 			cdata = 1;
 			ob_buf_add(out, d + it.start + 9, it.end - it.start - 12);
 		} else if (it.kind == IT_TEXT && !cdata) {
 			if (xml_unescape(d + it.start, it.end - it.start, out) < 0) {
-				buf_truncate(out, start);
+				ob_buf_truncate(out, start);
 				return ob_fail(err, OB_EPARSE, "bad XML entity in SVG credential");
 			}
 		}
@@ -637,7 +601,7 @@ static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err
 		while (b > a && is_space(out->data[b - 1]))
 			b--;
 		memmove(out->data + start, out->data + a, b - a);
-		buf_truncate(out, start + (b - a));
+		ob_buf_truncate(out, start + (b - a));
 	}
 done:
 	if (out->oom)
@@ -671,7 +635,7 @@ static void cred_element(const char *cred, size_t clen, ob_buf *out)
 {
 	size_t i, from = 0;
 
-	if (is_compact_jws(cred, clen)) {
+	if (ob_jwt_sniff(cred, clen)) {
 		ob_buf_adds(out, "<" CRED_TAG " verify=\"");
 		xml_escape_attr(cred, clen, out);
 		ob_buf_adds(out, "\"></" CRED_TAG ">");
@@ -764,7 +728,7 @@ ob_code ob_bake_extract(const char *data, size_t len, ob_buf *out, ob_error *err
 	if (!rc && out->oom)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 	if (rc)
-		buf_truncate(out, start);
+		ob_buf_truncate(out, start);
 	return rc;
 }
 
@@ -788,6 +752,6 @@ ob_code ob_bake(const char *image, size_t len, const char *credential, size_t cl
 		rc = ob_fail(err, OB_EPARSE, "not a PNG or SVG image");
 	}
 	if (rc)
-		buf_truncate(out, start);
+		ob_buf_truncate(out, start);
 	return rc;
 }

@@ -27,6 +27,14 @@ void ob_buf_release_secret(ob_buf *b)
 	ob_buf_release(b);
 }
 
+void ob_buf_truncate(ob_buf *b, size_t start)
+{
+	if (b->data && b->len > start) {
+		b->len = start;
+		b->data[start] = '\0';
+	}
+}
+
 int ob_buf_grow(ob_buf *b, size_t extra)
 {
 	size_t want, cap;

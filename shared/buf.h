@@ -23,6 +23,9 @@ int ob_buf_adds(ob_buf *b, const char *s);
 int ob_buf_addc(ob_buf *b, char c);
 int ob_buf_addf(ob_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Drops what was appended since length `start`, so a failed call can
+ * leave its caller's buffer as it was. */
+void ob_buf_truncate(ob_buf *b, size_t start);
 /* Makes room for `extra` more bytes. */
 int ob_buf_grow(ob_buf *b, size_t extra);
 /* Hands the storage to the caller (free() it); b becomes empty. Returns an

@@ -387,20 +387,28 @@ struct st {
 #define FAIL(s, ...) ob_fail((s)->err, OB_EPARSE, __VA_ARGS__)
 
 /* Safe mode: a value the algorithms would drop is an error. */
+static ob_code vloss(int safe, ob_error *err, const char *fmt, va_list ap)
+{
+	char msg[200];
+
+	if (!safe)
+		return OB_OK;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return ob_fail(err, OB_EINVALID, "data loss: %s", msg);
+}
+
 static ob_code data_loss(struct st *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static ob_code data_loss(struct st *s, const char *fmt, ...)
 {
-	char msg[200];
 	va_list ap;
+	ob_code rc;
 
-	if (!s->o->safe)
-		return OB_OK;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vloss(s->o->safe, s->err, fmt, ap);
 	va_end(ap);
-	return ob_fail(s->err, OB_EINVALID, "data loss: %s", msg);
+	return rc;
 }
 
 static ob_code nomem(struct st *s)
@@ -2728,15 +2736,13 @@ static ob_code rdf_loss(struct rdf *r, const char *fmt, ...)
 
 static ob_code rdf_loss(struct rdf *r, const char *fmt, ...)
 {
-	char msg[200];
 	va_list ap;
+	ob_code rc;
 
-	if (!r->o->safe)
-		return OB_OK;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vloss(r->o->safe, r->err, fmt, ap);
 	va_end(ap);
-	return ob_fail(r->err, OB_EINVALID, "data loss: %s", msg);
+	return rc;
 }
 
 /* Our label for a document label (NULL: a fresh one). Borrowed. */

@@ -1,5 +1,7 @@
 #include "qr.h"
 
+#include "jwt.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,40 +30,8 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int is_jws_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
 
-/* A compact JWS: three base64url segments, the first two non-empty. */
-static int is_compact_jws(const char *s, size_t len)
-{
-	size_t i, dots = 0, seg = 0;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (seg == 0 && dots < 2)
-				return 0;
-			dots++;
-			seg = 0;
-		} else if (is_jws_char(s[i]))
-			seg++;
-		else
-			return 0;
-	}
-	return dots == 2;
-}
-
-/* Drops what was appended to out since `start`, so a failed call leaves
- * the caller's buffer as it was. */
-static void buf_truncate(ob_buf *out, size_t start)
-{
-	if (out->data && out->len > start) {
-		out->len = start;
-		out->data[start] = '\0';
-	}
-}
 
 ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error *err)
 {
@@ -92,7 +62,7 @@ ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error 
 		}
 		doc = text.data;
 		len = text.len;
-	} else if (!is_compact_jws(doc, len)) {
+	} else if (!ob_jwt_sniff(doc, len)) {
 		rc = ob_fail(err, OB_EPARSE, "not a JSON credential or a compact JWT");
 		goto out;
 	}
@@ -111,7 +81,7 @@ ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error 
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
 	if (rc)
-		buf_truncate(out, start);
+		ob_buf_truncate(out, start);
 	json_decref(v);
 	ob_buf_release(&text);
 	free(z);
@@ -190,7 +160,7 @@ ob_code ob_qr_payload_decode(const char *payload, size_t len, ob_buf *out, ob_er
 		rc = ob_fail(err, OB_EPARSE, "invalid QR payload: credential text contains NUL");
 out:
 	if (rc)
-		buf_truncate(out, start);
+		ob_buf_truncate(out, start);
 	ob_buf_release(&z);
 	return rc;
 }
