@@ -3,7 +3,7 @@
 # and under ASan+UBSan, and runs every test; `make demo` runs the main path.
 
 VERSION := $(shell cat VERSION)
-PKGS := jansson libcrypto libcurl libqrencode sqlite3 libpng zlib
+PKGS := jansson libcrypto libcurl libqrencode sqlite3 libpng zlib zbar libjpeg libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -88,6 +88,8 @@ demo: deps
 bench: deps
 	$(MAKE) --no-print-directory $(BENCH_BIN) OPT="-O2 -g -DNDEBUG"
 	$(BENCH_BIN) 10000
+	$(MAKE) --no-print-directory all OPT="-O2 -g -DNDEBUG"
+	@for b in scripts/bench-*.sh; do [ -f "$$b" ] || continue; sh "$$b" "$(CURDIR)/$(BIN)" || exit 1; done
 
 check-headers:
 	@for h in shared/*.h; do echo "#include \"$$h\"" | $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - || exit 1; done; echo "headers ok"

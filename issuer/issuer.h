@@ -34,5 +34,6 @@ int cmd_achievement(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_bake(int argc, char **argv);
+int cmd_clr(int argc, char **argv);
 
 #endif
