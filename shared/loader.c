@@ -158,3 +158,29 @@ const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err)
 	}
 	return e->doc;
 }
+
+ob_code ob_loader_fetch(ob_loader *l, const char *url, ob_buf *out, ob_error *err)
+{
+	struct entry *e = find(l, url);
+	const struct ob_context_doc *d;
+	char *text;
+	size_t n;
+
+	if (e && e->path) {
+		if (ob_file_read(e->path, 16u * 1024 * 1024, &text, &n, err))
+			return err->code;
+		if (ob_buf_add(out, text, n) < 0) {
+			free(text);
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		}
+		free(text);
+		return OB_OK;
+	}
+	if ((d = ob_loader_shipped(url)) != NULL) {
+		if (ob_buf_add(out, d->text, d->len) < 0)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		return OB_OK;
+	}
+	return ob_fail(err, OB_ENET, "document not available offline: %.*s (give it with --doc URL=FILE)",
+		       (int)url_len(url), url);
+}

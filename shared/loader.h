@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "err.h"
 
 #include <stddef.h>
@@ -39,5 +40,10 @@ ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
  * first the --doc map, then the shipped contexts (ob_context_docs); else
  * NULL with err: OB_ENET "document not available offline: URL". */
 const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err);
+
+/* Appends the raw bytes of the document at url to out (a credential given
+ * as a URL may be JSON, a compact JWS or an image): the --doc map first,
+ * then the shipped documents; same errors as ob_loader_get. */
+ob_code ob_loader_fetch(ob_loader *l, const char *url, ob_buf *out, ob_error *err);
 
 #endif
