@@ -1,10 +1,162 @@
-#include "cli.h"
-#include "issuer.h"
+/* clr: a Comprehensive Learner Record 2.0 of everything this issuer
+ * awarded one learner, read back from the issuance log. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-/* placeholder while CLR 2.0 is being written (issue 4 item 6) */
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "clr.h"
+#include "dates.h"
+#include "issue.h"
+#include "issuer.h"
+#include "json.h"
+
+/* The learner's credentials as issued (objects, or JWT strings), oldest
+ * first. Revoked ones stay out: a record must not vouch for them;
+ * suspended ones too unless asked (a suspension is meant to be seen). */
+static json_t *load_credentials(issuer_state *st, const char *recipient, int with_suspended,
+				ob_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *list = json_array(), *c;
+	ob_error perr = { 0 };
+	int step;
+
+	if (!list) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		return NULL;
+	}
+	q = ob_store_prepare(st->db,
+			     "SELECT id, credential FROM issued WHERE recipient = ?1 AND credential IS NOT NULL"
+			     " AND revoked = 0 AND (?2 OR suspended = 0) ORDER BY issued_at, rowid", err);
+	if (!q)
+		goto fail;
+	sqlite3_bind_text(q, 1, recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, with_suspended);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(q, 1);
+		size_t len = (size_t)sqlite3_column_bytes(q, 1);
+
+		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+			len--;
+		if (len && text[0] == '{')
+			c = ob_json_parse(text, len, &perr);
+		else
+			c = json_stringn(text, len);
+		if (!c) {
+			ob_fail(err, OB_EIO, "issuance log entry %s is unreadable: %s",
+				(const char *)sqlite3_column_text(q, 0), perr.msg[0] ? perr.msg : "bad text");
+			goto fail;
+		}
+		if (json_array_append_new(list, c)) {
+			ob_fail(err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		ob_store_fail(st->db, "reading the issuance log", err);
+		goto fail;
+	}
+	sqlite3_finalize(q);
+	return list;
+fail:
+	sqlite3_finalize(q);
+	json_decref(list);
+	return NULL;
+}
+
 int cmd_clr(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return ob_cli_errorf(1, "clr: not built yet");
+	static const struct option opts[] = {
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "learner", required_argument, NULL, 'l' },
+		{ "valid-from", required_argument, NULL, 'f' },
+		{ "suite", required_argument, NULL, 's' },
+		{ "created", required_argument, NULL, 'c' },
+		{ "partial", no_argument, NULL, 'p' },
+		{ "include-suspended", no_argument, NULL, 'S' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out_path = NULL;
+	ob_clr_opts co = { 0 };
+	ob_sign_opts so = { 0 };
+	issuer_state st = { 0 };
+	ob_error err = { 0 };
+	json_t *list = NULL, *clr = NULL;
+	const json_t **creds = NULL;
+	ob_buf out = OB_BUF_INIT;
+	int c, rc = 0, force = 0, opened = 0, with_suspended = 0;
+	size_t i, n;
+	time_t t;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': co.recipient = optarg; break;
+		case 'n': co.name = optarg; break;
+		case 'l': co.learner = optarg; break;
+		case 'f': co.valid_from = optarg; break;
+		case 's': so.suite = optarg; break;
+		case 'c': so.created = optarg; break;
+		case 'p': co.partial = 1; break;
+		case 'S': with_suspended = 1; break;
+		case 'o': out_path = optarg; break;
+		case 'F': force = 1; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if (!co.recipient || !*co.recipient)
+		return ob_cli_usage(ob_cli_current(), "clr needs --recipient DID|EMAIL");
+	if (so.suite && !ob_issue_suite_known(so.suite))
+		return ob_cli_usage(ob_cli_current(), "unknown --suite '%s' (choose from %s)", so.suite, ob_issue_suites());
+	if (so.created && ob_date_parse(so.created, &t, NULL) < 0)
+		return ob_cli_usage(ob_cli_current(), "invalid --created '%s' (want e.g. 2025-06-01T12:00:00Z)", so.created);
+	if (issuer_open(&st, 1, &err))
+		goto fail;
+	opened = 1;
+	so.verification_method = st.vm;
+	if (!(list = load_credentials(&st, co.recipient, with_suspended, &err)))
+		goto fail;
+	n = json_array_size(list);
+	if (n == 0) {
+		ob_fail(&err, OB_EUSAGE, "no credential issued to %s to put in a record (revoked ones are left out)",
+			co.recipient);
+		goto fail;
+	}
+	if (!(creds = calloc(n, sizeof(*creds)))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < n; i++)
+		creds[i] = json_array_get(list, i);
+	if (!(clr = ob_clr_build(st.profile, creds, n, &co, &err)))
+		goto fail;
+	if (ob_issue_sign(clr, st.key, &so, &out, &err))
+		goto fail;
+	if (ob_cli_output(out_path, out.data, out.len, force, &err))
+		goto fail;
+	if (out_path)
+		fprintf(stderr, "ob-issuer: CLR %s of %zu credential%s to %s\n", ob_json_str(clr, "id"), n,
+			n == 1 ? "" : "s", out_path);
+	goto out;
+fail:
+	rc = ob_cli_fail(&err);
+out:
+	free(creds);
+	json_decref(list);
+	json_decref(clr);
+	ob_buf_release(&out);
+	if (opened)
+		issuer_close(&st);
+	return rc;
 }

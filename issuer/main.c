@@ -15,6 +15,8 @@ static const struct ob_cmd cmds[] = {
 	{ "sign", cmd_sign,
 	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
 	{ "bake", cmd_bake, "bake --credential FILE --image badge.png|badge.svg -o OUT [--force]" },
+	{ "clr", cmd_clr,
+	  "clr --recipient DID|EMAIL [--name NAME] [--learner NAME] [--valid-from T] [--partial] [--include-suspended] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
 };
 
 /* --home DIR may stand anywhere before "--"; take it out of argv. */
