@@ -58,11 +58,18 @@ $(O)/tests/run_%: tests/conformance/run_%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIB) $(LDLIBS_ALL)
 
+# Test helpers (a loopback HTTPS server): plain builds, no sanitizers, so
+# they do not slow down or muddy the tests of the tools.
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(O)/tests/tools/%,$(wildcard tests/tools/*.c))
+$(O)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra $(WERROR) -o $@ $< -lssl -lcrypto
+
 $(BENCH_BIN): tests/bench.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
-tests-build: $(TOOL_BINS) $(UNIT_BINS) $(CONF_BINS)
+tests-build: $(TOOL_BINS) $(UNIT_BINS) $(CONF_BINS) $(TEST_TOOLS)
 
 deps:
 	@sh scripts/install-deps.sh

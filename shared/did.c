@@ -152,7 +152,7 @@ static ob_code resolve_document(const char *url, const char *purpose, ob_loader 
 		rc = ob_fail(err, OB_EUNSUPPORTED, "unsupported verification method: %s", url);
 		goto out;
 	}
-	if (!(doc = ob_loader_get(loader, fetch, err))) {
+	if (!(doc = ob_loader_get_remote(loader, fetch, err))) {
 		rc = err && err->code ? err->code : OB_ENET;
 		goto out;
 	}

@@ -6,7 +6,13 @@
  * connect and total timeouts, a body cap, at most 3 redirects, no other
  * schemes. A disk cache (when cache_dir is set) honours Cache-Control
  * (max-age, no-store, no-cache) and revalidates with ETag /
- * If-None-Match; offline mode answers from the cache only. */
+ * If-None-Match; offline mode answers from the cache only (stale entries
+ * included: offline is the user's explicit choice).
+ *
+ * Cache layout: one file per URL in cache_dir, named by the hex SHA-256 of
+ * the URL, mode 0600, written atomically: a first line
+ * "obkit-http-cache 1", then "url", "etag", "type" and "expires" (Unix
+ * time) lines, a blank line and the body. */
 #ifndef OB_HTTP_H
 #define OB_HTTP_H
 
@@ -20,7 +26,7 @@
 #define OB_HTTP_MAX_REDIRECTS 3
 
 typedef struct {
-	const char *cacert;     /* PEM file of extra trusted CAs, or NULL (system store) */
+	const char *cacert;     /* PEM file of CAs trusted in addition to the system store, or NULL */
 	long timeout_ms;        /* total; 0: OB_HTTP_DEFAULT_TIMEOUT_MS */
 	long connect_timeout_ms;/* 0: timeout_ms */
 	size_t max_bytes;       /* body cap; 0: OB_HTTP_DEFAULT_MAX_BYTES */
@@ -36,5 +42,21 @@ typedef struct {
  * to http refused", "...: not in the cache (offline)"). */
 ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 		    char **content_type, ob_error *err);
+
+/* Checks early that a --cacert file can be read and holds a PEM
+ * certificate (OB_EUSAGE with the reason otherwise), so a typo is a usage
+ * error rather than every fetch failing. */
+ob_code ob_http_check_cacert(const char *path, ob_error *err);
+
+/* The default disk cache: $XDG_CACHE_HOME/obkit/http, else
+ * ~/.cache/obkit/http. Heap string (caller frees); NULL with err when
+ * neither variable is set or out of memory. The directory is created
+ * (0700) on the first write. */
+char *ob_http_cache_dir(ob_error *err);
+
+/* 1 when a Content-Type names JSON: application/json or any
+ * application/...+json (ld+json, did+json, vc+ld+json), parameters
+ * ignored; also 1 for NULL (no header: many static hosts send none). */
+int ob_http_json_type(const char *type);
 
 #endif

@@ -3,17 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "json.h"
 
 struct entry {
 	char *url;
 	char *path; /* NULL for a shipped document */
 	json_t *doc; /* parsed on first use */
+	int remote;  /* fetched over the network: never a JSON-LD context */
 	struct entry *next;
 };
 
 struct ob_loader {
 	struct entry *head;
+	int net;          /* ob_loader_set_http was called */
+	ob_http_opts http;
+	char *cacert, *cache_dir; /* owned copies behind http */
 };
 
 ob_loader *ob_loader_new(void)
@@ -34,7 +39,27 @@ void ob_loader_free(ob_loader *l)
 		json_decref(e->doc);
 		free(e);
 	}
+	free(l->cacert);
+	free(l->cache_dir);
 	free(l);
+}
+
+ob_code ob_loader_set_http(ob_loader *l, const ob_http_opts *opts, ob_error *err)
+{
+	char *ca = NULL, *dir = NULL;
+
+	if ((opts->cacert && !(ca = strdup(opts->cacert))) ||
+	    (opts->cache_dir && !(dir = strdup(opts->cache_dir)))) {
+		free(ca);
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	free(l->cacert);
+	free(l->cache_dir);
+	l->http = *opts;
+	l->http.cacert = l->cacert = ca;
+	l->http.cache_dir = l->cache_dir = dir;
+	l->net = 1;
+	return OB_OK;
 }
 
 /* URLs are compared without their fragment. */
@@ -44,13 +69,15 @@ static size_t url_len(const char *url)
 	return h ? (size_t)(h - url) : strlen(url);
 }
 
-static struct entry *find(ob_loader *l, const char *url)
+/* remote_ok: also documents fetched over the network (which must never
+ * come back as a JSON-LD context). */
+static struct entry *find(ob_loader *l, const char *url, int remote_ok)
 {
 	size_t n = url_len(url);
 	struct entry *e;
 
 	for (e = l ? l->head : NULL; e; e = e->next)
-		if (strlen(e->url) == n && memcmp(e->url, url, n) == 0)
+		if ((remote_ok || !e->remote) && strlen(e->url) == n && memcmp(e->url, url, n) == 0)
 			return e;
 	return NULL;
 }
@@ -105,12 +132,22 @@ const struct ob_context_doc *ob_loader_shipped(const char *url)
 	return NULL;
 }
 
+/* Appends an entry after the others (the --doc map keeps priority). */
+static void append(ob_loader *l, struct entry *e)
+{
+	struct entry **tail;
+
+	for (tail = &l->head; *tail; tail = &(*tail)->next)
+		;
+	*tail = e;
+}
+
 /* Parses a shipped document into an entry appended after the --doc map,
  * so it is parsed once per loader and later --doc mappings still win. */
 static struct entry *add_shipped(ob_loader *l, const struct ob_context_doc *d,
 				 ob_error *err)
 {
-	struct entry *e, **tail;
+	struct entry *e;
 	ob_error perr = { 0 };
 
 	e = calloc(1, sizeof(*e));
@@ -126,15 +163,13 @@ static struct entry *add_shipped(ob_loader *l, const struct ob_context_doc *d,
 		free(e);
 		return NULL;
 	}
-	for (tail = &l->head; *tail; tail = &(*tail)->next)
-		;
-	*tail = e;
+	append(l, e);
 	return e;
 }
 
-const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err)
+static const json_t *get(ob_loader *l, const char *url, int remote_ok, ob_error *err)
 {
-	struct entry *e = find(l, url);
+	struct entry *e = find(l, url, remote_ok);
 	const struct ob_context_doc *d;
 	ob_error perr = { 0 };
 
@@ -159,9 +194,66 @@ const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err)
 	return e->doc;
 }
 
+const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err)
+{
+	return get(l, url, 0, err);
+}
+
+/* The URL without its fragment, as a heap string. */
+static char *bare_url(const char *url)
+{
+	return strndup(url, url_len(url));
+}
+
+const json_t *ob_loader_get_remote(ob_loader *l, const char *url, ob_error *err)
+{
+	ob_buf body = OB_BUF_INIT;
+	ob_error e = { 0 };
+	struct entry *n = NULL;
+	char *type = NULL, *u = NULL;
+	json_t *doc = NULL;
+
+	if (!l || !l->net || find(l, url, 1) || ob_loader_shipped(url))
+		return get(l, url, 1, err);
+	if (!(u = bare_url(url))) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		return NULL;
+	}
+	/* every failure here is the network's or the server's, not the
+	 * credential's: OB_ENET, so the verdict stays open */
+	if (ob_http_get(u, &l->http, &body, &type, &e)) {
+		ob_fail(err, e.code == OB_ENOMEM ? OB_ENOMEM : OB_ENET, "%s", e.msg);
+		goto out;
+	}
+	if (!ob_http_json_type(type)) {
+		ob_fail(err, OB_ENET, "fetching %s: served as %.60s, not as JSON", u, type);
+		goto out;
+	}
+	if (!(doc = ob_json_parse(body.data ? body.data : "", body.len, &e))) {
+		ob_fail(err, e.code == OB_ENOMEM ? OB_ENOMEM : OB_ENET, "fetching %s: %s", u, e.msg);
+		goto out;
+	}
+	if (!(n = calloc(1, sizeof(*n)))) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	n->url = u;
+	n->doc = doc;
+	n->remote = 1;
+	u = NULL;
+	doc = NULL;
+	append(l, n);
+out:
+	ob_buf_release(&body);
+	json_decref(doc);
+	free(type);
+	free(u);
+	return n ? n->doc : NULL;
+}
+
 ob_code ob_loader_fetch(ob_loader *l, const char *url, ob_buf *out, ob_error *err)
 {
-	struct entry *e = find(l, url);
+	struct entry *e = find(l, url, 0);
 	const struct ob_context_doc *d;
 	char *text;
 	size_t n;
@@ -180,6 +272,16 @@ ob_code ob_loader_fetch(ob_loader *l, const char *url, ob_buf *out, ob_error *er
 		if (ob_buf_add(out, d->text, d->len) < 0)
 			return ob_fail(err, OB_ENOMEM, "out of memory");
 		return OB_OK;
+	}
+	if (l && l->net) {
+		char *u = bare_url(url);
+		ob_code rc;
+
+		if (!u)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		rc = ob_http_get(u, &l->http, out, NULL, err);
+		free(u);
+		return rc;
 	}
 	return ob_fail(err, OB_ENET, "document not available offline: %.*s (give it with --doc URL=FILE)",
 		       (int)url_len(url), url);

@@ -1,7 +1,17 @@
 /* loader: the one way any outside document comes in (ARCHITECTURE.md
  * decision 1): first the URL -> file map (--doc), then the documents
- * shipped with obkit; nothing else yet (the network comes with a later
- * issue, behind an explicit policy). */
+ * shipped with obkit, then, only when a network policy was set
+ * (ob_loader_set_http) and only for DID documents, controller documents,
+ * status lists and credentials given as URLs, https through the disk
+ * cache (shared/http.c).
+ *
+ * JSON-LD contexts never come from the network (ob_loader_get, which
+ * shared/jsonld.c uses, stays offline): a context decides what every
+ * term of a signed document means, so a verifier that fetched contexts
+ * would let whoever serves them change the meaning of a signature. Only
+ * the shipped contexts and --doc are used.
+ *
+ * A loader is not thread-safe: one per thread or request. */
 #ifndef OB_LOADER_H
 #define OB_LOADER_H
 
@@ -9,6 +19,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "http.h"
 
 #include <stddef.h>
 
@@ -36,14 +47,29 @@ void ob_loader_free(ob_loader *l);
 ob_code ob_loader_add(ob_loader *l, const char *url, const char *path, ob_error *err);
 ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
 
+/* Lets ob_loader_get_remote and ob_loader_fetch use https with opts
+ * (copied; opts->offline: the disk cache only). Without it the loader
+ * never touches the network. */
+ob_code ob_loader_set_http(ob_loader *l, const ob_http_opts *opts, ob_error *err);
+
 /* Returns a borrowed, cached JSON document for url (fragment ignored):
  * first the --doc map, then the shipped contexts (ob_context_docs); else
- * NULL with err: OB_ENET "document not available offline: URL". */
+ * NULL with err: OB_ENET "document not available offline: URL". Never the
+ * network: this is what JSON-LD context loading uses. */
 const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err);
+
+/* Like ob_loader_get, then (with a network policy) the network: for DID
+ * and controller documents and status lists. The response must be JSON
+ * (Content-Type application/json or application/...+json) of at most
+ * 1 MiB; it is kept for the loader's life. Any failure to get or parse a
+ * fetched document is OB_ENET (the network's fault, not the
+ * credential's), with the reason in plain words. */
+const json_t *ob_loader_get_remote(ob_loader *l, const char *url, ob_error *err);
 
 /* Appends the raw bytes of the document at url to out (a credential given
  * as a URL may be JSON, a compact JWS or an image): the --doc map first,
- * then the shipped documents; same errors as ob_loader_get. */
+ * then the shipped documents, then (with a network policy) https; same
+ * errors as ob_loader_get, or ob_http_get's. */
 ob_code ob_loader_fetch(ob_loader *l, const char *url, ob_buf *out, ob_error *err);
 
 #endif

@@ -1,16 +1,380 @@
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cmds.h"
 #include "dates.h"
+#include "fsutil.h"
+#include "http.h"
 #include "jcs.h"
 #include "json.h"
 #include "keys.h"
 #include "loader.h"
+#include "registry.h"
+#include "source.h"
 #include "verify.h"
+
+/* A directory holds at most this many files to verify. */
+#define MAX_FILES 100000
+
+/* One verified input: what a report row needs. */
+struct row {
+	char *name;      /* as shown: the file name, or the argument */
+	ob_report *r;    /* NULL when the input could not be read */
+	ob_error err;    /* why not */
+};
+
+static void rows_free(struct row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		ob_report_free(rows[i].r);
+	}
+	free(rows);
+}
+
+static const char *row_verdict(const struct row *w)
+{
+	return w->r ? ob_verdict_name(w->r->verdict) : "undecided";
+}
+
+static int row_exit(const struct row *w)
+{
+	return w->r ? ob_report_exit_code(w->r) : 3;
+}
+
+/* "id: message" of the check that decided the verdict, or "". */
+static void row_problem(const struct row *w, char *buf, size_t n)
+{
+	const ob_check *c;
+
+	buf[0] = '\0';
+	if (!w->r)
+		snprintf(buf, n, "input: %s", w->err.msg);
+	else if ((c = ob_report_first_problem(w->r)))
+		snprintf(buf, n, "%s: %s", c->id ? c->id : "", c->message ? c->message : "");
+}
+
+/* RFC 4180 field. A field a spreadsheet would run as a formula (= + - @,
+ * or a leading tab or CR) gets a leading apostrophe (OWASP CSV
+ * injection): the report is meant to be opened in one. */
+static void csv_field(ob_buf *o, const char *s, int last)
+{
+	const char *p;
+
+	if (!s)
+		s = "";
+	ob_buf_addc(o, '"');
+	if (strchr("=+-@\t\r", s[0]) && s[0])
+		ob_buf_addc(o, '\'');
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			ob_buf_addc(o, '"');
+		ob_buf_addc(o, *p);
+	}
+	ob_buf_adds(o, last ? "\"\r\n" : "\",");
+}
+
+static int render_csv(const struct row *rows, size_t n, ob_buf *o)
+{
+	char why[600];
+	size_t i;
+
+	ob_buf_adds(o, "file,verdict,kind,issuer,issuer_name,achievement,learner,first_failing_check\r\n");
+	for (i = 0; i < n; i++) {
+		const ob_report *r = rows[i].r;
+		row_problem(&rows[i], why, sizeof(why));
+		csv_field(o, rows[i].name, 0);
+		csv_field(o, row_verdict(&rows[i]), 0);
+		csv_field(o, r ? r->kind : "", 0);
+		csv_field(o, r ? r->issuer_id : NULL, 0);
+		csv_field(o, r ? r->issuer_name : NULL, 0);
+		csv_field(o, r ? r->achievement_name : NULL, 0);
+		csv_field(o, r ? r->learner : NULL, 0);
+		csv_field(o, why, 1);
+	}
+	return o->oom ? -1 : 0;
+}
+
+static int set_opt(json_t *o, const char *k, const char *v)
+{
+	return v ? json_object_set_new(o, k, json_string(v)) : 0;
+}
+
+static json_t *render_json(const struct row *rows, size_t n)
+{
+	json_t *top = json_object(), *list = json_array();
+	size_t i, counts[3] = { 0, 0, 0 };
+	char why[600];
+	int bad = !top || !list;
+
+	for (i = 0; !bad && i < n; i++) {
+		const ob_report *r = rows[i].r;
+		json_t *o = json_object();
+
+		counts[r ? r->verdict : OB_UNDECIDED]++;
+		row_problem(&rows[i], why, sizeof(why));
+		bad |= !o;
+		bad |= set_opt(o, "file", rows[i].name);
+		bad |= set_opt(o, "verdict", row_verdict(&rows[i]));
+		if (r) {
+			bad |= set_opt(o, "kind", r->kind);
+			bad |= set_opt(o, "issuer", r->issuer_id);
+			bad |= set_opt(o, "issuerName", r->issuer_name);
+			bad |= set_opt(o, "achievement", r->achievement_name);
+			bad |= set_opt(o, "learner", r->learner);
+		}
+		bad |= set_opt(o, "firstFailingCheck", why[0] ? why : NULL);
+		if (r)
+			bad |= json_object_set_new(o, "result", ob_report_to_json(r));
+		bad |= json_array_append_new(list, o);
+	}
+	bad |= json_object_set_new(top, "files", json_integer((json_int_t)n));
+	bad |= json_object_set_new(top, "valid", json_integer((json_int_t)counts[OB_VALID]));
+	bad |= json_object_set_new(top, "invalid", json_integer((json_int_t)counts[OB_INVALID]));
+	bad |= json_object_set_new(top, "undecided", json_integer((json_int_t)counts[OB_UNDECIDED]));
+	bad |= json_object_set(top, "results", list);
+	json_decref(list);
+	if (bad) {
+		json_decref(top);
+		return NULL;
+	}
+	return top;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* Writes the report (CSV or JSON by the file's extension) atomically. */
+static int write_report(const char *path, const struct row *rows, size_t n)
+{
+	ob_buf o = OB_BUF_INIT;
+	ob_error err = { 0 };
+	json_t *j = NULL;
+	char *s = NULL;
+	int rc = 0;
+
+	if (ends_with(path, ".json")) {
+		if (!(j = render_json(rows, n)) || !(s = ob_json_dumps(j, OB_JSON_PRETTY)) ||
+		    ob_buf_adds(&o, s) < 0 || ob_buf_addc(&o, '\n') < 0)
+			rc = ob_cli_errorf(3, "out of memory");
+	} else if (render_csv(rows, n, &o) < 0)
+		rc = ob_cli_errorf(3, "out of memory");
+	if (!rc && ob_write_file_atomic(path, o.data, o.len, 0644, 1, &err))
+		rc = ob_cli_fail(&err);
+	json_decref(j);
+	free(s);
+	ob_buf_release(&o);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of dir (hidden ones skipped), sorted by name. */
+static int list_dir(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL, *path;
+	size_t cap = 0;
+	struct stat st;
+
+	*n = 0;
+	if (!d)
+		return ob_cli_errorf(3, "cannot open directory '%s': %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!(path = ob_path_join(dir, de->d_name)))
+			goto oom;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		free(path);
+		if (*n >= MAX_FILES) {
+			closedir(d);
+			*names = v;
+			return ob_cli_errorf(2, "'%s' holds more than %d files", dir, MAX_FILES);
+		}
+		if (*n == cap) {
+			char **nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+			if (!nv)
+				goto oom;
+			v = nv;
+		}
+		if (!(v[*n] = strdup(de->d_name)))
+			goto oom;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof(*v), by_name);
+	*names = v;
+	return 0;
+oom:
+	closedir(d);
+	*names = v;
+	return ob_cli_errorf(3, "out of memory");
+}
+
+static int verify_input(const char *arg, const char *name, const ob_verify_opts *vo,
+			struct row *w)
+{
+	ob_buf data = OB_BUF_INIT;
+	ob_error err = { 0 };
+
+	memset(w, 0, sizeof(*w));
+	if (!(w->name = strdup(name)))
+		return ob_cli_errorf(3, "out of memory");
+	if (ob_source_read(arg, vo->loader, &data, &w->err)) {
+		ob_buf_release(&data);
+		return w->err.code == OB_ENOMEM ? ob_cli_fail(&w->err) : 0;
+	}
+	w->r = ob_verify_bytes(data.data ? data.data : "", data.len, vo, &err);
+	ob_buf_release(&data);
+	return w->r ? 0 : ob_cli_fail(&err);
+}
+
+/* Exit code of a batch: invalid (1) outranks undecided (3): a credential
+ * shown to be bad is the finding a batch must not hide. */
+static int worst(const struct row *rows, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		int c = row_exit(&rows[i]);
+		if (c == 1)
+			return 1;
+		if (c)
+			rc = c;
+	}
+	return rc;
+}
+
+static int verify_dir(const char *dir, const ob_verify_opts *vo, const char *report,
+		      int as_json, int quiet)
+{
+	struct row *rows = NULL;
+	char **names = NULL, *path, why[600];
+	size_t n = 0, i, done = 0;
+	int rc;
+
+	if ((rc = list_dir(dir, &names, &n)))
+		goto out;
+	if (!(rows = calloc(n ? n : 1, sizeof(*rows)))) {
+		rc = ob_cli_errorf(3, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!(path = ob_path_join(dir, names[i]))) {
+			rc = ob_cli_errorf(3, "out of memory");
+			goto out;
+		}
+		rc = verify_input(path, names[i], vo, &rows[i]);
+		free(path);
+		done = i + 1;
+		if (rc)
+			goto out;
+	}
+	if (report && (rc = write_report(report, rows, n)))
+		goto out;
+	if (as_json) {
+		json_t *j = render_json(rows, n);
+		char *s = j ? ob_json_dumps(j, OB_JSON_PRETTY) : NULL;
+		if (s)
+			printf("%s\n", s);
+		else
+			rc = ob_cli_errorf(3, "out of memory");
+		free(s);
+		json_decref(j);
+		if (rc)
+			goto out;
+	} else if (!quiet) {
+		for (i = 0; i < n; i++) {
+			row_problem(&rows[i], why, sizeof(why));
+			printf("%-9s %s%s%s\n", row_verdict(&rows[i]), rows[i].name,
+			       why[0] ? "  " : "", why);
+		}
+	}
+	if (!quiet && report)
+		fprintf(stderr, "%s: %zu file%s verified, report in %s\n", ob_cli_prog(), n,
+			n == 1 ? "" : "s", report);
+	rc = worst(rows, n);
+out:
+	rows_free(rows, done);
+	for (i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static int verify_file(const char *arg, const ob_verify_opts *vo, const char *report,
+		       int as_json, int quiet)
+{
+	struct row w;
+	ob_buf text = OB_BUF_INIT;
+	json_t *j = NULL;
+	char *js = NULL;
+	int rc;
+
+	if ((rc = verify_input(arg, arg, vo, &w)))
+		goto out;
+	if (!w.r) {
+		rc = ob_cli_fail(&w.err);
+		goto out;
+	}
+	if (report && (rc = write_report(report, &w, 1)))
+		goto out;
+	if (as_json) {
+		if (!(j = ob_report_to_json(w.r)) || !(js = ob_json_dumps(j, OB_JSON_PRETTY))) {
+			rc = ob_cli_errorf(3, "out of memory");
+			goto out;
+		}
+		printf("%s\n", js);
+	} else if (!quiet || w.r->verdict != OB_VALID) {
+		if (ob_report_render_text(w.r, &text) < 0) {
+			rc = ob_cli_errorf(3, "out of memory");
+			goto out;
+		}
+		fwrite(text.data, 1, text.len, stdout);
+	}
+	rc = ob_report_exit_code(w.r);
+out:
+	free(w.name);
+	ob_report_free(w.r);
+	ob_buf_release(&text);
+	json_decref(j);
+	free(js);
+	return rc;
+}
+
+static int parse_timeout(const char *s, long *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 600)
+		return -1;
+	*ms = (long)(v * 1000 + 0.5);
+	return *ms > 0 ? 0 : -1;
+}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -22,23 +386,30 @@ int cmd_verify(int argc, char **argv)
 		{ "domain", required_argument, NULL, 'd' },
 		{ "doc", required_argument, NULL, 'D' },
 		{ "jwk", required_argument, NULL, 'k' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "cacert", required_argument, NULL, 'C' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "no-cache", no_argument, NULL, 'N' },
+		{ "registry", required_argument, NULL, 'r' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_verify_opts vo = { 0 };
+	ob_http_opts ho = { 0 };
 	ob_loader *loader = ob_loader_new();
+	ob_registry *reg = ob_registry_new();
 	ob_key *jwk = NULL;
-	ob_report *r = NULL;
 	ob_error err = { 0 };
-	ob_buf text = OB_BUF_INIT;
-	char *data = NULL, *js = NULL;
-	const char *jwk_path = NULL;
-	size_t len;
-	json_t *j = NULL;
-	int c, rc = 0, as_json = 0, quiet = 0;
+	char *cache = NULL;
+	const char *jwk_path = NULL, *report = NULL, *arg;
+	struct stat st;
+	int c, rc = 0, as_json = 0, quiet = 0, no_cache = 0;
 
-	if (!loader)
-		return ob_cli_errorf(3, "out of memory");
+	if (!loader || !reg) {
+		rc = ob_cli_errorf(3, "out of memory");
+		goto out;
+	}
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': as_json = 1; break;
@@ -58,12 +429,40 @@ int cmd_verify(int argc, char **argv)
 			}
 			break;
 		case 'k': jwk_path = optarg; break;
+		case 'o': ho.offline = 1; break;
+		case 'C': ho.cacert = optarg; break;
+		case 't':
+			if (parse_timeout(optarg, &ho.timeout_ms) < 0) {
+				rc = ob_cli_usage(ob_cli_current(), "invalid --timeout '%s' (seconds, more than 0, at most 600)", optarg);
+				goto out;
+			}
+			break;
+		case 'N': no_cache = 1; break;
+		case 'r':
+			/* a registry that cannot be read is a usage error */
+			if (ob_registry_add_file(reg, optarg, &err)) {
+				rc = ob_cli_errorf(err.code == OB_ENOMEM ? 3 : 2, "%s", err.msg);
+				goto out;
+			}
+			break;
+		case 'R':
+			if (!ends_with(optarg, ".csv") && !ends_with(optarg, ".json")) {
+				rc = ob_cli_usage(ob_cli_current(), "--report wants a file ending in .csv or .json, got '%s'", optarg);
+				goto out;
+			}
+			report = optarg;
+			break;
 		case 'h': rc = ob_cli_help(); goto out;
 		default: rc = ob_cli_usage(ob_cli_current(), "invalid option"); goto out;
 		}
 	}
 	if (argc - optind != 1) {
-		rc = ob_cli_usage(ob_cli_current(), "verify needs one FILE (or - for standard input)");
+		rc = ob_cli_usage(ob_cli_current(), "verify needs one FILE, URL or DIR (or - for standard input)");
+		goto out;
+	}
+	arg = argv[optind];
+	if (ho.cacert && ob_http_check_cacert(ho.cacert, &err)) {
+		rc = ob_cli_usage(ob_cli_current(), "%s", err.msg);
 		goto out;
 	}
 	if (jwk_path) {
@@ -73,36 +472,27 @@ int cmd_verify(int argc, char **argv)
 		}
 		vo.jwt_key = jwk;
 	}
+	/* network by default, through the disk cache; --offline: the cache
+	 * and --doc only */
+	if (!no_cache && !(cache = ob_http_cache_dir(&err))) {
+		rc = ob_cli_fail(&err);
+		goto out;
+	}
+	ho.cache_dir = cache;
+	if (ob_loader_set_http(loader, &ho, &err)) {
+		rc = ob_cli_fail(&err);
+		goto out;
+	}
 	vo.loader = loader;
-	if (ob_file_read(argv[optind], OB_JSON_MAX_SIZE, &data, &len, &err)) {
-		rc = ob_cli_fail(&err);
-		goto out;
-	}
-	if (!(r = ob_verify_bytes(data, len, &vo, &err))) {
-		rc = ob_cli_fail(&err);
-		goto out;
-	}
-	if (as_json) {
-		if (!(j = ob_report_to_json(r)) || !(js = ob_json_dumps(j, OB_JSON_PRETTY))) {
-			rc = ob_cli_errorf(3, "out of memory");
-			goto out;
-		}
-		printf("%s\n", js);
-	} else if (!quiet || r->verdict != OB_VALID) {
-		if (ob_report_render_text(r, &text) < 0) {
-			rc = ob_cli_errorf(3, "out of memory");
-			goto out;
-		}
-		fwrite(text.data, 1, text.len, stdout);
-	}
-	rc = ob_report_exit_code(r);
+	vo.registries = ob_registry_count(reg) ? reg : NULL;
+	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = verify_dir(arg, &vo, report, as_json, quiet);
+	else
+		rc = verify_file(arg, &vo, report, as_json, quiet);
 out:
-	ob_report_free(r);
 	ob_loader_free(loader);
+	ob_registry_free(reg);
 	ob_key_free(jwk);
-	ob_buf_release(&text);
-	json_decref(j);
-	free(js);
-	free(data);
+	free(cache);
 	return rc;
 }

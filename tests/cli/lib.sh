@@ -5,6 +5,8 @@ SHARED=${2:-../shared}
 V=$SHARED/vectors
 NOW=2026-01-01T00:00:00Z
 T=$(mktemp -d)
+# no test may read or write the user's HTTP cache
+export XDG_CACHE_HOME="$T/cache"
 trap 'rm -rf "$T"' EXIT
 pass=0
 fail=0

@@ -28,7 +28,7 @@ expect 0 "eddsa-rdfc-2022 signature verifies" "$VF" verify --now "$NOW" "$V/sign
 expect 0 "Ed25519Signature2020 signature verifies" "$VF" verify --now "$NOW" "$V/signed/02-ob3-v1-ed25519signature2020.json"
 expect 0 "not revoked" "$VF" verify --now "$NOW" --doc "https://riverbend.example.edu/status/revocation/1=$V/signed/08-status-list-revocation.json" "$V/signed/09-ob3-v2-status-active.json"
 expect 1 "revoked" "$VF" verify --now "$NOW" --doc "https://riverbend.example.edu/status/revocation/1=$V/signed/08-status-list-revocation.json" "$V/invalid/neg-07-revoked.json"
-expect 3 "could not check status" "$VF" verify --now "$NOW" "$V/signed/09-ob3-v2-status-active.json"
+expect 3 "could not check status" "$VF" verify --offline --no-cache --now "$NOW" "$V/signed/09-ob3-v2-status-active.json"
 expect 1 "signature does not verify" "$VF" verify --now "$NOW" "$V/invalid/neg-01-tampered-name.json"
 expect 1 "not to the issuer" "$VF" verify --now "$NOW" "$V/invalid/neg-03-issuer-key-mismatch.json"
 expect 1 "signature does not verify" "$VF" verify --now "$NOW" "$V/invalid/neg-05-changed-context.json"
@@ -90,9 +90,9 @@ expect 1 "nquads line 1" "$VF" canon --nquads "$T/rel.nq"
 expect 1 "work limit" "$VF" canon --nquads "$SHARED/conformance/rdf-canon/rdfc10/test074-in.nq"
 # data loss is found even when the key cannot be had offline (1EdTech samples)
 S1=$SHARED/conformance/1edtech-validator-samples/ob30
-expect 1 "data loss: relative @type 'OtherCredential'" "$VF" verify --now "$NOW" "$S1/simple-err-type.json"
-expect 1 "data loss" "$VF" verify --now "$NOW" "$S1/simple-err-evidence-type.json"
-expect 3 "could not resolve the key" "$VF" verify --now "$NOW" "$S1/simple.json"
+expect 1 "data loss: relative @type 'OtherCredential'" "$VF" verify --offline --no-cache --now "$NOW" "$S1/simple-err-type.json"
+expect 1 "data loss" "$VF" verify --offline --no-cache --now "$NOW" "$S1/simple-err-evidence-type.json"
+expect 3 "could not resolve the key" "$VF" verify --offline --no-cache --now "$NOW" "$S1/simple.json"
 python3 -c "print('{\"a\":' * 10000 + '1' + '}' * 10000)" >"$T/deep.json"
 expect 1 "nesting deeper than 100" "$VF" canon "$T/deep.json"
 done_tests

@@ -1,0 +1,174 @@
+/* http: the policy checks that need no server (https only, Content-Type,
+ * the cache directory), the disk cache read back offline, and the
+ * loader's rule that fetched documents never serve as JSON-LD contexts.
+ * The network itself is tested against a real HTTPS server in
+ * tests/cli/verifier_net.sh. */
+#include <openssl/sha.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fsutil.h"
+#include "http.h"
+#include "loader.h"
+
+/* Writes a cache entry as http.c does (its documented layout). */
+static void put(const char *dir, const char *url, const char *type, long long expires,
+		const char *body)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char name[2 * SHA256_DIGEST_LENGTH + 1], *path;
+	ob_error err = { 0 };
+	FILE *f;
+	size_t i;
+
+	SHA256((const unsigned char *)url, strlen(url), md);
+	for (i = 0; i < sizeof(md); i++)
+		sprintf(name + 2 * i, "%02x", md[i]);
+	path = ob_path_join(dir, name);
+	CHECK(ob_mkdir_p(dir, &err) == OB_OK);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fprintf(f, "obkit-http-cache 1\nurl %s\n", url);
+		if (type)
+			fprintf(f, "type %s\n", type);
+		fprintf(f, "etag \"1\"\nexpires %lld\n\n%s", expires, body);
+		fclose(f);
+	}
+	free(path);
+}
+
+/* Writes, under url's cache name, an entry claiming to be for claimed
+ * (or, when claimed is NULL, raw bytes). */
+static void put_as(const char *dir, const char *url, const char *claimed, const char *raw)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char name[2 * SHA256_DIGEST_LENGTH + 1], *path;
+	FILE *f;
+	size_t i;
+
+	SHA256((const unsigned char *)url, strlen(url), md);
+	for (i = 0; i < sizeof(md); i++)
+		sprintf(name + 2 * i, "%02x", md[i]);
+	path = ob_path_join(dir, name);
+	if ((f = fopen(path, "w"))) {
+		if (claimed)
+			fprintf(f, "obkit-http-cache 1\nurl %s\nexpires 1\n\n", claimed);
+		fputs(raw, f);
+		fclose(f);
+	}
+	free(path);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/obkit-test-http.XXXXXX";
+	ob_http_opts o = { 0 };
+	ob_buf b = OB_BUF_INIT;
+	ob_error err = { 0 };
+	ob_loader *l;
+	const json_t *doc;
+	char *type = NULL, *cd;
+
+	/* Content-Type */
+	CHECK(ob_http_json_type("application/json"));
+	CHECK(ob_http_json_type("application/json; charset=utf-8"));
+	CHECK(ob_http_json_type("Application/LD+JSON"));
+	CHECK(ob_http_json_type("application/did+json"));
+	CHECK(ob_http_json_type("application/did+ld+json"));
+	CHECK(ob_http_json_type("application/vc+ld+json;profile=x"));
+	CHECK(ob_http_json_type(NULL));
+	CHECK(!ob_http_json_type("text/html"));
+	CHECK(!ob_http_json_type("text/html; charset=utf-8"));
+	CHECK(!ob_http_json_type("application/+json"));
+	CHECK(!ob_http_json_type("application/jsonx"));
+	CHECK(!ob_http_json_type("text/json+html"));
+
+	/* https only, before any I/O */
+	CHECK(ob_http_get("http://example.com/x", &o, &b, NULL, &err) == OB_EUSAGE);
+	CHECK(strstr(err.msg, "only https") != NULL);
+	ob_error_clear(&err);
+	CHECK(ob_http_get("file:///etc/passwd", &o, &b, NULL, &err) == OB_EUSAGE);
+	ob_error_clear(&err);
+	CHECK(ob_http_get("https://", &o, &b, NULL, &err) == OB_EUSAGE);
+	ob_error_clear(&err);
+	CHECK(b.len == 0);
+
+	/* the cache directory */
+	setenv("XDG_CACHE_HOME", "/xdg", 1);
+	cd = ob_http_cache_dir(&err);
+	CHECK_STR(cd, "/xdg/obkit/http");
+	free(cd);
+	setenv("XDG_CACHE_HOME", "relative", 1); /* XDG: ignored */
+	setenv("HOME", "/home/u", 1);
+	cd = ob_http_cache_dir(&err);
+	CHECK_STR(cd, "/home/u/.cache/obkit/http");
+	free(cd);
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("HOME");
+	CHECK(ob_http_cache_dir(&err) == NULL && err.code == OB_EUSAGE);
+	ob_error_clear(&err);
+
+	/* offline: the cache only, stale entries included */
+	CHECK(mkdtemp(dir) != NULL);
+	o.cache_dir = dir;
+	o.offline = 1;
+	CHECK(ob_http_get("https://a.example/none", &o, &b, NULL, &err) == OB_ENET);
+	CHECK(strstr(err.msg, "not in the cache (offline)") != NULL);
+	ob_error_clear(&err);
+	put(dir, "https://a.example/doc", "application/json", 1, "{\"id\": \"x\"}");
+	CHECK(ob_http_get("https://a.example/doc", &o, &b, &type, &err) == OB_OK);
+	CHECK_STR(b.data, "{\"id\": \"x\"}");
+	CHECK_STR(type, "application/json");
+	free(type);
+	ob_buf_release(&b);
+	/* an entry whose url line does not match is a miss (a hash
+	 * collision or a planted file must not answer for another URL) */
+	put_as(dir, "https://a.example/doc2", "https://a.example/other", "{}");
+	CHECK(ob_http_get("https://a.example/doc2", &o, &b, NULL, &err) == OB_ENET);
+	ob_error_clear(&err);
+	/* a damaged entry is a miss */
+	put_as(dir, "https://a.example/bad", NULL, "garbage");
+	CHECK(ob_http_get("https://a.example/bad", &o, &b, NULL, &err) == OB_ENET);
+	ob_error_clear(&err);
+	CHECK(b.len == 0);
+
+	/* the loader: fetched documents are for DIDs and status lists, never
+	 * JSON-LD contexts */
+	l = ob_loader_new();
+	CHECK(ob_loader_get_remote(l, "https://a.example/doc", &err) == NULL); /* no policy: offline */
+	CHECK(strstr(err.msg, "not available offline") != NULL);
+	ob_error_clear(&err);
+	CHECK(ob_loader_set_http(l, &o, &err) == OB_OK);
+	doc = ob_loader_get_remote(l, "https://a.example/doc#frag", &err);
+	CHECK(doc != NULL && json_is_object(doc));
+	CHECK(ob_loader_get_remote(l, "https://a.example/doc", &err) == doc); /* kept */
+	CHECK(ob_loader_get(l, "https://a.example/doc", &err) == NULL);
+	CHECK(err.code == OB_ENET);
+	ob_error_clear(&err);
+	put(dir, "https://a.example/page", "text/html; charset=utf-8", 1, "{}");
+	CHECK(ob_loader_get_remote(l, "https://a.example/page", &err) == NULL);
+	CHECK(err.code == OB_ENET && strstr(err.msg, "served as text/html") != NULL);
+	ob_error_clear(&err);
+	put(dir, "https://a.example/notjson", "application/json", 1, "<html>");
+	CHECK(ob_loader_get_remote(l, "https://a.example/notjson", &err) == NULL);
+	CHECK(err.code == OB_ENET && strstr(err.msg, "invalid JSON") != NULL);
+	ob_error_clear(&err);
+	/* shipped contexts still come first, and raw fetches use the cache */
+	CHECK(ob_loader_get_remote(l, "https://www.w3.org/ns/credentials/v2", &err) != NULL);
+	CHECK(ob_loader_fetch(l, "https://a.example/doc", &b, &err) == OB_OK);
+	CHECK_STR(b.data, "{\"id\": \"x\"}");
+	ob_buf_release(&b);
+	ob_loader_free(l);
+
+	{
+		char cmd[512];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		CHECK(system(cmd) == 0);
+	}
+	return check_done("test_http");
+}
