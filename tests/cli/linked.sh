@@ -50,7 +50,7 @@ expect 2 "sha256 or sha384" "$VF" canon --hash md5 "$V/unsigned/ob3-v2.json"
 H="$T/issuer"
 "$IS" --home "$H" init --name College --url https://college.example >/dev/null 2>&1
 "$IS" --home "$H" achievement add --id a --name Welding --description D --criteria C >/dev/null 2>&1
-expect 0 "" "$IS" --home "$H" issue --achievement a --recipient ana@example.com -o "$T/c.json"
+expect 0 "" "$IS" --home "$H" issue --no-status --achievement a --recipient ana@example.com -o "$T/c.json"
 check "default suite is eddsa-rdfc-2022" grep -q '"cryptosuite": "eddsa-rdfc-2022"' "$T/c.json"
 expect 0 "^VALID" "$VF" verify "$T/c.json"
 
