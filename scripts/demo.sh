@@ -30,6 +30,10 @@ $BIN/ob-issuer issue --achievement welding-101 --recipient "$LEARNER" --name "An
 	-o "$DEMO/badge.json"
 
 step "4. The learner keeps it in a wallet (verified on the way in)"
+# a script has no terminal to ask for the wallet passphrase on
+printf 'demo passphrase\n' >"$DEMO/wallet-passphrase"
+chmod 600 "$DEMO/wallet-passphrase"
+export OBKIT_WALLET_PASSPHRASE_FILE="$DEMO/wallet-passphrase"
 $BIN/ob-wallet init
 $BIN/ob-wallet add "$DEMO/badge.json"
 $BIN/ob-wallet list

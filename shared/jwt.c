@@ -189,6 +189,13 @@ ob_code ob_jwt_decode(const char *text, size_t len, ob_jwt *out, ob_error *err)
 			goto out;
 		}
 		out->credential = (json_t *)vc;
+	} else if ((vc = json_object_get(out->payload, "vp"))) {
+		/* a VP-JWT: the caller checks it as a presentation */
+		if (!json_is_object(vc)) {
+			rc = ob_fail(err, OB_EINVALID, "JWT vp claim is not an object");
+			goto out;
+		}
+		out->credential = out->presentation = (json_t *)vc;
 	} else if (json_object_get(out->payload, "@context") &&
 		   json_object_get(out->payload, "type")) {
 		out->credential = out->payload;
@@ -474,6 +481,64 @@ ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid
 	    (rc = date_claim(payload, credential, "exp", "validUntil", "expirationDate", 0, err)))
 		goto out;
 
+	if ((rc = add_b64_json(&tok, header, err)))
+		goto out;
+	if (ob_buf_addc(&tok, '.') < 0)
+		goto nomem;
+	if ((rc = add_b64_json(&tok, payload, err)))
+		goto out;
+	if ((rc = ob_key_sign(key, (const unsigned char *)tok.data, tok.len, sig, &siglen, err)))
+		goto out;
+	if (ob_buf_addc(&tok, '.') < 0 || ob_base64url_encode(&tok, sig, siglen) < 0 ||
+	    ob_buf_add(out, tok.data, tok.len) < 0)
+		goto nomem;
+	goto out;
+nomem:
+	rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	ob_buf_release(&tok);
+	json_decref(header);
+	json_decref(payload);
+	return rc;
+}
+
+ob_code ob_jwt_sign_vp(const json_t *vp, const ob_key *key, const char *kid, const char *nonce,
+		       const char *aud, time_t iat, ob_buf *out, ob_error *err)
+{
+	json_t *header = NULL, *payload = NULL;
+	ob_buf tok = OB_BUF_INIT;
+	unsigned char sig[OB_SIG_MAX];
+	const char *alg = ob_key_jose_alg(key), *holder, *s;
+	size_t siglen;
+	int bad = 0;
+	ob_code rc = OB_OK;
+
+	if (!json_is_object(vp))
+		return ob_fail(err, OB_EUSAGE, "presentation is not a JSON object");
+	if (!alg || !ob_key_has_private(key))
+		return ob_fail(err, OB_EUSAGE, "signing a VP-JWT needs a private key");
+	holder = json_is_string(json_object_get(vp, "holder")) ?
+		 json_string_value(json_object_get(vp, "holder")) :
+		 ob_json_str(json_object_get(vp, "holder"), "id");
+	if (!holder)
+		return ob_fail(err, OB_EINVALID, "presentation has no holder (needed for iss)");
+	if (!(header = json_object()) || !(payload = json_object()))
+		goto nomem;
+	bad |= json_object_set_new(header, "alg", json_string(alg));
+	bad |= json_object_set_new(header, "typ", json_string("JWT"));
+	if (kid)
+		bad |= json_object_set_new(header, "kid", json_string(kid));
+	bad |= json_object_set_new(payload, "iss", json_string(holder));
+	if ((s = ob_json_str(vp, "id")))
+		bad |= json_object_set_new(payload, "jti", json_string(s));
+	if (aud)
+		bad |= json_object_set_new(payload, "aud", json_string(aud));
+	if (nonce)
+		bad |= json_object_set_new(payload, "nonce", json_string(nonce));
+	bad |= json_object_set_new(payload, "iat", json_integer((json_int_t)iat));
+	bad |= json_object_set(payload, "vp", (json_t *)vp);
+	if (bad)
+		goto nomem;
 	if ((rc = add_b64_json(&tok, header, err)))
 		goto out;
 	if (ob_buf_addc(&tok, '.') < 0)

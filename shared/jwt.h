@@ -26,6 +26,9 @@ typedef struct {
 	const char *alg;    /* borrowed from header */
 	const char *kid;    /* borrowed; NULL when absent */
 	const json_t *jwk;  /* borrowed; NULL when absent */
+	json_t *presentation; /* borrowed from payload: the `vp` claim of a
+			       * VP-JWT (then credential points to it too),
+			       * else NULL */
 } ob_jwt;
 
 /* Returns 1 when text looks like a compact JWS (three base64url parts;
@@ -38,7 +41,8 @@ int ob_jwt_sniff(const char *text, size_t len);
  * than EdDSA/ES256/RS256, a typ other than "JWT" (case-insensitive, RFC
  * 7515 4.1.9), a crit header, a jwk with "d" or other private members,
  * neither vc claim nor a flat credential (a payload with @context and
- * type), an empty signature (OB_EINVALID). Neither kid nor jwk is needed:
+ * type) nor a vp claim (a VP-JWT: then presentation is set), an empty
+ * signature (OB_EINVALID). Neither kid nor jwk is needed:
  * the key may come out of band. Fills *out (release with ob_jwt_release;
  * on failure *out is already released) and returns OB_OK. */
 ob_code ob_jwt_decode(const char *text, size_t len, ob_jwt *out, ob_error *err);
@@ -70,5 +74,13 @@ ob_code ob_jwt_check_claims(const ob_jwt *jwt, time_t now, ob_error *err)
  * OB_EINVALID. */
 ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid,
 		    ob_buf *out, ob_error *err);
+
+/* Signs a presentation as a VP-JWT (VC Data Model 1.1 6.3.1 form, as
+ * ob-wallet present --suite vc-jwt makes it): header {alg, typ:"JWT",
+ * kid}, payload {iss: the holder (vp.holder), jti (vp.id, when present),
+ * aud: domain (when not NULL), nonce: challenge, iat, vp: the
+ * presentation}. Appends the compact JWS to out. */
+ob_code ob_jwt_sign_vp(const json_t *vp, const ob_key *key, const char *kid, const char *nonce,
+		       const char *aud, time_t iat, ob_buf *out, ob_error *err);
 
 #endif

@@ -4,44 +4,21 @@
 #include <string.h>
 #include <time.h>
 
-#include "bake.h"
 #include "cli.h"
 #include "dates.h"
 #include "jcs.h"
 #include "json.h"
 #include "loader.h"
 #include "ob3.h"
+#include "source.h"
 #include "verify.h"
 #include "wallet.h"
-
-/* Why the report is not "valid": the first failed check, else the first
- * check that could not be made. */
-static const char *reason(const ob_report *r)
-{
-	const ob_check *open = NULL, *skipped = NULL;
-	size_t i;
-
-	for (i = 0; i < r->nchecks; i++) {
-		const ob_check *c = &r->checks[i];
-		if (c->outcome == OB_FAILED)
-			return c->message;
-		if (c->blocking && !open)
-			open = c;
-		if (c->outcome == OB_NOT_CHECKED && !skipped)
-			skipped = c;
-	}
-	if (open)
-		return open->message;
-	if (skipped)
-		return skipped->message;
-	return ob_verdict_name(r->verdict);
-}
 
 /* Refuses what the wallet must not keep. Only the verdict can be
  * overridden (--force); input that is not a credential at all cannot. */
 static ob_code admit(const ob_report *r, const char *file, int force, ob_error *err)
 {
-	const char *why = reason(r);
+	const char *why = wallet_reason(r);
 
 	if (!r->document)
 		return ob_fail(err, r->verdict == OB_UNDECIDED ? OB_EUNSUPPORTED : OB_EINVALID,
@@ -60,61 +37,88 @@ static ob_code admit(const ob_report *r, const char *file, int force, ob_error *
 	return OB_OK;
 }
 
-static ob_code store(ob_store *db, const char *id, const ob_report *r, const char *raw,
-		     size_t len, const char *report, time_t now, ob_error *err)
+/* The credential text without the whitespace around it: what identifies
+ * an id-less credential's content. */
+static void trimmed(const char *s, size_t len, const char **out, size_t *olen)
 {
-	sqlite3_stmt *q = NULL;
-	char checked[32], added[32];
-	ob_code rc;
-	int step;
+	while (len && strchr(" \t\r\n", *s)) {
+		s++;
+		len--;
+	}
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	*out = s;
+	*olen = len;
+}
 
-	ob_date_format(ob_date_now(now), checked);
+/* Reads, unwraps, verifies, encrypts and stores one credential, in one
+ * transaction. Prints its id. */
+static ob_code add_one(wallet *w, const char *arg, ob_loader *loader, const ob_verify_opts *vo,
+		       int force, ob_error *err)
+{
+	ob_buf in = OB_BUF_INIT, text = OB_BUF_INIT, newid = OB_BUF_INIT;
+	ob_report *r = NULL;
+	json_t *rj = NULL, *sum = NULL;
+	const char *how = NULL, *id, *body;
+	unsigned char dedup[32];
+	char checked[32], added[32];
+	size_t blen;
+	ob_code rc;
+
+	if ((rc = ob_source_read(arg, loader, &in, err)))
+		goto out;
+	if ((rc = ob_source_unwrap(in.data ? in.data : "", in.len, loader, &text, &how, err))) {
+		ob_error e = *err;
+		ob_error_clear(err);
+		rc = ob_fail(err, e.code == OB_ENOMEM || e.code == OB_ENET ? e.code : OB_EINVALID,
+			     "cannot add '%s': %s", arg, e.msg);
+		goto out;
+	}
+	if (!(r = ob_verify_bytes(text.data ? text.data : "", text.len, vo, err))) {
+		rc = err->code;
+		goto out;
+	}
+	if ((rc = admit(r, arg, force, err)))
+		goto out;
+	trimmed(text.data, text.len, &body, &blen);
+	id = r->credential_id;
+	if (id)
+		rc = wallet_id_tag(w, id, dedup, err);
+	else {
+		/* no id: the same bytes are the same credential */
+		rc = ob_vault_tag(w->dk, "content", body, blen, dedup, err);
+		if (!rc)
+			rc = ob3_new_uuid(&newid, err);
+		id = newid.data;
+	}
+	if (rc)
+		goto out;
+	ob_date_format(ob_date_now(vo->now), checked);
 	ob_date_format(time(NULL), added);
-	if ((rc = ob_store_begin(db, err)))
-		return rc;
-	if (!(q = ob_store_prepare(db, "SELECT 1 FROM credentials WHERE id = ?1", err)))
-		goto fail;
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	step = sqlite3_step(q);
-	if (step == SQLITE_ROW) {
-		ob_fail(err, OB_EINVALID, "already in the wallet: %s", id);
-		goto fail;
+	if (!(sum = json_object()) || wallet_summary_set(sum, r, id, checked, 1) ||
+	    json_object_set_new(sum, "addedAt", json_string(added)) ||
+	    (how && strcmp(how, "file") && json_object_set_new(sum, "source", json_string(how))) ||
+	    !(rj = ob_report_to_json(r))) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
 	}
-	if (step != SQLITE_DONE) {
-		ob_store_fail(db, "cannot read the wallet", err);
-		goto fail;
+	if ((rc = ob_store_begin(w->db, err)))
+		goto out;
+	if ((rc = wallet_rec_insert(w, sum, text.data, text.len, rj, dedup, err))) {
+		ob_store_rollback(w->db);
+		goto out;
 	}
-	sqlite3_finalize(q);
-	q = ob_store_prepare(db, "INSERT INTO credentials (id, kind, raw, issuer_id, issuer_name,"
-			     " achievement, learner, valid_from, valid_until, verdict, reason,"
-			     " checked_at, added_at, report)"
-			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", err);
-	if (!q)
-		goto fail;
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, r->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 3, raw, (int)len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, r->issuer_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, r->issuer_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, r->achievement_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, r->learner, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, r->valid_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 9, r->valid_until, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 10, ob_verdict_name(r->verdict), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 11, r->verdict == OB_VALID ? NULL : reason(r), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 12, checked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 13, added, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 14, report, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		ob_store_fail(db, "cannot add the credential", err);
-		goto fail;
-	}
-	sqlite3_finalize(q);
-	return ob_store_commit(db, err);
-fail:
-	sqlite3_finalize(q);
-	ob_store_rollback(db);
-	return err->code;
+	if ((rc = ob_store_commit(w->db, err)))
+		goto out;
+	printf("%s\n", id);
+out:
+	ob_report_free(r);
+	json_decref(rj);
+	json_decref(sum);
+	ob_buf_release(&in);
+	ob_buf_release_secret(&text);
+	ob_buf_release(&newid);
+	return rc;
 }
 
 int cmd_add(int argc, char **argv)
@@ -123,20 +127,17 @@ int cmd_add(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "doc", required_argument, NULL, 'd' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "cacert", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	ob_error err = { 0 };
+	ob_error err = { 0 }, first = { 0 };
 	ob_verify_opts vo = { 0 };
 	ob_loader *loader = NULL;
-	ob_store *db = NULL;
-	ob_report *r = NULL;
-	json_t *rj = NULL;
-	ob_buf newid = OB_BUF_INIT;
-	char *data = NULL, *report = NULL;
-	const char *file, *id;
-	size_t len;
-	int c, force = 0, rc = -1;
+	wallet w = { 0 };
+	const char *cacert = NULL;
+	int c, i, force = 0, offline = 0, rc = -1, nstdin = 0;
 
 	if (!(loader = ob_loader_new())) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
@@ -158,6 +159,12 @@ int cmd_add(int argc, char **argv)
 				rc = err.code == OB_EUSAGE ? ob_cli_usage(ob_cli_current(), "%s", err.msg) :
 							     ob_cli_fail(&err);
 			break;
+		case 'o':
+			offline = 1;
+			break;
+		case 'c':
+			cacert = optarg;
+			break;
 		case 'h':
 			rc = ob_cli_help();
 			break;
@@ -167,57 +174,42 @@ int cmd_add(int argc, char **argv)
 	}
 	if (rc >= 0)
 		goto out;
-	if (argc - optind != 1) {
-		rc = ob_cli_usage(ob_cli_current(), argc - optind ? "one file at a time" :
-				  "which file? ('-' reads standard input)");
+	if (argc - optind < 1) {
+		rc = ob_cli_usage(ob_cli_current(), "which file? ('-' reads standard input)");
 		goto out;
 	}
-	file = argv[optind];
-	if (wallet_open(&db, &err))
+	for (i = optind; i < argc; i++)
+		nstdin += !strcmp(argv[i], "-");
+	if (nstdin > 1) {
+		rc = ob_cli_usage(ob_cli_current(), "standard input ('-') can be read only once");
 		goto out;
-	if (ob_file_read(file, OB_JSON_MAX_SIZE, &data, &len, &err))
-		goto out;
-	/* a baked badge: keep the credential it carries, not the picture */
-	if (ob_bake_sniff(data, len) != OB_IMAGE_NONE) {
-		ob_buf text = OB_BUF_INIT;
-		if (ob_bake_extract(data, len, &text, &err)) {
-			ob_buf_release(&text);
-			err.code = OB_EINVALID;
-			goto out;
-		}
-		free(data);
-		data = ob_buf_detach(&text, &len);
-		if (!data) {
-			ob_fail(&err, OB_ENOMEM, "out of memory");
-			goto out;
-		}
 	}
+	if (wallet_network(loader, offline, cacert, &err))
+		goto out;
 	vo.loader = loader;
-	if (!(r = ob_verify_bytes(data, len, &vo, &err)))
+	if (wallet_unlock(&w, &err))
 		goto out;
-	if (admit(r, file, force, &err))
-		goto out;
-	id = r->credential_id;
-	if (!id) {
-		if (ob3_new_uuid(&newid, &err))
-			goto out;
-		id = newid.data;
+	/* one unlock, then one transaction per credential: a failure leaves
+	 * the others added */
+	for (i = optind; i < argc; i++) {
+		ob_error_clear(&err);
+		if (add_one(&w, argv[i], loader, &vo, force, &err)) {
+			if (argc - optind > 1)
+				ob_cli_fail(&err);
+			if (!first.code)
+				first = err;
+		}
+		fflush(stdout);
 	}
-	if (!(rj = ob_report_to_json(r)) || !(report = ob_json_dumps(rj, OB_JSON_COMPACT))) {
-		ob_fail(&err, OB_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (store(db, id, r, data, len, report, vo.now, &err))
-		goto out;
-	printf("%s\n", id);
+	if (argc - optind > 1) {
+		if (first.code)
+			rc = ob_exit_code(first.code);
+		ob_error_clear(&err);
+	} else
+		err = first;
 out:
-	ob_store_close(db);
+	wallet_close(&w);
 	ob_loader_free(loader);
-	ob_report_free(r);
-	json_decref(rj);
-	ob_buf_release(&newid);
-	free(data);
-	free(report);
 	if (rc >= 0)
 		return rc;
 	return err.code ? ob_cli_fail(&err) : 0;

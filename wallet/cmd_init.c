@@ -1,75 +1,117 @@
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
+#include "dates.h"
 #include "fsutil.h"
 #include "wallet.h"
 
-static void remove_db(const char *path)
-{
-	static const char *const ext[] = { "", "-wal", "-shm" };
-	char *p;
-	size_t i;
+struct setup {
+	const char *pass;
+	size_t plen;
+	unsigned log2n;
+};
 
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		if (!(p = malloc(strlen(path) + 5)))
-			return;
-		sprintf(p, "%s%s", path, ext[i]);
-		unlink(p);
-		free(p);
+/* The new wallet's vault: KDF parameters, a fresh data key wrapped by
+ * the passphrase, a fresh holder key sealed under the data key. */
+static ob_code fill(ob_store *db, void *ctx, ob_error *err)
+{
+	const struct setup *s = ctx;
+	wallet w;
+	unsigned char kek[OB_VAULT_KEY_LEN], seed[32];
+	ob_buf wrapped = OB_BUF_INIT, holder = OB_BUF_INIT;
+	sqlite3_stmt *q = NULL;
+	char created[32];
+	ob_code rc;
+
+	memset(&w, 0, sizeof(w));
+	if ((rc = ob_vault_kdf_new(&w.kdf, s->log2n, err)) ||
+	    (rc = ob_vault_derive(&w.kdf, s->pass, s->plen, kek, err)) ||
+	    (rc = ob_vault_random(w.dk, sizeof(w.dk), err)) ||
+	    (rc = ob_vault_random(seed, sizeof(seed), err)) ||
+	    (rc = ob_vault_wrap(kek, &w.kdf, w.dk, &wrapped, err)) ||
+	    (rc = wallet_seal(&w, "holder", "holder", seed, sizeof(seed), &holder, err)))
+		goto out;
+	ob_date_format(time(NULL), created);
+	if (!(q = ob_store_prepare(db, "INSERT INTO vault (one, kdf, log2n, r, p, salt, wrapped, holder,"
+				   " created) VALUES (1, 'scrypt', ?1, ?2, ?3, ?4, ?5, ?6, ?7)", err))) {
+		rc = err->code;
+		goto out;
 	}
+	sqlite3_bind_int(q, 1, (int)w.kdf.log2n);
+	sqlite3_bind_int(q, 2, (int)w.kdf.r);
+	sqlite3_bind_int(q, 3, (int)w.kdf.p);
+	sqlite3_bind_blob(q, 4, w.kdf.salt, sizeof(w.kdf.salt), SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, wrapped.data, (int)wrapped.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, holder.data, (int)holder.len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, created, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = ob_store_fail(db, "cannot write the wallet", err);
+out:
+	sqlite3_finalize(q);
+	OPENSSL_cleanse(kek, sizeof(kek));
+	OPENSSL_cleanse(seed, sizeof(seed));
+	OPENSSL_cleanse(&w, sizeof(w));
+	ob_buf_release(&wrapped);
+	ob_buf_release(&holder);
+	return rc;
 }
 
 int cmd_init(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "kdf-cost", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_error err = { 0 };
-	char *home = NULL, *path = NULL;
-	ob_store *db = NULL;
-	int c, fd, created = 0;
+	struct setup s = { NULL, 0, OB_VAULT_LOG2N_DEFAULT };
+	char *home = NULL, *path = NULL, *pass = NULL;
+	size_t plen = 0;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
-		return wallet_bad_option(c, argv);
+		if (c != 'k')
+			return wallet_bad_option(c, argv);
+		if (!strcmp(optarg, "test"))
+			s.log2n = OB_VAULT_LOG2N_TEST;
+		else if (strcmp(optarg, "default") != 0)
+			return ob_cli_usage(ob_cli_current(), "--kdf-cost is 'default' or 'test', "
+					    "not '%s'", optarg);
 	}
 	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "init takes no arguments");
-	if (!(home = wallet_home(&err)))
-		goto out;
-	if (ob_mkdir_p(home, &err))
+	if (!(home = wallet_home(&err)) || ob_mkdir_p(home, &err))
 		goto out;
 	if (!(path = ob_path_join(home, WALLET_DB))) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* O_EXCL: two inits at once cannot both think they created it */
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			ob_fail(&err, OB_EIO, "wallet already exists at %s", path);
-		else
-			ob_fail(&err, OB_EIO, "cannot create '%s': %s", path, strerror(errno));
+	if (access(path, F_OK) == 0) {
+		ob_fail(&err, OB_EIO, "wallet already exists at %s", path);
 		goto out;
 	}
-	close(fd);
-	created = 1;
-	if (!(db = ob_store_open(path, wallet_migrations, wallet_nmigrations, &err)))
+	if (wallet_passphrase(NULL, "New wallet passphrase: ", 1, &pass, &plen, &err))
+		goto out;
+	s.pass = pass;
+	s.plen = plen;
+	if (wallet_create(home, fill, &s, &err))
 		goto out;
 	fprintf(stderr, "%s: created wallet at %s\n", ob_cli_prog(), path);
+	if (s.log2n == OB_VAULT_LOG2N_TEST)
+		fprintf(stderr, "%s: warning: test key derivation cost (scrypt N=2^%d): not for "
+			"real credentials\n", ob_cli_prog(), OB_VAULT_LOG2N_TEST);
 out:
-	ob_store_close(db);
-	if (err.code && created)
-		remove_db(path);
+	wallet_pass_free(pass, plen);
 	free(home);
 	free(path);
 	return err.code ? ob_cli_fail(&err) : 0;

@@ -7,19 +7,18 @@
 
 #include "cli.h"
 #include "jcs.h"
+#include "json.h"
 #include "wallet.h"
 
-enum { C_ID, C_KIND, C_ACH, C_ISS, C_ISSNAME, C_LEARNER, C_FROM, C_UNTIL, C_VERDICT,
-       C_CHECKED, C_ADDED, NCOLS };
-
-static const char *const json_keys[NCOLS] = {
+/* The members of a summary list --json prints, in this order. */
+static const char *const json_keys[] = {
 	"id", "kind", "achievement", "issuer", "issuerName", "learner", "validFrom",
 	"validUntil", "verdict", "checkedAt", "addedAt",
 };
 
-static const char *col(sqlite3_stmt *q, int i)
+static const char *get(const json_t *o, const char *k)
 {
-	return (const char *)sqlite3_column_text(q, i);
+	return ob_json_str(o, k);
 }
 
 /* The table shows the date of validFrom; show gives the whole value. */
@@ -36,45 +35,42 @@ static void date_part(const char *from, char out[16])
 #define NTABLE 5
 static const char *const heads[NTABLE] = { "ID", "ACHIEVEMENT", "ISSUER", "VALID FROM", "STATUS" };
 
-static void row_cells(sqlite3_stmt *q, const char *cell[NTABLE], char from[16])
+static void row_cells(const json_t *o, const char *cell[NTABLE], char from[16])
 {
-	date_part(col(q, C_FROM), from);
-	cell[0] = col(q, C_ID);
-	cell[1] = col(q, C_ACH);
-	cell[2] = col(q, C_ISSNAME) ? col(q, C_ISSNAME) : col(q, C_ISS);
+	date_part(get(o, "validFrom"), from);
+	cell[0] = get(o, "id");
+	cell[1] = get(o, "achievement");
+	cell[2] = get(o, "issuerName") ? get(o, "issuerName") : get(o, "issuer");
 	cell[3] = from;
-	cell[4] = wallet_status(col(q, C_VERDICT), col(q, C_UNTIL));
+	cell[4] = wallet_status(get(o, "verdict"), get(o, "validUntil"));
 }
 
 /* Two passes over the rows: widths, then the table. */
-static ob_code print_table(ob_store *db, sqlite3_stmt *q, ob_error *err)
+static void print_table(const json_t *all)
 {
 	const char *cell[NTABLE];
-	size_t width[NTABLE], w;
+	size_t width[NTABLE], w, r;
+	const json_t *o;
 	char from[16];
-	int i, step, rows = 0;
+	int i;
 
+	if (!json_array_size(all)) {
+		fprintf(stderr, "%s: the wallet is empty\n", ob_cli_prog());
+		return;
+	}
 	for (i = 0; i < NTABLE; i++)
 		width[i] = strlen(heads[i]);
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		row_cells(q, cell, from);
+	json_array_foreach(all, r, o) {
+		row_cells(o, cell, from);
 		for (i = 0; i < NTABLE; i++)
 			if ((w = wallet_put(NULL, cell[i])) > width[i])
 				width[i] = w;
-		rows++;
-	}
-	if (step != SQLITE_DONE)
-		return ob_store_fail(db, "cannot read the wallet", err);
-	if (!rows) {
-		fprintf(stderr, "%s: the wallet is empty\n", ob_cli_prog());
-		return OB_OK;
 	}
 	for (i = 0; i < NTABLE - 1; i++)
 		printf("%-*s  ", (int)width[i], heads[i]);
 	printf("%s\n", heads[NTABLE - 1]);
-	sqlite3_reset(q);
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		row_cells(q, cell, from);
+	json_array_foreach(all, r, o) {
+		row_cells(o, cell, from);
 		for (i = 0; i < NTABLE; i++) {
 			w = wallet_put(stdout, cell[i]);
 			if (i < NTABLE - 1)
@@ -82,39 +78,41 @@ static ob_code print_table(ob_store *db, sqlite3_stmt *q, ob_error *err)
 		}
 		putchar('\n');
 	}
-	if (step != SQLITE_DONE)
-		return ob_store_fail(db, "cannot read the wallet", err);
-	return OB_OK;
 }
 
-static ob_code print_json(ob_store *db, sqlite3_stmt *q, ob_error *err)
+static ob_code print_json(const json_t *all, ob_error *err)
 {
-	json_t *all = json_array(), *o;
+	json_t *out = json_array(), *o;
+	const json_t *s;
 	char *text = NULL;
-	int i, step = SQLITE_DONE, bad = !all;
+	size_t r, i;
+	int bad = !out;
 
-	while (!bad && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (!(o = json_object()) || json_array_append_new(all, o)) {
+	json_array_foreach(all, r, s) {
+		if (bad || !(o = json_object()) || json_array_append_new(out, o)) {
 			bad = 1;
 			break;
 		}
-		for (i = 0; i < NCOLS; i++)
-			if (col(q, i))
-				bad |= json_object_set_new(o, json_keys[i], json_string(col(q, i)));
+		for (i = 0; i < sizeof(json_keys) / sizeof(json_keys[0]); i++)
+			if (get(s, json_keys[i]))
+				bad |= json_object_set_new(o, json_keys[i], json_string(get(s, json_keys[i])));
 		bad |= json_object_set_new(o, "status", json_string(wallet_status(
-			col(q, C_VERDICT), col(q, C_UNTIL))));
+			get(s, "verdict"), get(s, "validUntil"))));
 	}
-	if (!bad && step != SQLITE_DONE) {
-		json_decref(all);
-		return ob_store_fail(db, "cannot read the wallet", err);
-	}
-	if (bad || !(text = ob_json_dumps(all, OB_JSON_PRETTY))) {
-		json_decref(all);
+	if (bad || !(text = ob_json_dumps(out, OB_JSON_PRETTY))) {
+		json_decref(out);
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	}
 	printf("%s\n", text);
 	free(text);
-	json_decref(all);
+	json_decref(out);
+	return OB_OK;
+}
+
+static ob_code collect(wallet_rec *r, void *ctx, ob_error *err)
+{
+	if (json_array_append(ctx, r->summary))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
 	return OB_OK;
 }
 
@@ -126,8 +124,8 @@ int cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_error err = { 0 };
-	ob_store *db = NULL;
-	sqlite3_stmt *q = NULL;
+	wallet w = { 0 };
+	json_t *all = NULL;
 	int c, json = 0;
 
 	opterr = 0;
@@ -141,19 +139,20 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "list takes no arguments");
-	if (wallet_open(&db, &err))
+	if (wallet_unlock(&w, &err))
 		goto out;
-	q = ob_store_prepare(db, "SELECT id, kind, achievement, issuer_id, issuer_name, learner,"
-			     " valid_from, valid_until, verdict, checked_at, added_at"
-			     " FROM credentials ORDER BY seq", &err);
-	if (!q)
+	if (!(all = json_array())) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (wallet_rec_each(&w, 0, collect, all, &err))
 		goto out;
 	if (json)
-		print_json(db, q, &err);
+		print_json(all, &err);
 	else
-		print_table(db, q, &err);
+		print_table(all);
 out:
-	sqlite3_finalize(q);
-	ob_store_close(db);
+	json_decref(all);
+	wallet_close(&w);
 	return err.code ? ob_cli_fail(&err) : 0;
 }

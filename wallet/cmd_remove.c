@@ -4,29 +4,33 @@
 int cmd_remove(int argc, char **argv)
 {
 	ob_error err = { 0 };
-	ob_store *db = NULL;
+	wallet w = { 0 };
+	wallet_rec r = { 0 };
 	sqlite3_stmt *q = NULL;
 	const char *id;
 	int rc;
 
 	if ((rc = wallet_id_arg(argc, argv, &id)) >= 0)
 		return rc;
-	if (wallet_open(&db, &err) || ob_store_begin(db, &err))
+	if (wallet_unlock(&w, &err) || ob_store_begin(w.db, &err))
 		goto out;
-	if (!(q = ob_store_prepare(db, "DELETE FROM credentials WHERE id = ?1", &err)))
+	/* found and decrypted first: a tampered index must not delete another */
+	if (wallet_rec_find(&w, id, 0, &r, &err))
 		goto out;
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (!(q = ob_store_prepare(w.db, "DELETE FROM records WHERE rid = ?1", &err)))
+		goto out;
+	sqlite3_bind_text(q, 1, r.rid, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE)
-		ob_store_fail(db, "cannot remove the credential", &err);
-	else if (sqlite3_changes(ob_store_db(db)) == 0)
-		wallet_not_found(id, &err);
+		ob_store_fail(w.db, "cannot remove the credential", &err);
 	sqlite3_finalize(q);
 	q = NULL;
 	if (!err.code)
-		ob_store_commit(db, &err);
+		ob_store_commit(w.db, &err);
 out:
 	sqlite3_finalize(q);
-	ob_store_rollback(db);
-	ob_store_close(db);
+	wallet_rec_release(&r);
+	if (w.db)
+		ob_store_rollback(w.db);
+	wallet_close(&w);
 	return err.code ? ob_cli_fail(&err) : 0;
 }

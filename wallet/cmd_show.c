@@ -2,15 +2,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "wallet.h"
-
-enum { C_ID, C_KIND, C_ACH, C_ISS, C_ISSNAME, C_LEARNER, C_FROM, C_UNTIL, C_VERDICT,
-       C_REASON, C_CHECKED, C_ADDED };
-
-static const char *col(sqlite3_stmt *q, int i)
-{
-	return (const char *)sqlite3_column_text(q, i);
-}
 
 static void line(const char *label, const char *value)
 {
@@ -21,12 +14,13 @@ static void line(const char *label, const char *value)
 	putchar('\n');
 }
 
-static void print_record(sqlite3_stmt *q)
+static void print_record(const json_t *s)
 {
-	const char *name = col(q, C_ISSNAME), *iss = col(q, C_ISS);
+	const char *name = ob_json_str(s, "issuerName"), *iss = ob_json_str(s, "issuer");
+	const char *kind = ob_json_str(s, "kind");
 
 	printf("%-13s", "Achievement:");
-	wallet_put(stdout, col(q, C_ACH));
+	wallet_put(stdout, ob_json_str(s, "achievement"));
 	printf("\n%-13s", "Issuer:");
 	wallet_put(stdout, name ? name : iss);
 	if (name && iss) {
@@ -35,45 +29,35 @@ static void print_record(sqlite3_stmt *q)
 		putchar(')');
 	}
 	putchar('\n');
-	line("Learner:", col(q, C_LEARNER));
-	line("Valid from:", col(q, C_FROM));
-	line("Valid until:", col(q, C_UNTIL));
-	line("Id:", col(q, C_ID));
-	line("Format:", !strcmp(col(q, C_KIND), "vc-jwt") ? "VC-JWT (compact JWS)" :
+	line("Learner:", ob_json_str(s, "learner"));
+	line("Valid from:", ob_json_str(s, "validFrom"));
+	line("Valid until:", ob_json_str(s, "validUntil"));
+	line("Id:", ob_json_str(s, "id"));
+	line("Format:", kind && !strcmp(kind, "vc-jwt") ? "VC-JWT (compact JWS)" :
 			"JSON with embedded proof");
-	printf("%-13s%s, checked %s\n", "Status:", wallet_status(col(q, C_VERDICT), col(q, C_UNTIL)),
-	       col(q, C_CHECKED));
-	line("Reason:", col(q, C_REASON));
-	line("Added:", col(q, C_ADDED));
+	printf("%-13s%s, checked ", "Status:",
+	       wallet_status(ob_json_str(s, "verdict"), ob_json_str(s, "validUntil")));
+	wallet_put(stdout, ob_json_str(s, "checkedAt"));
+	putchar('\n');
+	line("Reason:", ob_json_str(s, "reason"));
+	line("Added:", ob_json_str(s, "addedAt"));
 }
 
 int cmd_show(int argc, char **argv)
 {
 	ob_error err = { 0 };
-	ob_store *db = NULL;
-	sqlite3_stmt *q = NULL;
+	wallet w = { 0 };
+	wallet_rec r = { 0 };
 	const char *id;
-	int rc, step;
+	int rc;
 
 	if ((rc = wallet_id_arg(argc, argv, &id)) >= 0)
 		return rc;
-	if (wallet_open(&db, &err))
+	if (wallet_unlock(&w, &err) || wallet_rec_find(&w, id, 0, &r, &err))
 		goto out;
-	q = ob_store_prepare(db, "SELECT id, kind, achievement, issuer_id, issuer_name, learner,"
-			     " valid_from, valid_until, verdict, reason, checked_at, added_at"
-			     " FROM credentials WHERE id = ?1", &err);
-	if (!q)
-		goto out;
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	step = sqlite3_step(q);
-	if (step == SQLITE_ROW)
-		print_record(q);
-	else if (step == SQLITE_DONE)
-		wallet_not_found(id, &err);
-	else
-		ob_store_fail(db, "cannot read the wallet", &err);
+	print_record(r.summary);
 out:
-	sqlite3_finalize(q);
-	ob_store_close(db);
+	wallet_rec_release(&r);
+	wallet_close(&w);
 	return err.code ? ob_cli_fail(&err) : 0;
 }

@@ -10,9 +10,12 @@
 #include "fsutil.h"
 #include "wallet.h"
 
-/* raw is a BLOB: the credential's bytes exactly as given, so export
- * returns them unchanged. verdict is the one ob_verify_bytes reached at
- * checked_at; anything but 'valid' was stored with --force. */
+/* Version 1 (unencrypted, refused by wallet_unlock) is kept so such a
+ * database is recognised. Version 2: the vault (KDF parameters, the data
+ * key wrapped by the passphrase's key, the holder's sealed key) and the
+ * records, whose every column but the random record id, the order and
+ * two keyed lookup tags (by credential id, by content) is sealed under
+ * the data key (see records.c). */
 const char *const wallet_migrations[] = {
 	"CREATE TABLE credentials("
 	" seq INTEGER PRIMARY KEY,"
@@ -26,6 +29,22 @@ const char *const wallet_migrations[] = {
 	" checked_at TEXT NOT NULL,"
 	" added_at TEXT NOT NULL,"
 	" report TEXT NOT NULL);",
+	"CREATE TABLE vault("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" kdf TEXT NOT NULL CHECK (kdf = 'scrypt'),"
+	" log2n INTEGER NOT NULL, r INTEGER NOT NULL, p INTEGER NOT NULL,"
+	" salt BLOB NOT NULL,"
+	" wrapped BLOB NOT NULL,"
+	" holder BLOB NOT NULL,"
+	" created TEXT NOT NULL);"
+	"CREATE TABLE records("
+	" seq INTEGER PRIMARY KEY,"
+	" rid TEXT NOT NULL UNIQUE,"
+	" idx BLOB NOT NULL UNIQUE,"
+	" dedup BLOB NOT NULL UNIQUE,"
+	" summary BLOB NOT NULL,"
+	" raw BLOB NOT NULL,"
+	" report BLOB NOT NULL);",
 };
 const int wallet_nmigrations = sizeof(wallet_migrations) / sizeof(wallet_migrations[0]);
 
@@ -133,4 +152,68 @@ size_t wallet_put(FILE *f, const char *s)
 		cols++;
 	}
 	return cols;
+}
+
+const char *wallet_reason(const ob_report *r)
+{
+	const ob_check *open = NULL, *skipped = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++) {
+		const ob_check *c = &r->checks[i];
+		if (c->outcome == OB_FAILED)
+			return c->message;
+		if (c->blocking && !open)
+			open = c;
+		if (c->outcome == OB_NOT_CHECKED && !skipped)
+			skipped = c;
+	}
+	if (open)
+		return open->message;
+	if (skipped)
+		return skipped->message;
+	return ob_verdict_name(r->verdict);
+}
+
+static int set_or_del(json_t *o, const char *k, const char *v)
+{
+	if (!v)
+		return json_object_del(o, k), 0;
+	return json_object_set_new(o, k, json_string(v));
+}
+
+int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const char *checked,
+		       int set_doc)
+{
+	int bad = 0;
+
+	if (set_doc) {
+		bad |= set_or_del(sum, "id", id);
+		bad |= set_or_del(sum, "kind", r->kind);
+		bad |= set_or_del(sum, "achievement", r->achievement_name);
+		bad |= set_or_del(sum, "issuer", r->issuer_id);
+		bad |= set_or_del(sum, "issuerName", r->issuer_name);
+		bad |= set_or_del(sum, "learner", r->learner);
+		bad |= set_or_del(sum, "validFrom", r->valid_from);
+		bad |= set_or_del(sum, "validUntil", r->valid_until);
+	}
+	bad |= set_or_del(sum, "verdict", ob_verdict_name(r->verdict));
+	bad |= set_or_del(sum, "reason", r->verdict == OB_VALID ? NULL : wallet_reason(r));
+	bad |= set_or_del(sum, "checkedAt", checked);
+	return bad ? -1 : 0;
+}
+
+ob_code wallet_network(ob_loader *l, int offline, const char *cacert, ob_error *err)
+{
+	ob_http_opts ho = { 0 };
+
+	if (cacert && ob_http_check_cacert(cacert, err))
+		return err->code;
+	/* --offline: only --doc files and what obkit ships. No disk cache,
+	 * unlike the verifier: a credential fetched by URL must not be left
+	 * in clear in ~/.cache */
+	if (offline)
+		return OB_OK;
+	ho.cacert = cacert;
+	return ob_loader_set_http(l, &ho, err);
 }

@@ -1,18 +1,94 @@
 /* ob-wallet: the learner's wallet, one SQLite database (wallet.db) in the
  * wallet's home holding each credential exactly as it was given, with the
- * summary and verification result taken when it was added. */
+ * summary and verification result taken when it was added, all encrypted
+ * (shared/vault.h) under a data key the passphrase unwraps, and the
+ * holder's Ed25519 key. */
 #ifndef OB_WALLET_H
 #define OB_WALLET_H
 
 #include <stdio.h>
+#include <jansson.h>
 
+#include "buf.h"
 #include "err.h"
+#include "keys.h"
 #include "store.h"
+#include "vault.h"
+#include "verify.h"
 
 #define WALLET_DB "wallet.db"
 
-/* The --home given on the command line, or NULL. */
+/* The --home and --passphrase-file given on the command line, or NULL. */
 extern const char *wallet_home_opt;
+extern const char *wallet_passfile_opt;
+
+/* An open, unlocked wallet. */
+typedef struct {
+	ob_store *db;
+	ob_vault_kdf kdf;
+	unsigned char dk[OB_VAULT_KEY_LEN]; /* the data key: secret */
+	int unlocked;
+} wallet;
+
+/* One credential record, decrypted. */
+typedef struct {
+	char rid[33];     /* random record id (hex), the AEAD associated data */
+	long long seq;
+	json_t *summary;  /* {id, kind, achievement, issuer, issuerName, learner,
+			   * validFrom, validUntil, verdict, reason, checkedAt, addedAt} */
+	ob_buf raw;       /* the credential bytes as given (WREC_RAW) */
+	json_t *report;   /* the stored verification report (WREC_REPORT) */
+} wallet_rec;
+
+#define WREC_RAW 1
+#define WREC_REPORT 2
+
+/* Reads a passphrase: from file (or --passphrase-file, or
+ * $OBKIT_WALLET_PASSPHRASE_FILE) when file is NULL and one is set, else
+ * from /dev/tty with echo off (twice when confirm). *out is a heap secret:
+ * wallet_pass_free it. */
+ob_code wallet_passphrase(const char *file, const char *prompt, int confirm, char **out,
+			  size_t *len, ob_error *err);
+void wallet_pass_free(char *pass, size_t len);
+
+/* Opens the wallet and unlocks it with the passphrase. */
+ob_code wallet_unlock(wallet *w, ob_error *err);
+/* Closes it, wiping the keys. Safe on a zeroed or failed wallet. */
+void wallet_close(wallet *w);
+
+/* The holder's key (decrypted from the wallet) and its did:key. */
+ob_key *wallet_holder_key(wallet *w, ob_error *err);
+/* Holder key from its 32-byte seed. */
+ob_key *wallet_key_from_seed(const unsigned char seed[32], ob_error *err);
+
+/* Creates a database at a temp name in home, runs fill on it (inside one
+ * transaction), closes it and links it to wallet.db, refusing to replace
+ * an existing wallet: a wallet appears whole or not at all. */
+ob_code wallet_create(const char *home, ob_code (*fill)(ob_store *db, void *ctx, ob_error *err),
+		      void *ctx, ob_error *err);
+
+/* Finds a record by credential id; OB_EINVALID "no credential..." when
+ * absent. want: WREC_RAW | WREC_REPORT. Release with wallet_rec_release. */
+ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob_error *err);
+/* Calls fn for every record in the order added (fn's nonzero return stops
+ * and is returned). */
+ob_code wallet_rec_each(wallet *w, int want, ob_code (*fn)(wallet_rec *r, void *ctx, ob_error *err),
+			void *ctx, ob_error *err);
+void wallet_rec_release(wallet_rec *r);
+/* Seals one column of a record: AAD = column name and rid. */
+ob_code wallet_seal(wallet *w, const char *rid, const char *column, const void *data, size_t len,
+		    ob_buf *out, ob_error *err);
+ob_code wallet_unseal(wallet *w, const char *rid, const char *column, const void *blob,
+		      size_t len, ob_buf *out, ob_error *err) __attribute__((warn_unused_result));
+/* The lookup tags of a credential id and of a credential's content. */
+ob_code wallet_id_tag(wallet *w, const char *id, unsigned char tag[32], ob_error *err);
+/* Stores a new record (inside the caller's transaction). The dedup tag is
+ * UNIQUE: OB_EINVALID "already in the wallet: ID" when taken. */
+ob_code wallet_rec_insert(wallet *w, const json_t *summary, const char *raw, size_t rawlen,
+			  const json_t *report, const unsigned char dedup[32], ob_error *err);
+/* Replaces a record's summary and report (refresh). */
+ob_code wallet_rec_update(wallet *w, const wallet_rec *r, const json_t *report, ob_error *err);
+
 
 extern const char *const wallet_migrations[];
 extern const int wallet_nmigrations;
@@ -21,8 +97,9 @@ extern const int wallet_nmigrations;
  * string the caller frees; NULL with err. */
 char *wallet_home(ob_error *err);
 
-/* Opens an existing wallet; OB_EIO "no wallet at DIR (run 'ob-wallet
- * init')" when there is none. *out is owned by the caller. */
+/* Opens an existing wallet (without unlocking it); OB_EIO "no wallet at
+ * DIR (run 'ob-wallet init')" when there is none. *out is owned by the
+ * caller. */
 ob_code wallet_open(ob_store **out, ob_error *err);
 
 /* Reports a usage error getopt_long found (c is its '?' or ':', with
@@ -52,5 +129,26 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
+int cmd_whoami(int argc, char **argv);
+int cmd_passwd(int argc, char **argv);
+int cmd_present(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_share(int argc, char **argv);
+
+/* Why a report is not "valid": its first failed check, else the first
+ * that could not be made (borrowed). */
+const char *wallet_reason(const ob_report *r);
+/* Sets the verification members of a summary (verdict, reason, checkedAt)
+ * and, when set_doc, the credential's (id, kind, achievement, ...).
+ * Returns 0, -1 when out of memory. */
+int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const char *checked,
+		       int set_doc);
+
+/* Network policy for add and refresh, as the verifier's: https through
+ * the loader with cacert as extra CAs, or nothing beyond --doc and the
+ * shipped documents when offline. */
+ob_code wallet_network(ob_loader *l, int offline, const char *cacert, ob_error *err);
 
 #endif

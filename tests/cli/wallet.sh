@@ -27,7 +27,11 @@ H=$T/home
 unset OBKIT_WALLET_HOME
 HOME=$T/user
 XDG_DATA_HOME=$T/xdg
-export HOME XDG_DATA_HOME
+# the passphrase comes from a file (never argv); wallets use the test KDF
+# cost (init --kdf-cost test), recorded in each wallet
+printf 'test passphrase\n' >"$T/pass"
+OBKIT_WALLET_PASSPHRASE_FILE=$T/pass
+export HOME XDG_DATA_HOME OBKIT_WALLET_PASSPHRASE_FILE
 
 passed=0
 failed=0
@@ -94,7 +98,7 @@ mode_600() {
 }
 
 # --- program basics
-expect "--help" 0 out "add [--force] [--now T] [--doc URL=FILE]... FILE|-" "$W" --help
+expect "--help" 0 out "add [--force] [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] FILE|-|URL..." "$W" --help
 expect "--version" 0 out "ob-wallet $(cat "$ROOT/VERSION")" "$W" --version
 expect "no command" 2 err "usage" "$W"
 expect "unknown command" 2 err "unknown command 'frobnicate'" "$W" --home "$H" frobnicate
@@ -107,9 +111,11 @@ expect "add without a wallet" 3 err "no wallet at" \
 	"$W" --home "$H" add --now $NOW "$V/signed/03-ob3-v2-eddsa-jcs-2022.json"
 
 # --- init
-expect "init" 0 err "$H/wallet.db" "$W" --home "$H" init
+expect "init" 0 err "$H/wallet.db" "$W" --home "$H" init --kdf-cost test
 ok "wallet.db has mode 600" mode_600 "$H/wallet.db"
-expect "init again fails" 3 err "wallet already exists at $H/wallet.db" "$W" --home "$H" init
+ok "no temp file left" [ "$(ls "$H")" = wallet.db ]
+expect "init again fails" 3 err "wallet already exists at $H/wallet.db" "$W" --home "$H" init --kdf-cost test
+expect "init with a bad --kdf-cost" 2 err "--kdf-cost" "$W" --home "$T/h9" init --kdf-cost cheap
 expect "init takes no arguments" 2 err "usage: ob-wallet init" "$W" --home "$H" init extra
 expect "empty list" 0 err "empty" "$W" --home "$H" list
 expect "empty list --json" 0 out "[]" "$W" --home "$H" list --json
@@ -125,7 +131,8 @@ expect "add VC-JWT" 0 out "$ID04" \
 	"$W" --home "$H" add --now $NOW "$V/signed/04-ob3-v2-vc-jwt-eddsa.jwt"
 ok "add printed just the id" [ "$(cat "$T/out")" = "$ID04" ]
 expect "add without a file" 2 err "usage: ob-wallet add" "$W" --home "$H" add --now $NOW
-expect "add two files" 2 err "usage: ob-wallet add" "$W" --home "$H" add a b
+expect "add two missing files" 3 err "cannot open" "$W" --home "$H" add "$T/a" "$T/b"
+expect "stdin twice" 2 err "only once" "$W" --home "$H" add - -
 expect "add with a bad --now" 2 err "--now" \
 	"$W" --home "$H" add --now yesterday "$V/signed/04-ob3-v2-vc-jwt-eddsa.jwt"
 expect "add with a bad --doc" 2 err "URL=FILE" \
@@ -196,7 +203,7 @@ expect "add from stdin" 0 out "$ID03" \
 expect "export from stdin add" 0 out "" "$W" --home "$H" export "$ID03"
 ok "stdin add stored the bytes" cmp -s "$T/out" "$V/signed/03-ob3-v2-eddsa-jcs-2022.json"
 expect "OBKIT_WALLET_HOME" 0 out "$ID03" env OBKIT_WALLET_HOME="$H" "$W" list
-expect "XDG_DATA_HOME" 0 err "$XDG_DATA_HOME/obkit/wallet/wallet.db" "$W" init
+expect "XDG_DATA_HOME" 0 err "$XDG_DATA_HOME/obkit/wallet/wallet.db" "$W" init --kdf-cost test
 ok "XDG wallet has mode 600" mode_600 "$XDG_DATA_HOME/obkit/wallet/wallet.db"
 ok "wallet.db still mode 600" mode_600 "$H/wallet.db"
 

@@ -1,0 +1,93 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "issue.h"
+#include "present.h"
+#include "wallet.h"
+
+int cmd_present(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "challenge", required_argument, NULL, 'c' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "suite", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	ob_error err = { 0 };
+	ob_present_opts po = { 0 };
+	wallet w = { 0 };
+	wallet_rec *recs = NULL;
+	const char **texts = NULL;
+	size_t *lens = NULL, i, n = 0;
+	ob_key *key = NULL;
+	ob_buf did = OB_BUF_INIT, out = OB_BUF_INIT;
+	json_t *vp = NULL;
+	const char *path = NULL;
+	int c, force = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': po.challenge = optarg; break;
+		case 'd': po.domain = optarg; break;
+		case 's': po.suite = optarg; break;
+		case 'o': path = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': return ob_cli_help();
+		default: return wallet_bad_option(c, argv);
+		}
+	}
+	if (optind >= argc)
+		return ob_cli_usage(ob_cli_current(), "which credentials? (see 'ob-wallet list')");
+	if (!po.challenge || !*po.challenge)
+		return ob_cli_usage(ob_cli_current(), "--challenge is required: the verifier's nonce "
+				    "makes the presentation good for that request only");
+	if (po.suite && strcmp(po.suite, "eddsa-rdfc-2022") && strcmp(po.suite, "eddsa-jcs-2022") &&
+	    strcmp(po.suite, "vc-jwt"))
+		return ob_cli_usage(ob_cli_current(), "unknown suite '%s' (choose from eddsa-rdfc-2022, "
+				    "eddsa-jcs-2022, vc-jwt)", po.suite);
+	if (po.suite && !ob_issue_suite_known(po.suite))
+		return ob_cli_errorf(3, "suite '%s' is not available in this build", po.suite);
+	n = (size_t)(argc - optind);
+	recs = calloc(n, sizeof(*recs));
+	texts = calloc(n, sizeof(*texts));
+	lens = calloc(n, sizeof(*lens));
+	if (!recs || !texts || !lens) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (wallet_unlock(&w, &err))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (wallet_rec_find(&w, argv[optind + (int)i], WREC_RAW, &recs[i], &err))
+			goto out;
+		texts[i] = recs[i].raw.data ? recs[i].raw.data : "";
+		lens[i] = recs[i].raw.len;
+	}
+	if (!(key = wallet_holder_key(&w, &err)) || ob_key_did(key, &did, NULL, &err))
+		goto out;
+	if (!(vp = ob_present_build(did.data, texts, lens, n, &err)))
+		goto out;
+	if (ob_present_sign(vp, key, &po, &out, &err))
+		goto out;
+	ob_cli_output(path, out.data, out.len, force, &err);
+out:
+	if (recs)
+		for (i = 0; i < n; i++)
+			wallet_rec_release(&recs[i]);
+	free(recs);
+	free(texts);
+	free(lens);
+	json_decref(vp);
+	ob_key_free(key);
+	ob_buf_release(&did);
+	ob_buf_release(&out);
+	wallet_close(&w);
+	return err.code ? ob_cli_fail(&err) : 0;
+}

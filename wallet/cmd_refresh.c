@@ -1,0 +1,156 @@
+/* refresh: verifies every stored credential again (status lists,
+ * expiry, keys) and stores the new results in one transaction. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "dates.h"
+#include "jcs.h"
+#include "json.h"
+#include "wallet.h"
+
+struct all {
+	wallet_rec *v;
+	size_t n, cap;
+};
+
+static ob_code keep(wallet_rec *r, void *ctx, ob_error *err)
+{
+	struct all *a = ctx;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		wallet_rec *v = realloc(a->v, cap * sizeof(*v));
+		if (!v)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n++] = *r;
+	memset(r, 0, sizeof(*r)); /* now owned by the list */
+	return OB_OK;
+}
+
+int cmd_refresh(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "now", required_argument, NULL, 'n' },
+		{ "doc", required_argument, NULL, 'd' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "cacert", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	ob_error err = { 0 };
+	ob_verify_opts vo = { 0 };
+	ob_loader *loader = NULL;
+	wallet w = { 0 };
+	struct all a = { 0 };
+	json_t **reports = NULL;
+	char **was = NULL;
+	const char *cacert = NULL;
+	char checked[32];
+	size_t i, changed = 0;
+	int c, offline = 0, rc = -1;
+
+	if (!(loader = ob_loader_new()))
+		return ob_cli_errorf(3, "out of memory");
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (ob_date_parse(optarg, &vo.now, NULL) < 0)
+				rc = ob_cli_usage(ob_cli_current(), "--now wants a date-time such as "
+						  "2026-01-01T00:00:00Z, got '%s'", optarg);
+			break;
+		case 'd':
+			if (ob_loader_add_spec(loader, optarg, &err))
+				rc = ob_cli_usage(ob_cli_current(), "%s", err.msg);
+			break;
+		case 'o': offline = 1; break;
+		case 'c': cacert = optarg; break;
+		case 'h': rc = ob_cli_help(); break;
+		default: rc = wallet_bad_option(c, argv);
+		}
+	}
+	if (rc >= 0)
+		goto out;
+	if (optind < argc) {
+		rc = ob_cli_usage(ob_cli_current(), "refresh takes no arguments");
+		goto out;
+	}
+	if (wallet_network(loader, offline, cacert, &err))
+		goto out;
+	vo.loader = loader;
+	if (wallet_unlock(&w, &err) || wallet_rec_each(&w, WREC_RAW, keep, &a, &err))
+		goto out;
+	ob_date_format(ob_date_now(vo.now), checked);
+	if (a.n && (!(reports = calloc(a.n, sizeof(*reports))) || !(was = calloc(a.n, sizeof(*was))))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* verify everything first (this may fetch), then write it all in one
+	 * transaction, so the write lock is never held across the network */
+	for (i = 0; i < a.n; i++) {
+		wallet_rec *r = &a.v[i];
+		const char *old = ob_json_str(r->summary, "verdict");
+		ob_report *rep;
+
+		was[i] = strdup(old ? old : "unknown");
+		rep = ob_verify_bytes(r->raw.data ? r->raw.data : "", r->raw.len, &vo, &err);
+		if (rep && !(reports[i] = ob_report_to_json(rep)))
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+		if (rep && !err.code && wallet_summary_set(r->summary, rep, NULL, checked, 0))
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+		ob_report_free(rep);
+		if (!was[i] && !err.code)
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+		if (err.code)
+			goto out;
+	}
+	if (ob_store_begin(w.db, &err))
+		goto out;
+	for (i = 0; i < a.n; i++)
+		if (wallet_rec_update(&w, &a.v[i], reports[i], &err))
+			goto out;
+	if (ob_store_commit(w.db, &err))
+		goto out;
+	for (i = 0; i < a.n; i++) {
+		const char *now = ob_json_str(a.v[i].summary, "verdict");
+
+		if (!now || !strcmp(was[i], now))
+			continue;
+		changed++;
+		wallet_put(stdout, ob_json_str(a.v[i].summary, "id"));
+		printf(": %s -> %s", was[i], now);
+		if (ob_json_str(a.v[i].summary, "reason")) {
+			printf(" (");
+			wallet_put(stdout, ob_json_str(a.v[i].summary, "reason"));
+			putchar(')');
+		}
+		putchar('\n');
+	}
+	fprintf(stderr, "%s: checked %zu credential%s, %zu changed\n", ob_cli_prog(), a.n,
+		a.n == 1 ? "" : "s", changed);
+out:
+	for (i = 0; i < a.n; i++) {
+		wallet_rec_release(&a.v[i]);
+		if (reports)
+			json_decref(reports[i]);
+		if (was)
+			free(was[i]);
+	}
+	free(reports);
+	free(was);
+	free(a.v);
+	if (w.db)
+		ob_store_rollback(w.db);
+	wallet_close(&w);
+	ob_loader_free(loader);
+	if (rc >= 0)
+		return rc;
+	return err.code ? ob_cli_fail(&err) : 0;
+}

@@ -1,0 +1,295 @@
+/* Credential records: every column but the random record id, the order
+ * and two keyed lookup tags is sealed under the data key with the column
+ * name and the record id as associated data, so a sealed value cannot be
+ * moved to another record or column unnoticed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "codec.h"
+#include "jcs.h"
+#include "json.h"
+#include "wallet.h"
+
+#define AAD_PREFIX "obkit wallet v2|"
+
+static ob_code aad(const char *rid, const char *column, char out[128], size_t *len, ob_error *err)
+{
+	int n = snprintf(out, 128, AAD_PREFIX "%s|%s", column, rid);
+
+	if (n < 0 || n >= 128)
+		return ob_fail(err, OB_EUSAGE, "record id too long");
+	*len = (size_t)n;
+	return OB_OK;
+}
+
+ob_code wallet_seal(wallet *w, const char *rid, const char *column, const void *data, size_t len,
+		    ob_buf *out, ob_error *err)
+{
+	char a[128];
+	size_t alen = 0;
+
+	if (aad(rid, column, a, &alen, err))
+		return err->code;
+	return ob_vault_seal(w->dk, a, alen, data, len, out, err);
+}
+
+ob_code wallet_unseal(wallet *w, const char *rid, const char *column, const void *blob,
+		      size_t len, ob_buf *out, ob_error *err)
+{
+	char a[128], what[96];
+	size_t alen = 0;
+
+	if (aad(rid, column, a, &alen, err))
+		return err->code;
+	snprintf(what, sizeof(what), "the wallet's %s record", column);
+	return ob_vault_open(w->dk, a, alen, blob, len, what, out, err);
+}
+
+ob_code wallet_id_tag(wallet *w, const char *id, unsigned char tag[32], ob_error *err)
+{
+	return ob_vault_tag(w->dk, "id", id, strlen(id), tag, err);
+}
+
+void wallet_rec_release(wallet_rec *r)
+{
+	json_decref(r->summary);
+	json_decref(r->report);
+	ob_buf_release_secret(&r->raw);
+	memset(r, 0, sizeof(*r));
+}
+
+static json_t *unseal_json(wallet *w, const char *rid, const char *column, sqlite3_stmt *q, int i,
+			   ob_error *err)
+{
+	ob_buf b = OB_BUF_INIT;
+	json_t *v = NULL;
+
+	if (!wallet_unseal(w, rid, column, sqlite3_column_blob(q, i),
+			   (size_t)sqlite3_column_bytes(q, i), &b, err)) {
+		v = ob_json_parse(b.data ? b.data : "", b.len, err);
+		if (v && !json_is_object(v)) {
+			json_decref(v);
+			v = NULL;
+			ob_fail(err, OB_EINVALID, "the wallet's %s record is not an object", column);
+		}
+	}
+	ob_buf_release_secret(&b);
+	return v;
+}
+
+/* q: seq, rid, summary, raw, report */
+static ob_code load(wallet *w, sqlite3_stmt *q, int want, wallet_rec *r, ob_error *err)
+{
+	const char *rid = (const char *)sqlite3_column_text(q, 1);
+
+	memset(r, 0, sizeof(*r));
+	r->seq = sqlite3_column_int64(q, 0);
+	if (!rid || strlen(rid) != 32)
+		return ob_fail(err, OB_EINVALID, "a wallet record id is damaged");
+	memcpy(r->rid, rid, 33);
+	if (!(r->summary = unseal_json(w, rid, "summary", q, 2, err)))
+		goto fail;
+	if (!json_is_string(json_object_get(r->summary, "id"))) {
+		ob_fail(err, OB_EINVALID, "a wallet record has no id");
+		goto fail;
+	}
+	if ((want & WREC_RAW) && wallet_unseal(w, rid, "raw", sqlite3_column_blob(q, 3),
+					       (size_t)sqlite3_column_bytes(q, 3), &r->raw, err))
+		goto fail;
+	if ((want & WREC_REPORT) && !(r->report = unseal_json(w, rid, "report", q, 4, err)))
+		goto fail;
+	return OB_OK;
+fail:
+	wallet_rec_release(r);
+	return err->code;
+}
+
+#define COLS "seq, rid, summary, raw, report"
+
+ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob_error *err)
+{
+	unsigned char tag[32];
+	sqlite3_stmt *q = NULL;
+	const char *got;
+	int step;
+	ob_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = wallet_id_tag(w, id, tag, err)))
+		return rc;
+	if (!(q = ob_store_prepare(w->db, "SELECT " COLS " FROM records WHERE idx = ?1", err)))
+		return err->code;
+	sqlite3_bind_blob(q, 1, tag, sizeof(tag), SQLITE_TRANSIENT);
+	step = sqlite3_step(q);
+	if (step == SQLITE_DONE)
+		rc = wallet_not_found(id, err);
+	else if (step != SQLITE_ROW)
+		rc = ob_store_fail(w->db, "cannot read the wallet", err);
+	else if (!(rc = load(w, q, want, out, err))) {
+		/* the tag could have been copied from another row */
+		got = json_string_value(json_object_get(out->summary, "id"));
+		if (strcmp(got, id) != 0) {
+			wallet_rec_release(out);
+			rc = ob_fail(err, OB_EINVALID, "the wallet's index was modified: record for "
+				     "'%s' holds another credential", id);
+		}
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+ob_code wallet_rec_each(wallet *w, int want, ob_code (*fn)(wallet_rec *r, void *ctx, ob_error *err),
+			void *ctx, ob_error *err)
+{
+	sqlite3_stmt *q;
+	wallet_rec r;
+	int step;
+	ob_code rc = OB_OK;
+
+	if (!(q = ob_store_prepare(w->db, "SELECT " COLS " FROM records ORDER BY seq", err)))
+		return err->code;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((rc = load(w, q, want, &r, err)))
+			break;
+		rc = fn(&r, ctx, err);
+		wallet_rec_release(&r);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = ob_store_fail(w->db, "cannot read the wallet", err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static ob_code seal_json(wallet *w, const char *rid, const char *column, const json_t *v,
+			 ob_buf *out, ob_error *err)
+{
+	ob_buf text = OB_BUF_INIT;
+	ob_code rc;
+
+	if (ob_json_write(&text, v, OB_JSON_COMPACT) < 0 || !text.data)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else
+		rc = wallet_seal(w, rid, column, text.data, text.len, out, err);
+	ob_buf_release_secret(&text);
+	return rc;
+}
+
+/* The id of the record holding a dedup tag, for the duplicate message. */
+static void dup_id(wallet *w, const unsigned char dedup[32], char *out, size_t n)
+{
+	sqlite3_stmt *q = ob_store_prepare(w->db, "SELECT " COLS " FROM records WHERE dedup = ?1", NULL);
+	wallet_rec r;
+	ob_error e = { 0 };
+
+	snprintf(out, n, "(a record already there)");
+	if (!q)
+		return;
+	sqlite3_bind_blob(q, 1, dedup, 32, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) == SQLITE_ROW && !load(w, q, 0, &r, &e)) {
+		snprintf(out, n, "%s", json_string_value(json_object_get(r.summary, "id")));
+		wallet_rec_release(&r);
+	}
+	sqlite3_finalize(q);
+}
+
+ob_code wallet_rec_insert(wallet *w, const json_t *summary, const char *raw, size_t rawlen,
+			  const json_t *report, const unsigned char dedup[32], ob_error *err)
+{
+	const char *id = json_string_value(json_object_get(summary, "id"));
+	unsigned char rnd[16], idx[32];
+	ob_buf rid = OB_BUF_INIT, s = OB_BUF_INIT, c = OB_BUF_INIT, rep = OB_BUF_INIT;
+	sqlite3_stmt *q = NULL;
+	char other[300];
+	int step;
+	ob_code rc;
+
+	if (!id)
+		return ob_fail(err, OB_EUSAGE, "record without an id");
+	if ((rc = ob_vault_random(rnd, sizeof(rnd), err)) || (rc = wallet_id_tag(w, id, idx, err)))
+		return rc;
+	if (ob_hex_encode(&rid, rnd, sizeof(rnd)) < 0) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = seal_json(w, rid.data, "summary", summary, &s, err)) ||
+	    (rc = wallet_seal(w, rid.data, "raw", raw, rawlen, &c, err)) ||
+	    (rc = seal_json(w, rid.data, "report", report, &rep, err)))
+		goto out;
+	/* duplicates: the same id, or the same content */
+	if (!(q = ob_store_prepare(w->db, "SELECT 1 FROM records WHERE idx = ?1 OR dedup = ?2", err))) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_blob(q, 1, idx, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(q, 2, dedup, 32, SQLITE_TRANSIENT);
+	step = sqlite3_step(q);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (step == SQLITE_ROW) {
+		unsigned char t[32];
+		ob_error e = { 0 };
+		/* the same id: name it; else the content matched another record */
+		if (!wallet_id_tag(w, id, t, &e) && !memcmp(t, dedup, 32))
+			snprintf(other, sizeof(other), "%s", id);
+		else
+			dup_id(w, dedup, other, sizeof(other));
+		rc = ob_fail(err, OB_EINVALID, "already in the wallet: %s", other);
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		rc = ob_store_fail(w->db, "cannot read the wallet", err);
+		goto out;
+	}
+	q = ob_store_prepare(w->db, "INSERT INTO records (rid, idx, dedup, summary, raw, report)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	if (!q) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_text(q, 1, rid.data, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, idx, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, dedup, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, s.data, (int)s.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, c.data, (int)c.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, rep.data, (int)rep.len, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = ob_store_fail(w->db, "cannot add the credential", err);
+out:
+	sqlite3_finalize(q);
+	ob_buf_release(&rid);
+	ob_buf_release(&s);
+	ob_buf_release(&c);
+	ob_buf_release(&rep);
+	return rc;
+}
+
+ob_code wallet_rec_update(wallet *w, const wallet_rec *r, const json_t *report, ob_error *err)
+{
+	ob_buf s = OB_BUF_INIT, rep = OB_BUF_INIT;
+	sqlite3_stmt *q = NULL;
+	ob_code rc;
+
+	if ((rc = seal_json(w, r->rid, "summary", r->summary, &s, err)) ||
+	    (rc = seal_json(w, r->rid, "report", report, &rep, err)))
+		goto out;
+	if (!(q = ob_store_prepare(w->db, "UPDATE records SET summary = ?1, report = ?2 WHERE rid = ?3",
+				   err))) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_blob(q, 1, s.data, (int)s.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, rep.data, (int)rep.len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, r->rid, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = ob_store_fail(w->db, "cannot update the wallet", err);
+out:
+	sqlite3_finalize(q);
+	ob_buf_release(&s);
+	ob_buf_release(&rep);
+	return rc;
+}
