@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "dates.h"
 #include "json.h"
+#include "jwt.h"
 #include "ob3.h"
 
 int ob_clr_is_clr(const json_t *cred)
@@ -75,6 +76,24 @@ static int add_achievement(json_t *list, const json_t *cred)
 	return json_array_append(list, (json_t *)ach);
 }
 
+/* Same for a credential that may be a VC-JWT: its achievement is read
+ * from the decoded payload (the signature is the verifier's business). */
+static int add_achievement_of(json_t *list, const json_t *c)
+{
+	ob_error e = { 0 };
+	ob_jwt jwt;
+	int rc;
+
+	if (json_is_object(c))
+		return add_achievement(list, c);
+	if (!json_is_string(c) ||
+	    ob_jwt_decode(json_string_value(c), json_string_length(c), &jwt, &e))
+		return 0;
+	rc = jwt.credential ? add_achievement(list, jwt.credential) : 0;
+	ob_jwt_release(&jwt);
+	return rc;
+}
+
 static json_t *nested_entry(const json_t *c, ob_error *err)
 {
 	ob_buf url = OB_BUF_INIT;
@@ -128,8 +147,7 @@ json_t *ob_clr_build(const json_t *profile, const json_t *const *creds, size_t n
 	for (i = 0; i < ncreds; i++) {
 		if (!(e = nested_entry(creds[i], err)))
 			goto fail;
-		if (json_array_append_new(vcs, e) || (json_is_object(creds[i]) &&
-						      add_achievement(achs, creds[i])))
+		if (json_array_append_new(vcs, e) || add_achievement_of(achs, creds[i]))
 			goto oom;
 	}
 	if (!(subj = json_pack("{s:s}", "type", "ClrSubject")))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bake.h"
+#include "clr.h"
 #include "codec.h"
 #include "dates.h"
 #include "did.h"
@@ -15,6 +16,7 @@
 #include "json.h"
 #include "jwt.h"
 #include "ob3.h"
+#include "status.h"
 #include "suite.h"
 
 #define CTX_V1 "https://www.w3.org/2018/credentials/v1"
@@ -33,6 +35,26 @@ const char *ob_verdict_name(ob_verdict v)
 const char *ob_outcome_name(ob_outcome o)
 {
 	return o == OB_PASSED ? "passed" : o == OB_FAILED ? "failed" : "not checked";
+}
+
+const ob_check *ob_report_first_problem(const ob_report *r)
+{
+	const ob_check *c;
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (r->checks[i].outcome == OB_FAILED)
+			return &r->checks[i];
+	for (i = 0; i < r->nnested; i++)
+		if (r->nested[i]->verdict == OB_INVALID && (c = ob_report_first_problem(r->nested[i])))
+			return c;
+	for (i = 0; i < r->nchecks; i++)
+		if (r->checks[i].blocking)
+			return &r->checks[i];
+	for (i = 0; i < r->nnested; i++)
+		if ((c = ob_report_first_problem(r->nested[i])))
+			return c;
+	return NULL;
 }
 
 int ob_report_exit_code(const ob_report *r)
@@ -223,52 +245,6 @@ static void check_dates(ob_report *r, const json_t *cred, const ob_verify_opts *
  * check issuer and purpose, read bit i (MSB first: index 0 is the high bit
  * of byte 0). Anything that stops the check leaves the verdict open; only
  * a set bit makes the credential invalid. */
-#define STATUS_MAX_BYTES (16u * 1024 * 1024)
-
-static int decode_list(const char *enc, ob_buf *bits, ob_error *err)
-{
-	ob_buf gz = OB_BUF_INIT;
-	z_stream z;
-	unsigned char chunk[16384];
-	int zrc, rc = -1;
-
-	/* multibase base64url ("u"), or the StatusList2021 bare form */
-	if (ob_base64url_decode(&gz, enc[0] == 'u' ? enc + 1 : enc,
-				strlen(enc[0] == 'u' ? enc + 1 : enc), err))
-		goto out;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 32) != Z_OK) { /* gzip or zlib */
-		ob_fail(err, OB_ENOMEM, "cannot start zlib");
-		goto out;
-	}
-	z.next_in = (unsigned char *)gz.data;
-	z.avail_in = (uInt)gz.len;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = inflate(&z, Z_NO_FLUSH);
-		if (zrc != Z_OK && zrc != Z_STREAM_END) {
-			ob_fail(err, OB_EPARSE, "encodedList does not inflate");
-			break;
-		}
-		ob_buf_add(bits, chunk, sizeof(chunk) - z.avail_out);
-		if (bits->len > STATUS_MAX_BYTES) {
-			ob_fail(err, OB_EPARSE, "status list larger than %u bytes", STATUS_MAX_BYTES);
-			break;
-		}
-		if (zrc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
-			ob_fail(err, OB_EPARSE, "encodedList is truncated");
-			break;
-		}
-	} while (zrc != Z_STREAM_END);
-	if (zrc == Z_STREAM_END && !bits->oom)
-		rc = 0;
-	inflateEnd(&z);
-out:
-	ob_buf_release(&gz);
-	return rc;
-}
-
 static void check_status_entry(ob_report *r, const json_t *cred, const json_t *st,
 			       const ob_verify_opts *opts, int depth)
 {
@@ -308,13 +284,15 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: status lists nested too deep");
 		return;
 	}
-	if (!(list = ob_loader_get(opts->loader, url, &e))) {
+	if (!(list = ob_loader_get_remote(opts->loader, url, &e))) {
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", e.msg);
 		return;
 	}
 	lr = verify_doc(list, opts, depth + 1);
 	if (!lr || lr->verdict != OB_VALID) {
-		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify", url);
+		const ob_check *why = lr ? ob_report_first_problem(lr) : NULL;
+		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify%s%s%s%s%s",
+		    url, why ? " (" : "", why ? why->id : "", why ? ": " : "", why ? why->message : "", why ? ")" : "");
 		goto out;
 	}
 	list_issuer = ob3_issuer_id(list);
@@ -328,7 +306,7 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s is not for %s", url, purpose);
 		goto out;
 	}
-	if (!(enc = ob_json_str(subj, "encodedList")) || decode_list(enc, &bits, &e) < 0) {
+	if (!(enc = ob_json_str(subj, "encodedList")) || ob_status_decode(enc, &bits, &e)) {
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", e.msg[0] ? e.msg : "no encodedList");
 		goto out;
 	}
@@ -349,6 +327,25 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 out:
 	ob_report_free(lr);
 	ob_buf_release(&bits);
+}
+
+/* Issuer registries (--registry) say who an issuer is. A miss is worth
+ * a warning, not a failure: it is "not checked" and never blocks, so it
+ * neither passes nor fails the credential. */
+static void check_registry(ob_report *r, const ob_verify_opts *opts)
+{
+	ob_registry_entry e;
+
+	if (!ob_registry_count(opts->registries))
+		return;
+	if (!r->issuer_id)
+		add(r, "registry", OB_NOT_CHECKED, 0, "warning: no issuer to look up in the registries");
+	else if (ob_registry_lookup(opts->registries, r->issuer_id, &e))
+		add(r, "registry", OB_PASSED, 0, "issuer known as %s (registry %s)%s%s", e.name, e.registry,
+		    e.url ? ", " : "", e.url ? e.url : "");
+	else
+		add(r, "registry", OB_NOT_CHECKED, 0, "warning: issuer not in any registry (%zu searched)",
+		    ob_registry_count(opts->registries));
 }
 
 static void check_status(ob_report *r, const json_t *cred, const ob_verify_opts *opts, int depth)
@@ -507,25 +504,92 @@ static void verdict_from_checks(ob_report *r)
 	r->verdict = open ? OB_UNDECIDED : OB_VALID;
 }
 
+static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_opts *opts, int depth);
+
+/* Verifies each credential a presentation or a CLR holds, on its own,
+ * into r->nested; a bad one makes the container invalid
+ * (verdict_from_checks). The challenge and domain belong to the outer
+ * document only. */
+static void verify_nested(ob_report *r, const json_t *vcs, size_t n, const ob_verify_opts *opts,
+			  int depth)
+{
+	ob_verify_opts inner = *opts;
+	size_t i;
+
+	inner.challenge = inner.domain = NULL;
+	r->nested = calloc(n, sizeof(*r->nested));
+	if (!r->nested) {
+		r->verdict = OB_INVALID;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const json_t *vc = json_is_array(vcs) ? json_array_get(vcs, i) : vcs;
+		const char *jid = ob_json_str(vc, "id");
+		ob_report *nr;
+
+		if (jid && ob_json_has_value(json_object_get(vc, "type"), "EnvelopedVerifiableCredential") &&
+		    !strncmp(jid, "data:application/vc+jwt,", 24))
+			nr = verify_jwt_text(jid + 24, strlen(jid + 24), &inner, depth + 1);
+		else
+			nr = verify_doc(vc, &inner, depth + 1);
+		if (!nr) {
+			r->verdict = OB_INVALID;
+			break;
+		}
+		r->nested[r->nnested++] = nr;
+	}
+}
+
+/* CLR 2.0 (spec/clr2.md): the record's own shape, then every credential
+ * it bundles, each verified with the full procedure. One bad nested
+ * credential makes the whole record invalid: a transcript that vouches
+ * for a forged or revoked badge cannot be trusted as a whole (the
+ * per-item reports say which one). */
+static void check_clr(ob_report *r, const json_t *cred, const ob_verify_opts *opts, int depth)
+{
+	const json_t *vcs;
+	ob_error e = { 0 };
+	size_t n;
+
+	if (ob_clr_check_required(cred, &e)) {
+		add(r, "clr", OB_FAILED, 0, "%s", e.msg);
+		return;
+	}
+	vcs = ob_clr_credentials(cred, &n);
+	if (depth >= MAX_NESTING) {
+		add(r, "clr", OB_FAILED, 0, "credentials nested deeper than %d levels", MAX_NESTING);
+		return;
+	}
+	verify_nested(r, vcs, n, opts, depth);
+	add(r, "clr", OB_PASSED, 0, "a Comprehensive Learner Record of %zu credential%s, each verified below%s",
+	    r->nnested, r->nnested == 1 ? "" : "s",
+	    json_is_true(json_object_get(cred, "partial")) ? " (marked partial by its issuer)" : "");
+}
+
 static void verify_credential(ob_report *r, const json_t *cred, const ob_verify_opts *opts, int depth)
 {
 	r->kind = "credential";
 	fill_summary(r, cred);
 	if (check_vc_structure(r, cred) < 0)
 		return;
-	check_openbadge(r, cred);
+	if (ob_clr_is_clr(cred)) {
+		r->kind = "clr";
+		check_clr(r, cred, opts, depth);
+	} else {
+		check_openbadge(r, cred);
+	}
 	check_proofs(r, cred, "assertionMethod", ob3_issuer_id(cred), opts);
 	check_dates(r, cred, opts);
 	check_status(r, cred, opts, depth);
+	check_registry(r, opts);
 }
 
-static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_opts *opts, int depth);
 
 static void verify_presentation(ob_report *r, const json_t *vp, const ob_verify_opts *opts, int depth)
 {
 	const json_t *vcs = json_object_get(vp, "verifiableCredential"), *holder;
 	const char *holder_id;
-	size_t i, n;
+	size_t n;
 
 	r->kind = "presentation";
 	holder = json_object_get(vp, "holder");
@@ -542,30 +606,7 @@ static void verify_presentation(ob_report *r, const json_t *vp, const ob_verify_
 		add(r, "credentials", OB_NOT_CHECKED, 0, "the presentation holds no credential");
 		return;
 	}
-	r->nested = calloc(n, sizeof(*r->nested));
-	if (!r->nested) {
-		r->verdict = OB_INVALID;
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		const json_t *vc = json_is_array(vcs) ? json_array_get(vcs, i) : vcs;
-		const char *jid = ob_json_str(vc, "id");
-		ob_verify_opts inner = *opts;
-		ob_report *nr;
-
-		/* the challenge and domain belong to the presentation only */
-		inner.challenge = inner.domain = NULL;
-		if (jid && ob_json_has_value(json_object_get(vc, "type"), "EnvelopedVerifiableCredential") &&
-		    !strncmp(jid, "data:application/vc+jwt,", 24))
-			nr = verify_jwt_text(jid + 24, strlen(jid + 24), &inner, depth + 1);
-		else
-			nr = verify_doc(vc, &inner, depth + 1);
-		if (!nr) {
-			r->verdict = OB_INVALID;
-			break;
-		}
-		r->nested[r->nnested++] = nr;
-	}
+	verify_nested(r, vcs, n, opts, depth);
 	add(r, "credentials", OB_PASSED, 0, "%zu credential%s inside, each verified below",
 	    r->nnested, r->nnested == 1 ? "" : "s");
 }
@@ -604,6 +645,80 @@ out:
 	return r;
 }
 
+/* A presentation as a JWT (VC Data Model 1.1 6.3.1, as ob-wallet present
+ * --suite vc-jwt makes it): iss is the holder, kid one of the holder's
+ * authentication keys, nonce the verifier's challenge, aud its domain. */
+static void verify_vp_jwt(ob_report *r, const ob_jwt *jwt, const ob_verify_opts *opts, int depth)
+{
+	const json_t *vp = jwt->presentation, *h = json_object_get(vp, "holder");
+	const json_t *vcs = json_object_get(vp, "verifiableCredential");
+	const char *iss = ob_json_str(jwt->payload, "iss"), *nonce = ob_json_str(jwt->payload, "nonce");
+	const char *holder = json_is_string(h) ? json_string_value(h) : ob_json_str(h, "id");
+	double exp = json_number_value(json_object_get(jwt->payload, "exp"));
+	ob_error e = { 0 };
+	ob_vm vm = { 0 };
+	size_t n;
+
+	r->kind = "presentation";
+	r->document = json_incref(jwt->presentation);
+	if (!holder)
+		holder = iss;
+	r->learner = dup_or_null(holder);
+	if (!ob_json_has_value(json_object_get(vp, "type"), "VerifiablePresentation")) {
+		add(r, "structure", OB_FAILED, 0, "the JWT's vp claim is not a VerifiablePresentation");
+		return;
+	}
+	add(r, "structure", OB_PASSED, 0, "a Verifiable Presentation as a JWT%s%s",
+	    holder ? " by " : "", holder ? holder : "");
+	if (!iss || strcmp(iss, holder) != 0) {
+		add(r, "proof", OB_FAILED, 0, "iss %s is not the holder %s", iss ? iss : "(none)", holder);
+	} else if (!jwt->kid) {
+		add(r, "key", OB_NOT_CHECKED, 1, "the VP-JWT names no key (no kid header)");
+	} else if (ob_did_resolve(jwt->kid, "authentication", opts->loader, &vm, &e)) {
+		add(r, "key", e.code == OB_ENET || e.code == OB_EUNSUPPORTED ? OB_NOT_CHECKED : OB_FAILED, 1,
+		    "could not resolve kid %s: %s", jwt->kid, e.msg);
+	} else {
+		add(r, "key", OB_PASSED, 0, "key %s resolved", vm.id);
+		if (strcmp(vm.controller, holder) != 0)
+			add(r, "proof", OB_FAILED, 0, "the signing key belongs to %s, not to the holder %s",
+			    vm.controller, holder);
+		else if (ob_jwt_verify_signature(jwt, vm.key, &e))
+			add(r, "proof", OB_FAILED, 0, "%s", e.msg);
+		else
+			add(r, "proof", OB_PASSED, 0, "%s signature verifies, made by the holder's key", jwt->alg);
+	}
+	if (!opts->challenge)
+		add(r, "challenge", OB_NOT_CHECKED, 0,
+		    "no challenge was expected (--challenge), so this presentation could be replayed");
+	else if (!nonce || strcmp(nonce, opts->challenge) != 0)
+		add(r, "challenge", OB_FAILED, 0, "the nonce %s is not the expected challenge",
+		    nonce ? nonce : "(none)");
+	else
+		add(r, "challenge", OB_PASSED, 0, "the nonce is the expected challenge");
+	if (opts->domain) {
+		if (!ob_json_has_value(json_object_get(jwt->payload, "aud"), opts->domain))
+			add(r, "domain", OB_FAILED, 0, "the audience (aud) is not the expected domain %s",
+			    opts->domain);
+		else
+			add(r, "domain", OB_PASSED, 0, "the audience is the expected domain");
+	}
+	if (json_is_number(json_object_get(jwt->payload, "exp")) && exp <= (double)ob_date_now(opts->now))
+		add(r, "dates", OB_FAILED, 0, "the presentation has expired (exp)");
+	ob_vm_release(&vm);
+	n = json_is_array(vcs) ? json_array_size(vcs) : vcs ? 1 : 0;
+	if (n == 0) {
+		add(r, "credentials", OB_NOT_CHECKED, 0, "the presentation holds no credential");
+		return;
+	}
+	if (depth >= MAX_NESTING) {
+		add(r, "structure", OB_FAILED, 0, "presentations nested deeper than %d levels", MAX_NESTING);
+		return;
+	}
+	verify_nested(r, vcs, n, opts, depth);
+	add(r, "credentials", OB_PASSED, 0, "%zu credential%s inside, each verified below",
+	    r->nnested, r->nnested == 1 ? "" : "s");
+}
+
 static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_opts *opts, int depth)
 {
 	ob_report *r = new_report();
@@ -621,6 +736,10 @@ static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_
 	r->jwt = strndup(text, len);
 	if (ob_jwt_decode(text, len, &jwt, &e)) {
 		add(r, "structure", OB_FAILED, 0, "%s", e.msg);
+		goto out;
+	}
+	if (jwt.presentation) {
+		verify_vp_jwt(r, &jwt, opts, depth);
 		goto out;
 	}
 	r->document = json_incref(jwt.credential);
@@ -673,6 +792,7 @@ dates:
 		add(r, "claims", OB_PASSED, 0, "JWT claims match the credential");
 	check_dates(r, jwt.credential, opts);
 	check_status(r, jwt.credential, opts, depth);
+	check_registry(r, opts);
 out:
 	ob_vm_release(&vm);
 	ob_key_free(owned);

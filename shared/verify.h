@@ -12,6 +12,7 @@
 #include "err.h"
 #include "keys.h"
 #include "loader.h"
+#include "registry.h"
 
 typedef enum { OB_PASSED, OB_FAILED, OB_NOT_CHECKED } ob_outcome;
 typedef enum { OB_VALID, OB_INVALID, OB_UNDECIDED } ob_verdict;
@@ -27,7 +28,7 @@ typedef struct ob_report ob_report;
 
 struct ob_report {
 	ob_verdict verdict;
-	const char *kind;   /* "credential", "presentation" or "vc-jwt" (static) */
+	const char *kind;   /* "credential", "clr", "presentation" or "vc-jwt" (static) */
 	json_t *document;   /* the credential or presentation as parsed (owned) */
 	char *jwt;          /* compact JWS when the input was one (owned) */
 	/* summary, all owned, NULL when unknown */
@@ -51,6 +52,7 @@ typedef struct {
 	const char *domain;     /* expected presentation domain, or NULL */
 	ob_loader *loader;      /* documents by URL; NULL: shipped ones only */
 	const ob_key *jwt_key;  /* out-of-band key for a VC-JWT (--jwk), or NULL */
+	const ob_registry *registries; /* known issuers (--registry), or NULL: no registry check */
 } ob_verify_opts;
 
 /* Verifies a credential, a presentation or a compact VC-JWT given as
@@ -64,6 +66,11 @@ void ob_report_free(ob_report *r);
 
 /* 0 valid, 1 invalid, 3 undecided. */
 int ob_report_exit_code(const ob_report *r);
+
+/* The check that decided a verdict other than valid: the first failed
+ * check (looking into nested credentials too), else the first blocking
+ * "not checked" one; NULL for a valid report. Borrowed from r. */
+const ob_check *ob_report_first_problem(const ob_report *r);
 const char *ob_verdict_name(ob_verdict v);   /* "valid", "invalid", "undecided" */
 const char *ob_outcome_name(ob_outcome o);   /* "passed", "failed", "not checked" */
 
