@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "did.h"
 #include "dates.h"
 #include "fsutil.h"
 #include "issuer.h"
@@ -29,6 +30,34 @@ fail:
 	return NULL;
 }
 
+/* Checks HOST[:PATH] (did:web method-specific id, a port as %3A) and
+ * appends https://HOST[/PATH] to out. 0, or the usage exit code. */
+static int web_url(const char *web, ob_buf *out)
+{
+	ob_buf did = OB_BUF_INIT;
+	ob_error err = { 0 };
+	const char *p;
+	int rc = 0;
+
+	for (p = web; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr("-._:%", *p)))
+			break;
+	ob_buf_addf(&did, "did:web:%s", web);
+	if (*p || !*web || web[0] == ':' || ob_did_web_url(did.data, out, &err)) {
+		rc = ob_cli_usage(ob_cli_current(), "invalid --did-web '%s' (want HOST or HOST:PATH:..., e.g. example.edu:issuers:cs; a port as %%3A)",
+				  web);
+	} else {
+		/* the DID document's URL less its name is the site's base */
+		size_t n = out->len - strlen("/did.json");
+		if (n >= strlen("/.well-known") && !strcmp(out->data + n - strlen("/.well-known"), "/.well-known/did.json"))
+			n -= strlen("/.well-known");
+		ob_buf_truncate(out, n);
+	}
+	ob_buf_release(&did);
+	return rc;
+}
+
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -37,10 +66,12 @@ int cmd_init(int argc, char **argv)
 		{ "email", required_argument, NULL, 'e' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "key-type", required_argument, NULL, 'k' },
+		{ "did-web", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name = NULL, *url = NULL, *email = NULL, *image = NULL, *ktype = "ed25519";
+	const char *name = NULL, *url = NULL, *email = NULL, *image = NULL, *ktype = "ed25519", *web = NULL;
+	ob_buf weburl = OB_BUF_INIT;
 	ob_error err = { 0 };
 	ob_key *key = NULL;
 	ob_store *db = NULL;
@@ -60,18 +91,30 @@ int cmd_init(int argc, char **argv)
 		case 'e': email = optarg; break;
 		case 'i': image = optarg; break;
 		case 'k': ktype = optarg; break;
+		case 'w': web = optarg; break;
 		case 'h': return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
 	if (optind != argc)
 		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
-	if (!name || !*name || !url || !*url)
-		return ob_cli_usage(ob_cli_current(), "init needs --name and --url");
-	if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
-		return ob_cli_usage(ob_cli_current(), "--url must be an http(s) URL, got '%s'", url);
-	if (!(kt = ob_key_type_parse(ktype)) || kt == OB_KEY_RSA)
+	if (web && (rc = web_url(web, &weburl)) != 0)
+		return rc;
+	if (web && !url)
+		url = weburl.data; /* the site the DID names */
+	if (!name || !*name || !url || !*url) {
+		ob_buf_release(&weburl);
+		return ob_cli_usage(ob_cli_current(), "init needs --name and --url (or --did-web HOST[:PATH])");
+	}
+	if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7)) {
+		rc = ob_cli_usage(ob_cli_current(), "--url must be an http(s) URL, got '%s'", url);
+		ob_buf_release(&weburl);
+		return rc;
+	}
+	if (!(kt = ob_key_type_parse(ktype)) || kt == OB_KEY_RSA) {
+		ob_buf_release(&weburl);
 		return ob_cli_usage(ob_cli_current(), "unknown --key-type '%s' (ed25519 or p256)", ktype);
+	}
 	if (kt != OB_KEY_ED25519)
 		fprintf(stderr, "ob-issuer: note: Data Integrity proofs (eddsa-*) need Ed25519; a P-256 issuer signs VC-JWTs (ES256) only\n");
 
@@ -88,7 +131,17 @@ int cmd_init(int argc, char **argv)
 	}
 	if (ob_mkdir_p(keydir, &err))
 		goto fail;
-	if (!(key = ob_key_generate(kt, &err)) || ob_key_did(key, &did, &vm, &err))
+	if (!(key = ob_key_generate(kt, &err)))
+		goto fail;
+	if (web) {
+		/* did:web: the key is DID#key-1 in the DID document `publish` writes */
+		ob_buf_addf(&did, "did:web:%s", web);
+		ob_buf_addf(&vm, "did:web:%s#key-1", web);
+		if (did.oom || vm.oom) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+	} else if (ob_key_did(key, &did, &vm, &err))
 		goto fail;
 	if (!(profile = build_profile(did.data, name, url, email, image)) ||
 	    !(pjson = ob_json_dumps(profile, OB_JSON_COMPACT))) {
@@ -138,6 +191,7 @@ out:
 	json_decref(profile);
 	ob_buf_release(&did);
 	ob_buf_release(&vm);
+	ob_buf_release(&weburl);
 	free(pjson);
 	free(home);
 	free(dbpath);

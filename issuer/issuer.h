@@ -26,6 +26,48 @@ void issuer_close(issuer_state *st);
 /* Path of the database inside home (caller frees). */
 char *issuer_db_path(const char *home);
 
+/* The URL the issuer's published site lives under, no trailing slash
+ * (heap): https://HOST[/PATH] for did:web, else the profile's url. */
+char *issuer_base_url(const issuer_state *st, ob_error *err);
+/* BASE/status/PURPOSE/LIST.json (heap; NULL on out of memory). */
+char *issuer_status_url(const char *base, const char *purpose, long list);
+/* Takes home/issue.lock (flock, waiting for another issuing process):
+ * status slots are chosen from an in-memory picture of the current list,
+ * so one process issues at a time. Returns the fd (close it to unlock)
+ * or -1 with err. */
+int issuer_lock(const issuer_state *st, ob_error *err);
+
+/* The DID document of a did:web issuer: every key in the keys table as
+ * a Multikey DID#key-N, listed under assertionMethod and authentication.
+ * New reference, or NULL with err. */
+json_t *issuer_did_document(issuer_state *st, ob_error *err);
+
+/* The status slots of the current list. */
+typedef struct {
+	long list;           /* list number, from 1 */
+	unsigned char *used; /* OB_STATUS_LIST_SIZE bits, MSB first */
+	size_t nused;
+} status_alloc;
+/* Loads the newest list's used indices from the log. */
+ob_code status_alloc_load(issuer_state *st, status_alloc *a, ob_error *err);
+/* A random unused slot (moving to the next list when this one is full);
+ * marks it used in memory. It is taken for good once its row commits. */
+ob_code status_alloc_next(status_alloc *a, long *list, long *idx, ob_error *err);
+void status_alloc_release(status_alloc *a);
+
+/* One row of the issuance log. */
+typedef struct {
+	const char *id, *achievement, *recipient, *suite, *issued_at;
+	const char *credential; /* the signed text as written */
+	size_t credential_len;
+	long list, idx;         /* list 0: no status entry */
+	int suspendable;
+	const unsigned char *row_key; /* 32 bytes; NULL for a single issue */
+} issued_row;
+sqlite3_stmt *issued_insert_prepare(issuer_state *st, ob_error *err);
+/* Inserts r with the prepared q (reused across rows). */
+ob_code issued_insert(issuer_state *st, sqlite3_stmt *q, const issued_row *r, ob_error *err);
+
 extern const char *const issuer_migrations[];
 extern const int issuer_nmigrations;
 
@@ -35,5 +77,22 @@ int cmd_issue(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_bake(int argc, char **argv);
 int cmd_clr(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_suspend(int argc, char **argv);
+int cmd_reinstate(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+/* issue --roster: see roster_run.c */
+typedef struct {
+	const char *roster, *outdir, *suite, *created;
+	int no_status, suspension, jobs;
+} roster_opts;
+int issuer_roster_run(const roster_opts *o);
+/* credentialStatus for status slot (list, idx) under base: the revocation
+ * entry, or [revocation, suspension] entries at the same index. */
+json_t *issuer_status_json(const char *base, long list, long idx, int suspension);
+/* The catalog entry id, or NULL with err (OB_EUSAGE when unknown). */
+json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err);
 
 #endif

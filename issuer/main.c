@@ -7,11 +7,17 @@
 const char *issuer_home_opt;
 
 static const struct ob_cmd cmds[] = {
-	{ "init", cmd_init, "init --name NAME --url URL [--email EMAIL] [--image URL] [--key-type ed25519|p256]" },
+	{ "init", cmd_init, "init --name NAME --url URL|--did-web HOST[:PATH] [--email EMAIL] [--image URL] [--key-type ed25519|p256]" },
 	{ "achievement", cmd_achievement,
 	  "achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID" },
 	{ "issue", cmd_issue,
-	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
+	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N]" },
+	{ "revoke", cmd_revoke, "revoke ID --reason TEXT" },
+	{ "suspend", cmd_suspend, "suspend ID [--reason TEXT]" },
+	{ "reinstate", cmd_reinstate, "reinstate ID" },
+	{ "status", cmd_status, "status ID [--json]" },
+	{ "key", cmd_key, "key rotate | list" },
+	{ "publish", cmd_publish, "publish DIR [--base-url URL]" },
 	{ "sign", cmd_sign,
 	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
 	{ "bake", cmd_bake, "bake --credential FILE --image badge.png|badge.svg -o OUT [--force]" },

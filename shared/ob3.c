@@ -1,6 +1,7 @@
 #include "ob3.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,33 @@ ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
 	if (RAND_bytes(u, sizeof(u)) != 1)
 		return ob_fail_ssl(err, "random bytes");
 	u[6] = (u[6] & 0x0f) | 0x40; /* RFC 9562 version 4 */
+	u[8] = (u[8] & 0x3f) | 0x80; /* variant */
+	ob_buf_adds(out, "urn:uuid:");
+	for (i = 0; i < 16; i++) {
+		if (d < 4 && i == dash[d]) {
+			ob_buf_addc(out, '-');
+			d++;
+		}
+		ob_hex_encode(out, u + i, 1);
+	}
+	return out->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
+}
+
+ob_code ob3_new_uuid7(ob_buf *out, ob_error *err)
+{
+	unsigned char u[16];
+	static const int dash[] = { 4, 6, 8, 10 };
+	struct timespec ts;
+	uint64_t ms;
+	int i, d = 0;
+
+	if (RAND_bytes(u + 6, 10) != 1)
+		return ob_fail_ssl(err, "random bytes");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (i = 0; i < 6; i++) /* RFC 9562 5.7: 48-bit Unix time in ms, big-endian */
+		u[i] = (unsigned char)(ms >> (8 * (5 - i)));
+	u[6] = (u[6] & 0x0f) | 0x70; /* version 7 */
 	u[8] = (u[8] & 0x3f) | 0x80; /* variant */
 	ob_buf_adds(out, "urn:uuid:");
 	for (i = 0; i < 16; i++) {
@@ -52,7 +80,7 @@ ob_code ob3_identity_hash(const char *identity, const char *salt, ob_buf *out, o
 	return out->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
 }
 
-static int is_email(const char *s)
+int ob3_is_email(const char *s)
 {
 	const char *at = strchr(s, '@');
 
@@ -127,7 +155,7 @@ json_t *ob3_build_credential(const json_t *profile, const json_t *achievement,
 	subject = json_pack("{s:[s]}", "type", "AchievementSubject");
 	if (!subject)
 		goto oom;
-	if (is_email(opts->recipient)) {
+	if (ob3_is_email(opts->recipient)) {
 		json_t *io = identity_object(opts->recipient, err);
 		if (!io || json_object_set_new(subject, "identifier", json_pack("[o]", io)))
 			goto fail;
@@ -142,6 +170,11 @@ json_t *ob3_build_credential(const json_t *profile, const json_t *achievement,
 	if (opts->name && json_object_set_new(subject, "name", json_string(opts->name)))
 		goto oom;
 	if (json_object_set_new(subject, "achievement", json_deep_copy(achievement)))
+		goto oom;
+	/* OB 3.0 Result: the learner's outcome (ob3.md, AchievementSubject) */
+	if (opts->result && *opts->result &&
+	    json_object_set_new(subject, "result", json_pack("[{s:[s], s:s}]", "type", "Result",
+							     "value", opts->result)))
 		goto oom;
 
 	cred = json_pack("{s:[s,s], s:s, s:[s,s], s:O, s:O, s:s}",
@@ -160,6 +193,8 @@ json_t *ob3_build_credential(const json_t *profile, const json_t *achievement,
 	if (opts->evidence &&
 	    json_object_set_new(cred, "evidence", json_pack("[{s:s, s:[s]}]", "id", opts->evidence,
 							    "type", "Evidence")))
+		goto oom;
+	if (opts->status && json_object_set(cred, "credentialStatus", opts->status))
 		goto oom;
 	json_decref(subject);
 	ob_buf_release(&id);

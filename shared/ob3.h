@@ -20,6 +20,9 @@ typedef struct {
 	const char *valid_until; /* optional */
 	const char *evidence;    /* an evidence URL, optional */
 	const char *id;          /* credential id; NULL: a new urn:uuid */
+	const char *result;      /* a Result value ("A", "92"), optional */
+	json_t *status;          /* credentialStatus (entry or array of
+				  * entries), borrowed; NULL: none */
 } ob3_issue_opts;
 
 /* Builds an unsigned AchievementCredential from the issuer profile
@@ -30,8 +33,18 @@ typedef struct {
 json_t *ob3_build_credential(const json_t *profile, const json_t *achievement,
 			     const ob3_issue_opts *opts, ob_error *err);
 
+/* 1 when s looks like an e-mail address (local@domain, no ':'): such a
+ * recipient becomes a hashed IdentityObject; anything else must be a
+ * DID or URI (contain ':'). */
+int ob3_is_email(const char *s);
+
 /* Appends a new random "urn:uuid:..." (UUID v4). */
 ob_code ob3_new_uuid(ob_buf *out, ob_error *err);
+
+/* Appends a new "urn:uuid:..." UUID v7 (RFC 9562: milliseconds since
+ * the epoch, then 74 random bits): ids made in one run sort by time, so
+ * a log indexed by id grows at its end instead of everywhere. */
+ob_code ob3_new_uuid7(ob_buf *out, ob_error *err);
 
 /* "sha256$" + hex(SHA-256(identity || salt)) into out. */
 ob_code ob3_identity_hash(const char *identity, const char *salt, ob_buf *out, ob_error *err);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# ob-issuer: init, catalog, issue in both formats, sign, and bad input.
+# ob-issuer: init, catalog, issue in both formats, sign, and bad input
+# (status entries, rosters, publishing: issuer_status.sh, issuer_roster.sh).
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
 VF="$BIN/ob-verifier"
@@ -30,7 +31,7 @@ expect 1 "no achievement 'nope'" is achievement show nope
 expect 2 "unknown achievement command" is achievement frob
 
 # issue: e-mail recipient -> hashed identity; verify; tamper
-expect 0 "" is issue --achievement weld-101 --recipient Ana.Lima@Example.com --name "Ana Lima" --valid-until 2030-01-01T00:00:00Z -o "$T/c1.json"
+expect 0 "" is issue --achievement weld-101 --recipient Ana.Lima@Example.com --name "Ana Lima" --valid-until 2030-01-01T00:00:00Z --no-status -o "$T/c1.json"
 check "credential file written" test -s "$T/c1.json"
 expect 0 "^VALID" "$VF" verify "$T/c1.json"
 expect 0 "issuer's key" "$VF" verify "$T/c1.json"
@@ -47,7 +48,7 @@ expect 1 "expired" "$VF" verify --now 2031-01-01T00:00:00Z "$T/c1.json"
 expect 3 "exists" is issue --achievement weld-101 --recipient ana@example.com -o "$T/c1.json"
 
 # VC-JWT
-expect 0 "" is issue --achievement weld-101 --recipient did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMTKvY1yBnLjej9ByvP --suite vc-jwt -o "$T/c2.jwt"
+expect 0 "" is issue --achievement weld-101 --recipient did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMTKvY1yBnLjej9ByvP --suite vc-jwt --no-status -o "$T/c2.jwt"
 expect 0 "EdDSA signature verifies" "$VF" verify "$T/c2.jwt"
 python3 - "$T/c2.jwt" "$T/c2-bad.jwt" <<'PY'
 import sys, base64, json
@@ -72,7 +73,7 @@ import sqlite3; print(sqlite3.connect('$H/issuer.db').execute('select count(*) f
 H2="$T/p256"
 expect 0 "^did:key:zDn" "$IS" --home "$H2" init --name P --url https://p.example --key-type p256
 expect 0 "" "$IS" --home "$H2" achievement add --id a --name A --description D --criteria C
-expect 0 "" "$IS" --home "$H2" issue --achievement a --recipient did:example:123 --suite vc-jwt -o "$T/p.jwt"
+expect 0 "" "$IS" --home "$H2" issue --achievement a --recipient did:example:123 --suite vc-jwt --no-status -o "$T/p.jwt"
 expect 0 "ES256 signature verifies" "$VF" verify "$T/p.jwt"
 expect 2 "Ed25519" "$IS" --home "$H2" issue --achievement a --recipient did:example:123
 

@@ -1,0 +1,131 @@
+/* key rotate | list: a did:web issuer's signing keys. Rotation adds a key
+ * that signs from now on; the old ones stay in the DID document, so what
+ * they signed still verifies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "dates.h"
+#include "fsutil.h"
+#include "issuer.h"
+
+static int key_list(issuer_state *st)
+{
+	sqlite3_stmt *q;
+	ob_error err = { 0 };
+	int s;
+
+	if (!(q = ob_store_prepare(st->db, "SELECT vm, type, created, file FROM keys ORDER BY id", &err)))
+		return ob_cli_fail(&err);
+	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *vm = (const char *)sqlite3_column_text(q, 0);
+		printf("%s  %s  %s  %s%s\n", vm, sqlite3_column_text(q, 1), sqlite3_column_text(q, 2),
+		       sqlite3_column_text(q, 3), strcmp(vm, st->vm) ? "" : "  (signing)");
+	}
+	sqlite3_finalize(q);
+	if (s != SQLITE_DONE) {
+		ob_store_fail(st->db, "cannot read the keys", &err);
+		return ob_cli_fail(&err);
+	}
+	return 0;
+}
+
+static int key_rotate(issuer_state *st)
+{
+	sqlite3_stmt *q = NULL;
+	ob_error err = { 0 };
+	ob_key *key = NULL;
+	ob_buf vm = OB_BUF_INIT, file = OB_BUF_INIT;
+	char *path = NULL, now[32];
+	sqlite3_int64 n;
+	int rc = 0, in_tx = 0;
+
+	if (strncmp(st->did, "did:web:", 8) != 0) {
+		ob_fail(&err, OB_EUSAGE, "%s cannot change keys: a did:key is its key (make a did:web issuer with 'init --did-web' to rotate keys)",
+			st->did);
+		goto fail;
+	}
+	if (ob_store_begin(st->db, &err))
+		goto fail;
+	in_tx = 1;
+	if (!(q = ob_store_prepare(st->db, "SELECT coalesce(max(id), 0) + 1 FROM keys", &err)))
+		goto fail;
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		ob_store_fail(st->db, "cannot read the keys", &err);
+		goto fail;
+	}
+	n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	ob_buf_addf(&vm, "%s#key-%lld", st->did, (long long)n);
+	ob_buf_addf(&file, "keys/key-%lld.json", (long long)n);
+	if (vm.oom || file.oom || !(path = ob_path_join(st->home, file.data))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* same type as the key it replaces */
+	if (!(key = ob_key_generate(ob_key_get_type(st->key), &err)))
+		goto fail;
+	/* the key file first (never overwritten): a crash before the commit
+	 * leaves an unused file, never a row without its key */
+	if (ob_key_save(key, path, 0, &err))
+		goto fail;
+	ob_date_format(time(NULL), now);
+	if (!(q = ob_store_prepare(st->db, "UPDATE keys SET active = 0", &err)) || sqlite3_step(q) != SQLITE_DONE) {
+		ob_store_fail(st->db, "cannot update the keys", &err);
+		goto fail;
+	}
+	sqlite3_finalize(q);
+	if (!(q = ob_store_prepare(st->db, "INSERT INTO keys(id, file, vm, type, created, active) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+				   &err)))
+		goto fail;
+	sqlite3_bind_int64(q, 1, n);
+	sqlite3_bind_text(q, 2, file.data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, vm.data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, ob_key_type_name(ob_key_get_type(key)), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		ob_store_fail(st->db, "cannot store the key record", &err);
+		goto fail;
+	}
+	if (ob_store_commit(st->db, &err))
+		goto fail;
+	in_tx = 0;
+	printf("%s\n", vm.data);
+	fprintf(stderr, "ob-issuer: %s signs from now on; the old keys stay in the DID document (run 'ob-issuer publish DIR')\n",
+		vm.data);
+	goto out;
+fail:
+	if (in_tx)
+		ob_store_rollback(st->db);
+	rc = ob_cli_fail(&err);
+out:
+	sqlite3_finalize(q);
+	ob_key_free(key);
+	ob_buf_release(&vm);
+	ob_buf_release(&file);
+	free(path);
+	return rc;
+}
+
+int cmd_key(int argc, char **argv)
+{
+	issuer_state st;
+	ob_error err = { 0 };
+	int rc;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return ob_cli_help();
+	if (argc != 2 || (strcmp(argv[1], "rotate") && strcmp(argv[1], "list")))
+		return ob_cli_usage(ob_cli_current(), argc < 2 ? "which key command?" :
+				    "unknown key command '%s'", argv[1]);
+	if (issuer_open(&st, !strcmp(argv[1], "rotate"), &err))
+		return ob_cli_fail(&err);
+	rc = !strcmp(argv[1], "rotate") ? key_rotate(&st) : key_list(&st);
+	issuer_close(&st);
+	return rc;
+}

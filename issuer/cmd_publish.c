@@ -1,0 +1,281 @@
+/* publish DIR [--base-url URL]: the static site verifiers read.
+ *
+ * Every file has a URL; it is written at DIR/<the URL less the site's
+ * base URL>. The base is --base-url, else the origin (https://HOST[:PORT]/)
+ * of the issuer's URL, so DIR is the web server's document root:
+ *   did:web DID document  https://HOST/.well-known/did.json or
+ *                         https://HOST/PATH/did.json
+ *   status lists          BASE/status/revocation/N.json,
+ *                         BASE/status/suspension/N.json (signed)
+ *   issuer profile        BASE/issuer.json
+ *   achievements          BASE/achievements/ID.json
+ * (BASE: https://HOST[/PATH] for did:web, else the profile url). Each line
+ * of stdout is URL=FILE, ready for `ob-verifier verify --doc`. Files are
+ * written atomically (temp, fsync, rename). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "dates.h"
+#include "did.h"
+#include "fsutil.h"
+#include "issue.h"
+#include "issuer.h"
+#include "jcs.h"
+#include "json.h"
+#include "status.h"
+
+struct site {
+	const char *dir, *root; /* root: the URL DIR stands for, ends in '/' */
+	int nfiles;
+};
+
+/* mkdir -p with 0755: a site is for the world to read */
+static ob_code mkdirs(const char *path, ob_error *err)
+{
+	char *p = strdup(path), *s;
+
+	if (!p)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			ob_fail(err, OB_EIO, "cannot create '%s': %s", p, strerror(errno));
+			free(p);
+			return OB_EIO;
+		}
+		*s = '/';
+	}
+	free(p);
+	return OB_OK;
+}
+
+static ob_code put(struct site *s, const char *url, const char *text, size_t len, ob_error *err)
+{
+	size_t n = strlen(s->root);
+	const char *rel;
+	char *path = NULL;
+	ob_code rc;
+
+	if (strncmp(url, s->root, n) != 0)
+		return ob_fail(err, OB_EUSAGE, "%s is outside the site %s (see --base-url)", url, s->root);
+	rel = url + n;
+	/* the URL's path must stay inside DIR */
+	if (!*rel || strstr(rel, "..") || strchr(rel, '?') || strchr(rel, '#') || strchr(rel, '\\'))
+		return ob_fail(err, OB_EUSAGE, "cannot publish %s: unsafe path", url);
+	if (!(path = ob_path_join(s->dir, rel)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (!(rc = mkdirs(path, err)) && !(rc = ob_write_file_atomic(path, text, len, 0644, 1, err))) {
+		printf("%s=%s\n", url, path);
+		s->nfiles++;
+	}
+	free(path);
+	return rc;
+}
+
+static ob_code put_json(struct site *s, const char *url, const json_t *doc, ob_error *err)
+{
+	ob_buf b = OB_BUF_INIT;
+	ob_code rc;
+
+	if (ob_json_write(&b, doc, OB_JSON_PRETTY) < 0 || ob_buf_addc(&b, '\n') < 0)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else
+		rc = put(s, url, b.data, b.len, err);
+	ob_buf_release(&b);
+	return rc;
+}
+
+/* Bits of list `list` that are set for purpose. */
+static ob_code list_bits(issuer_state *st, long list, int suspension, unsigned char *bits, ob_error *err)
+{
+	sqlite3_stmt *q;
+	ob_code rc = OB_OK;
+	int s;
+
+	memset(bits, 0, OB_STATUS_LIST_SIZE / 8);
+	q = ob_store_prepare(st->db, suspension ?
+			     "SELECT status_index FROM issued WHERE status_list = ?1 AND suspended = 1 AND suspendable = 1" :
+			     "SELECT status_index FROM issued WHERE status_list = ?1 AND revoked = 1", err);
+	if (!q)
+		return err->code;
+	sqlite3_bind_int64(q, 1, list);
+	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 i = sqlite3_column_int64(q, 0);
+		if (i >= 0 && i < OB_STATUS_LIST_SIZE)
+			ob_status_set(bits, (size_t)i, 1);
+	}
+	if (s != SQLITE_DONE)
+		rc = ob_store_fail(st->db, "cannot read the log", err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static ob_code publish_list(struct site *s, issuer_state *st, const char *base, long list,
+			    int suspension, unsigned char *bits, ob_error *err)
+{
+	const char *purpose = suspension ? "suspension" : "revocation";
+	char *url = issuer_status_url(base, purpose, list), now[32];
+	ob_sign_opts so = { 0 };
+	json_t *c = NULL;
+	ob_buf out = OB_BUF_INIT;
+	ob_code rc;
+
+	if (!url)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	ob_date_format(time(NULL), now);
+	so.verification_method = st->vm;
+	if (!(rc = list_bits(st, list, suspension, bits, err)) &&
+	    (c = ob_status_list_credential(url, st->did, purpose, now, bits, OB_STATUS_LIST_SIZE / 8, err)) &&
+	    !(rc = ob_issue_sign(c, st->key, &so, &out, err)))
+		rc = put(s, url, out.data, out.len, err);
+	else if (!rc)
+		rc = err->code;
+	json_decref(c);
+	ob_buf_release(&out);
+	free(url);
+	return rc;
+}
+
+static ob_code publish_lists(struct site *s, issuer_state *st, const char *base, ob_error *err)
+{
+	sqlite3_stmt *q;
+	unsigned char *bits = malloc(OB_STATUS_LIST_SIZE / 8);
+	ob_code rc = OB_OK;
+	int r;
+
+	if (!bits)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (!(q = ob_store_prepare(st->db, "SELECT status_list, max(suspendable) FROM issued"
+				   " WHERE status_list IS NOT NULL GROUP BY status_list ORDER BY status_list", err))) {
+		free(bits);
+		return err->code;
+	}
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		long list = (long)sqlite3_column_int64(q, 0);
+		rc = publish_list(s, st, base, list, 0, bits, err);
+		if (!rc && sqlite3_column_int(q, 1))
+			rc = publish_list(s, st, base, list, 1, bits, err);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = ob_store_fail(st->db, "cannot read the log", err);
+	sqlite3_finalize(q);
+	free(bits);
+	return rc;
+}
+
+static ob_code publish_catalog(struct site *s, issuer_state *st, const char *base, ob_error *err)
+{
+	sqlite3_stmt *q;
+	ob_buf url = OB_BUF_INIT;
+	ob_code rc = OB_OK;
+	int r;
+
+	if (!(q = ob_store_prepare(st->db, "SELECT id, json FROM achievements ORDER BY id", err)))
+		return err->code;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		json_t *a = ob_json_parse((const char *)sqlite3_column_text(q, 1),
+					  (size_t)sqlite3_column_bytes(q, 1), err);
+		ob_buf_truncate(&url, 0);
+		ob_buf_addf(&url, "%s/achievements/%s.json", base, sqlite3_column_text(q, 0));
+		if (!a)
+			rc = err->code;
+		else if (url.oom)
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		else
+			rc = put_json(s, url.data, a, err);
+		json_decref(a);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = ob_store_fail(st->db, "cannot read the catalog", err);
+	sqlite3_finalize(q);
+	ob_buf_release(&url);
+	return rc;
+}
+
+int cmd_publish(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *base_opt = NULL, *p;
+	issuer_state st;
+	struct site site = { 0 };
+	ob_error err = { 0 };
+	ob_buf root = OB_BUF_INIT, url = OB_BUF_INIT;
+	json_t *doc = NULL;
+	char *base = NULL;
+	int c, rc = 0, opened = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': base_opt = optarg; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return ob_cli_usage(ob_cli_current(), optind == argc ? "publish needs a directory" :
+				    "unexpected argument '%s'", argv[optind + 1]);
+	if (base_opt && strncmp(base_opt, "https://", 8) && strncmp(base_opt, "http://", 7))
+		return ob_cli_usage(ob_cli_current(), "--base-url must be an http(s) URL, got '%s'", base_opt);
+	if (issuer_open(&st, 1, &err))
+		goto fail;
+	opened = 1;
+	if (!(base = issuer_base_url(&st, &err)))
+		goto fail;
+	if (base_opt)
+		ob_buf_adds(&root, base_opt);
+	else {
+		/* the origin: scheme://authority */
+		p = strchr(strstr(base, "://") + 3, '/');
+		ob_buf_add(&root, base, p ? (size_t)(p - base) : strlen(base));
+	}
+	if (!root.len || root.data[root.len - 1] != '/')
+		ob_buf_addc(&root, '/');
+	if (root.oom || ob_mkdir_p(argv[optind], &err)) {
+		if (!err.code)
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	site.dir = argv[optind];
+	site.root = root.data;
+	if (!strncmp(st.did, "did:web:", 8)) {
+		if (ob_did_web_url(st.did, &url, &err) || !(doc = issuer_did_document(&st, &err)) ||
+		    put_json(&site, url.data, doc, &err))
+			goto fail;
+	}
+	if (publish_lists(&site, &st, base, &err))
+		goto fail;
+	ob_buf_truncate(&url, 0);
+	ob_buf_addf(&url, "%s/issuer.json", base);
+	if (url.oom) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (put_json(&site, url.data, st.profile, &err) || publish_catalog(&site, &st, base, &err))
+		goto fail;
+	fprintf(stderr, "ob-issuer: published %d files in %s for %s\n", site.nfiles, site.dir, site.root);
+	goto out;
+fail:
+	rc = ob_cli_fail(&err);
+out:
+	json_decref(doc);
+	ob_buf_release(&root);
+	ob_buf_release(&url);
+	free(base);
+	if (opened)
+		issuer_close(&st);
+	return rc;
+}

@@ -1,0 +1,844 @@
+/* issue --roster: batch issuance from a CSV file.
+ *
+ * The main thread reads the roster in batches, checks each row, chooses
+ * its status slot and hands the batch to a pool of signing threads; while
+ * they sign batch k+1 it logs batch k in ONE transaction and only then
+ * writes its files (temp + rename, no fsync each: one syncfs at the end).
+ * A crash therefore loses at most files whose rows are logged; a re-run
+ * finds every logged row by its row key, rewrites a missing file from the
+ * stored text and issues only what was never logged, so each row ends with
+ * exactly one credential and no status index is ever given twice. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "dates.h"
+#include "fsutil.h"
+#include "issue.h"
+#include "issuer.h"
+#include "jcs.h"
+#include "json.h"
+#include "ob3.h"
+#include "roster.h"
+#include "status.h"
+
+/* Rows per transaction, and batches in flight: while this thread waits
+ * for a commit's fsync the signing threads still have INFLIGHT-1 batches
+ * to sign. 4 x 1024 rows of ~4 KiB credentials stay well under 100 MB. */
+#define BATCH 1024
+#define INFLIGHT 4
+
+enum { IT_NEW, IT_OLD, IT_BAD };
+
+struct item {
+	unsigned long line;
+	int kind;
+	char *fields;              /* the row's fields, NUL-separated (owned) */
+	const char *f[OB_ROSTER_NCOLS];
+	int ach;                   /* catalog index */
+	long list, idx;            /* status slot; list 0: none */
+	unsigned char key[32];     /* row key (SHA-256) */
+	char *msg;                 /* IT_BAD: "FILE:LINE: why" */
+	char *id;                  /* credential id */
+	ob_buf out;                /* the signed text (new or from the log) */
+	ob_error err;              /* signing failure */
+	char tmp[80];              /* IT_NEW: the temp file the worker wrote */
+	int dirfd;                 /* where tmp lives, while it exists */
+};
+
+struct batch {
+	struct item it[BATCH];
+	int n, next, done;
+};
+
+struct catalog {
+	char **ids;   /* sorted */
+	json_t **obj;
+	size_t n;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, fin;
+	struct batch *q[INFLIGHT];
+	int nq, stop, parked;
+	/* read-only while the workers run */
+	const roster_opts *o;
+	const ob_key *key;
+	const char *vm, *base;
+	int dirfd;
+};
+
+struct worker {
+	struct pool *p;
+	pthread_t th;
+	json_t *profile;  /* this thread's copies: jansson refcounts are */
+	json_t **ach;     /* not shared across threads */
+	size_t nach;
+};
+
+static const char *file_name(const char *id, const ob_buf *text, char *buf, size_t n)
+{
+	if (!strncmp(id, "urn:uuid:", 9))
+		id += 9;
+	snprintf(buf, n, "%s.%s", id, text->len && text->data[0] == '{' ? "json" : "jwt");
+	return buf;
+}
+
+/* Writes text to dirfd/name, no fsync: the log holds the text, and the
+ * run ends with one syncfs. */
+static ob_code write_at(int dirfd, const char *dir, const char *name, const ob_buf *text, ob_error *err)
+{
+	size_t off = 0;
+	ssize_t w;
+	int fd;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return ob_fail(err, OB_EIO, "cannot create '%s/%s': %s", dir, name, strerror(errno));
+	while (off < text->len) {
+		w = write(fd, text->data + off, text->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			unlinkat(dirfd, name, 0);
+			return ob_fail(err, OB_EIO, "cannot write '%s/%s': %s", dir, name, strerror(errno));
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		unlinkat(dirfd, name, 0);
+		return ob_fail(err, OB_EIO, "cannot write '%s/%s': %s", dir, name, strerror(errno));
+	}
+	return OB_OK;
+}
+
+/* ---- the signing threads ---- */
+
+static void sign_item(struct worker *w, struct item *it)
+{
+	const struct pool *p = w->p;
+	ob3_issue_opts io = { 0 };
+	ob_sign_opts so = { 0 };
+	ob_buf id = OB_BUF_INIT;
+	json_t *cred = NULL;
+
+	io.recipient = it->f[OB_ROSTER_RECIPIENT];
+	io.name = *it->f[OB_ROSTER_NAME] ? it->f[OB_ROSTER_NAME] : NULL;
+	io.result = it->f[OB_ROSTER_RESULT] && *it->f[OB_ROSTER_RESULT] ? it->f[OB_ROSTER_RESULT] : NULL;
+	io.evidence = it->f[OB_ROSTER_EVIDENCE] && *it->f[OB_ROSTER_EVIDENCE] ? it->f[OB_ROSTER_EVIDENCE] : NULL;
+	io.valid_until = it->f[OB_ROSTER_VALID_UNTIL] && *it->f[OB_ROSTER_VALID_UNTIL] ?
+			 it->f[OB_ROSTER_VALID_UNTIL] : NULL;
+	if (it->list && !(io.status = issuer_status_json(p->base, it->list, it->idx, p->o->suspension))) {
+		ob_fail(&it->err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* time-ordered ids: the log's id index is appended to, not churned */
+	if (ob3_new_uuid7(&id, &it->err))
+		goto out;
+	io.id = id.data;
+	so.suite = p->o->suite;
+	so.created = p->o->created;
+	so.verification_method = p->vm;
+	if (!(cred = ob3_build_credential(w->profile, w->ach[it->ach], &io, &it->err)))
+		goto out;
+	if (ob_issue_sign(cred, p->key, &so, &it->out, &it->err))
+		goto out;
+	if (!(it->id = strdup(ob_json_str(cred, "id")))) {
+		ob_fail(&it->err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* the file under a temp name, here where it runs in parallel (a new
+	 * inode is the dearest part of writing it); it gets its real name
+	 * once its log row has committed */
+	snprintf(it->tmp, sizeof(it->tmp), ".tmp-%s", it->id + (strncmp(it->id, "urn:uuid:", 9) ? 0 : 9));
+	if (!write_at(p->dirfd, p->o->outdir, it->tmp, &it->out, &it->err))
+		it->dirfd = p->dirfd;
+	else
+		it->tmp[0] = 0;
+out:
+	ob_buf_release(&id);
+	json_decref(io.status);
+	json_decref(cred);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->p;
+	struct batch *b;
+	int i;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->nq && p->q[0]->next >= p->q[0]->n) {
+			memmove(p->q, p->q + 1, (size_t)(p->nq - 1) * sizeof(p->q[0]));
+			p->nq--;
+		}
+		if (!p->nq) {
+			if (p->stop)
+				break;
+			pthread_cond_wait(&p->work, &p->mu);
+			continue;
+		}
+		b = p->q[0];
+		i = b->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (b->it[i].kind == IT_NEW)
+			sign_item(w, &b->it[i]);
+		pthread_mutex_lock(&p->mu);
+		if (++b->done == b->n)
+			pthread_cond_broadcast(&p->fin);
+	}
+	/* Parked, not ended, until the process exits: the rdfc suite keeps a
+	 * JSON-LD processor per thread (suite_rdfc.c) with no way to free it
+	 * from here, and a thread that ended would leak it. */
+	p->parked++;
+	pthread_cond_broadcast(&p->fin);
+	for (;;)
+		pthread_cond_wait(&p->work, &p->mu);
+	return NULL;
+}
+
+static void post(struct pool *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	p->q[p->nq++] = b;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void wait_done(struct pool *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	while (b->done < b->n)
+		pthread_cond_wait(&p->fin, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- the catalog ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void catalog_free(struct catalog *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->ids[i]);
+		json_decref(c->obj[i]);
+	}
+	free(c->ids);
+	free(c->obj);
+	memset(c, 0, sizeof(*c));
+}
+
+static ob_code catalog_load(issuer_state *st, struct catalog *c, ob_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	int s;
+	ob_code rc = OB_OK;
+
+	memset(c, 0, sizeof(*c));
+	if (!(q = ob_store_prepare(st->db, "SELECT id, json FROM achievements ORDER BY id", err)))
+		return err->code;
+	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		if (c->n == cap) {
+			char **ids;
+			json_t **obj;
+			cap = cap ? 2 * cap : 16;
+			ids = realloc(c->ids, cap * sizeof(*ids));
+			if (ids)
+				c->ids = ids;
+			obj = realloc(c->obj, cap * sizeof(*obj));
+			if (obj)
+				c->obj = obj;
+			if (!ids || !obj) {
+				rc = ob_fail(err, OB_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+		c->ids[c->n] = strdup((const char *)sqlite3_column_text(q, 0));
+		c->obj[c->n] = ob_json_parse((const char *)sqlite3_column_text(q, 1),
+					     (size_t)sqlite3_column_bytes(q, 1), err);
+		c->n++;
+		if (!c->ids[c->n - 1] || !c->obj[c->n - 1]) {
+			rc = err->code ? err->code : ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (s != SQLITE_DONE)
+		rc = ob_store_fail(st->db, "cannot read the catalog", err);
+	/* SQLite's ORDER BY uses BINARY collation, which is strcmp's order,
+	 * but sort anyway so bsearch never depends on it */
+	else if (c->n) {
+		/* sort ids and objects together through an index */
+		size_t i, j;
+		for (i = 1; i < c->n; i++)
+			for (j = i; j > 0 && cmp_str(&c->ids[j - 1], &c->ids[j]) > 0; j--) {
+				char *t = c->ids[j];
+				json_t *o = c->obj[j];
+				c->ids[j] = c->ids[j - 1];
+				c->obj[j] = c->obj[j - 1];
+				c->ids[j - 1] = t;
+				c->obj[j - 1] = o;
+			}
+	}
+out:
+	sqlite3_finalize(q);
+	if (rc)
+		catalog_free(c);
+	return rc;
+}
+
+static int catalog_find(const struct catalog *c, const char *id)
+{
+	char **hit = bsearch(&id, c->ids, c->n, sizeof(*c->ids), cmp_str);
+
+	return hit ? (int)(hit - c->ids) : -1;
+}
+
+/* ---- the run ---- */
+
+struct run {
+	const roster_opts *o;
+	issuer_state st;
+	struct catalog cat;
+	status_alloc sa;
+	ob_roster *ros;
+	sqlite3_stmt *lookup, *ins;
+	const char *suite;
+	int dirfd;
+	FILE *manifest;
+	char *base;
+	unsigned long issued, already, bad, rows;
+	struct timespec t0;
+	int tty, eof;
+};
+
+static double elapsed(const struct run *r)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
+
+static void item_release(struct item *it)
+{
+	/* a temp file whose row did not commit is not a credential */
+	if (it->tmp[0])
+		unlinkat(it->dirfd, it->tmp, 0);
+	free(it->fields);
+	free(it->msg);
+	free(it->id);
+	ob_buf_release(&it->out);
+	memset(it, 0, sizeof(*it));
+}
+
+static void item_bad(struct item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void item_bad(struct item *it, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	it->kind = IT_BAD;
+	it->msg = strdup(msg);
+	fprintf(stderr, "%s: %s\n", ob_cli_prog(), msg);
+}
+
+/* Copies the row's fields into one allocation the item owns. */
+static int item_take_fields(struct item *it, const ob_roster_row *row)
+{
+	size_t len[OB_ROSTER_NCOLS], total = 0, off = 0;
+	int i;
+
+	for (i = 0; i < OB_ROSTER_NCOLS; i++) {
+		len[i] = row->f[i] ? strlen(row->f[i]) + 1 : 0;
+		total += len[i];
+	}
+	if (!(it->fields = malloc(total ? total : 1)))
+		return -1;
+	for (i = 0; i < OB_ROSTER_NCOLS; i++) {
+		it->f[i] = NULL;
+		if (!row->f[i])
+			continue;
+		memcpy(it->fields + off, row->f[i], len[i]);
+		it->f[i] = it->fields + off;
+		off += len[i];
+	}
+	return 0;
+}
+
+/* The row's checks that need the catalog or the log. 0: fine (or the row
+ * was marked bad), -1: a fatal error in err. */
+static int check_row(struct run *r, struct item *it, const ob_roster_row *row, ob_error *err)
+{
+	const char *path = r->o->roster;
+	const char *rcp = row->f[OB_ROSTER_RECIPIENT], *vu = row->f[OB_ROSTER_VALID_UNTIL];
+	const char *ev = row->f[OB_ROSTER_EVIDENCE];
+	unsigned char key[32];
+	long prev;
+	time_t t;
+	int s;
+
+	if (!*row->f[OB_ROSTER_ACHIEVEMENT])
+		return item_bad(it, "%s:%lu: no achievement", path, it->line), 0;
+	if ((it->ach = catalog_find(&r->cat, row->f[OB_ROSTER_ACHIEVEMENT])) < 0)
+		return item_bad(it, "%s:%lu: no achievement '%.100s' in the catalog", path, it->line,
+				row->f[OB_ROSTER_ACHIEVEMENT]), 0;
+	if (!*rcp)
+		return item_bad(it, "%s:%lu: no recipient", path, it->line), 0;
+	if (!ob3_is_email(rcp) && (!strchr(rcp, ':') || strchr(rcp, '@') || strchr(rcp, ' ')))
+		return item_bad(it, "%s:%lu: recipient '%.100s' is neither an e-mail address nor a DID/URI",
+				path, it->line, rcp), 0;
+	if (vu && *vu && ob_date_parse(vu, &t, NULL) < 0)
+		return item_bad(it, "%s:%lu: invalid valid_until '%.60s' (want e.g. 2030-06-01T00:00:00Z)",
+				path, it->line, vu), 0;
+	if (ev && *ev && (!strchr(ev, ':') || strchr(ev, ' ')))
+		return item_bad(it, "%s:%lu: evidence '%.100s' is not a URL", path, it->line, ev), 0;
+	ob_roster_row_key(row, key);
+	if ((prev = ob_roster_seen(r->ros, key, it->line)) < 0)
+		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
+	if (prev > 0)
+		return item_bad(it, "%s:%lu: duplicate of line %ld, skipped", path, it->line, prev), 0;
+	memcpy(it->key, key, sizeof(key));
+	/* already issued by an earlier run: take it from the log */
+	sqlite3_reset(r->lookup);
+	sqlite3_bind_blob(r->lookup, 1, it->key, sizeof(it->key), SQLITE_STATIC);
+	s = sqlite3_step(r->lookup);
+	if (s == SQLITE_ROW) {
+		it->kind = IT_OLD;
+		it->id = strdup((const char *)sqlite3_column_text(r->lookup, 0));
+		if (sqlite3_column_text(r->lookup, 1))
+			ob_buf_add(&it->out, sqlite3_column_text(r->lookup, 1),
+				   (size_t)sqlite3_column_bytes(r->lookup, 1));
+		it->list = (long)sqlite3_column_int64(r->lookup, 2);
+		it->idx = (long)sqlite3_column_int64(r->lookup, 3);
+		sqlite3_reset(r->lookup);
+		if (!it->id || it->out.oom)
+			return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
+		return 0;
+	}
+	sqlite3_reset(r->lookup);
+	if (s != SQLITE_DONE)
+		return ob_store_fail(r->st.db, "cannot read the log", err), -1;
+	it->kind = IT_NEW;
+	if (item_take_fields(it, row) < 0)
+		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
+	if (!r->o->no_status && status_alloc_next(&r->sa, &it->list, &it->idx, err))
+		return -1;
+	return 0;
+}
+
+/* Reads up to BATCH rows into b. 0, or -1 with err (fatal). */
+static int fill(struct run *r, struct batch *b, ob_error *err)
+{
+	ob_roster_row row;
+	ob_error e;
+	int rc;
+
+	b->n = b->next = b->done = 0;
+	while (b->n < BATCH && !r->eof) {
+		struct item *it;
+		memset(&e, 0, sizeof(e));
+		rc = ob_roster_next(r->ros, &row, &e);
+		if (rc == 0) {
+			r->eof = 1;
+			break;
+		}
+		if (rc == -2) {
+			*err = e;
+			return -1;
+		}
+		it = &b->it[b->n++];
+		memset(it, 0, sizeof(*it));
+		it->line = row.line;
+		r->rows++;
+		if (rc == -1) {
+			item_bad(it, "%s", e.msg);
+			continue;
+		}
+		if (check_row(r, it, &row, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int manifest_line(struct run *r, const struct item *it, const char *file)
+{
+	json_t *o;
+	char *s;
+	int rc = -1;
+
+	if (it->kind == IT_BAD || (it->kind == IT_NEW && it->err.code))
+		o = json_pack("{s:I, s:s}", "line", (json_int_t)it->line, "error",
+			      it->kind == IT_BAD ? it->msg : it->err.msg);
+	else {
+		o = json_pack("{s:I, s:s, s:s, s:s}", "line", (json_int_t)it->line, "id", it->id,
+			      "file", file, "state", it->kind == IT_NEW ? "issued" : "already issued");
+		if (o && it->f[OB_ROSTER_RECIPIENT])
+			json_object_set_new(o, "recipient", json_string(it->f[OB_ROSTER_RECIPIENT]));
+		if (o && it->f[OB_ROSTER_ACHIEVEMENT])
+			json_object_set_new(o, "achievement", json_string(it->f[OB_ROSTER_ACHIEVEMENT]));
+		if (o && it->list > 0) {
+			json_object_set_new(o, "statusList", json_integer(it->list));
+			json_object_set_new(o, "statusListIndex", json_integer(it->idx));
+		}
+	}
+	if (o && (s = ob_json_dumps(o, OB_JSON_COMPACT))) {
+		if (fprintf(r->manifest, "%s\n", s) >= 0)
+			rc = 0;
+		free(s);
+	}
+	json_decref(o);
+	return rc;
+}
+
+static void progress(struct run *r, int last)
+{
+	double t = elapsed(r), done = (double)(r->issued + r->already + r->bad), total, frac, rate;
+	uint64_t size = ob_roster_size(r->ros), off = ob_roster_offset(r->ros);
+	char bar[31];
+	int i, n;
+
+	if (!r->tty)
+		return;
+	/* rows in the whole file, estimated from the share of bytes read */
+	total = (double)r->rows;
+	if (!r->eof && size && off)
+		total = (double)r->rows * (double)size / (double)off;
+	frac = total > 0 ? done / total : 1;
+	if (frac > 1)
+		frac = 1;
+	n = (int)(frac * 30);
+	for (i = 0; i < 30; i++)
+		bar[i] = i < n ? '#' : '.';
+	bar[30] = 0;
+	rate = t > 0 ? done / t : 0;
+	fprintf(stderr, "\r[%s] %.0f/%.0f rows  %.0f/s  ETA %.0fs ", bar, done, total, rate,
+		rate > 0 ? (total - done) / rate : 0.0);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Logs the batch in one transaction, then writes its files. */
+static int finalize(struct run *r, struct batch *b, ob_error *err)
+{
+	char now[32], name[256];
+	struct stat sb;
+	int i, in_tx = 0, rc = -1;
+
+	ob_date_format(time(NULL), now);
+	for (i = 0; i < b->n; i++)
+		if (b->it[i].kind == IT_NEW && !b->it[i].err.code)
+			break;
+	if (i < b->n) {
+		if (ob_store_begin(r->st.db, err))
+			goto out;
+		in_tx = 1;
+		for (; i < b->n; i++) {
+			struct item *it = &b->it[i];
+			issued_row row = {
+				.id = it->id, .achievement = it->f[OB_ROSTER_ACHIEVEMENT],
+				.recipient = it->f[OB_ROSTER_RECIPIENT], .suite = r->suite, .issued_at = now,
+				.credential = it->out.data, .credential_len = it->out.len,
+				.list = it->list, .idx = it->idx, .suspendable = r->o->suspension,
+				.row_key = it->key,
+			};
+			if (it->kind != IT_NEW || it->err.code)
+				continue;
+			if (issued_insert(&r->st, r->ins, &row, err))
+				goto out;
+		}
+		if (ob_store_commit(r->st.db, err))
+			goto out;
+		in_tx = 0;
+	}
+	for (i = 0; i < b->n; i++) {
+		struct item *it = &b->it[i];
+		const char *file = NULL;
+		if (it->kind == IT_NEW && it->err.code) {
+			fprintf(stderr, "%s: %s:%lu: %s\n", ob_cli_prog(), r->o->roster, it->line, it->err.msg);
+			r->bad++;
+		} else if (it->kind == IT_BAD) {
+			r->bad++;
+		} else {
+			file = file_name(it->id, &it->out, name, sizeof(name));
+			if (it->kind == IT_NEW) {
+				if (renameat(r->dirfd, it->tmp, r->dirfd, file) < 0) {
+					ob_fail(err, OB_EIO, "cannot rename '%s/%s': %s", r->o->outdir, it->tmp,
+						strerror(errno));
+					goto out;
+				}
+				it->tmp[0] = 0;
+			} else if (fstatat(r->dirfd, file, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode) ||
+				   (size_t)sb.st_size != it->out.len) {
+				/* an earlier run's file is missing or was cut short by
+				 * a crash: write it again from the log, atomically */
+				char tmp[300];
+				snprintf(tmp, sizeof(tmp), ".tmp-%s", file);
+				if (write_at(r->dirfd, r->o->outdir, tmp, &it->out, err))
+					goto out;
+				if (renameat(r->dirfd, tmp, r->dirfd, file) < 0) {
+					unlinkat(r->dirfd, tmp, 0);
+					ob_fail(err, OB_EIO, "cannot rename '%s/%s': %s", r->o->outdir, tmp, strerror(errno));
+					goto out;
+				}
+			}
+			if (it->kind == IT_NEW)
+				r->issued++;
+			else
+				r->already++;
+		}
+		if (manifest_line(r, it, file) < 0) {
+			ob_fail(err, OB_EIO, "cannot write the manifest: %s", strerror(errno));
+			goto out;
+		}
+	}
+	rc = 0;
+	progress(r, 0);
+out:
+	if (in_tx)
+		ob_store_rollback(r->st.db);
+	for (i = 0; i < b->n; i++)
+		item_release(&b->it[i]);
+	b->n = 0;
+	return rc;
+}
+
+static ob_code finish_files(struct run *r, const char *mtmp, const char *mpath, ob_error *err)
+{
+	if (fflush(r->manifest) != 0 || fsync(fileno(r->manifest)) < 0)
+		return ob_fail(err, OB_EIO, "cannot write '%s': %s", mtmp, strerror(errno));
+	if (fclose(r->manifest) != 0) {
+		r->manifest = NULL;
+		return ob_fail(err, OB_EIO, "cannot write '%s': %s", mtmp, strerror(errno));
+	}
+	r->manifest = NULL;
+	if (rename(mtmp, mpath) < 0)
+		return ob_fail(err, OB_EIO, "cannot rename '%s': %s", mtmp, strerror(errno));
+	/* one flush for every credential file written without fsync */
+	if (syncfs(r->dirfd) < 0 || fsync(r->dirfd) < 0)
+		return ob_fail(err, OB_EIO, "cannot sync '%s': %s", r->o->outdir, strerror(errno));
+	return OB_OK;
+}
+
+/* Temp files a killed run left: their rows never committed (a committed
+ * row's file is rewritten from the log), so they are no credentials. */
+static ob_code remove_stale(int dirfd, const char *dir, ob_error *err)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return ob_fail(err, OB_EIO, "cannot read '%s': %s", dir, strerror(errno));
+	}
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, ".tmp-", 5))
+			unlinkat(dirfd, e->d_name, 0);
+	closedir(d);
+	return OB_OK;
+}
+
+int issuer_roster_run(const roster_opts *o)
+{
+	struct run r;
+	static struct pool p; /* outlives the call: the threads park on it */
+	struct worker *w = NULL;
+	static struct batch bt[INFLIGHT];
+	int head = 0, inflight = 0;
+	ob_error err = { 0 };
+	char *mtmp = NULL, *mpath = NULL;
+	int opened = 0, lockfd = -1, nw = 0, started = 0, cur = 0, rc = 0, i, pool_init = 0;
+	long ncpu;
+	size_t k;
+	double t;
+
+	memset(&r, 0, sizeof(r));
+	memset(&p, 0, sizeof(p));
+	r.o = o;
+	r.dirfd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	r.suite = o->suite ? o->suite : ob_issue_default_suite();
+	if (issuer_open(&r.st, 1, &err))
+		goto fail;
+	opened = 1;
+	if (!(r.ros = ob_roster_open(o->roster, &err)))
+		goto fail;
+	/* a checkpoint every 64 MiB of log instead of 4: fewer fsyncs while
+	 * each commit stays durable (synchronous stays FULL); a 32 MiB page
+	 * cache holds the random-keyed indexes (row_key, status slot) of a
+	 * large run */
+	if (ob_store_exec(r.st.db, "PRAGMA wal_autocheckpoint = 16384; PRAGMA cache_size = -32768", &err))
+		goto fail;
+	if ((lockfd = issuer_lock(&r.st, &err)) < 0)
+		goto fail;
+	if (catalog_load(&r.st, &r.cat, &err))
+		goto fail;
+	if (!o->no_status && (!(r.base = issuer_base_url(&r.st, &err)) || status_alloc_load(&r.st, &r.sa, &err)))
+		goto fail;
+	if (!(r.lookup = ob_store_prepare(r.st.db, "SELECT id, credential, coalesce(status_list, 0),"
+					  " coalesce(status_index, 0) FROM issued WHERE row_key = ?1", &err)) ||
+	    !(r.ins = issued_insert_prepare(&r.st, &err)))
+		goto fail;
+	if (ob_mkdir_p(o->outdir, &err))
+		goto fail;
+	if ((r.dirfd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		ob_fail(&err, OB_EIO, "cannot open '%s': %s", o->outdir, strerror(errno));
+		goto fail;
+	}
+	if (remove_stale(r.dirfd, o->outdir, &err))
+		goto fail;
+	if (!(mtmp = ob_path_join(o->outdir, ".manifest.jsonl.tmp")) ||
+	    !(mpath = ob_path_join(o->outdir, "manifest.jsonl"))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (!(r.manifest = fopen(mtmp, "w"))) {
+		ob_fail(&err, OB_EIO, "cannot create '%s': %s", mtmp, strerror(errno));
+		goto fail;
+	}
+	r.tty = isatty(2);
+
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	nw = o->jobs ? o->jobs : (ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1);
+	if (!(w = calloc((size_t)nw, sizeof(*w)))) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.fin, NULL);
+	pool_init = 1;
+	p.o = o;
+	p.key = r.st.key;
+	p.vm = r.st.vm;
+	p.base = r.base;
+	p.dirfd = r.dirfd;
+	for (i = 0; i < nw; i++) {
+		w[i].p = &p;
+		w[i].profile = json_deep_copy(r.st.profile);
+		w[i].ach = calloc(r.cat.n ? r.cat.n : 1, sizeof(json_t *));
+		if (!w[i].profile || !w[i].ach) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+		w[i].nach = r.cat.n;
+		for (k = 0; k < r.cat.n; k++)
+			if (!(w[i].ach[k] = json_deep_copy(r.cat.obj[k]))) {
+				ob_fail(&err, OB_ENOMEM, "out of memory");
+				goto fail;
+			}
+	}
+	for (i = 0; i < nw; i++, started++)
+		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0) {
+			ob_fail(&err, OB_ENOMEM, "cannot start a signing thread");
+			goto fail;
+		}
+
+	/* up to INFLIGHT batches: the threads sign the newer ones while this
+	 * thread logs and writes out the oldest (a ring, bt[head] oldest) */
+	for (;;) {
+		while (!r.eof && inflight < INFLIGHT) {
+			struct batch *b = &bt[(head + inflight) % INFLIGHT];
+			if (fill(&r, b, &err) < 0) {
+				for (i = 0; i < b->n; i++)
+					item_release(&b->it[i]);
+				b->n = 0;
+				goto fail;
+			}
+			if (!b->n)
+				break;
+			post(&p, b);
+			inflight++;
+		}
+		if (!inflight)
+			break;
+		wait_done(&p, &bt[head]);
+		cur = finalize(&r, &bt[head], &err);
+		head = (head + 1) % INFLIGHT;
+		inflight--;
+		if (cur < 0)
+			goto fail;
+	}
+	progress(&r, 1);
+	if (finish_files(&r, mtmp, mpath, &err))
+		goto fail;
+	t = elapsed(&r);
+	fprintf(stderr, "%s: %lu rows: %lu issued, %lu already issued, %lu bad; %.2f s, %.0f credentials/s\n",
+		ob_cli_prog(), r.rows, r.issued, r.already, r.bad, t, t > 0 ? (double)r.issued / t : 0.0);
+	printf("%s\n", mpath);
+	rc = r.bad ? 1 : 0;
+	goto out;
+fail:
+	if (r.tty && r.rows)
+		fputc('\n', stderr);
+	rc = ob_cli_fail(&err);
+out:
+	if (pool_init) {
+		/* let the threads finish what is queued, then stop them */
+		for (i = 0; i < inflight; i++)
+			wait_done(&p, &bt[(head + i) % INFLIGHT]);
+		pthread_mutex_lock(&p.mu);
+		p.stop = 1;
+		pthread_cond_broadcast(&p.work);
+		while (p.parked < started)
+			pthread_cond_wait(&p.fin, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		for (cur = 0; cur < inflight; cur++) {
+			struct batch *b = &bt[(head + cur) % INFLIGHT];
+			for (i = 0; i < b->n; i++)
+				item_release(&b->it[i]);
+			b->n = 0;
+		}
+	}
+	for (i = 0; w && i < nw; i++) {
+		json_decref(w[i].profile);
+		for (k = 0; w[i].ach && k < w[i].nach; k++)
+			json_decref(w[i].ach[k]);
+		free(w[i].ach);
+	}
+	free(w);
+	if (r.manifest)
+		fclose(r.manifest);
+	if (r.dirfd >= 0)
+		close(r.dirfd);
+	sqlite3_finalize(r.lookup);
+	sqlite3_finalize(r.ins);
+	if (lockfd >= 0)
+		close(lockfd);
+	status_alloc_release(&r.sa);
+	catalog_free(&r.cat);
+	ob_roster_close(r.ros);
+	free(r.base);
+	free(mtmp);
+	free(mpath);
+	if (opened)
+		issuer_close(&r.st);
+	return rc;
+}

@@ -1,0 +1,200 @@
+#!/bin/sh
+# ob-issuer issue --roster: 1,000 rows that all verify, the manifest, re-runs
+# that issue nothing twice, kill -9 at random points then resume, and bad
+# rosters that are reported line by line without losing a good row.
+. "$(dirname "$0")/lib.sh"
+IS="$BIN/ob-issuer"
+VF="$BIN/ob-verifier"
+H="$T/issuer"
+is() { "$IS" --home "$H" "$@"; }
+docs() { grep -E '^https?://[^ ]+=' "$1" | sed 's/^/--doc /' | tr '\n' ' '; }
+
+expect 0 "" is init --name "Riverbend College" --url https://riverbend.example.edu
+expect 0 "" is achievement add --id weld-101 --name "Welding Fundamentals" --description "Safe MIG welding" --criteria "Pass the practical exam"
+expect 0 "" is achievement add --id cad-200 --name "CAD Drafting" --description "2D drafting" --criteria "Submit a drawing set"
+
+# 1,000 rows, columns in an unusual order, every optional column used,
+# e-mail and DID recipients, quoted names with commas, CRLF line ends
+python3 - "$T/r1000.csv" <<'PY'
+import sys
+with open(sys.argv[1], 'w', newline='') as f:
+    f.write('achievement,name,recipient,result,evidence,valid_until\r\n')
+    for i in range(1000):
+        ach = 'weld-101' if i % 3 else 'cad-200'
+        rcp = 'did:example:learner%d' % i if i % 4 == 0 else 'student%d@example.edu' % i
+        ev = 'https://portfolio.example.edu/%d' % i if i % 5 == 0 else ''
+        vu = '2031-06-01T00:00:00Z' if i % 7 == 0 else ''
+        f.write('%s,"Learner %d, Jr.",%s,%d,%s,%s\r\n' % (ach, i, rcp, 50 + i % 50, ev, vu))
+PY
+expect 0 "1000 rows: 1000 issued, 0 already issued, 0 bad; .* credentials/s" is issue --roster "$T/r1000.csv" -o "$T/rout" --jobs 2
+check "stdout names the manifest" grep -q "^$T/rout/manifest.jsonl$" "$T/out"
+check "no progress bar when stderr is not a terminal" sh -c "! grep -q 'ETA' '$T/out'"
+check "1,000 credential files" test "$(ls "$T/rout" | grep -c '\.json$')" = 1000
+check "no temp files left" sh -c "! ls -A '$T/rout' | grep -q tmp"
+# every file: valid JSON, named by its id, matching its manifest line
+check "manifest and files agree (ids, indices unique)" python3 - "$T/rout" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+rows = [json.loads(l) for l in open(os.path.join(d, 'manifest.jsonl'))]
+assert len(rows) == 1000, len(rows)
+assert [r['line'] for r in rows] == list(range(2, 1002))
+ids, slots = set(), set()
+for i, r in enumerate(rows):
+    assert r['state'] == 'issued', r
+    c = json.load(open(os.path.join(d, r['file'])))
+    assert c['id'] == r['id'] and r['file'] == r['id'][9:] + '.json'
+    assert r['id'][23] == '7', 'roster ids are UUID v7 (time-ordered)'
+    s = c['credentialStatus']
+    assert s['statusPurpose'] == 'revocation' and int(s['statusListIndex']) == r['statusListIndex']
+    subj = c['credentialSubject']
+    assert subj['name'] == 'Learner %d, Jr.' % i
+    assert subj['result'][0]['value'] == str(50 + i % 50)
+    assert subj['achievement']['name'] == ('Welding Fundamentals' if i % 3 else 'CAD Drafting')
+    if i % 4 == 0:
+        assert subj['id'] == 'did:example:learner%d' % i
+    else:
+        assert subj['identifier'][0]['identityType'] == 'emailAddress'
+    assert ('evidence' in c) == (i % 5 == 0)
+    assert ('validUntil' in c) == (i % 7 == 0)
+    ids.add(r['id']); slots.add((r['statusList'], r['statusListIndex']))
+assert len(ids) == 1000 and len(slots) == 1000
+PY
+check "the log holds 1,000 roster rows" test "$(python3 -c "
+import sqlite3; print(sqlite3.connect('$H/issuer.db').execute('select count(*) from issued where row_key is not null and credential is not null').fetchone()[0])")" = 1000
+
+expect 0 "" is publish "$T/site"
+cp "$T/out" "$T/map"
+# verify every one of the 1,000 (each also verifies the signed status
+# list) in one verifier run over a directory of them, then a few one by one
+mkdir "$T/vall"
+ln "$T"/rout/*.json "$T/vall/"
+expect 0 "" "$VF" verify -q $(docs "$T/map") --report "$T/report.csv" "$T/vall"
+check "all 1,000 roster credentials verify" test "$(grep -c '^"[^"]*\.json","valid","credential"' "$T/report.csv")" = 1000
+check "no status check left open" sh -c "! grep -q 'status: could not' '$T/report.csv'"
+n=0
+for f in $(ls "$T"/rout/*.json | head -n 5); do
+	"$VF" verify $(docs "$T/map") "$f" >"$T/v1" 2>&1 && grep -q "not revoked" "$T/v1" && n=$((n + 1))
+done
+check "single verifications pass with the status checked" test "$n" = 5
+
+# revoke one; it alone turns invalid
+F1=$(sed -n 10p "$T/rout/manifest.jsonl" | python3 -c "import json,sys; print(json.load(sys.stdin)['file'])")
+F2=$(sed -n 11p "$T/rout/manifest.jsonl" | python3 -c "import json,sys; print(json.load(sys.stdin)['file'])")
+expect 0 "" is revoke "urn:uuid:${F1%.json}" --reason "issued in error"
+expect 0 "" is publish "$T/site"
+expect 1 "revoked" "$VF" verify $(docs "$T/map") "$T/rout/$F1"
+expect 0 "not revoked" "$VF" verify $(docs "$T/map") "$T/rout/$F2"
+
+# the same roster again: nothing new; lost or cut files come back from the log
+cp "$T/rout/$F2" "$T/keep.json"
+sums=$(cat "$T"/rout/*.json | cksum)
+rm "$T/rout/$F2"
+: >"$T/rout/$F1"
+expect 0 "1000 rows: 0 issued, 1000 already issued, 0 bad" is issue --roster "$T/r1000.csv" -o "$T/rout"
+check "a deleted file is rewritten byte for byte" cmp "$T/rout/$F2" "$T/keep.json"
+check "every file as before" test "$(cat "$T"/rout/*.json | cksum)" = "$sums"
+check "manifest says already issued" test "$(grep -c '"state":"already issued"' "$T/rout/manifest.jsonl")" = 1000
+check "the log still holds 1,000 roster rows" test "$(python3 -c "
+import sqlite3; print(sqlite3.connect('$H/issuer.db').execute('select count(*) from issued where row_key is not null').fetchone()[0])")" = 1000
+
+# kill -9 at random points, then resume: one credential per row
+python3 - "$T/r3000.csv" <<'PY'
+import sys
+with open(sys.argv[1], 'w') as f:
+    f.write('name,recipient,achievement\n')
+    for i in range(3000):
+        f.write('Kill Test %d,k%d@example.edu,weld-101\n' % (i, i))
+PY
+kills=0
+for d in $(python3 -c "import random; print(' '.join('%.2f' % random.uniform(0.02, 0.4) for _ in range(4)))"); do
+	"$IS" --home "$H" issue --roster "$T/r3000.csv" -o "$T/kout" --jobs 1 >/dev/null 2>&1 &
+	pid=$!
+	sleep "$d"
+	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
+	wait "$pid" 2>/dev/null
+done
+check "at least one run was killed mid-way ($kills of 4)" test "$kills" -ge 1
+expect 0 "3000 rows: [0-9]+ issued, [0-9]+ already issued, 0 bad" is issue --roster "$T/r3000.csv" -o "$T/kout"
+check "after kill -9 and resume: one credential per row, unique slots" python3 - "$T/kout" "$H/issuer.db" <<'PY'
+import json, os, sqlite3, sys
+d, db = sys.argv[1], sys.argv[2]
+rows = [json.loads(l) for l in open(os.path.join(d, 'manifest.jsonl'))]
+assert len(rows) == 3000 and all('error' not in r for r in rows)
+files = sorted(f for f in os.listdir(d) if f.endswith('.json'))
+assert files == sorted(r['file'] for r in rows), 'files and manifest differ'
+assert not [f for f in os.listdir(d) if f.startswith('.tmp-')]
+idx = set()
+for r in rows:
+    c = json.load(open(os.path.join(d, r['file'])))
+    assert c['id'] == r['id']
+    idx.add((r['statusList'], int(c['credentialStatus']['statusListIndex'])))
+assert len(idx) == 3000
+con = sqlite3.connect(db)
+n = con.execute("select count(*) from issued where recipient like 'k%@example.edu'").fetchone()[0]
+assert n == 3000, n
+assert con.execute('select count(*) from (select status_list, status_index from issued where status_list is not null group by 1, 2 having count(*) > 1)').fetchone()[0] == 0
+PY
+expect 0 "" is publish "$T/site"
+cp "$T/out" "$T/map"
+mkdir "$T/kall"
+ln "$T"/kout/*.json "$T/kall/"
+expect 0 "" "$VF" verify -q $(docs "$T/map") --report "$T/kreport.csv" "$T/kall"
+check "all 3,000 resumed credentials verify" test "$(grep -c '^"[^"]*\.json","valid","credential"' "$T/kreport.csv")" = 3000
+
+# --no-status: no entry, no slot; other suites
+printf 'name,recipient,achievement\nNo Status,ns@example.edu,weld-101\n' >"$T/ns.csv"
+expect 0 "1 issued" is issue --roster "$T/ns.csv" -o "$T/nsout" --no-status --suite eddsa-jcs-2022
+check "--no-status roster credential has no credentialStatus" python3 -c "
+import json,glob
+c=json.load(open(glob.glob('$T/nsout/*.json')[0]))
+assert 'credentialStatus' not in c and c['proof']['cryptosuite']=='eddsa-jcs-2022'"
+expect 0 "no status entry" "$VF" verify "$T"/nsout/*.json
+printf 'name,recipient,achievement\nJWT Row,did:example:jwt,weld-101\n' >"$T/jwt.csv"
+expect 0 "1 issued" is issue --roster "$T/jwt.csv" -o "$T/jout" --suite vc-jwt --suspension
+check "vc-jwt roster writes .jwt" test "$(ls "$T/jout" | grep -c '\.jwt$')" = 1
+
+# bad rosters: whole-file errors
+printf 'name,achievement\nA,weld-101\n' >"$T/nocol.csv"
+expect 1 "nocol.csv:1: the header has no 'recipient' column" is issue --roster "$T/nocol.csv" -o "$T/bad0"
+expect 3 "cannot open" is issue --roster "$T/none.csv" -o "$T/bad0"
+expect 2 "needs -o DIR" is issue --roster "$T/nocol.csv"
+expect 2 "takes the award fields" is issue --roster "$T/nocol.csv" -o "$T/bad0" --achievement weld-101
+expect 2 "--jobs wants" is issue --roster "$T/nocol.csv" -o "$T/bad0" --jobs 0
+
+# bad rows among good ones: each reported as FILE:LINE, every good row issued
+python3 - "$T/mixed.csv" <<'PY'
+import sys
+rows = [b'name,recipient,achievement,valid_until\n',
+        b'Good One,g1@example.edu,weld-101,\n',                    # 2
+        b'Jos\xe9 Latin,latin1@example.edu,weld-101,\n',           # 3 Latin-1
+        b'Good Two,g2@example.edu,cad-200,\n',                     # 4
+        b'Good One,g1@example.edu,weld-101,\n',                    # 5 duplicate of 2
+        b'Unknown Ach,u@example.edu,basket-weaving,\n',            # 6
+        b'Bad Mail,not-an-address,weld-101,\n',                    # 7
+        b'Short Row,s@example.edu\n',                              # 8
+        b'Huge,' + b'h' * (10 * 1024 * 1024) + b'@example.edu,weld-101,\n',  # 9: 10 MB
+        b'Bad Date,d@example.edu,weld-101,next tuesday\n',         # 10
+        b'Good Three,did:example:g3,weld-101,2031-01-01T00:00:00Z\n',  # 11
+        b'Jos\xc3\xa9 UTF8,utf8@example.edu,weld-101,\n']          # 12
+open(sys.argv[1], 'wb').write(b''.join(rows))
+PY
+expect 1 "12 rows|11 rows" is issue --roster "$T/mixed.csv" -o "$T/mout"
+cp "$T/out" "$T/mixed.log"
+check "summary: 4 issued, 7 bad" grep -q "rows: 4 issued, 0 already issued, 7 bad" "$T/mixed.log"
+check "Latin-1 row reported" grep -q "mixed.csv:3: not valid UTF-8" "$T/mixed.log"
+check "duplicate row reported" grep -q "mixed.csv:5: duplicate of line 2" "$T/mixed.log"
+check "unknown achievement reported" grep -q "mixed.csv:6: no achievement 'basket-weaving'" "$T/mixed.log"
+check "bad recipient reported" grep -q "mixed.csv:7: recipient 'not-an-address' is neither" "$T/mixed.log"
+check "short row reported" grep -q "mixed.csv:8: 2 fields, the header has 4" "$T/mixed.log"
+check "10 MB line reported, not loaded" grep -q "mixed.csv:9: row longer than" "$T/mixed.log"
+check "bad date reported" grep -q "mixed.csv:10: invalid valid_until 'next tuesday'" "$T/mixed.log"
+check "good rows issued (4 files)" test "$(ls "$T/mout" | grep -c '\.json$')" = 4
+check "manifest: 4 issued + 7 errors, by line" python3 -c "
+import json
+rows=[json.loads(l) for l in open('$T/mout/manifest.jsonl')]
+assert [r['line'] for r in rows]==list(range(2,13))
+assert [r['line'] for r in rows if 'error' in r]==[3,5,6,7,8,9,10]
+names={json.load(open('$T/mout/'+r['file']))['credentialSubject'].get('name') for r in rows if 'file' in r}
+assert names=={'Good One','Good Two','Good Three','Jos\u00e9 UTF8'}, names"
+expect 1 "rows: 0 issued, 4 already issued, 7 bad" is issue --roster "$T/mixed.csv" -o "$T/mout"
+done_tests
