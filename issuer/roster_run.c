@@ -32,6 +32,7 @@
 #include "ob3.h"
 #include "roster.h"
 #include "status.h"
+#include "suite.h"
 
 /* Rows per transaction, and batches in flight: while this thread waits
  * for a commit's fsync the signing threads still have INFLIGHT-1 batches
@@ -202,13 +203,11 @@ static void *worker_main(void *arg)
 		if (++b->done == b->n)
 			pthread_cond_broadcast(&p->fin);
 	}
-	/* Parked, not ended, until the process exits: the rdfc suite keeps a
-	 * JSON-LD processor per thread (suite_rdfc.c) with no way to free it
-	 * from here, and a thread that ended would leak it. */
 	p->parked++;
 	pthread_cond_broadcast(&p->fin);
-	for (;;)
-		pthread_cond_wait(&p->work, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	/* the rdfc suite's per-thread JSON-LD processor */
+	ob_suite_thread_release();
 	return NULL;
 }
 
@@ -668,7 +667,7 @@ static ob_code remove_stale(int dirfd, const char *dir, ob_error *err)
 int issuer_roster_run(const roster_opts *o)
 {
 	struct run r;
-	static struct pool p; /* outlives the call: the threads park on it */
+	static struct pool p;
 	struct worker *w = NULL;
 	static struct batch bt[INFLIGHT];
 	int head = 0, inflight = 0;
@@ -810,6 +809,8 @@ out:
 		while (p.parked < started)
 			pthread_cond_wait(&p.fin, &p.mu);
 		pthread_mutex_unlock(&p.mu);
+		for (i = 0; i < started; i++)
+			pthread_join(w[i].th, NULL);
 		for (cur = 0; cur < inflight; cur++) {
 			struct batch *b = &bt[(head + cur) % INFLIGHT];
 			for (i = 0; i < b->n; i++)

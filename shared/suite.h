@@ -70,6 +70,11 @@ ob_code ob_proof_value_decode(const json_t *proof, unsigned char sig[64], ob_err
 /* Sets proof.proofValue to "z" + base58btc(sig). */
 ob_code ob_proof_value_set(json_t *proof, const unsigned char *sig, size_t len, ob_error *err);
 
+/* Frees what the linked-data suites keep per thread (the JSON-LD
+ * processor and its context cache, reused across documents for speed).
+ * A worker thread calls it before it ends; the main thread need not. */
+void ob_suite_thread_release(void);
+
 /* JSON-LD toRdf (safe mode, base null; rdfDirection i18n-datatype unless
  * legacy) then RDFC-1.0 (SHA-256, or SHA-384 for blank-node labelling):
  * appends the canonical N-Quads of doc to canon. Contexts: the shipped

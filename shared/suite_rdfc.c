@@ -21,6 +21,14 @@
 static _Thread_local ob_jsonld *shared_proc;
 static _Thread_local ob_loader *shipped_only; /* an empty map: shipped contexts */
 
+void ob_suite_thread_release(void)
+{
+	ob_jsonld_free(shared_proc);
+	shared_proc = NULL;
+	ob_loader_free(shipped_only);
+	shipped_only = NULL;
+}
+
 struct bridge {
 	ob_rdf_dataset *ds;
 	ob_error *err;

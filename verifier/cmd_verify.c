@@ -231,6 +231,28 @@ oom:
 	return ob_cli_errorf(3, "out of memory");
 }
 
+/* A QR code photo, a VC1- payload or a link is unwrapped to the
+ * credential it carries (source.c); a baked badge and plain text go to
+ * the verifier as they are, so the report says how the credential came
+ * (its "image" check) and input that is nothing at all is reported as
+ * such. */
+static ob_report *verify_carried(const ob_buf *data, const ob_verify_opts *vo, ob_error *err)
+{
+	const char *bytes = data->data ? data->data : "", *how = NULL;
+	ob_buf text = OB_BUF_INIT;
+	ob_error uerr = { 0 };
+	ob_report *r;
+
+	if (ob_source_unwrap(bytes, data->len, vo->loader, &text, &how, &uerr) || !how ||
+	    !strcmp(how, "file") || !strncmp(how, "baked", 5)) {
+		ob_buf_release(&text);
+		return ob_verify_bytes(bytes, data->len, vo, err);
+	}
+	r = ob_verify_bytes(text.data ? text.data : "", text.len, vo, err);
+	ob_buf_release(&text);
+	return r;
+}
+
 static int verify_input(const char *arg, const char *name, const ob_verify_opts *vo,
 			struct row *w)
 {
@@ -244,7 +266,7 @@ static int verify_input(const char *arg, const char *name, const ob_verify_opts 
 		ob_buf_release(&data);
 		return w->err.code == OB_ENOMEM ? ob_cli_fail(&w->err) : 0;
 	}
-	w->r = ob_verify_bytes(data.data ? data.data : "", data.len, vo, &err);
+	w->r = verify_carried(&data, vo, &err);
 	ob_buf_release(&data);
 	return w->r ? 0 : ob_cli_fail(&err);
 }

@@ -7,5 +7,7 @@
 int cmd_qr(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_canon(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif
