@@ -54,13 +54,29 @@ struct item {
 	char *id;                  /* credential id */
 	ob_buf out;                /* the signed text (new or from the log) */
 	ob_error err;              /* signing failure */
-	char tmp[80];              /* IT_NEW: the temp file the worker wrote */
-	int dirfd;                 /* where tmp lives, while it exists */
 };
 
 struct batch {
 	struct item it[BATCH];
 	int n, next, done;
+	/* the writer's part: set by it, read by the main thread once the
+	 * batch is written (under the writer's mutex) */
+	int queued, written;
+	unsigned long issued, already, bad;
+	ob_error werr;
+};
+
+/* One thread writes the credential files and the manifest, in batch
+ * order, while the main thread logs the next batch: files made by several
+ * threads at once fight over the directory lock, and doing it on the main
+ * thread left the signers idle. */
+struct writer {
+	pthread_mutex_t mu;
+	pthread_cond_t work, fin;
+	struct batch *q[INFLIGHT];
+	int nq, stop;
+	pthread_t th;
+	struct run *r;
 };
 
 struct catalog {
@@ -161,14 +177,6 @@ static void sign_item(struct worker *w, struct item *it)
 		ob_fail(&it->err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* the file under a temp name, here where it runs in parallel (a new
-	 * inode is the dearest part of writing it); it gets its real name
-	 * once its log row has committed */
-	snprintf(it->tmp, sizeof(it->tmp), ".tmp-%s", it->id + (strncmp(it->id, "urn:uuid:", 9) ? 0 : 9));
-	if (!write_at(p->dirfd, p->o->outdir, it->tmp, &it->out, &it->err))
-		it->dirfd = p->dirfd;
-	else
-		it->tmp[0] = 0;
 out:
 	ob_buf_release(&id);
 	json_decref(io.status);
@@ -329,6 +337,7 @@ struct run {
 	unsigned long issued, already, bad, rows;
 	struct timespec t0;
 	int tty, eof;
+	volatile int werr_seen; /* the writer failed: it writes no more */
 };
 
 static double elapsed(const struct run *r)
@@ -341,9 +350,6 @@ static double elapsed(const struct run *r)
 
 static void item_release(struct item *it)
 {
-	/* a temp file whose row did not commit is not a credential */
-	if (it->tmp[0])
-		unlinkat(it->dirfd, it->tmp, 0);
 	free(it->fields);
 	free(it->msg);
 	free(it->id);
@@ -542,11 +548,10 @@ static void progress(struct run *r, int last)
 	fflush(stderr);
 }
 
-/* Logs the batch in one transaction, then writes its files. */
-static int finalize(struct run *r, struct batch *b, ob_error *err)
+/* Logs the batch's new credentials in one transaction (main thread). */
+static int finalize_db(struct run *r, struct batch *b, ob_error *err)
 {
-	char now[32], name[256];
-	struct stat sb;
+	char now[32];
 	int i, in_tx = 0, rc = -1;
 
 	ob_date_format(time(NULL), now);
@@ -575,23 +580,37 @@ static int finalize(struct run *r, struct batch *b, ob_error *err)
 			goto out;
 		in_tx = 0;
 	}
+	rc = 0;
+out:
+	if (in_tx)
+		ob_store_rollback(r->st.db);
+	return rc;
+}
+
+/* Writes a logged batch's files and manifest lines (writer thread). */
+static int write_batch(struct run *r, struct batch *b, ob_error *err)
+{
+	char name[256];
+	struct stat sb;
+	int i;
+
 	for (i = 0; i < b->n; i++) {
 		struct item *it = &b->it[i];
 		const char *file = NULL;
 		if (it->kind == IT_NEW && it->err.code) {
 			fprintf(stderr, "%s: %s:%lu: %s\n", ob_cli_prog(), r->o->roster, it->line, it->err.msg);
-			r->bad++;
+			b->bad++;
 		} else if (it->kind == IT_BAD) {
-			r->bad++;
+			b->bad++;
 		} else {
 			file = file_name(it->id, &it->out, name, sizeof(name));
 			if (it->kind == IT_NEW) {
-				if (renameat(r->dirfd, it->tmp, r->dirfd, file) < 0) {
-					ob_fail(err, OB_EIO, "cannot rename '%s/%s': %s", r->o->outdir, it->tmp,
-						strerror(errno));
-					goto out;
-				}
-				it->tmp[0] = 0;
+				/* Written only once its row has committed, under its
+				 * own name. A crash mid-write leaves a short file,
+				 * which the next run finds (size differs from the log)
+				 * and writes again from the log. */
+				if (write_at(r->dirfd, r->o->outdir, file, &it->out, err))
+					return -1;
 			} else if (fstatat(r->dirfd, file, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode) ||
 				   (size_t)sb.st_size != it->out.len) {
 				/* an earlier run's file is missing or was cut short by
@@ -599,31 +618,89 @@ static int finalize(struct run *r, struct batch *b, ob_error *err)
 				char tmp[300];
 				snprintf(tmp, sizeof(tmp), ".tmp-%s", file);
 				if (write_at(r->dirfd, r->o->outdir, tmp, &it->out, err))
-					goto out;
+					return -1;
 				if (renameat(r->dirfd, tmp, r->dirfd, file) < 0) {
 					unlinkat(r->dirfd, tmp, 0);
-					ob_fail(err, OB_EIO, "cannot rename '%s/%s': %s", r->o->outdir, tmp, strerror(errno));
-					goto out;
+					return ob_fail(err, OB_EIO, "cannot rename '%s/%s': %s", r->o->outdir, tmp,
+						       strerror(errno)), -1;
 				}
 			}
 			if (it->kind == IT_NEW)
-				r->issued++;
+				b->issued++;
 			else
-				r->already++;
+				b->already++;
 		}
-		if (manifest_line(r, it, file) < 0) {
-			ob_fail(err, OB_EIO, "cannot write the manifest: %s", strerror(errno));
-			goto out;
-		}
+		if (manifest_line(r, it, file) < 0)
+			return ob_fail(err, OB_EIO, "cannot write the manifest: %s", strerror(errno)), -1;
 	}
-	rc = 0;
-	progress(r, 0);
-out:
-	if (in_tx)
-		ob_store_rollback(r->st.db);
+	return 0;
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *wr = arg;
+	struct batch *b;
+
+	pthread_mutex_lock(&wr->mu);
+	for (;;) {
+		if (!wr->nq) {
+			if (wr->stop)
+				break;
+			pthread_cond_wait(&wr->work, &wr->mu);
+			continue;
+		}
+		b = wr->q[0];
+		pthread_mutex_unlock(&wr->mu);
+		/* after a failure, later batches are not written: their rows
+		 * are logged, and the next run writes them from the log */
+		if (!wr->r->werr_seen && write_batch(wr->r, b, &b->werr) < 0)
+			wr->r->werr_seen = 1;
+		pthread_mutex_lock(&wr->mu);
+		memmove(wr->q, wr->q + 1, (size_t)(wr->nq - 1) * sizeof(wr->q[0]));
+		wr->nq--;
+		b->written = 1;
+		pthread_cond_broadcast(&wr->fin);
+	}
+	pthread_mutex_unlock(&wr->mu);
+	return NULL;
+}
+
+static void writer_post(struct writer *wr, struct batch *b)
+{
+	pthread_mutex_lock(&wr->mu);
+	b->queued = 1;
+	b->written = 0;
+	wr->q[wr->nq++] = b;
+	pthread_cond_broadcast(&wr->work);
+	pthread_mutex_unlock(&wr->mu);
+}
+
+/* Waits until the writer is done with b, takes its counts and frees its
+ * rows. -1 with err when the writer failed on it. */
+static int writer_reap(struct writer *wr, struct run *r, struct batch *b, ob_error *err)
+{
+	int i, rc = 0;
+
+	if (!b->queued)
+		return 0;
+	pthread_mutex_lock(&wr->mu);
+	while (!b->written)
+		pthread_cond_wait(&wr->fin, &wr->mu);
+	pthread_mutex_unlock(&wr->mu);
+	r->issued += b->issued;
+	r->already += b->already;
+	r->bad += b->bad;
+	if (b->werr.code) {
+		*err = b->werr;
+		rc = -1;
+	}
 	for (i = 0; i < b->n; i++)
 		item_release(&b->it[i]);
 	b->n = 0;
+	b->queued = b->written = 0;
+	b->issued = b->already = b->bad = 0;
+	memset(&b->werr, 0, sizeof(b->werr));
+	progress(r, 0);
 	return rc;
 }
 
@@ -668,6 +745,8 @@ int issuer_roster_run(const roster_opts *o)
 {
 	struct run r;
 	static struct pool p;
+	static struct writer wr;
+	int writer_started = 0;
 	struct worker *w = NULL;
 	static struct batch bt[INFLIGHT];
 	int head = 0, inflight = 0;
@@ -693,7 +772,7 @@ int issuer_roster_run(const roster_opts *o)
 	 * each commit stays durable (synchronous stays FULL); a 32 MiB page
 	 * cache holds the random-keyed indexes (row_key, status slot) of a
 	 * large run */
-	if (ob_store_exec(r.st.db, "PRAGMA wal_autocheckpoint = 16384; PRAGMA cache_size = -32768", &err))
+	if (ob_store_exec(r.st.db, "PRAGMA wal_autocheckpoint = 16384; PRAGMA cache_size = -32768; PRAGMA locking_mode = EXCLUSIVE", &err))
 		goto fail;
 	if ((lockfd = issuer_lock(&r.st, &err)) < 0)
 		goto fail;
@@ -733,6 +812,10 @@ int issuer_roster_run(const roster_opts *o)
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.fin, NULL);
+	memset(&wr, 0, sizeof(wr));
+	pthread_mutex_init(&wr.mu, NULL);
+	pthread_cond_init(&wr.work, NULL);
+	pthread_cond_init(&wr.fin, NULL);
 	pool_init = 1;
 	p.o = o;
 	p.key = r.st.key;
@@ -760,11 +843,20 @@ int issuer_roster_run(const roster_opts *o)
 			goto fail;
 		}
 
+	wr.r = &r;
+	if (pthread_create(&wr.th, NULL, writer_main, &wr) != 0) {
+		ob_fail(&err, OB_ENOMEM, "cannot start the writing thread");
+		goto fail;
+	}
+	writer_started = 1;
 	/* up to INFLIGHT batches: the threads sign the newer ones while this
-	 * thread logs and writes out the oldest (a ring, bt[head] oldest) */
+	 * thread logs the oldest and the writer writes out the ones logged
+	 * (a ring, bt[head] oldest) */
 	for (;;) {
 		while (!r.eof && inflight < INFLIGHT) {
 			struct batch *b = &bt[(head + inflight) % INFLIGHT];
+			if (writer_reap(&wr, &r, b, &err) < 0)
+				goto fail;
 			if (fill(&r, b, &err) < 0) {
 				for (i = 0; i < b->n; i++)
 					item_release(&b->it[i]);
@@ -779,12 +871,21 @@ int issuer_roster_run(const roster_opts *o)
 		if (!inflight)
 			break;
 		wait_done(&p, &bt[head]);
-		cur = finalize(&r, &bt[head], &err);
+		if (finalize_db(&r, &bt[head], &err) < 0) {
+			for (i = 0; i < bt[head].n; i++)
+				item_release(&bt[head].it[i]);
+			bt[head].n = 0;
+			head = (head + 1) % INFLIGHT;
+			inflight--;
+			goto fail;
+		}
+		writer_post(&wr, &bt[head]);
 		head = (head + 1) % INFLIGHT;
 		inflight--;
-		if (cur < 0)
-			goto fail;
 	}
+	for (i = 0; i < INFLIGHT; i++)
+		if (writer_reap(&wr, &r, &bt[i], &err) < 0)
+			goto fail;
 	progress(&r, 1);
 	if (finish_files(&r, mtmp, mpath, &err))
 		goto fail;
@@ -799,6 +900,17 @@ fail:
 		fputc('\n', stderr);
 	rc = ob_cli_fail(&err);
 out:
+	if (writer_started) {
+		ob_error e2 = { 0 };
+		/* what was logged is written (or left for the next run) */
+		for (i = 0; i < INFLIGHT; i++)
+			writer_reap(&wr, &r, &bt[i], &e2);
+		pthread_mutex_lock(&wr.mu);
+		wr.stop = 1;
+		pthread_cond_broadcast(&wr.work);
+		pthread_mutex_unlock(&wr.mu);
+		pthread_join(wr.th, NULL);
+	}
 	if (pool_init) {
 		/* let the threads finish what is queued, then stop them */
 		for (i = 0; i < inflight; i++)

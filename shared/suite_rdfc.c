@@ -8,6 +8,7 @@
 
 #include <openssl/sha.h>
 
+#include "jcs.h"
 #include "json.h"
 #include "jsonld.h"
 #include "rdfc.h"
@@ -20,6 +21,9 @@
  * with --doc gets a processor of its own for that call. */
 static _Thread_local ob_jsonld *shared_proc;
 static _Thread_local ob_loader *shipped_only; /* an empty map: shipped contexts */
+/* the last proof configuration hashed on this thread (config_hash) */
+static _Thread_local char *memo_key;
+static _Thread_local unsigned char memo_hash[32];
 
 void ob_suite_thread_release(void)
 {
@@ -27,6 +31,8 @@ void ob_suite_thread_release(void)
 	shared_proc = NULL;
 	ob_loader_free(shipped_only);
 	shipped_only = NULL;
+	free(memo_key);
+	memo_key = NULL;
 }
 
 struct bridge {
@@ -139,6 +145,59 @@ json_t *ob_proof_config(const json_t *doc, const json_t *proof)
 	return config;
 }
 
+/* The last proof configuration this thread hashed: a batch signs many
+ * credentials with the same proof options (suite, key, purpose, created
+ * to the second), so its canonical hash is computed once, not per
+ * credential. Only configurations whose contexts all ship with obkit are
+ * remembered: their meaning cannot depend on the caller's loader. */
+
+static int shipped_contexts(const json_t *ctx)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_is_string(ctx))
+		return ob_loader_shipped(json_string_value(ctx)) != NULL;
+	if (!json_is_array(ctx))
+		return 0;
+	json_array_foreach(ctx, i, c)
+		if (!json_is_string(c) || !ob_loader_shipped(json_string_value(c)))
+			return 0;
+	return 1;
+}
+
+static ob_code config_hash(const json_t *config, int legacy, ob_loader *loader,
+			   unsigned char out[32], ob_error *err)
+{
+	char *key = NULL;
+	ob_buf c = OB_BUF_INIT;
+	ob_code rc;
+
+	if (shipped_contexts(json_object_get(config, "@context")) &&
+	    (key = ob_json_dumps(config, OB_JSON_COMPACT)) != NULL) {
+		/* the flag is part of the key: legacy escapes differently */
+		key[0] = legacy ? 'L' : '{';
+		if (memo_key && !strcmp(memo_key, key)) {
+			memcpy(out, memo_hash, 32);
+			free(key);
+			return OB_OK;
+		}
+	}
+	rc = ob_rdfc_canonize_json(config, loader, legacy, 0, &c, err);
+	if (!rc) {
+		SHA256((const unsigned char *)c.data, c.len, out);
+		if (key) {
+			free(memo_key);
+			memo_key = key;
+			key = NULL;
+			memcpy(memo_hash, out, 32);
+		}
+	}
+	free(key);
+	ob_buf_release(&c);
+	return rc;
+}
+
 /* DI-EdDSA 3.2.4: SHA-256(canonical proof config) || SHA-256(canonical
  * document), proof hash first. */
 static ob_code hash_data(const json_t *doc, const json_t *proof, int legacy, ob_loader *loader,
@@ -150,10 +209,8 @@ static ob_code hash_data(const json_t *doc, const json_t *proof, int legacy, ob_
 
 	if (!config)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
-	rc = ob_rdfc_canonize_json(config, loader, legacy, 0, &c, err);
+	rc = config_hash(config, legacy, loader, out, err);
 	if (!rc) {
-		SHA256((const unsigned char *)c.data, c.len, out);
-		c.len = 0;
 		rc = ob_rdfc_canonize_json(doc, loader, legacy, 0, &c, err);
 		if (!rc)
 			SHA256((const unsigned char *)c.data, c.len, out + 32);
