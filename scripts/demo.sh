@@ -29,19 +29,26 @@ step "3. It issues an Open Badges 3.0 credential (Data Integrity proof, eddsa-rd
 $BIN/ob-issuer issue --achievement welding-101 --recipient "$LEARNER" --name "Ana Lima" \
 	-o "$DEMO/badge.json"
 
-step "4. The learner keeps it in a wallet (verified on the way in)"
+step "4. It publishes what verifiers need: its profile and the signed status list"
+# each line is URL=FILE; a real issuer copies site/ to its web server, the
+# demo hands the files to the tools with --doc so nothing goes online
+$BIN/ob-issuer publish "$DEMO/site" --base-url https://riverbend.example.edu/ >"$DEMO/published"
+cat "$DEMO/published"
+DOCS=$(sed 's/^/--doc /' "$DEMO/published")
+
+step "5. The learner keeps it in an encrypted wallet (verified on the way in)"
 # a script has no terminal to ask for the wallet passphrase on
 printf 'demo passphrase\n' >"$DEMO/wallet-passphrase"
 chmod 600 "$DEMO/wallet-passphrase"
 export OBKIT_WALLET_PASSPHRASE_FILE="$DEMO/wallet-passphrase"
 $BIN/ob-wallet init
-$BIN/ob-wallet add "$DEMO/badge.json"
+$BIN/ob-wallet add --offline $DOCS "$DEMO/badge.json"
 $BIN/ob-wallet list
 
-step "5. An employer verifies it"
-$BIN/ob-verifier verify "$DEMO/badge.json"
+step "6. An employer verifies it (signature, issuer key, dates, revocation status)"
+$BIN/ob-verifier verify --offline $DOCS "$DEMO/badge.json"
 
-step "6. The credential as a QR code (the whole signed credential, offline: VC1- + Base45(zlib))"
+step "7. The credential as a QR code (the whole signed credential, offline: VC1- + Base45(zlib))"
 $BIN/ob-verifier qr --png "$DEMO/badge-qr.png" "$DEMO/badge.json"
 echo "PNG written to $DEMO/badge-qr.png"
 echo

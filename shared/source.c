@@ -193,6 +193,10 @@ static ob_code peel_png(const char *d, size_t n, ob_buf *out, enum carrier *c, o
 
 	if (!ob_bake_extract(d, n, out, &be))
 		return OB_OK;
+	/* a damaged baked chunk is the answer (the badge was tampered
+	 * with or cut short), not a reason to look for a QR code */
+	if (strncmp(be.msg, "no Open Badges credential", 25))
+		return ob_fail(err, be.code == OB_ENOMEM ? OB_ENOMEM : OB_EPARSE, "%s", be.msg);
 	if (!ob_qrscan_image(d, n, out, &qe)) {
 		*c = QR_IMAGE;
 		return OB_OK;

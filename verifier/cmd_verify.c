@@ -236,14 +236,20 @@ oom:
  * the verifier as they are, so the report says how the credential came
  * (its "image" check) and input that is nothing at all is reported as
  * such. */
-static ob_report *verify_carried(const ob_buf *data, const ob_verify_opts *vo, ob_error *err)
+static ob_report *verify_carried(const ob_buf *data, const ob_verify_opts *vo, ob_error *uerr,
+				 ob_error *err)
 {
 	const char *bytes = data->data ? data->data : "", *how = NULL;
 	ob_buf text = OB_BUF_INIT;
-	ob_error uerr = { 0 };
 	ob_report *r;
 
-	if (ob_source_unwrap(bytes, data->len, vo->loader, &text, &how, &uerr) || !how ||
+	if (ob_source_unwrap(bytes, data->len, vo->loader, &text, &how, uerr) == OB_ENET) {
+		/* a QR code's link that cannot be fetched: undecided, not
+		 * "not a credential" */
+		ob_buf_release(&text);
+		return NULL;
+	}
+	if (uerr->code || !how ||
 	    !strcmp(how, "file") || !strncmp(how, "baked", 5)) {
 		ob_buf_release(&text);
 		return ob_verify_bytes(bytes, data->len, vo, err);
@@ -266,8 +272,11 @@ static int verify_input(const char *arg, const char *name, const ob_verify_opts 
 		ob_buf_release(&data);
 		return w->err.code == OB_ENOMEM ? ob_cli_fail(&w->err) : 0;
 	}
-	w->r = verify_carried(&data, vo, &err);
+	w->r = verify_carried(&data, vo, &w->err, &err);
 	ob_buf_release(&data);
+	if (!w->r && w->err.code == OB_ENET)
+		return 0;
+	memset(&w->err, 0, sizeof(w->err));
 	return w->r ? 0 : ob_cli_fail(&err);
 }
 

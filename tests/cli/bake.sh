@@ -29,7 +29,10 @@ expect 2 "needs --credential" "$IS" bake --image "$T/plain.png" -o "$T/x.png"
 
 # the wallet keeps the credential, not the picture: export gives the exact bytes
 H="$T/wallet"
-"$WL" --home "$H" init >/dev/null 2>&1
+printf 'test passphrase\n' >"$T/pass"
+OBKIT_WALLET_PASSPHRASE_FILE=$T/pass
+export OBKIT_WALLET_PASSPHRASE_FILE
+"$WL" --home "$H" init --kdf-cost test >/dev/null 2>&1
 expect 0 "urn:uuid:5f7c1a52-3d1e-4b8f-9a3e-0c2b6d1e4a01" "$WL" --home "$H" add --now "$NOW" "$T/b01.png"
 "$WL" --home "$H" export urn:uuid:5f7c1a52-3d1e-4b8f-9a3e-0c2b6d1e4a01 >"$T/exported.json"
 check "PNG round trip is byte for byte" cmp "$T/exported.json" "$C01"
@@ -51,6 +54,16 @@ open(sys.argv[2],'wb').write(bytes(d))" "$T/b01.png" "$T/badcrc.png"
 expect 1 "CRC" "$VF" verify "$T/badcrc.png"
 head -c 300 "$T/b01.png" >"$T/trunc.png"
 expect 1 "" "$VF" verify "$T/trunc.png"
-expect 1 "no Open Badges credential" "$VF" verify "$T/plain.png"
-expect 1 "" "$WL" --home "$H" add "$T/plain.png"
+# a QR code whose link cannot be fetched: undecided, never "not a credential"
+expect 3 "not in the cache \(offline\)" "$VF" verify --offline "$T/plain.png"
+# an image with neither a baked credential nor a QR code
+python3 - "$T/blank.png" <<'PY'
+import sys, zlib, struct
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+rows = b''.join(b'\x00' + b'\xff' * 8 for _ in range(8))
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 8, 8, 8, 0, 0, 0, 0))
+    + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+PY
+expect 1 "no Open Badges credential" "$VF" verify "$T/blank.png"
+expect 1 "no Open Badges credential" "$WL" --home "$H" add "$T/blank.png"
 done_tests
