@@ -1,13 +1,9 @@
 #include "clr.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
-
 #include "buf.h"
-#include "codec.h"
 #include "dates.h"
 #include "json.h"
 #include "jwt.h"
@@ -16,45 +12,6 @@
 int ob_clr_is_clr(const json_t *cred)
 {
 	return ob_json_has_value(json_object_get(cred, "type"), "ClrCredential");
-}
-
-static json_t *hashed_email(const char *email, ob_error *err)
-{
-	unsigned char salt[8];
-	ob_buf hex = OB_BUF_INIT, hash = OB_BUF_INIT;
-	char *lower = strdup(email), *p;
-	json_t *o = NULL;
-
-	if (!lower) {
-		ob_fail(err, OB_ENOMEM, "out of memory");
-		return NULL;
-	}
-	/* lower-cased before hashing, as ob3.c does for badges */
-	for (p = lower; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (RAND_bytes(salt, sizeof(salt)) != 1) {
-		ob_fail_ssl(err, "random bytes");
-		goto out;
-	}
-	ob_hex_encode(&hex, salt, sizeof(salt));
-	if (hex.oom || ob3_identity_hash(lower, hex.data, &hash, err))
-		goto out;
-	o = json_pack("{s:s, s:b, s:s, s:s, s:s}", "type", "IdentityObject", "hashed", 1,
-		      "identityHash", hash.data, "identityType", "emailAddress", "salt", hex.data);
-	if (!o)
-		ob_fail(err, OB_ENOMEM, "out of memory");
-out:
-	free(lower);
-	ob_buf_release(&hex);
-	ob_buf_release(&hash);
-	return o;
-}
-
-static int is_email(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	return at && at != s && at[1] && !strchr(s, ':') && !strchr(at + 1, '@');
 }
 
 /* Adds cred's achievement definition to list unless one with that id is
@@ -152,8 +109,8 @@ json_t *ob_clr_build(const json_t *profile, const json_t *const *creds, size_t n
 	}
 	if (!(subj = json_pack("{s:s}", "type", "ClrSubject")))
 		goto oom;
-	if (is_email(opts->recipient)) {
-		json_t *io = hashed_email(opts->recipient, err);
+	if (ob3_is_email(opts->recipient)) {
+		json_t *io = ob3_identity_object(opts->recipient, err);
 		if (!io)
 			goto fail;
 		if (json_object_set_new(subj, "identifier", json_pack("[o]", io)))

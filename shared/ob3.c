@@ -87,7 +87,7 @@ int ob3_is_email(const char *s)
 	return at && at != s && at[1] && !strchr(s, ':') && !strchr(at + 1, '@');
 }
 
-static json_t *identity_object(const char *email, ob_error *err)
+json_t *ob3_identity_object(const char *email, ob_error *err)
 {
 	unsigned char salt[8];
 	ob_buf hex = OB_BUF_INIT, hash = OB_BUF_INIT;
@@ -156,7 +156,7 @@ json_t *ob3_build_credential(const json_t *profile, const json_t *achievement,
 	if (!subject)
 		goto oom;
 	if (ob3_is_email(opts->recipient)) {
-		json_t *io = identity_object(opts->recipient, err);
+		json_t *io = ob3_identity_object(opts->recipient, err);
 		if (!io || json_object_set_new(subject, "identifier", json_pack("[o]", io)))
 			goto fail;
 	} else if (strchr(opts->recipient, ':')) {

@@ -38,6 +38,11 @@ json_t *ob3_build_credential(const json_t *profile, const json_t *achievement,
  * DID or URI (contain ':'). */
 int ob3_is_email(const char *s);
 
+/* A hashed e-mail IdentityObject (ob3.md 1): the lower-cased address and
+ * a fresh random salt, never the address itself. New object, or NULL
+ * with err. */
+json_t *ob3_identity_object(const char *email, ob_error *err);
+
 /* Appends a new random "urn:uuid:..." (UUID v4). */
 ob_code ob3_new_uuid(ob_buf *out, ob_error *err);
 
