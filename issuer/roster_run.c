@@ -190,6 +190,7 @@ static void *worker_main(void *arg)
 	struct batch *b;
 	int i;
 
+	pthread_setname_np(pthread_self(), "ob-sign");
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->nq && p->q[0]->next >= p->q[0]->n) {
@@ -641,6 +642,7 @@ static void *writer_main(void *arg)
 	struct writer *wr = arg;
 	struct batch *b;
 
+	pthread_setname_np(pthread_self(), "ob-write"); /* for top -H, perf */
 	pthread_mutex_lock(&wr->mu);
 	for (;;) {
 		if (!wr->nq) {
