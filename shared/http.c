@@ -3,7 +3,10 @@
 #include <curl/curl.h>
 #include <openssl/sha.h>
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +33,43 @@ struct sink {
 	ob_buf *buf;
 	size_t max;
 	int too_big;
+	int refused; /* public_only turned an address down */
 };
+
+/* The addresses a public fetch must not reach: this host, its networks,
+ * and addresses that stand for them (IPv4-mapped, unspecified). */
+static int local_address(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const unsigned char *b = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+		return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 169 && b[1] == 254) ||
+		       (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+		       (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] >= 224;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		const unsigned char *b = a->s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+			struct sockaddr_in v4 = { .sin_family = AF_INET };
+			memcpy(&v4.sin_addr, b + 12, 4);
+			return local_address((const struct sockaddr *)&v4);
+		}
+		return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+		       IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) || (b[0] & 0xfe) == 0xfc;
+	}
+	return 1; /* anything else (unix sockets...) is not the internet */
+}
+
+static curl_socket_t open_public(void *c, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct sink *s = c;
+
+	if (purpose != CURLSOCKTYPE_IPCXN || local_address(&a->addr)) {
+		s->refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
 
 /* The body cap is enforced here as well as by CURLOPT_MAXFILESIZE_LARGE:
  * a server may send no Content-Length, or lie about it. */
@@ -230,6 +269,8 @@ static ob_code net_error(ob_error *err, const char *url, CURLcode rc, CURL *h,
 	/* a refused redirect leaves its target as the effective URL */
 	if (!redir && eff && strcmp(eff, url) != 0)
 		redir = eff;
+	if (s->refused)
+		return ob_fail(err, OB_ENET, "fetching %s: refused: the address is private or local", url);
 	if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return ob_fail(err, OB_ENET, "fetching %s: body larger than %s", url,
 			       s->max == OB_HTTP_DEFAULT_MAX_BYTES ? "1 MiB" : "the size limit");
@@ -308,6 +349,7 @@ ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 	s.buf = &body;
 	s.max = opts->max_bytes ? opts->max_bytes : OB_HTTP_DEFAULT_MAX_BYTES;
 	s.too_big = 0;
+	s.refused = 0;
 	timeout = opts->timeout_ms > 0 ? opts->timeout_ms : OB_HTTP_DEFAULT_TIMEOUT_MS;
 	ctimeout = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : timeout;
 
@@ -357,6 +399,10 @@ ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "obkit/" OB_VERSION);
+	if (opts->public_only) {
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &s);
+	}
 	if (opts->cacert) {
 		struct curl_blob blob;
 		if ((rc = ca_blob(h, opts->cacert, &pem, err)))

@@ -32,6 +32,12 @@ typedef struct {
 	size_t max_bytes;       /* body cap; 0: OB_HTTP_DEFAULT_MAX_BYTES */
 	const char *cache_dir;  /* disk cache directory (created 0700), or NULL: none */
 	int offline;            /* 1: the cache only, never the network */
+	int public_only;        /* 1: never connect to a loopback, private,
+				 * link-local, unique-local, multicast or
+				 * unspecified address (a server fetching on
+				 * behalf of strangers). Checked on the address
+				 * actually connected to, redirects included,
+				 * so DNS rebinding cannot get around it. */
 } ob_http_opts;
 
 /* GETs url and appends the body to out. *content_type (when not NULL) gets

@@ -784,6 +784,7 @@ int cmd_serve(int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ "offline", no_argument, NULL, 'o' },
 		{ "cacert", required_argument, NULL, 'C' },
+		{ "allow-private", no_argument, NULL, 'P' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "doc", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -800,7 +801,7 @@ int cmd_serve(int argc, char **argv)
 	char addr[INET6_ADDRSTRLEN];
 	long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t sigs;
-	int c, rc = 0, sig = 0, key = 0;
+	int c, rc = 0, sig = 0, key = 0, allow_private = 0;
 	unsigned flags;
 
 	s.max_body = DEFAULT_MAX_BODY;
@@ -835,6 +836,7 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'o': s.http.offline = 1; break;
 		case 'C': s.http.cacert = optarg; break;
+		case 'P': allow_private = 1; break;
 		case 'r':
 			if (ob_registry_add_file(reg, optarg, &err)) {
 				rc = ob_cli_fail(&err);
@@ -856,6 +858,10 @@ int cmd_serve(int argc, char **argv)
 		rc = ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
+	/* the page fetches what strangers point it at (links, did:web,
+	 * status lists): never into this host's own networks, checked where
+	 * the connection is made, unless an intranet deployment asks */
+	s.http.public_only = !allow_private;
 	if (s.http.cacert && ob_http_check_cacert(s.http.cacert, &err)) {
 		rc = ob_cli_usage(ob_cli_current(), "%s", err.msg);
 		goto out;

@@ -64,6 +64,39 @@ static void put_as(const char *dir, const char *url, const char *claimed, const 
 	free(path);
 }
 
+/* public_only: the address connected to decides, not the URL's text;
+ * nothing listens on these ports, so without the rule the answer is a
+ * connection failure instead. */
+static void test_public_only(void)
+{
+	static const char *const urls[] = {
+		"https://127.0.0.1:9/x", "https://localhost:9/x", "https://[::1]:9/x",
+		"https://10.1.2.3:9/x", "https://192.168.0.1:9/x", "https://169.254.169.254:9/x",
+		"https://[::ffff:127.0.0.1]:9/x", "https://0.0.0.0:9/x",
+	};
+	ob_http_opts o = { 0 };
+	ob_buf b = OB_BUF_INIT;
+	size_t i;
+
+	o.timeout_ms = 2000;
+	o.public_only = 1;
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		ob_error err = { 0 };
+		CHECK(ob_http_get(urls[i], &o, &b, NULL, &err) == OB_ENET);
+		CHECK(strstr(err.msg, "private or local") != NULL);
+		if (!strstr(err.msg, "private or local"))
+			fprintf(stderr, "  %s: %s\n", urls[i], err.msg);
+	}
+	o.public_only = 0;
+	{
+		ob_error err = { 0 };
+		CHECK(ob_http_get("https://127.0.0.1:9/x", &o, &b, NULL, &err) == OB_ENET);
+		CHECK(strstr(err.msg, "private or local") == NULL);
+	}
+	CHECK(b.len == 0);
+	ob_buf_release(&b);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/obkit-test-http.XXXXXX";
@@ -73,6 +106,8 @@ int main(void)
 	ob_loader *l;
 	const json_t *doc;
 	char *type = NULL, *cd;
+
+	test_public_only();
 
 	/* Content-Type */
 	CHECK(ob_http_json_type("application/json"));
