@@ -420,15 +420,40 @@ static ob_code add_b64_json(ob_buf *out, const json_t *v, ob_error *err)
 	return rc;
 }
 
+/* header.payload.signature, each part base64url, appended to out. */
+static ob_code compact_jws(const json_t *header, const json_t *payload, const ob_key *key,
+			   ob_buf *out, ob_error *err)
+{
+	ob_buf tok = OB_BUF_INIT;
+	unsigned char sig[OB_SIG_MAX];
+	size_t siglen;
+	ob_code rc;
+
+	if ((rc = add_b64_json(&tok, header, err)))
+		goto out;
+	if (ob_buf_addc(&tok, '.') < 0)
+		goto nomem;
+	if ((rc = add_b64_json(&tok, payload, err)))
+		goto out;
+	if ((rc = ob_key_sign(key, (const unsigned char *)tok.data, tok.len, sig, &siglen, err)))
+		goto out;
+	if (ob_buf_addc(&tok, '.') < 0 || ob_base64url_encode(&tok, sig, siglen) < 0 ||
+	    ob_buf_add(out, tok.data, tok.len) < 0)
+		goto nomem;
+	goto out;
+nomem:
+	rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	ob_buf_release(&tok);
+	return rc;
+}
+
 ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid,
 		    ob_buf *out, ob_error *err)
 {
 	json_t *header = NULL, *payload = NULL, *v;
-	ob_buf tok = OB_BUF_INIT;
-	unsigned char sig[OB_SIG_MAX];
 	const char *alg = ob_key_jose_alg(key), *s;
 	const json_t *subj;
-	size_t siglen;
 	void *it;
 	int bad = 0;
 	ob_code rc = OB_OK;
@@ -481,22 +506,11 @@ ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid
 	    (rc = date_claim(payload, credential, "exp", "validUntil", "expirationDate", 0, err)))
 		goto out;
 
-	if ((rc = add_b64_json(&tok, header, err)))
-		goto out;
-	if (ob_buf_addc(&tok, '.') < 0)
-		goto nomem;
-	if ((rc = add_b64_json(&tok, payload, err)))
-		goto out;
-	if ((rc = ob_key_sign(key, (const unsigned char *)tok.data, tok.len, sig, &siglen, err)))
-		goto out;
-	if (ob_buf_addc(&tok, '.') < 0 || ob_base64url_encode(&tok, sig, siglen) < 0 ||
-	    ob_buf_add(out, tok.data, tok.len) < 0)
-		goto nomem;
+	rc = compact_jws(header, payload, key, out, err);
 	goto out;
 nomem:
 	rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
-	ob_buf_release(&tok);
 	json_decref(header);
 	json_decref(payload);
 	return rc;
@@ -506,10 +520,7 @@ ob_code ob_jwt_sign_vp(const json_t *vp, const ob_key *key, const char *kid, con
 		       const char *aud, time_t iat, ob_buf *out, ob_error *err)
 {
 	json_t *header = NULL, *payload = NULL;
-	ob_buf tok = OB_BUF_INIT;
-	unsigned char sig[OB_SIG_MAX];
 	const char *alg = ob_key_jose_alg(key), *holder, *s;
-	size_t siglen;
 	int bad = 0;
 	ob_code rc = OB_OK;
 
@@ -539,22 +550,11 @@ ob_code ob_jwt_sign_vp(const json_t *vp, const ob_key *key, const char *kid, con
 	bad |= json_object_set(payload, "vp", (json_t *)vp);
 	if (bad)
 		goto nomem;
-	if ((rc = add_b64_json(&tok, header, err)))
-		goto out;
-	if (ob_buf_addc(&tok, '.') < 0)
-		goto nomem;
-	if ((rc = add_b64_json(&tok, payload, err)))
-		goto out;
-	if ((rc = ob_key_sign(key, (const unsigned char *)tok.data, tok.len, sig, &siglen, err)))
-		goto out;
-	if (ob_buf_addc(&tok, '.') < 0 || ob_base64url_encode(&tok, sig, siglen) < 0 ||
-	    ob_buf_add(out, tok.data, tok.len) < 0)
-		goto nomem;
+	rc = compact_jws(header, payload, key, out, err);
 	goto out;
 nomem:
 	rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
-	ob_buf_release(&tok);
 	json_decref(header);
 	json_decref(payload);
 	return rc;

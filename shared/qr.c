@@ -33,6 +33,18 @@ static int is_space(char c)
 
 
 
+int ob_qr_url_ok(const char *url)
+{
+	const unsigned char *p;
+
+	if (!*url)
+		return 0;
+	for (p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error *err)
 {
 	ob_buf text = OB_BUF_INIT;

@@ -29,6 +29,10 @@ typedef struct ob_qr ob_qr;
  * Appends to out; on failure (OB_EPARSE for input that is neither) out is
  * left as it was. */
 ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error *err);
+
+/* 1 when url can go into a code as is: not empty, and nothing a scanner
+ * would mangle (spaces, control characters). */
+int ob_qr_url_ok(const char *url);
 /* Reverses ob_qr_payload_encode: appends the credential text to out (a
  * trailing CR/LF, as scanners print, is ignored). Text that does not
  * start with the prefix, bad Base45, corrupt or trailing zlib data, a NUL

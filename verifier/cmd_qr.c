@@ -45,19 +45,6 @@ static void help(void)
 	      "  --no-terminal   do not draw the code on stdout\n", stdout);
 }
 
-/* A URL goes into the code as is; refuse what a scanner would mangle. */
-static int url_ok(const char *url)
-{
-	const unsigned char *p;
-
-	if (!*url)
-		return 0;
-	for (p = (const unsigned char *)url; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 int cmd_qr(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -109,7 +96,7 @@ int cmd_qr(int argc, char **argv)
 		return usage_error("missing FILE (or --url URL)");
 
 	if (url) {
-		if (!url_ok(url))
+		if (!ob_qr_url_ok(url))
 			return usage_error("invalid --url '%s': empty or contains spaces", url);
 		text = url;
 		if (!ecc)

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bake.h"
 #include "cli.h"
 #include "cmds.h"
 #include "dates.h"
@@ -15,8 +17,11 @@
 #include "json.h"
 #include "keys.h"
 #include "loader.h"
+#include "qr.h"
+#include "qrscan.h"
 #include "registry.h"
 #include "source.h"
+#include "trust.h"
 #include "verify.h"
 
 /* A directory holds at most this many files to verify. */
@@ -231,6 +236,19 @@ oom:
 	return ob_cli_errorf(3, "out of memory");
 }
 
+/* Only an image, a QR payload or a link carries a credential to unwrap;
+ * JSON and JWT text, the usual input, go straight to the verifier. */
+static int carrier(const char *d, size_t n)
+{
+	while (n && isspace((unsigned char)*d)) {
+		d++;
+		n--;
+	}
+	return ob_qrscan_sniff(d, n) || ob_bake_sniff(d, n) != OB_IMAGE_NONE ||
+	       (n >= 4 && !memcmp(d, OB_QR_PREFIX, 4)) || (n > 8 && !strncmp(d, "https://", 8)) ||
+	       (n > 7 && !strncmp(d, "http://", 7));
+}
+
 /* A QR code photo, a VC1- payload or a link is unwrapped to the
  * credential it carries (source.c); a baked badge and plain text go to
  * the verifier as they are, so the report says how the credential came
@@ -243,6 +261,8 @@ static ob_report *verify_carried(const ob_buf *data, const ob_verify_opts *vo, o
 	ob_buf text = OB_BUF_INIT;
 	ob_report *r;
 
+	if (!carrier(bytes, data->len))
+		return ob_verify_bytes(bytes, data->len, vo, err);
 	if (ob_source_unwrap(bytes, data->len, vo->loader, &text, &how, uerr) == OB_ENET) {
 		/* a QR code's link that cannot be fetched: undecided, not
 		 * "not a credential" */
@@ -394,19 +414,6 @@ out:
 	return rc;
 }
 
-static int parse_timeout(const char *s, long *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || v > 600)
-		return -1;
-	*ms = (long)(v * 1000 + 0.5);
-	return *ms > 0 ? 0 : -1;
-}
-
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -426,52 +433,29 @@ int cmd_verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	ob_verify_opts vo = { 0 };
-	ob_http_opts ho = { 0 };
-	ob_loader *loader = ob_loader_new();
-	ob_registry *reg = ob_registry_new();
-	ob_key *jwk = NULL;
+	struct trust t;
 	ob_error err = { 0 };
-	char *cache = NULL;
-	const char *jwk_path = NULL, *report = NULL, *arg;
+	const char *report = NULL, *arg;
 	struct stat st;
-	int c, rc = 0, as_json = 0, quiet = 0, no_cache = 0;
+	int c, rc, as_json = 0, quiet = 0;
 
-	if (!loader || !reg) {
-		rc = ob_cli_errorf(3, "out of memory");
+	if ((rc = trust_init(&t)))
 		goto out;
-	}
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		if ((rc = trust_option(&t, c, optarg)) >= 0) {
+			if (rc)
+				goto out;
+			continue;
+		}
+		rc = 0;
 		switch (c) {
 		case 'j': as_json = 1; break;
 		case 'q': quiet = 1; break;
-		case 'n':
-			if (ob_date_parse(optarg, &vo.now, NULL) < 0) {
-				rc = ob_cli_usage(ob_cli_current(), "invalid --now '%s' (want e.g. 2026-01-01T00:00:00Z)", optarg);
-				goto out;
-			}
-			break;
-		case 'c': vo.challenge = optarg; break;
-		case 'd': vo.domain = optarg; break;
-		case 'D':
-			if (ob_loader_add_spec(loader, optarg, &err)) {
-				rc = ob_cli_usage(ob_cli_current(), "%s", err.msg);
-				goto out;
-			}
-			break;
-		case 'k': jwk_path = optarg; break;
-		case 'o': ho.offline = 1; break;
-		case 'C': ho.cacert = optarg; break;
-		case 't':
-			if (parse_timeout(optarg, &ho.timeout_ms) < 0) {
-				rc = ob_cli_usage(ob_cli_current(), "invalid --timeout '%s' (seconds, more than 0, at most 600)", optarg);
-				goto out;
-			}
-			break;
-		case 'N': no_cache = 1; break;
+		case 'c': t.vo.challenge = optarg; break;
+		case 'd': t.vo.domain = optarg; break;
 		case 'r':
 			/* a registry that cannot be read is a usage error */
-			if (ob_registry_add_file(reg, optarg, &err)) {
+			if (ob_registry_add_file(t.reg, optarg, &err)) {
 				rc = ob_cli_errorf(err.code == OB_ENOMEM ? 3 : 2, "%s", err.msg);
 				goto out;
 			}
@@ -492,38 +476,13 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	arg = argv[optind];
-	if (ho.cacert && ob_http_check_cacert(ho.cacert, &err)) {
-		rc = ob_cli_usage(ob_cli_current(), "%s", err.msg);
+	if ((rc = trust_ready(&t)))
 		goto out;
-	}
-	if (jwk_path) {
-		if (!(jwk = ob_key_load(jwk_path, &err))) {
-			rc = ob_cli_fail(&err);
-			goto out;
-		}
-		vo.jwt_key = jwk;
-	}
-	/* network by default, through the disk cache; --offline: the cache
-	 * and --doc only */
-	if (!no_cache && !(cache = ob_http_cache_dir(&err))) {
-		rc = ob_cli_fail(&err);
-		goto out;
-	}
-	ho.cache_dir = cache;
-	if (ob_loader_set_http(loader, &ho, &err)) {
-		rc = ob_cli_fail(&err);
-		goto out;
-	}
-	vo.loader = loader;
-	vo.registries = ob_registry_count(reg) ? reg : NULL;
 	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		rc = verify_dir(arg, &vo, report, as_json, quiet);
+		rc = verify_dir(arg, &t.vo, report, as_json, quiet);
 	else
-		rc = verify_file(arg, &vo, report, as_json, quiet);
+		rc = verify_file(arg, &t.vo, report, as_json, quiet);
 out:
-	ob_loader_free(loader);
-	ob_registry_free(reg);
-	ob_key_free(jwk);
-	free(cache);
+	trust_release(&t);
 	return rc;
 }

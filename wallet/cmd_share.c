@@ -83,18 +83,6 @@ static ob_code linkedin(const json_t *s, const char *url, ob_buf *out, ob_error 
 	return OB_OK;
 }
 
-static int url_ok(const char *url)
-{
-	const unsigned char *p;
-
-	if (!*url)
-		return 0;
-	for (p = (const unsigned char *)url; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 int cmd_share(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -131,7 +119,7 @@ int cmd_share(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "choose --qr or --linkedin");
 	if (png && !want_qr)
 		return ob_cli_usage(ob_cli_current(), "--png goes with --qr");
-	if (url && !url_ok(url))
+	if (url && !ob_qr_url_ok(url))
 		return ob_cli_usage(ob_cli_current(), "invalid --url '%s': empty or contains spaces", url);
 	if (wallet_unlock(&w, &err) || wallet_rec_find(&w, argv[optind], WREC_RAW, &r, &err))
 		goto out;

@@ -1,0 +1,37 @@
+/* trust: what `verify` and `scan` share before they verify anything: the
+ * evaluation time, the documents given with --doc, the network settings
+ * (--offline, --cacert, --timeout, --no-cache, through the disk cache),
+ * the registries and an out-of-band --jwk. */
+#ifndef OB_VERIFIER_TRUST_H
+#define OB_VERIFIER_TRUST_H
+
+#include "http.h"
+#include "keys.h"
+#include "loader.h"
+#include "registry.h"
+#include "verify.h"
+
+struct trust {
+	ob_verify_opts vo;  /* ready for ob_verify_* after trust_ready */
+	ob_http_opts ho;
+	ob_loader *loader;
+	ob_registry *reg;
+	ob_key *jwk;
+	char *cache;
+	const char *jwk_path;
+	int no_cache;
+};
+
+/* 0, or the exit code (out of memory). trust_release it either way. */
+int trust_init(struct trust *t);
+/* Takes getopt's answer c for the shared options (n now, D doc, k jwk,
+ * o offline, C cacert, t timeout, N no-cache). -1: not one of them; 0:
+ * taken; else the exit code of a usage error, already reported. */
+int trust_option(struct trust *t, int c, const char *arg);
+/* After the options: checks --cacert, loads --jwk, opens the disk cache
+ * (unless --no-cache) and connects the loader to the network. 0 or the
+ * exit code, reported. */
+int trust_ready(struct trust *t);
+void trust_release(struct trust *t);
+
+#endif
