@@ -14,6 +14,7 @@
 #include "issue.h"
 #include "issuer.h"
 #include "json.h"
+#include "logpack.h"
 
 /* The learner's credentials as issued (objects, or JWT strings), oldest
  * first. Revoked ones stay out: a record must not vouch for them;
@@ -24,6 +25,7 @@ static json_t *load_credentials(issuer_state *st, const char *recipient, int wit
 	sqlite3_stmt *q = NULL;
 	json_t *list = json_array(), *c;
 	ob_error perr = { 0 };
+	ob_buf buf = OB_BUF_INIT;
 	int step;
 
 	if (!list) {
@@ -31,16 +33,25 @@ static json_t *load_credentials(issuer_state *st, const char *recipient, int wit
 		return NULL;
 	}
 	q = ob_store_prepare(st->db,
-			     "SELECT id, credential FROM issued WHERE recipient = ?1 AND credential IS NOT NULL"
-			     " AND revoked = 0 AND (?2 OR suspended = 0) ORDER BY issued_at, rowid", err);
+			     "SELECT i.id, i.credential, d.dict FROM issued i LEFT JOIN log_dicts d ON d.id = i.log_dict"
+			     " WHERE i.recipient = ?1 AND i.credential IS NOT NULL AND i.revoked = 0"
+			     " AND (?2 OR i.suspended = 0) ORDER BY i.issued_at, i.rowid", err);
 	if (!q)
 		goto fail;
 	sqlite3_bind_text(q, 1, recipient, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, with_suspended);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(q, 1);
-		size_t len = (size_t)sqlite3_column_bytes(q, 1);
+		const char *text;
+		size_t len;
 
+		buf.len = 0;
+		if (logpack_column(q, 1, &buf, &perr)) {
+			ob_fail(err, perr.code, "issuance log entry %s is unreadable: %s",
+				(const char *)sqlite3_column_text(q, 0), perr.msg);
+			goto fail;
+		}
+		text = buf.data ? buf.data : "";
+		len = buf.len;
 		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
 			len--;
 		if (len && text[0] == '{')
@@ -62,9 +73,11 @@ static json_t *load_credentials(issuer_state *st, const char *recipient, int wit
 		goto fail;
 	}
 	sqlite3_finalize(q);
+	ob_buf_release(&buf);
 	return list;
 fail:
 	sqlite3_finalize(q);
+	ob_buf_release(&buf);
 	json_decref(list);
 	return NULL;
 }

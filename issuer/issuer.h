@@ -58,8 +58,10 @@ void status_alloc_release(status_alloc *a);
 /* One row of the issuance log. */
 typedef struct {
 	const char *id, *achievement, *recipient, *suite, *issued_at;
-	const char *credential; /* the signed text as written */
+	const char *credential; /* the signed text as written, or packed */
 	size_t credential_len;
+	long log_dict;          /* > 0: credential is packed against this
+				 * log_dicts row (logpack.h) */
 	long list, idx;         /* list 0: no status entry */
 	int suspendable;
 	const unsigned char *row_key; /* 32 bytes; NULL for a single issue */

@@ -56,8 +56,12 @@ const char *const issuer_migrations[] = {
 	"CREATE UNIQUE INDEX issued_status ON issued(status_list, status_index);"
 	"CREATE UNIQUE INDEX issued_row_key ON issued(row_key);"
 	"CREATE INDEX issued_recipient ON issued(recipient);",
+	/* roster credentials are stored packed against a dictionary
+	 * (logpack.h): credential is then a blob, log_dict its dictionary */
+	"CREATE TABLE log_dicts(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
+	"ALTER TABLE issued ADD COLUMN log_dict INTEGER REFERENCES log_dicts(id);",
 };
-const int issuer_nmigrations = 2;
+const int issuer_nmigrations = 3;
 
 char *issuer_db_path(const char *home)
 {
@@ -274,8 +278,8 @@ sqlite3_stmt *issued_insert_prepare(issuer_state *st, ob_error *err)
 {
 	return ob_store_prepare(st->db,
 				"INSERT INTO issued(id, achievement, recipient, suite, issued_at, credential,"
-				" status_list, status_index, suspendable, row_key)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err);
+				" status_list, status_index, suspendable, row_key, log_dict)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err);
 }
 
 ob_code issued_insert(issuer_state *st, sqlite3_stmt *q, const issued_row *r, ob_error *err)
@@ -289,7 +293,12 @@ ob_code issued_insert(issuer_state *st, sqlite3_stmt *q, const issued_row *r, ob
 	sqlite3_bind_text(q, 3, r->recipient, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, r->suite, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 5, r->issued_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, r->credential, (int)r->credential_len, SQLITE_STATIC);
+	if (r->log_dict > 0) {
+		sqlite3_bind_blob(q, 6, r->credential, (int)r->credential_len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 11, r->log_dict);
+	} else {
+		sqlite3_bind_text(q, 6, r->credential, (int)r->credential_len, SQLITE_STATIC);
+	}
 	if (r->list > 0) {
 		sqlite3_bind_int64(q, 7, r->list);
 		sqlite3_bind_int64(q, 8, r->idx);

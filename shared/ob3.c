@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "codec.h"
 #include "dates.h"
 #include "json.h"
+#include "rand.h"
 
 ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
 {
@@ -18,8 +18,8 @@ ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
 	static const int dash[] = { 4, 6, 8, 10 };
 	int i, d = 0;
 
-	if (RAND_bytes(u, sizeof(u)) != 1)
-		return ob_fail_ssl(err, "random bytes");
+	if (ob_random(u, sizeof(u), err))
+		return err->code;
 	u[6] = (u[6] & 0x0f) | 0x40; /* RFC 9562 version 4 */
 	u[8] = (u[8] & 0x3f) | 0x80; /* variant */
 	ob_buf_adds(out, "urn:uuid:");
@@ -41,8 +41,8 @@ ob_code ob3_new_uuid7(ob_buf *out, ob_error *err)
 	uint64_t ms;
 	int i, d = 0;
 
-	if (RAND_bytes(u + 6, 10) != 1)
-		return ob_fail_ssl(err, "random bytes");
+	if (ob_random(u + 6, 10, err))
+		return err->code;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	for (i = 0; i < 6; i++) /* RFC 9562 5.7: 48-bit Unix time in ms, big-endian */
@@ -102,10 +102,8 @@ json_t *ob3_identity_object(const char *email, ob_error *err)
 	 * spec leaves normalisation open). */
 	for (p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	if (RAND_bytes(salt, sizeof(salt)) != 1) {
-		ob_fail_ssl(err, "random bytes");
+	if (ob_random(salt, sizeof(salt), err))
 		goto out;
-	}
 	ob_hex_encode(&hex, salt, sizeof(salt));
 	if (hex.oom || ob3_identity_hash(lower, hex.data, &hash, err))
 		goto out;

@@ -6,9 +6,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include <openssl/rand.h>
-
 #include "codec.h"
+#include "rand.h"
 
 ob_code ob_status_encode(const unsigned char *bits, size_t nbytes, ob_buf *out, ob_error *err)
 {
@@ -157,10 +156,8 @@ long ob_status_pick_unused(const unsigned char *used, size_t size, ob_error *err
 	if (size == 0)
 		return -1;
 	for (tries = 0; tries < 32; tries++) {
-		if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1) {
-			ob_fail_ssl(err, "random bytes");
+		if (ob_random(&r, sizeof(r), err))
 			return -2;
-		}
 		/* size is a power of two in practice; the modulo bias of a
 		 * 32-bit draw over 2^17 is nil then and negligible otherwise */
 		i = r % size;

@@ -97,6 +97,39 @@ check "manifest says already issued" test "$(grep -c '"state":"already issued"' 
 check "the log still holds 1,000 roster rows" test "$(python3 -c "
 import sqlite3; print(sqlite3.connect('$H/issuer.db').execute('select count(*) from issued where row_key is not null').fetchone()[0])")" = 1000
 
+# the log keeps roster credentials packed against one dictionary per run
+check "roster rows are logged packed (zlib against the run's dictionary, < 600 bytes)" python3 - "$H/issuer.db" <<'PY'
+import sqlite3, sys, zlib
+con = sqlite3.connect(sys.argv[1])
+n, avg = con.execute("select count(*), avg(length(credential)) from issued where row_key is not null"
+                     " and typeof(credential) = 'blob' and log_dict is not null").fetchone()
+assert n == 1000 and avg < 600, (n, avg)
+# the format is plain zlib with a preset dictionary: any zlib reads it
+z, d = con.execute("select credential, dict from issued join log_dicts on log_dicts.id = log_dict"
+                   " limit 1").fetchone()
+o = zlib.decompressobj(zdict=d)
+assert o.decompress(z).startswith(b'{') and o.eof
+PY
+# a CLR of roster credentials reads them back from the packed log
+expect 0 "of 1 credential" is clr --recipient student3@example.edu -o "$T/rclr.json"
+expect 0 "" "$VF" verify -q $(docs "$T/map") "$T/rclr.json"
+# a damaged packed row is reported, never read as another credential
+cp "$H/issuer.db" "$T/good.db"
+python3 - "$H/issuer.db" "urn:uuid:${F2%.json}" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+z = bytearray(con.execute("select credential from issued where id = ?", (sys.argv[2],)).fetchone()[0])
+z[len(z) // 2] ^= 0x55
+con.execute("update issued set credential = ? where id = ?", (bytes(z), sys.argv[2]))
+con.commit()
+PY
+rm "$T/rout/$F2"
+expect 3 "issuance log entry urn:uuid:${F2%.json}: packed log entry is damaged" is issue --roster "$T/r1000.csv" -o "$T/rout"
+check "the damaged row's file is not written" test ! -e "$T/rout/$F2"
+cp "$T/good.db" "$H/issuer.db"
+expect 0 "1000 rows: 0 issued, 1000 already issued, 0 bad" is issue --roster "$T/r1000.csv" -o "$T/rout"
+check "with the log mended the file comes back byte for byte" cmp "$T/rout/$F2" "$T/keep.json"
+
 # kill -9 at random points, then resume: one credential per row
 python3 - "$T/r3000.csv" <<'PY'
 import sys
