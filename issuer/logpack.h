@@ -5,10 +5,12 @@
  * took a 4 KiB database page, and writing 400 MB of log for 100,000
  * credentials was a fifth of a run. The run therefore stores one
  * dictionary (a credential like the ones it signs) in log_dicts and each
- * credential as a zlib stream deflated against it: ~300 bytes instead of
- * ~2 KB. The zlib format checks itself (Adler-32 of the text, and the
- * dictionary's Adler-32 in the header), so a damaged row or a wrong
- * dictionary is reported, never read as a different credential. */
+ * credential as a zstd frame compressed against it: ~260 bytes instead of
+ * ~2 KB, in ~4 us (zstd digests the dictionary once; zlib re-reads it
+ * for every credential and took 10 us). Frames carry their content size
+ * and a checksum, so a damaged row or a wrong dictionary is reported,
+ * never read as a different credential.
+ */
 #ifndef OB_LOGPACK_H
 #define OB_LOGPACK_H
 
@@ -19,16 +21,16 @@
 #include "buf.h"
 #include "err.h"
 
-/* Per thread: deflate state kept across credentials. */
+/* Per thread: the compressor and its digested dictionary. */
 typedef struct logpack logpack;
 
 /* The dictionary stays the caller's and must outlive the packer. */
 logpack *logpack_new(const void *dict, size_t dlen);
 void logpack_free(logpack *p);
-/* Replaces out with text deflated against the dictionary. */
+/* Replaces out with text compressed against the dictionary. */
 ob_code logpack_pack(logpack *p, const void *text, size_t len, ob_buf *out, ob_error *err);
 
-/* Inflates z (packed against dict) into text (appended). OB_EIO when the
+/* Decompresses z (packed against dict) into text (appended). OB_EIO when the
  * stream is damaged or was packed against another dictionary. */
 ob_code logpack_unpack(const void *dict, size_t dlen, const void *z, size_t zlen, ob_buf *text,
 		       ob_error *err);

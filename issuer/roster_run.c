@@ -106,6 +106,7 @@ struct worker {
 	json_t **ach;     /* not shared across threads */
 	size_t nach;
 	logpack *pack;
+	ob_buf scratch;
 };
 
 static const char *file_name(const char *id, const ob_buf *text, char *buf, size_t n)
@@ -193,8 +194,12 @@ static void sign_item(struct worker *w, struct item *it)
 {
 	if (sign_row(w->p, w->profile, w->ach[it->ach], it->f, it->list, it->idx, &it->out, &it->id, &it->err))
 		return;
-	if (w->pack)
-		logpack_pack(w->pack, it->out.data, it->out.len, &it->packed, &it->err);
+	/* packed into the thread's scratch buffer (sized for the worst
+	 * case), then copied at its real size: four batches of worst-case
+	 * buffers would be 16 MB */
+	if (w->pack && !logpack_pack(w->pack, it->out.data, it->out.len, &w->scratch, &it->err) &&
+	    ob_buf_add(&it->packed, w->scratch.data, w->scratch.len) < 0)
+		ob_fail(&it->err, OB_ENOMEM, "out of memory");
 }
 
 static void *worker_main(void *arg)
@@ -1061,6 +1066,7 @@ out:
 			json_decref(w[i].ach[k]);
 		free(w[i].ach);
 		logpack_free(w[i].pack);
+		ob_buf_release(&w[i].scratch);
 	}
 	free(w);
 	if (r.manifest)
