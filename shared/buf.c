@@ -121,3 +121,15 @@ char *ob_buf_detach(ob_buf *b, size_t *len)
 	ob_buf_init(b);
 	return p;
 }
+
+void ob_buf_shrink(ob_buf *b)
+{
+	char *p;
+
+	if (!b->data || b->cap <= b->len + 1)
+		return;
+	if ((p = realloc(b->data, b->len + 1))) {
+		b->data = p;
+		b->cap = b->len + 1;
+	}
+}

@@ -28,6 +28,9 @@ int ob_buf_addf(ob_buf *b, const char *fmt, ...)
 void ob_buf_truncate(ob_buf *b, size_t start);
 /* Makes room for `extra` more bytes. */
 int ob_buf_grow(ob_buf *b, size_t extra);
+/* Gives back the room beyond the contents (for buffers kept by the
+ * thousand). */
+void ob_buf_shrink(ob_buf *b);
 /* Hands the storage to the caller (free() it); b becomes empty. Returns an
  * empty heap string for an empty buffer; NULL only when out of memory. */
 char *ob_buf_detach(ob_buf *b, size_t *len);
