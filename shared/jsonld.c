@@ -44,9 +44,123 @@ typedef struct ctx {
 	struct ctx *prev; /* previous context (type-scoped, non-propagated) */
 	int protected_terms; /* some term is protected */
 	int cached;       /* derived from cached contexts only: may key the cache */
-	json_t *memo;     /* cached contexts: key -> expanded IRI (or null) */
-	json_t *tmemo;    /* the same for @type values (document-relative) */
+	struct memo *memo;  /* cached contexts: key -> expanded IRI (or none) */
+	struct memo *tmemo; /* the same for @type values (document-relative) */
 } ctx;
+
+/* A memo of IRI expansions (open addressing): cheaper than a json_t
+ * object for the lookup every key of every node makes. */
+struct ment {
+	char *key; /* NULL: an empty slot */
+	char *iri; /* NULL: the key expands to nothing */
+	uint32_t hash, len;
+};
+
+struct memo {
+	struct ment *tab;
+	uint32_t mask, n;
+};
+
+#define MEMO_MAX 4096
+
+/* FNV-1a style over 8-byte words: table hashing, not security. */
+static uint32_t str_hash(const char *s, size_t *len)
+{
+	size_t n = strlen(s), i, j;
+	uint64_t h = 14695981039346656037ull ^ n, w;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	if (i < n) {
+		/* the tail byte by byte: a short memcpy into w, then loading
+		 * w, stalls on store forwarding */
+		for (w = 0, j = n; j > i; j--)
+			w = w << 8 | (unsigned char)s[j - 1];
+		h = (h ^ w) * 1099511628211ull;
+	}
+	*len = n;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static const struct ment *memo_get(const struct memo *m, const char *key, uint32_t h,
+				   size_t klen)
+{
+	uint32_t i;
+
+	if (!m)
+		return NULL;
+	for (i = h & m->mask; m->tab[i].key; i = (i + 1) & m->mask)
+		if (m->tab[i].hash == h && m->tab[i].len == klen && !memcmp(m->tab[i].key, key, klen))
+			return &m->tab[i];
+	return NULL;
+}
+
+/* Remembers key -> iri, taking iri; returns the entry, or NULL (when full
+ * or out of memory: iri is then still the caller's). */
+static const struct ment *memo_put(struct memo **mp, const char *key, uint32_t h, size_t klen,
+				   char *iri)
+{
+	struct memo *m = *mp;
+	struct ment *e;
+	uint32_t i;
+
+	if (!m) {
+		if (!(m = calloc(1, sizeof(*m))) || !(m->tab = calloc(16, sizeof(*m->tab)))) {
+			free(m);
+			return NULL;
+		}
+		m->mask = 15;
+		*mp = m;
+	}
+	if (m->n >= MEMO_MAX)
+		return NULL;
+	if ((m->n + 1) * 2 > m->mask) {
+		uint32_t nmask = m->mask * 2 + 1, j;
+		struct ment *nt = calloc((size_t)nmask + 1, sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		for (j = 0; j <= m->mask; j++) {
+			if (!m->tab[j].key)
+				continue;
+			for (i = m->tab[j].hash & nmask; nt[i].key; i = (i + 1) & nmask)
+				;
+			nt[i] = m->tab[j];
+		}
+		free(m->tab);
+		m->tab = nt;
+		m->mask = nmask;
+	}
+	for (i = h & m->mask; m->tab[i].key; i = (i + 1) & m->mask)
+		;
+	e = &m->tab[i];
+	if (!(e->key = malloc(klen + 1)))
+		return NULL;
+	memcpy(e->key, key, klen + 1);
+	e->iri = iri;
+	e->hash = h;
+	e->len = (uint32_t)klen;
+	m->n++;
+	return e;
+}
+
+static void memo_free(struct memo *m)
+{
+	uint32_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i <= m->mask; i++) {
+		free(m->tab[i].key);
+		free(m->tab[i].iri);
+	}
+	free(m->tab);
+	free(m);
+}
 
 static ctx *ctx_new(const char *base)
 {
@@ -77,8 +191,8 @@ static void ctx_unref(ctx *c)
 		ctx *prev = c->prev;
 
 		json_decref(c->terms);
-		json_decref(c->memo);
-		json_decref(c->tmemo);
+		memo_free(c->memo);
+		memo_free(c->tmemo);
 		free(c->base);
 		free(c->vocab);
 		free(c->lang);
@@ -128,6 +242,56 @@ static int ctx_mut(ctx **c)
 	return 0;
 }
 
+/* The keywords expansion and toRdf dispatch on, as small numbers: one
+ * switch instead of a chain of strcmp. */
+enum {
+	K_OTHER = 0, K_CONTAINER, K_CONTEXT, K_DIRECTION, K_GRAPH, K_ID, K_INCLUDED,
+	K_INDEX, K_JSON, K_LANGUAGE, K_LIST, K_NEST, K_NONE, K_REVERSE, K_SET, K_TYPE,
+	K_VALUE, K_VOCAB
+};
+
+/* strcmp(a, b) == 0 for the short tails of keywords, without a call */
+static int eq(const char *a, const char *b)
+{
+	for (; *a == *b; a++, b++)
+		if (!*a)
+			return 1;
+	return 0;
+}
+
+static int kw_id(const char *k)
+{
+	if (k[0] != '@')
+		return K_OTHER;
+	switch (k[1]) {
+	case 'c':
+		return eq(k + 2, "ontainer") ? K_CONTAINER : eq(k + 2, "ontext") ? K_CONTEXT : K_OTHER;
+	case 'd':
+		return eq(k + 2, "irection") ? K_DIRECTION : K_OTHER;
+	case 'g':
+		return eq(k + 2, "raph") ? K_GRAPH : K_OTHER;
+	case 'i':
+		if (eq(k + 2, "d"))
+			return K_ID;
+		return eq(k + 2, "ncluded") ? K_INCLUDED : eq(k + 2, "ndex") ? K_INDEX : K_OTHER;
+	case 'j':
+		return eq(k + 2, "son") ? K_JSON : K_OTHER;
+	case 'l':
+		return eq(k + 2, "anguage") ? K_LANGUAGE : eq(k + 2, "ist") ? K_LIST : K_OTHER;
+	case 'n':
+		return eq(k + 2, "est") ? K_NEST : eq(k + 2, "one") ? K_NONE : K_OTHER;
+	case 'r':
+		return eq(k + 2, "everse") ? K_REVERSE : K_OTHER;
+	case 's':
+		return eq(k + 2, "et") ? K_SET : K_OTHER;
+	case 't':
+		return eq(k + 2, "ype") ? K_TYPE : K_OTHER;
+	case 'v':
+		return eq(k + 2, "alue") ? K_VALUE : eq(k + 2, "ocab") ? K_VOCAB : K_OTHER;
+	}
+	return K_OTHER;
+}
+
 static const json_t *term_def(const ctx *c, const char *term)
 {
 	return c && term ? json_object_get(c->terms, term) : NULL;
@@ -160,30 +324,53 @@ static int container_flags(const json_t *a)
 	int f = 0;
 
 	json_array_foreach(a, i, v) {
-		const char *c = json_string_value(v);
-
-		if (!strcmp(c, "@list"))
-			f |= C_LIST;
-		else if (!strcmp(c, "@set"))
-			f |= C_SET;
-		else if (!strcmp(c, "@graph"))
-			f |= C_GRAPH;
-		else if (!strcmp(c, "@id"))
-			f |= C_ID;
-		else if (!strcmp(c, "@index"))
-			f |= C_INDEX;
-		else if (!strcmp(c, "@language"))
-			f |= C_LANGUAGE;
-		else if (!strcmp(c, "@type"))
-			f |= C_TYPE;
+		switch (kw_id(json_string_value(v))) {
+		case K_LIST: f |= C_LIST; break;
+		case K_SET: f |= C_SET; break;
+		case K_GRAPH: f |= C_GRAPH; break;
+		case K_ID: f |= C_ID; break;
+		case K_INDEX: f |= C_INDEX; break;
+		case K_LANGUAGE: f |= C_LANGUAGE; break;
+		case K_TYPE: f |= C_TYPE; break;
+		}
 	}
 	return f;
 }
 
-/* The container mapping of def as C_* flags. */
-static int def_containers(const json_t *def)
+/* What expansion reads from a term definition, gathered in one pass. */
+struct dinfo {
+	const json_t *def;    /* NULL: no definition */
+	const char *type;     /* "@type" */
+	const json_t *lang;   /* "@language" (may be null) */
+	const json_t *dir;    /* "@direction" (may be null) */
+	const json_t *ctx;    /* "@context": the scoped context */
+	const char *base;     /* "base": the scoped context's base URL */
+	int cf;               /* "@container" as C_* flags */
+	int reverse;          /* "reverse" */
+};
+
+static void dinfo_of(const json_t *def, struct dinfo *d)
 {
-	return container_flags(json_object_get(def, "@container"));
+	const char *k;
+	json_t *v;
+
+	memset(d, 0, sizeof(*d));
+	d->def = def;
+	json_object_foreach((json_t *)def, k, v) {
+		switch (kw_id(k)) {
+		case K_TYPE: d->type = json_string_value(v); break;
+		case K_LANGUAGE: d->lang = v; break;
+		case K_DIRECTION: d->dir = v; break;
+		case K_CONTEXT: d->ctx = v; break;
+		case K_CONTAINER: d->cf = container_flags(v); break;
+		case K_OTHER:
+			if (eq(k, "reverse"))
+				d->reverse = json_is_true(v);
+			else if (eq(k, "base"))
+				d->base = json_string_value(v);
+			break;
+		}
+	}
 }
 
 /* {k: v}, taking v; NULL when out of memory. */
@@ -224,6 +411,11 @@ struct ob_jsonld {
 	ctx *initial;       /* empty context for base NULL, shared by documents */
 	struct centry *cache[CACHE_BUCKETS];
 	size_t ncache;
+	/* the last document toRdf expanded, freed when the next one starts:
+	 * its many small blocks then feed that expansion straight from
+	 * malloc's per-size caches (no large allocation in between merges
+	 * them) */
+	json_t *last;
 };
 
 static const json_t *default_load(void *c, const char *url, ob_error *err)
@@ -305,6 +497,7 @@ void ob_jsonld_free(ob_jsonld *p)
 		}
 	ctx_unref(p->initial);
 	ob_loader_free(p->own_loader);
+	json_decref(p->last);
 	free(p);
 }
 
@@ -382,6 +575,12 @@ struct st {
 	int ctx_protected;
 	int ctx_override;
 	json_t *ctx_remote;
+	/* toRdf only: a node's property value {"@value": v} with no other
+	 * entry may be v itself (bare), which toRdf reads alike; saves an
+	 * object per literal. bare: the value now expanding may be bare;
+	 * no_bare: inside @reverse, whose values are checked for value
+	 * objects. */
+	int rdf, bare, no_bare;
 };
 
 #define FAIL(s, ...) ob_fail((s)->err, OB_EPARSE, __VA_ARGS__)
@@ -440,6 +639,8 @@ static int is_keyword(const char *s)
 
 	if (!s || s[0] != '@' || s[1] < 'b' || s[1] > 'v')
 		return 0;
+	if (kw_id(s) != K_OTHER)
+		return 1;
 	for (k = keywords; *k; k++)
 		if ((*k)[1] == s[1] && strcmp(*k, s) == 0)
 			return 1;
@@ -1614,7 +1815,7 @@ static ob_code apply_ctx(struct st *s, ctx **active, const json_t *local, const 
 
 static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t *elem,
 		      const char *base_url, int from_map, json_t **out);
-static ob_code expand_def(struct st *s, ctx *active, const char *prop, const json_t *def,
+static ob_code expand_def(struct st *s, ctx *active, const char *prop, const struct dinfo *d,
 			  const json_t *elem, const char *base_url, int from_map, json_t **out);
 
 /* Appends v (an array's items, or v itself) to the array at obj[key],
@@ -1626,6 +1827,21 @@ static ob_code add_value(struct st *s, json_t *obj, const char *key, json_t *v)
 	/* an array only we hold becomes the entry itself */
 	if (!a && json_is_array(v) && v->refcount == 1)
 		return json_object_set_new_nocheck(obj, key, v) ? nomem(s) : OB_OK;
+	if (a && !json_is_array(a)) {
+		/* a single property value (add_prop_value) gets company */
+		json_t *w = json_array();
+
+		if (!w || json_array_append(w, a)) {
+			json_decref(w);
+			json_decref(v);
+			return nomem(s);
+		}
+		if (json_object_set_new_nocheck(obj, key, w)) { /* takes w */
+			json_decref(v);
+			return nomem(s);
+		}
+		a = w;
+	}
 	if (!a) {
 		a = json_array();
 		if (!a || json_object_set_new_nocheck(obj, key, a)) {
@@ -1644,6 +1860,15 @@ static ob_code add_value(struct st *s, json_t *obj, const char *key, json_t *v)
 	return json_array_append_new(a, v) ? nomem(s) : OB_OK;
 }
 
+/* add_value for a node's property: for toRdf a single value stays
+ * unwrapped (no array for it), which toRdf reads alike. Takes v. */
+static ob_code add_prop_value(struct st *s, json_t *obj, const char *key, json_t *v)
+{
+	if (s->rdf && !s->no_bare && !json_is_array(v) && !json_object_get(obj, key))
+		return json_object_set_new_nocheck(obj, key, v) ? nomem(s) : OB_OK;
+	return add_value(s, obj, key, v);
+}
+
 static json_t *as_array(json_t *v) /* takes v */
 {
 	json_t *a;
@@ -1657,28 +1882,21 @@ static json_t *as_array(json_t *v) /* takes v */
 	return NULL;
 }
 
-/* §5.3 Value Expansion; def is the active property's definition (or NULL). */
-static ob_code expand_value_def(struct st *s, ctx *active, const json_t *def, const json_t *value,
-				json_t **out)
+/* §5.3 Value Expansion; di describes the active property's definition. */
+static ob_code expand_value_def(struct st *s, ctx *active, const struct dinfo *di,
+				const json_t *value, json_t **out)
 {
-	const json_t *l = NULL, *d = NULL, *x;
-	const char *type = NULL, *k;
+	const json_t *l = di->lang, *d = di->dir;
+	const char *type = di->type;
 	json_t *r = NULL;
 	char *iri = NULL;
+	int tk;
 	ob_code rc;
 
 	*out = NULL;
-	/* one pass over the definition instead of a lookup for each entry */
-	json_object_foreach((json_t *)def, k, x) {
-		if (!strcmp(k, "@type"))
-			type = json_string_value(x);
-		else if (!strcmp(k, "@language"))
-			l = x;
-		else if (!strcmp(k, "@direction"))
-			d = x;
-	}
-	if (type && json_is_string(value) && (!strcmp(type, "@id") || !strcmp(type, "@vocab"))) {
-		rc = expand_iri(s, &active, json_string_value(value), 1, !strcmp(type, "@vocab"),
+	tk = type ? kw_id(type) : K_OTHER;
+	if (type && json_is_string(value) && (tk == K_ID || tk == K_VOCAB)) {
+		rc = expand_iri(s, &active, json_string_value(value), 1, tk == K_VOCAB,
 				NULL, NULL, &iri);
 		if (rc)
 			return rc;
@@ -1692,10 +1910,17 @@ static ob_code expand_value_def(struct st *s, ctx *active, const json_t *def, co
 		free(iri);
 		goto out;
 	}
+	if (s->bare && !s->no_bare && !(type && tk != K_ID && tk != K_VOCAB && tk != K_NONE) &&
+	    (!json_is_string(value) ||
+	     (!(l ? json_is_string(l) : active->lang != NULL) &&
+	      !(d ? json_is_string(d) : active->dir != NULL)))) {
+		*out = json_incref((json_t *)value);
+		return OB_OK;
+	}
 	r = obj1("@value", json_incref((json_t *)value));
 	if (!r)
 		return nomem(s);
-	if (type && strcmp(type, "@id") && strcmp(type, "@vocab") && strcmp(type, "@none")) {
+	if (type && tk != K_ID && tk != K_VOCAB && tk != K_NONE) {
 		if (json_object_set_new(r, "@type", json_string(type)))
 			goto oom;
 	} else if (json_is_string(value)) {
@@ -1724,7 +1949,10 @@ oom:
 static ob_code expand_value(struct st *s, ctx *active, const char *prop, const json_t *value,
 			    json_t **out)
 {
-	return expand_value_def(s, active, term_def(active, prop), value, out);
+	struct dinfo d;
+
+	dinfo_of(term_def(active, prop), &d);
+	return expand_value_def(s, active, &d, value, out);
 }
 
 struct xobj {
@@ -1736,9 +1964,17 @@ struct xobj {
 	json_t *result;
 };
 
+/* strcmp, without the call when the first bytes differ */
+static int str_cmp(const char *a, const char *b)
+{
+	if (*a != *b)
+		return (unsigned char)*a - (unsigned char)*b;
+	return strcmp(a, b);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return str_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Sorts strings: insertion sort for the few keys of a typical object. */
@@ -1753,7 +1989,7 @@ static void sort_strs(const char **v, size_t n)
 	for (i = 1; i < n; i++) {
 		const char *t = v[i];
 
-		for (j = i; j > 0 && strcmp(v[j - 1], t) > 0; j--)
+		for (j = i; j > 0 && str_cmp(v[j - 1], t) > 0; j--)
 			v[j] = v[j - 1];
 		v[j] = t;
 	}
@@ -1809,8 +2045,6 @@ static ob_code key_iri(struct st *s, ctx *active, const char *key, char **out)
 	return expand_iri(s, &active, key, 0, 1, NULL, NULL, out);
 }
 
-#define MEMO_MAX 4096
-
 /* IRI expansion with vocab (a key, or with doc_rel a @type value), the
  * result borrowed: *out points into active's memo (cached contexts never
  * change, so a string always expands alike) or into *own, which the
@@ -1818,22 +2052,26 @@ static ob_code key_iri(struct st *s, ctx *active, const char *key, char **out)
 static ob_code vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
 			     const char **out, char **own)
 {
-	json_t **memo = doc_rel ? &active->tmemo : &active->memo;
-	const json_t *m;
+	struct memo **memo = doc_rel ? &active->tmemo : &active->memo;
+	const struct ment *m;
+	uint32_t h = 0;
+	size_t klen = 0;
 	ob_code rc;
 
 	*own = NULL;
-	if (active->cached && *memo && (m = json_object_get(*memo, key)) != NULL) {
-		*out = json_string_value(m);
-		return OB_OK;
+	if (active->cached) {
+		h = str_hash(key, &klen);
+		if ((m = memo_get(*memo, key, h, klen)) != NULL) {
+			*out = m->iri;
+			return OB_OK;
+		}
 	}
 	if ((rc = expand_iri(s, &active, key, doc_rel, 1, NULL, NULL, own)))
 		return rc;
 	*out = *own;
 	/* failing to remember is harmless */
-	if (active->cached && (*memo || (*memo = json_object())) &&
-	    json_object_size(*memo) < MEMO_MAX)
-		json_object_set_new(*memo, key, *own ? json_string_nocheck(*own) : json_null());
+	if (active->cached && memo_put(memo, key, h, klen, *own))
+		*own = NULL;
 	return OB_OK;
 }
 
@@ -1908,15 +2146,16 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 {
 	json_t *ev = NULL, *result = x->result;
 	char *iri = NULL;
+	int id = kw_id(kw);
 	ob_code rc = OB_OK;
 	size_t i;
 	json_t *v;
 
 	if (x->prop && !strcmp(x->prop, "@reverse"))
 		return FAIL(s, "invalid reverse property map");
-	if (json_object_get(result, kw) && strcmp(kw, "@included") && strcmp(kw, "@type"))
+	if (json_object_get(result, kw) && id != K_INCLUDED && id != K_TYPE)
 		return FAIL(s, "colliding keywords: %s", kw);
-	if (!strcmp(kw, "@id")) {
+	if (id == K_ID) {
 		if (!json_is_string(value))
 			return FAIL(s, "invalid @id value: %s", key);
 		if ((rc = expand_iri(s, &x->active, json_string_value(value), 1, 0, NULL, NULL, &iri)))
@@ -1930,11 +2169,29 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 		if (!is_abs_iri(iri) && !is_bnode(iri) && (rc = data_loss(s, "relative @id '%s'", iri)))
 			goto out;
 		ev = json_string_nocheck(iri);
-	} else if (!strcmp(kw, "@type")) {
+	} else if (id == K_TYPE) {
 		json_t *arr = NULL;
 
 		if (!json_is_string(value) && !json_is_array(value))
 			return FAIL(s, "invalid type value");
+		if (json_is_string(value) && !json_object_get(result, "@type")) {
+			/* the usual single type: no array to build and unwrap */
+			const char *ti = NULL;
+
+			rc = vocab_iri_ref(s, x->type_scoped, json_string_value(value), 1, &ti, &iri);
+			if (!rc && !ti)
+				rc = data_loss(s, "@type '%s' ignored", json_string_value(value));
+			if (!rc && ti && !is_abs_iri(ti) && !is_bnode(ti))
+				rc = data_loss(s, "relative @type '%s'", ti);
+			if (rc || !ti)
+				goto out;
+			ev = json_string_nocheck(ti);
+			free(iri);
+			iri = NULL;
+			if (!ev)
+				return nomem(s);
+			return json_object_set_new(result, kw, ev) ? nomem(s) : OB_OK;
+		}
 		arr = json_array();
 		if (!arr)
 			return nomem(s);
@@ -1971,11 +2228,11 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 		json_decref(arr);
 		if (!ev)
 			return OB_OK;
-	} else if (!strcmp(kw, "@graph")) {
+	} else if (id == K_GRAPH) {
 		if ((rc = expand(s, x->active, "@graph", value, x->base_url, 0, &ev)))
 			return rc;
 		ev = as_array(ev ? ev : json_array());
-	} else if (!strcmp(kw, "@included")) {
+	} else if (id == K_INCLUDED) {
 		if (s->mode_10)
 			return OB_OK;
 		for (i = 0; i < (json_is_array(value) ? json_array_size(value) : 1); i++)
@@ -1995,7 +2252,7 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 				return FAIL(s, "invalid @included value");
 			}
 		return add_value(s, result, "@included", ev);
-	} else if (!strcmp(kw, "@value")) {
+	} else if (id == K_VALUE) {
 		if (x->input_type && !strcmp(x->input_type, "@json")) {
 			if (s->mode_10)
 				return FAIL(s, "invalid value object value");
@@ -2004,39 +2261,42 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 			return FAIL(s, "invalid value object value");
 		}
 		return json_object_set(result, "@value", (json_t *)value) ? nomem(s) : OB_OK;
-	} else if (!strcmp(kw, "@language")) {
+	} else if (id == K_LANGUAGE) {
 		if (!json_is_string(value))
 			return FAIL(s, "invalid language-tagged string");
 		ev = json_incref((json_t *)value);
-	} else if (!strcmp(kw, "@direction")) {
+	} else if (id == K_DIRECTION) {
 		if (s->mode_10)
 			return OB_OK;
 		if (!json_is_string(value) || (strcmp(json_string_value(value), "ltr") &&
 					       strcmp(json_string_value(value), "rtl")))
 			return FAIL(s, "invalid base direction");
 		ev = json_incref((json_t *)value);
-	} else if (!strcmp(kw, "@index")) {
+	} else if (id == K_INDEX) {
 		if (!json_is_string(value))
 			return FAIL(s, "invalid @index value");
 		ev = json_incref((json_t *)value);
-	} else if (!strcmp(kw, "@list")) {
+	} else if (id == K_LIST) {
 		if (!x->prop || !strcmp(x->prop, "@graph"))
 			return data_loss(s, "free-floating list ignored");
 		if ((rc = expand(s, x->active, x->prop, value, x->base_url, 0, &ev)))
 			return rc;
 		ev = as_array(ev ? ev : json_array());
-	} else if (!strcmp(kw, "@set")) {
+	} else if (id == K_SET) {
 		if ((rc = expand(s, x->active, x->prop, value, x->base_url, 0, &ev)))
 			return rc;
 		if (!ev)
 			ev = json_array();
-	} else if (!strcmp(kw, "@reverse")) {
+	} else if (id == K_REVERSE) {
 		const char *k;
 		json_t *rev;
 
 		if (!json_is_object(value))
 			return FAIL(s, "invalid @reverse value");
-		if ((rc = expand(s, x->active, "@reverse", value, x->base_url, 0, &ev)))
+		s->no_bare++;
+		rc = expand(s, x->active, "@reverse", value, x->base_url, 0, &ev);
+		s->no_bare--;
+		if (rc)
 			return rc;
 		if ((rev = json_object_get(ev, "@reverse")) != NULL)
 			json_object_foreach(rev, k, v)
@@ -2062,7 +2322,7 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 				goto out;
 		}
 		goto out;
-	} else if (!strcmp(kw, "@nest")) {
+	} else if (id == K_NEST) {
 		if (!*nests && !(*nests = json_array()))
 			return nomem(s);
 		return json_array_append_new(*nests, json_string(key)) ? nomem(s) : OB_OK;
@@ -2155,8 +2415,10 @@ static ob_code expand_index_map(struct st *s, struct xobj *x, const char *key, c
 					break;
 				}
 				vals = json_pack("[o]", re);
-				if (!vals || (json_object_get(item, xk) &&
+				if (!vals || (json_is_array(json_object_get(item, xk)) &&
 					      json_array_extend(vals, json_object_get(item, xk))) ||
+				    (json_object_get(item, xk) && !json_is_array(json_object_get(item, xk)) &&
+				     json_array_append(vals, json_object_get(item, xk))) ||
 				    json_object_set_new(item, xk, vals)) {
 					rc = nomem(s);
 					break;
@@ -2212,24 +2474,20 @@ out:
 static ob_code expand_property(struct st *s, struct xobj *x, const char *key, const char *piri,
 			       const json_t *value)
 {
-	const json_t *def = term_def(x->active, key), *dv;
-	const char *type = NULL, *dk;
-	int cf = 0, reverse = 0;
+	const json_t *def = term_def(x->active, key);
+	struct dinfo di;
+	const char *type;
+	int cf, reverse;
 	json_t *ev = NULL, *item;
 	size_t i;
 	ob_code rc = OB_OK;
 
-	/* one pass over the definition instead of a lookup for each entry */
-	json_object_foreach((json_t *)def, dk, dv) {
-		if (!strcmp(dk, "@type"))
-			type = json_string_value(dv);
-		else if (!strcmp(dk, "@container"))
-			cf = container_flags(dv);
-		else if (!strcmp(dk, "reverse"))
-			reverse = json_is_true(dv);
-	}
+	dinfo_of(def, &di);
+	type = di.type;
+	cf = di.cf;
+	reverse = di.reverse;
 
-	if (type && !strcmp(type, "@json")) {
+	if (type && kw_id(type) == K_JSON) {
 		ev = json_pack("{s:O,s:s}", "@value", value, "@type", "@json");
 		if (!ev)
 			return nomem(s);
@@ -2240,7 +2498,10 @@ static ob_code expand_property(struct st *s, struct xobj *x, const char *key, co
 		if ((rc = expand_index_map(s, x, key, def, value, &ev)))
 			return rc;
 	} else {
-		if ((rc = expand_def(s, x->active, key, def, value, x->base_url, 0, &ev)))
+		s->bare = s->rdf && !reverse;
+		rc = expand_def(s, x->active, key, &di, value, x->base_url, 0, &ev);
+		s->bare = 0;
+		if (rc)
 			return rc;
 	}
 	if (!ev)
@@ -2286,7 +2547,7 @@ static ob_code expand_property(struct st *s, struct xobj *x, const char *key, co
 			}
 		return add_value(s, rmap, piri, ev);
 	}
-	return add_value(s, x->result, piri, ev);
+	return add_prop_value(s, x->result, piri, ev);
 }
 
 /* sorted: elem's keys in order, when the caller has them (else NULL). */
@@ -2310,15 +2571,17 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 	for (i = 0; i < n && !rc; i++) {
 		const json_t *value;
 		const char *kiri;
+		int kw;
 
-		if (keys[i][0] == '@' && !strcmp(keys[i], "@context"))
+		if (keys[i][0] == '@' && eq(keys[i], "@context"))
 			continue;
 		if ((rc = key_iri_ref(s, x->active, keys[i], &kiri, &iri)))
 			break;
 		value = key_value(keys[i]);
-		if (!kiri || (!strchr(kiri, ':') && !is_keyword(kiri)))
+		kw = kiri && is_keyword(kiri);
+		if (!kiri || (!kw && !strchr(kiri, ':')))
 			rc = data_loss(s, "property '%s' is not defined by the context", keys[i]);
-		else if (is_keyword(kiri))
+		else if (kw)
 			rc = expand_keyword(s, x, keys[i], kiri, value, &nests);
 		else
 			rc = expand_property(s, x, keys[i], kiri, value);
@@ -2395,21 +2658,29 @@ static ob_code keeps_prev(struct st *s, ctx *active, const json_t *elem, int *ke
 	return OB_OK;
 }
 
-/* def: prop's definition in active (or NULL). */
-static ob_code expand_object(struct st *s, ctx *active, const char *prop, const json_t *def,
+/* di: prop's definition in active. */
+static ob_code expand_object(struct st *s, ctx *active, const char *prop, const struct dinfo *di,
 			     const json_t *elem, const char *base_url, int from_map, json_t **out)
 {
 	const char *kbuf[KEYS_STACK];
-	const json_t *pscoped = json_object_get(def, "@context");
+	const json_t *pscoped = di->ctx;
 	ctx *act = ctx_ref(active), *tsc = NULL;
-	const char **keys = NULL;
+	const char **keys = NULL, *input_type = NULL;
 	json_t *result = NULL, *v;
-	char *iri = NULL, *input_type = NULL;
+	char *iri = NULL, *input_own = NULL;
 	size_t i, n = 0, rn;
 	struct xobj x;
 	ob_code rc = OB_OK;
-	int keep;
+	unsigned has = 0;
+	int keep, bare = s->bare;
 
+	s->bare = 0; /* only a property's own scalars may be bare */
+	/* the keys in order (step 13 walks them so), which also tell whether
+	 * elem has a @context */
+	if (!(keys = sorted_keys(elem, &n, kbuf))) {
+		rc = nomem(s);
+		goto out;
+	}
 	/* step 7: revert a non-propagated (type-scoped) context */
 	if (act->prev && !from_map) {
 		if ((rc = keeps_prev(s, act, elem, &keep)))
@@ -2422,35 +2693,33 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 		}
 	}
 	/* step 8: property-scoped context */
-	if (pscoped && (rc = apply_ctx(s, &act, pscoped, def_str(def, "base"), 1, 1, 1)))
+	if (pscoped && (rc = apply_ctx(s, &act, pscoped, di->base, 1, 1, 1)))
 		goto out;
 	/* step 9 */
-	if ((v = json_object_get(elem, "@context")) != NULL &&
-	    (rc = apply_ctx(s, &act, v, base_url, 0, 1, 0)))
-		goto out;
+	for (i = 0; i < n; i++)
+		if (keys[i][0] == '@' && eq(keys[i], "@context")) {
+			if ((rc = apply_ctx(s, &act, key_value(keys[i]), base_url, 0, 1, 0)))
+				goto out;
+			break;
+		}
 	/* step 10, 11: type-scoped contexts, types in order */
 	tsc = ctx_ref(act);
-	if (!(keys = sorted_keys(elem, &n, kbuf))) {
-		rc = nomem(s);
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
 		const json_t *tv;
-		const char **types = NULL, *kiri;
+		const char *tbuf[8], **types = tbuf, *kiri;
 		size_t j, tn;
 		int is_type;
 
 		if ((rc = key_iri_ref(s, act, keys[i], &kiri, &iri)))
 			goto out;
-		is_type = kiri && !strcmp(kiri, "@type");
+		is_type = kiri && kiri[0] == '@' && eq(kiri, "@type");
 		free(iri);
 		iri = NULL;
 		if (!is_type)
 			continue;
 		tv = key_value(keys[i]);
 		tn = json_is_array(tv) ? json_array_size(tv) : 1;
-		types = malloc((tn + 1) * sizeof(*types));
-		if (!types) {
+		if (tn > 8 && !(types = malloc(tn * sizeof(*types)))) {
 			rc = nomem(s);
 			goto out;
 		}
@@ -2469,11 +2738,12 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 		}
 		/* step 12: input type, for @json values */
 		if (!rc && tn) {
-			free(input_type);
-			input_type = NULL;
-			rc = expand_iri(s, &act, types[tn - 1], 0, 1, NULL, NULL, &input_type);
+			free(input_own);
+			input_own = NULL;
+			rc = key_iri_ref(s, act, types[tn - 1], &input_type, &input_own);
 		}
-		free(types);
+		if (types != tbuf)
+			free(types);
 		if (rc)
 			goto out;
 	}
@@ -2491,8 +2761,16 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 	if ((rc = expand_keys(s, &x, elem, keys, n)))
 		goto out;
 	rn = json_object_size(result);
+	/* which keywords result has, in one pass instead of a lookup each */
+	{
+		const char *k;
+
+		json_object_foreach(result, k, v)
+			if (k[0] == '@')
+				has |= 1u << kw_id(k);
+	}
 	/* step 15: value objects */
-	if (json_object_get(result, "@value")) {
+	if (has & 1u << K_VALUE) {
 		const char *k;
 		const json_t *val = json_object_get(result, "@value");
 		const json_t *typ = json_object_get(result, "@type");
@@ -2503,7 +2781,7 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 				rc = FAIL(s, "invalid value object: %s", k);
 				goto out;
 			}
-		if (typ && (json_object_get(result, "@language") || json_object_get(result, "@direction"))) {
+		if (typ && (has & (1u << K_LANGUAGE | 1u << K_DIRECTION))) {
 			rc = FAIL(s, "invalid value object");
 			goto out;
 		}
@@ -2515,7 +2793,7 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 			result = NULL;
 			goto done;
 		}
-		if (!json_is_string(val) && json_object_get(result, "@language")) {
+		if (!json_is_string(val) && (has & 1u << K_LANGUAGE)) {
 			rc = FAIL(s, "invalid language-tagged value");
 			goto out;
 		}
@@ -2523,20 +2801,27 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 			rc = FAIL(s, "invalid typed value");
 			goto out;
 		}
-	} else if ((v = json_object_get(result, "@type")) != NULL && !json_is_array(v)) {
+	} else if ((has & 1u << K_TYPE) && !json_is_array(v = json_object_get(result, "@type"))) {
 		/* step 16 */
-		if (json_object_set_new(result, "@type", json_pack("[O]", v))) {
+		json_t *a = json_array();
+
+		if (!a || json_array_append(a, v)) {
+			json_decref(a);
 			rc = nomem(s);
 			goto out;
 		}
-	} else if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
+		if (json_object_set_new(result, "@type", a)) { /* takes a */
+			rc = nomem(s);
+			goto out;
+		}
+	} else if (has & (1u << K_SET | 1u << K_LIST)) {
 		/* step 17 */
-		if (rn > 2 || (rn == 2 && !json_object_get(result, "@index"))) {
+		if (rn > 2 || (rn == 2 && !(has & 1u << K_INDEX))) {
 			rc = FAIL(s, "invalid set or list object");
 			goto out;
 		}
-		if ((v = json_object_get(result, "@set")) != NULL) {
-			json_t *setv = json_incref(v);
+		if (has & 1u << K_SET) {
+			json_t *setv = json_incref(json_object_get(result, "@set"));
 
 			json_decref(result);
 			result = setv;
@@ -2544,7 +2829,7 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 		}
 	}
 	/* step 18 */
-	if (json_object_size(result) == 1 && json_object_get(result, "@language")) {
+	if (rn == 1 && (has & 1u << K_LANGUAGE)) {
 		rc = data_loss(s, "object with only @language");
 		json_decref(result);
 		result = NULL;
@@ -2552,12 +2837,11 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 	}
 	/* step 19: free-floating values at the top */
 	if (!prop || !strcmp(prop, "@graph")) {
-		rn = json_object_size(result);
-		if (rn == 0 || json_object_get(result, "@value") || json_object_get(result, "@list")) {
+		if (rn == 0 || (has & (1u << K_VALUE | 1u << K_LIST))) {
 			rc = data_loss(s, "free-floating value ignored");
 			json_decref(result);
 			result = NULL;
-		} else if (rn == 1 && json_object_get(result, "@id")) {
+		} else if (rn == 1 && (has & 1u << K_ID)) {
 			rc = data_loss(s, "node object with only @id ('%s') ignored",
 				       json_string_value(json_object_get(result, "@id")));
 			json_decref(result);
@@ -2573,9 +2857,10 @@ out:
 	json_decref(result);
 	keys_free(keys, kbuf);
 	free(iri);
-	free(input_type);
+	free(input_own);
 	ctx_unref(tsc);
 	ctx_unref(act);
+	s->bare = bare;
 	return rc;
 }
 
@@ -2583,11 +2868,14 @@ out:
 static ob_code expand(struct st *s, ctx *active, const char *prop, const json_t *elem,
 		      const char *base_url, int from_map, json_t **out)
 {
-	return expand_def(s, active, prop, term_def(active, prop), elem, base_url, from_map, out);
+	struct dinfo d;
+
+	dinfo_of(term_def(active, prop), &d);
+	return expand_def(s, active, prop, &d, elem, base_url, from_map, out);
 }
 
-/* The same, given def: prop's definition in active (or NULL). */
-static ob_code expand_def(struct st *s, ctx *active, const char *prop, const json_t *def,
+/* The same, given what prop's definition in active holds. */
+static ob_code expand_def(struct st *s, ctx *active, const char *prop, const struct dinfo *d,
 			  const json_t *elem, const char *base_url, int from_map, json_t **out)
 {
 	json_t *r = NULL, *ev, *item;
@@ -2601,7 +2889,7 @@ static ob_code expand_def(struct st *s, ctx *active, const char *prop, const jso
 		goto out;
 	if (json_is_array(elem)) {
 		/* step 5 */
-		int is_list = def && (def_containers(def) & C_LIST);
+		int is_list = d->cf & C_LIST;
 
 		r = json_array();
 		if (!r) {
@@ -2609,7 +2897,7 @@ static ob_code expand_def(struct st *s, ctx *active, const char *prop, const jso
 			goto out;
 		}
 		json_array_foreach(elem, i, item) {
-			if ((rc = expand_def(s, active, prop, def, item, base_url, from_map, &ev)))
+			if ((rc = expand_def(s, active, prop, d, item, base_url, from_map, &ev)))
 				goto out;
 			if (ev && json_is_array(ev) && is_list) {
 				json_t *l = obj1("@list", ev);
@@ -2630,22 +2918,22 @@ static ob_code expand_def(struct st *s, ctx *active, const char *prop, const jso
 		*out = r;
 		r = NULL;
 	} else if (json_is_object(elem)) {
-		rc = expand_object(s, active, prop, def, elem, base_url, from_map, out);
+		rc = expand_object(s, active, prop, d, elem, base_url, from_map, out);
 	} else {
 		/* step 4: scalars */
 		if (!prop || !strcmp(prop, "@graph")) {
 			rc = data_loss(s, "free-floating scalar ignored");
 			goto out;
 		}
-		if (json_object_get(def, "@context")) {
+		if (d->ctx) {
 			ctx *act = ctx_ref(active);
 
-			rc = apply_ctx(s, &act, json_object_get(def, "@context"), def_str(def, "base"), 1, 1, 1);
+			rc = apply_ctx(s, &act, d->ctx, d->base, 1, 1, 1);
 			if (!rc)
 				rc = expand_value(s, act, prop, elem, out);
 			ctx_unref(act);
 		} else {
-			rc = expand_value_def(s, active, def, elem, out);
+			rc = expand_value_def(s, active, d, elem, out);
 		}
 	}
 out:
@@ -2659,10 +2947,11 @@ static ctx *initial_ctx(ob_jsonld *p, const ob_jsonld_opts *o)
 	return o->base ? ctx_new(o->base) : ctx_ref(p->initial);
 }
 
-json_t *ob_jsonld_expand(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
-			 ob_error *err)
+/* rdf: for toRdf, which reads bare values (struct st) */
+static json_t *expand_doc(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o, int rdf,
+			  ob_error *err)
 {
-	struct st s = { .p = p, .o = o, .err = err, .mode_10 = o->mode_10 };
+	struct st s = { .p = p, .o = o, .err = err, .mode_10 = o->mode_10, .rdf = rdf };
 	ctx *active = initial_ctx(p, o);
 	json_t *r = NULL, *g;
 	ob_code rc;
@@ -2702,15 +2991,30 @@ out:
 	return r;
 }
 
+json_t *ob_jsonld_expand(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
+			 ob_error *err)
+{
+	return expand_doc(p, doc, o, 0, err);
+}
+
 /* ---- deserialization to RDF (§8.1 - §8.5) ------------------------------ */
+
+/* Storage for our blank node labels, which live as long as the walk. */
+struct lchunk {
+	struct lchunk *next;
+	size_t used;
+	char data[1024];
+};
 
 struct rdf {
 	const ob_jsonld_opts *o;
 	ob_error *err;
 	ob_jsonld_quad_fn fn;
 	void *fn_ctx;
-	json_t *labels; /* document blank node label -> our label */
-	json_t *pool;   /* keeps fresh labels alive */
+	json_t *labels; /* document blank node label -> our label (made when needed) */
+	int bare;       /* a bare scalar is a value object (struct st) */
+	struct lchunk *pool; /* our labels; the first chunk is first */
+	struct lchunk first;
 	unsigned long counter;
 	int depth;
 };
@@ -2748,18 +3052,36 @@ static ob_code rdf_loss(struct rdf *r, const char *fmt, ...)
 /* Our label for a document label (NULL: a fresh one). Borrowed. */
 static const char *bnode(struct rdf *r, const char *old)
 {
-	json_t *l = old ? json_object_get(r->labels, old) : NULL;
-	char buf[32];
+	const char *l = old ? json_string_value(json_object_get(r->labels, old)) : NULL;
+	char digits[24];
+	size_t n = sizeof(digits);
+	unsigned long k;
+	char *d;
 
 	if (l)
-		return json_string_value(l);
-	snprintf(buf, sizeof(buf), "_:b%lu", r->counter++);
-	l = json_string(buf);
-	if (!l || json_array_append_new(r->pool, l))
+		return l;
+	k = r->counter++;
+	do
+		digits[--n] = (char)('0' + k % 10);
+	while (k /= 10);
+	if (r->pool->used + 3 + (sizeof(digits) - n) + 1 > sizeof(r->pool->data)) {
+		struct lchunk *c = malloc(sizeof(*c));
+
+		if (!c)
+			return NULL;
+		c->next = r->pool;
+		c->used = 0;
+		r->pool = c;
+	}
+	d = r->pool->data + r->pool->used;
+	memcpy(d, "_:b", 3);
+	memcpy(d + 3, digits + n, sizeof(digits) - n);
+	d[3 + sizeof(digits) - n] = '\0';
+	r->pool->used += 3 + (sizeof(digits) - n) + 1;
+	if (old && ((!r->labels && !(r->labels = json_object())) ||
+		    json_object_set_new(r->labels, old, json_string(d))))
 		return NULL;
-	if (old && json_object_set(r->labels, old, l))
-		return NULL;
-	return json_string_value(l);
+	return d;
 }
 
 static ob_code iri_term(struct rdf *r, const char *iri, oterm *t, const char *what)
@@ -2903,26 +3225,33 @@ static ob_code list_to_rdf(struct rdf *r, const json_t *list, const oterm *g, ot
 }
 
 /* §8.5 Object to RDF for a value object. */
+static ob_code value_parts_to_rdf(struct rdf *r, const json_t *val, const char *type,
+				  const char *lang, const char *dir, oterm *o);
+
 static ob_code value_to_rdf(struct rdf *r, const json_t *v, oterm *o)
 {
 	const json_t *val = NULL, *x;
 	const char *type = NULL, *lang = NULL, *dir = NULL, *k;
-	char num[64];
-	const char *lex = NULL, *dt;
-	size_t i;
 
 	/* one pass over the few entries instead of a lookup for each */
 	json_object_foreach((json_t *)v, k, x) {
-		if (!strcmp(k, "@value"))
-			val = x;
-		else if (!strcmp(k, "@type"))
-			type = json_string_value(x);
-		else if (!strcmp(k, "@language"))
-			lang = json_string_value(x);
-		else if (!strcmp(k, "@direction"))
-			dir = json_string_value(x);
+		switch (kw_id(k)) {
+		case K_VALUE: val = x; break;
+		case K_TYPE: type = json_string_value(x); break;
+		case K_LANGUAGE: lang = json_string_value(x); break;
+		case K_DIRECTION: dir = json_string_value(x); break;
+		}
 	}
-	dt = type;
+	return value_parts_to_rdf(r, val, type, lang, dir, o);
+}
+
+/* The same, given the value object's entries. */
+static ob_code value_parts_to_rdf(struct rdf *r, const json_t *val, const char *type,
+				  const char *lang, const char *dir, oterm *o)
+{
+	char num[64];
+	const char *lex = NULL, *dt = type;
+	size_t i;
 
 	memset(o, 0, sizeof(*o));
 	o->t.kind = OB_JSONLD_LITERAL;
@@ -3016,14 +3345,19 @@ static ob_code value_to_rdf(struct rdf *r, const json_t *v, oterm *o)
 	return OB_OK;
 }
 
-static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj, const oterm *g);
+static ob_code props_to_rdf(struct rdf *r, const char **keys, size_t n, const json_t *types,
+			    const oterm *subj, const oterm *g);
 
 /* Object to RDF for any expanded item; node objects also emit their own
  * triples (what the node map would hold). *subj is the item's term. */
 static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, oterm *subj)
 {
-	const json_t *v;
+	const char *kbuf[KEYS_STACK];
+	const char **keys = kbuf, *k;
+	const json_t *v, *idv = NULL, *types = NULL, *list = NULL;
 	const char *id;
+	size_t n = 0, size;
+	int value = 0;
 	ob_code rc;
 
 	memset(subj, 0, sizeof(*subj));
@@ -3031,21 +3365,43 @@ static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, ot
 		rc = ob_fail(r->err, OB_EPARSE, "JSON-LD nesting deeper than %d", OB_JSONLD_MAX_DEPTH);
 		goto out;
 	}
-	if (is_value_obj(node)) {
+	if (!json_is_object(node)) {
+		/* a bare value: {"@value": node} */
+		if (r->bare && (json_is_string(node) || json_is_number(node) || json_is_boolean(node)))
+			rc = value_parts_to_rdf(r, node, NULL, NULL, NULL, subj);
+		else
+			rc = OB_OK;
+		goto out;
+	}
+	/* one pass over the keys: the keywords that decide what node is, and
+	 * the keys to sort (§8.1 walks the properties in order) */
+	size = json_object_size(node);
+	if (size > KEYS_STACK && !(keys = malloc(size * sizeof(*keys)))) {
+		keys = kbuf;
+		rc = ob_fail(r->err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	json_object_foreach((json_t *)node, k, v) {
+		keys[n++] = k;
+		if (k[0] == '@') {
+			switch (kw_id(k)) {
+			case K_VALUE: value = 1; break;
+			case K_LIST: list = v; break;
+			case K_ID: idv = v; break;
+			case K_TYPE: types = v; break;
+			}
+		}
+	}
+	if (value) {
 		rc = value_to_rdf(r, node, subj);
 		goto out;
 	}
-	if ((v = json_object_get(node, "@list")) != NULL) {
-		rc = list_to_rdf(r, v, g, subj);
+	if (list) {
+		rc = list_to_rdf(r, list, g, subj);
 		goto out;
 	}
-	if (!json_is_object(node)) {
-		rc = OB_OK;
-		goto out;
-	}
-	v = json_object_get(node, "@id");
-	id = json_string_value(v);
-	if (json_is_null(v)) {
+	id = json_string_value(idv);
+	if (json_is_null(idv)) {
 		subj->t.kind = OB_JSONLD_IRI;
 		subj->t.value = "";
 		subj->ok = 0; /* its @id was ignored: drop its triples */
@@ -3058,35 +3414,37 @@ static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, ot
 		subj->ok = 1;
 		rc = subj->t.value ? OB_OK : ob_fail(r->err, OB_ENOMEM, "out of memory");
 	}
-	if (!rc)
-		rc = props_to_rdf(r, node, subj, g);
+	if (!rc) {
+		sort_strs(keys, n);
+		rc = props_to_rdf(r, keys, n, types, subj, g);
+	}
 out:
+	if (keys != kbuf)
+		free(keys);
 	r->depth--;
 	return rc;
 }
 
-static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj, const oterm *g)
+/* keys: the node's keys, sorted; types: its @type (or NULL). */
+static ob_code props_to_rdf(struct rdf *r, const char **keys, size_t n, const json_t *types,
+			    const oterm *subj, const oterm *g)
 {
-	const char *kbuf[KEYS_STACK];
-	const char **keys = NULL;
 	const json_t *v, *item;
 	oterm pred = { 0 }, obj = { 0 }, rdftype = { 0 };
-	size_t i, j, n = 0;
+	size_t i, j, nv;
 	ob_code rc = OB_OK;
 
 	const_iri(RDF_NS "type", &rdftype);
-	json_array_foreach(json_object_get(node, "@type"), j, item) {
+	json_array_foreach(types, j, item) {
 		if ((rc = iri_term(r, json_string_value(item), &obj, "type")) ||
 		    (rc = emit(r, subj, &rdftype, &obj, g)))
 			goto out;
 	}
-	if (!(keys = sorted_keys(node, &n, kbuf)))
-		return ob_fail(r->err, OB_ENOMEM, "out of memory");
 	for (i = 0; i < n && !rc; i++) {
-		int kw = keys[i][0] == '@';
+		int kw = keys[i][0] == '@' ? kw_id(keys[i]) : -1;
 
 		v = key_value(keys[i]);
-		if (kw && !strcmp(keys[i], "@graph")) {
+		if (kw == K_GRAPH) {
 			/* §7.2 step 6.9: the node names a graph */
 			if (!subj->ok && (rc = rdf_loss(r, "graph name not well formed")))
 				break;
@@ -3101,7 +3459,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 			}
 			continue;
 		}
-		if (kw && !strcmp(keys[i], "@included")) {
+		if (kw == K_INCLUDED) {
 			json_array_foreach(v, j, item) {
 				rc = node_to_rdf(r, item, g, &obj);
 				oterm_release(&obj);
@@ -3110,7 +3468,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 			}
 			continue;
 		}
-		if (kw && !strcmp(keys[i], "@reverse")) {
+		if (kw == K_REVERSE) {
 			const char *rk;
 			const json_t *rv;
 
@@ -3130,7 +3488,7 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 			}
 			continue;
 		}
-		if (kw)
+		if (kw >= 0)
 			continue;
 		if (is_bnode(keys[i])) {
 			/* generalized RDF only */
@@ -3140,7 +3498,10 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 		} else if ((rc = iri_term(r, keys[i], &pred, "predicate"))) {
 			break;
 		}
-		json_array_foreach(v, j, item) {
+		/* a single value may stand unwrapped (add_prop_value) */
+		nv = json_is_array(v) ? json_array_size(v) : (size_t)!!r->bare;
+		for (j = 0; j < nv; j++) {
+			item = json_is_array(v) ? json_array_get(v, j) : v;
 			rc = node_to_rdf(r, item, g, &obj);
 			if (!rc)
 				rc = emit(r, subj, &pred, &obj, g);
@@ -3151,23 +3512,19 @@ static ob_code props_to_rdf(struct rdf *r, const json_t *node, const oterm *subj
 	}
 out:
 	oterm_release(&obj);
-	keys_free(keys, kbuf);
 	return rc;
 }
 
-ob_code ob_jsonld_expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o,
-				  ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
+static ob_code expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o, int bare,
+			       ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
 {
-	struct rdf r = { o, err, fn, fn_ctx, json_object(), json_array(), 0, 0 };
+	struct rdf r = { .o = o, .err = err, .fn = fn, .fn_ctx = fn_ctx, .bare = bare };
 	oterm subj = { 0 };
 	const json_t *item;
 	size_t i;
 	ob_code rc = OB_OK;
 
-	if (!r.labels || !r.pool) {
-		rc = ob_fail(err, OB_ENOMEM, "out of memory");
-		goto out;
-	}
+	r.pool = &r.first;
 	json_array_foreach(expanded, i, item) {
 		if (!json_is_object(item) || is_value_obj(item) || is_list_obj(item))
 			continue;
@@ -3176,22 +3533,34 @@ ob_code ob_jsonld_expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *
 		if (rc)
 			break;
 	}
-out:
 	json_decref(r.labels);
-	json_decref(r.pool);
+	while (r.pool != &r.first) {
+		struct lchunk *next = r.pool->next;
+
+		free(r.pool);
+		r.pool = next;
+	}
 	return rc;
+}
+
+ob_code ob_jsonld_expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o,
+				  ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
+{
+	return expanded_to_rdf(expanded, o, 0, fn, fn_ctx, err);
 }
 
 ob_code ob_jsonld_to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
 			 ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
 {
-	json_t *x = ob_jsonld_expand(p, doc, o, err);
+	json_t *x;
 	ob_code rc;
 
-	if (!x)
+	json_decref(p->last);
+	p->last = NULL;
+	if (!(x = expand_doc(p, doc, o, 1, err)))
 		return err && err->code ? err->code : OB_EPARSE;
-	rc = ob_jsonld_expanded_to_rdf(x, o, fn, fn_ctx, err);
-	json_decref(x);
+	rc = expanded_to_rdf(x, o, 1, fn, fn_ctx, err);
+	p->last = x;
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "rdfc.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@ struct term {
 	uint32_t nt_len;
 	uint32_t hash;
 	unsigned char kind;
+	unsigned char ascii; /* nt has no byte >= 0x80 */
 };
 
 struct quad {
@@ -54,6 +56,13 @@ struct ob_rdf_dataset {
 	ob_buf nt;           /* scratch for building a term's form */
 	ob_buf val;          /* scratch for the parser's decoded values */
 	ob_buf aux;
+	/* first storage, in the same allocation: a credential's dataset
+	 * needs no other */
+	uint32_t term_tab0[256], quad_tab0[256];
+	struct term terms0[64];
+	struct quad quads0[64];
+	size_t arena0_used;
+	char arena0[4096];
 };
 
 /* FNV-1a style over 8-byte words, two lanes: table hashing, not
@@ -79,8 +88,10 @@ static uint32_t fnv(const void *p, size_t len, uint32_t seed)
 		len -= 8;
 	}
 	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
+		/* byte by byte: a short memcpy into w, then loading w, stalls
+		 * on store forwarding */
+		for (w = 0; len; len--)
+			w = w << 8 | s[len - 1];
 		g = (g ^ w) * 1099511628211ull;
 	}
 	h = (h ^ g) * 1099511628211ull;
@@ -98,6 +109,13 @@ static char *arena_dup(ob_rdf_dataset *ds, const char *s, size_t len)
 	struct chunk *c = ds->arena;
 	char *r;
 
+	if (sizeof(ds->arena0) - ds->arena0_used >= len + 1) {
+		r = ds->arena0 + ds->arena0_used;
+		memcpy(r, s, len);
+		r[len] = '\0';
+		ds->arena0_used += len + 1;
+		return r;
+	}
 	if (!c || c->cap - c->used < len + 1) {
 		size_t cap = len + 1 > CHUNK_SIZE ? len + 1 : CHUNK_SIZE;
 
@@ -124,18 +142,21 @@ static char *arena_dup(ob_rdf_dataset *ds, const char *s, size_t len)
 
 ob_rdf_dataset *ob_rdf_dataset_new(void)
 {
-	ob_rdf_dataset *ds = calloc(1, sizeof(*ds));
+	/* only the header and the tables need zeroes */
+	ob_rdf_dataset *ds = malloc(sizeof(*ds));
 
 	if (!ds)
 		return NULL;
+	memset(ds, 0, offsetof(ob_rdf_dataset, terms0));
 	ds->term_mask = 255;
 	ds->quad_mask = 255;
-	ds->term_tab = calloc(256, sizeof(uint32_t));
-	ds->quad_tab = calloc(256, sizeof(uint32_t));
-	if (!ds->term_tab || !ds->quad_tab) {
-		ob_rdf_dataset_free(ds);
-		return NULL;
-	}
+	ds->term_tab = ds->term_tab0;
+	ds->quad_tab = ds->quad_tab0;
+	ds->terms = ds->terms0;
+	ds->terms_cap = 64;
+	ds->quads = ds->quads0;
+	ds->quads_cap = 64;
+	ds->arena0_used = 0;
 	return ds;
 }
 
@@ -149,10 +170,14 @@ void ob_rdf_dataset_free(ob_rdf_dataset *ds)
 		next = c->next;
 		free(c);
 	}
-	free(ds->terms);
-	free(ds->term_tab);
-	free(ds->quads);
-	free(ds->quad_tab);
+	if (ds->terms != ds->terms0)
+		free(ds->terms);
+	if (ds->term_tab != ds->term_tab0)
+		free(ds->term_tab);
+	if (ds->quads != ds->quads0)
+		free(ds->quads);
+	if (ds->quad_tab != ds->quad_tab0)
+		free(ds->quad_tab);
 	ob_buf_release(&ds->nt);
 	ob_buf_release(&ds->val);
 	ob_buf_release(&ds->aux);
@@ -165,7 +190,7 @@ size_t ob_rdf_dataset_size(const ob_rdf_dataset *ds)
 }
 
 /* Doubles an open-addressing table of quads (quads) or terms. */
-static int rehash(uint32_t **tab, uint32_t *mask, const ob_rdf_dataset *ds,
+static int rehash(uint32_t **tab, uint32_t *mask, ob_rdf_dataset *ds,
 		  int quads)
 {
 	uint32_t nmask = *mask * 2 + 1, i, j, h;
@@ -182,10 +207,25 @@ static int rehash(uint32_t **tab, uint32_t *mask, const ob_rdf_dataset *ds,
 			;
 		nt[j] = (*tab)[i];
 	}
-	free(*tab);
+	if (*tab != ds->term_tab0 && *tab != ds->quad_tab0)
+		free(*tab);
 	*tab = nt;
 	*mask = nmask;
 	return 0;
+}
+
+static int is_ascii(const char *s, size_t len)
+{
+	uint64_t w, high = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		high |= w;
+	}
+	for (; i < len; i++)
+		high |= (unsigned char)s[i];
+	return !(high & 0x8080808080808080ull);
 }
 
 /* Interns the term whose canonical form is nt; returns its index or NONE
@@ -204,17 +244,21 @@ static uint32_t intern(ob_rdf_dataset *ds, int kind, const char *nt, size_t len)
 	if (len > OB_RDF_MAX_BYTES || ds->bytes + len > OB_RDF_MAX_BYTES)
 		return NONE;
 	if (ds->nterms == ds->terms_cap) {
-		uint32_t cap = ds->terms_cap ? ds->terms_cap * 2 : 64;
-		struct term *nts = realloc(ds->terms, cap * sizeof(*nts));
+		uint32_t cap = ds->terms_cap * 2;
+		struct term *nts = realloc(ds->terms == ds->terms0 ? NULL : ds->terms,
+					   cap * sizeof(*nts));
 
 		if (!nts)
 			return NONE;
+		if (ds->terms == ds->terms0)
+			memcpy(nts, ds->terms0, sizeof(ds->terms0));
 		ds->terms = nts;
 		ds->terms_cap = cap;
 	}
 	t = &ds->terms[ds->nterms];
 	if (!(t->nt = arena_dup(ds, nt, len)))
 		return NONE;
+	t->ascii = is_ascii(nt, len);
 	ds->bytes += len;
 	t->nt_len = (uint32_t)len;
 	t->hash = h;
@@ -239,11 +283,14 @@ static int add_quad(ob_rdf_dataset *ds, uint32_t s, uint32_t p, uint32_t o,
 	if (ds->nquads >= OB_RDF_MAX_QUADS)
 		return -2;
 	if (ds->nquads == ds->quads_cap) {
-		uint32_t cap = ds->quads_cap ? ds->quads_cap * 2 : 64;
-		struct quad *nq = realloc(ds->quads, cap * sizeof(*nq));
+		uint32_t cap = ds->quads_cap * 2;
+		struct quad *nq = realloc(ds->quads == ds->quads0 ? NULL : ds->quads,
+					  cap * sizeof(*nq));
 
 		if (!nq)
 			return -1;
+		if (ds->quads == ds->quads0)
+			memcpy(nq, ds->quads0, sizeof(ds->quads0));
 		ds->quads = nq;
 		ds->quads_cap = cap;
 	}
@@ -284,6 +331,19 @@ static void nt_iri(ob_buf *b, const char *s, size_t len)
 {
 	size_t i, run = 0;
 
+	/* the usual IRI needs no escape: one copy */
+	for (i = 0; i < len && !iri_esc[(unsigned char)s[i]]; i++)
+		;
+	if (i == len) {
+		if (ob_buf_grow(b, len + 2))
+			return;
+		b->data[b->len] = '<';
+		memcpy(b->data + b->len + 1, s, len);
+		b->data[b->len + 1 + len] = '>';
+		b->len += len + 2;
+		b->data[b->len] = '\0';
+		return;
+	}
 	ob_buf_addc(b, '<');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -304,6 +364,18 @@ static void nt_string(ob_buf *b, const char *s, size_t len)
 {
 	size_t i, run = 0;
 
+	for (i = 0; i < len && !lit_esc[(unsigned char)s[i]]; i++)
+		;
+	if (i == len) {
+		if (ob_buf_grow(b, len + 2))
+			return;
+		b->data[b->len] = '"';
+		memcpy(b->data + b->len + 1, s, len);
+		b->data[b->len + 1 + len] = '"';
+		b->len += len + 2;
+		b->data[b->len] = '\0';
+		return;
+	}
 	ob_buf_addc(b, '"');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -918,6 +990,7 @@ static void md_fetch(void)
 struct line {
 	size_t off;
 	uint32_t len;
+	unsigned char ascii; /* no byte >= 0x80: sorts as bytes */
 };
 
 /* Identifier issuer (§4.5): ids[k] received the identifier b<k>. Lookups
@@ -1003,8 +1076,12 @@ static int cmp_text(const char *a, size_t al, const char *b, size_t bl)
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&wa, ua + i, 8);
 		memcpy(&wb, ub + i, 8);
-		if (wa != wb)
+		if (wa != wb) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(wa ^ wb) / 8;
+#endif
 			break;
+		}
 	}
 	while (i < n && ua[i] == ub[i])
 		i++;
@@ -1025,16 +1102,25 @@ static int cmp_text(const char *a, size_t al, const char *b, size_t bl)
  * qsort with a thread-local base for the rest. */
 static _Thread_local const char *tl_base;
 
+/* cmp_text for lines; ASCII lines compare as bytes, so memcmp */
+static int cmp_line(const char *base, const struct line *a, const struct line *b)
+{
+	if (a->ascii && b->ascii) {
+		int r = memcmp(base + a->off, base + b->off, a->len < b->len ? a->len : b->len);
+
+		return r ? r : (a->len > b->len) - (a->len < b->len);
+	}
+	return cmp_text(base + a->off, a->len, base + b->off, b->len);
+}
+
 static int cmp_line_tl(const void *x, const void *y)
 {
-	const struct line *a = x, *b = y;
-
-	return cmp_text(tl_base + a->off, a->len, tl_base + b->off, b->len);
+	return cmp_line(tl_base, x, y);
 }
 
 static int line_le(const char *base, const struct line *a, const struct line *b)
 {
-	return cmp_text(base + a->off, a->len, base + b->off, b->len) <= 0;
+	return cmp_line(base, a, b) <= 0;
 }
 
 /* Merge sort of l[0..n) with tmp (room for n / 2 + 1 lines). */
@@ -1077,9 +1163,7 @@ static void sort_lines(const char *base, struct line *l, size_t n)
 		for (i = 1; i < n; i++) {
 			struct line t = l[i];
 
-			for (j = i; j > 0 && cmp_text(base + l[j - 1].off,
-						      l[j - 1].len, base + t.off,
-						      t.len) > 0; j--)
+			for (j = i; j > 0 && cmp_line(base, &l[j - 1], &t) > 0; j--)
 				l[j] = l[j - 1];
 			l[j] = t;
 		}
@@ -1092,8 +1176,9 @@ static void sort_lines(const char *base, struct line *l, size_t n)
 /* URDNA2015 (RDFC-1.0 App. B, as rdf-canonize 3.x writes it) escapes only
  * \" \\ \n \r in literals: rewrite our canonical form's other escapes
  * (\t \b \f and the \u00XX of controls and DEL) as raw bytes. Only the
- * quoted part changes; a datatype IRI keeps its escapes. */
-static void put_legacy_literal(ob_buf *b, const char *nt, size_t len)
+ * quoted part changes; a datatype IRI keeps its escapes. Writes at most
+ * len bytes at d; returns the end. */
+static char *put_legacy_literal(char *d, const char *nt, size_t len)
 {
 	size_t i = 1, run = 0;
 
@@ -1110,8 +1195,9 @@ static void put_legacy_literal(ob_buf *b, const char *nt, size_t len)
 		case 'f': raw = '\f'; break;
 		case 'u':
 			raw = (char)(hexval(nt[i + 4]) << 4 | hexval(nt[i + 5]));
-			ob_buf_add(b, nt + run, i - run);
-			ob_buf_addc(b, raw);
+			memcpy(d, nt + run, i - run);
+			d += i - run;
+			*d++ = raw;
 			i += 6;
 			run = i;
 			continue;
@@ -1119,60 +1205,107 @@ static void put_legacy_literal(ob_buf *b, const char *nt, size_t len)
 			i += 2;
 			continue;
 		}
-		ob_buf_add(b, nt + run, i - run);
-		ob_buf_addc(b, raw);
+		memcpy(d, nt + run, i - run);
+		d += i - run;
+		*d++ = raw;
 		i += 2;
 		run = i;
 	}
-	ob_buf_add(b, nt + run, len - run);
+	memcpy(d, nt + run, len - run);
+	return d + len - run;
+}
+
+/* "_:c14n<n>" at d (at most C14N_MAX bytes); returns the end. */
+#define C14N_MAX 16
+static char *put_c14n(char *d, uint32_t n)
+{
+	char digits[10];
+	size_t i = sizeof(digits);
+
+	do
+		digits[--i] = (char)('0' + n % 10);
+	while (n /= 10);
+	memcpy(d, "_:c14n", 6);
+	memcpy(d + 6, digits + i, sizeof(digits) - i);
+	return d + 6 + sizeof(digits) - i;
 }
 
 static void add_c14n(ob_buf *b, uint32_t n)
 {
-	char d[24];
-	size_t i = sizeof(d);
-
-	do
-		d[--i] = (char)('0' + n % 10);
-	while (n /= 10);
-	memcpy(d + i - 6, "_:c14n", 6);
-	ob_buf_add(b, d + i - 6, sizeof(d) - i + 6);
+	if (ob_buf_grow(b, C14N_MAX))
+		return;
+	b->len = (size_t)(put_c14n(b->data + b->len, n) - b->data);
+	b->data[b->len] = '\0';
 }
 
-/* Appends the term; blank nodes get canonical labels when self is
- * NONE - 1, else _:a (self) or _:z. */
-static void put_term(struct canon *c, ob_buf *b, uint32_t t, uint32_t self)
+/* Writes the term at d (room for max(nt_len, C14N_MAX) bytes); blank
+ * nodes get canonical labels when self is NONE - 1, else _:a (self) or
+ * _:z. Returns the end. */
+static char *put_term(const struct canon *c, char *d, uint32_t t, uint32_t self)
 {
 	const struct term *tm = &c->ds->terms[t];
 
-	if (tm->kind == OB_RDF_LITERAL && c->legacy &&
-	    memchr(tm->nt, '\\', tm->nt_len)) {
-		put_legacy_literal(b, tm->nt, tm->nt_len);
-	} else if (tm->kind != OB_RDF_BLANK) {
-		ob_buf_add(b, tm->nt, tm->nt_len);
-	} else if (self == NONE - 1) { /* canonical labels */
-		add_c14n(b, c->canon[c->bn_of_term[t]]);
-	} else {
+	if (tm->kind == OB_RDF_BLANK) {
+		if (self == NONE - 1) /* canonical labels */
+			return put_c14n(d, c->canon[c->bn_of_term[t]]);
 		/* RDFC-1.0 4.6.3 step 3.1.1: _:a for the reference node, _:z for
 		 * the others (canonical ids are not used here, as in every
 		 * implementation) */
-		ob_buf_add(b, c->bn_of_term[t] == self ? "_:a" : "_:z", 3);
+		memcpy(d, c->bn_of_term[t] == self ? "_:a" : "_:z", 3);
+		return d + 3;
 	}
+	if (tm->kind == OB_RDF_LITERAL && c->legacy && memchr(tm->nt, '\\', tm->nt_len))
+		return put_legacy_literal(d, tm->nt, tm->nt_len);
+	memcpy(d, tm->nt, tm->nt_len);
+	return d + tm->nt_len;
+}
+
+static size_t term_room(const struct canon *c, uint32_t t)
+{
+	uint32_t n = c->ds->terms[t].nt_len;
+
+	return n > C14N_MAX ? n : C14N_MAX;
+}
+
+/* Whether put_quad writes only ASCII for q (blank node labels we write
+ * are ASCII). */
+static int quad_ascii(const struct canon *c, const struct quad *q)
+{
+	const struct term *t = c->ds->terms;
+
+	return (t[q->s].ascii || t[q->s].kind == OB_RDF_BLANK) && t[q->p].ascii &&
+	       (t[q->o].ascii || t[q->o].kind == OB_RDF_BLANK) &&
+	       (q->g == NONE || t[q->g].ascii || t[q->g].kind == OB_RDF_BLANK);
+}
+
+/* Bytes put_quad may write for q. */
+static size_t quad_room(const struct canon *c, const struct quad *q)
+{
+	return term_room(c, q->s) + term_room(c, q->p) + term_room(c, q->o) +
+	       (q->g != NONE ? term_room(c, q->g) + 1 : 0) + 5;
 }
 
 static void put_quad(struct canon *c, ob_buf *b, const struct quad *q,
 		     uint32_t self)
 {
-	put_term(c, b, q->s, self);
-	ob_buf_addc(b, ' ');
-	put_term(c, b, q->p, self);
-	ob_buf_addc(b, ' ');
-	put_term(c, b, q->o, self);
+	char *d;
+
+	if (ob_buf_grow(b, quad_room(c, q)))
+		return;
+	d = b->data + b->len;
+	d = put_term(c, d, q->s, self);
+	*d++ = ' ';
+	d = put_term(c, d, q->p, self);
+	*d++ = ' ';
+	d = put_term(c, d, q->o, self);
 	if (q->g != NONE) {
-		ob_buf_addc(b, ' ');
-		put_term(c, b, q->g, self);
+		*d++ = ' ';
+		d = put_term(c, d, q->g, self);
 	}
-	ob_buf_add(b, " .\n", 3);
+	memcpy(d, " .\n", 3);
+	d += 3;
+	b->len = (size_t)(d - b->data);
+	b->data[b->len] = '\0';
 }
 
 static ob_code fail_oom(struct canon *c)
@@ -1192,25 +1325,31 @@ static ob_code hash_first_degree(struct canon *c, uint32_t b,
 	uint32_t i, n = c->qoff[b + 1] - c->qoff[b];
 	unsigned char *out = c->fd + (size_t)b * c->hlen;
 	char *hex = c->fdhex + (size_t)b * (2 * c->hlen + 1);
+	size_t end;
 
 	c->text.len = 0;
 	/* RDFC-1.0 4.6.3 step 3: each quad in N-Quads, _:a for b, _:z for others */
 	for (i = 0; i < n; i++) {
+		const struct quad *q = &c->ds->quads[c->qlist[c->qoff[b] + i]];
+
 		lines[i].off = c->text.len;
-		put_quad(c, &c->text, &c->ds->quads[c->qlist[c->qoff[b] + i]], b);
+		put_quad(c, &c->text, q, b);
 		lines[i].len = (uint32_t)(c->text.len - lines[i].off);
+		lines[i].ascii = quad_ascii(c, q);
 	}
 	if (c->text.oom)
 		return fail_oom(c);
-	/* 4.6.3 step 4: sort; step 5: hash the joined lines */
+	/* 4.6.3 step 4: sort; step 5: hash the joined lines, joined after
+	 * them in the scratch text (one digest call, not one per line) */
 	sort_lines(c->text.data, lines, n);
-	if (!EVP_DigestInit_ex2(c->ctx, c->md, NULL))
-		return fail_md(c);
-	for (i = 0; i < n; i++)
-		if (!EVP_DigestUpdate(c->ctx, c->text.data + lines[i].off,
-				      lines[i].len))
-			return fail_md(c);
-	if (!EVP_DigestFinal_ex(c->ctx, out, NULL))
+	end = c->text.len;
+	if (ob_buf_grow(&c->text, end))
+		return fail_oom(c);
+	for (i = 0; i < n; i++) {
+		memcpy(c->text.data + c->text.len, c->text.data + lines[i].off, lines[i].len);
+		c->text.len += lines[i].len;
+	}
+	if (!digest(c, c->text.data + end, c->text.len - end, out))
 		return fail_md(c);
 	for (i = 0; i < c->hlen; i++) {
 		hex[2 * i] = "0123456789abcdef"[out[i] >> 4];
@@ -1548,10 +1687,11 @@ static _Thread_local const struct canon *tl_canon;
 
 static int cmp_label(const void *x, const void *y)
 {
-	const char *a = label(tl_canon, *(const uint32_t *)x),
-		   *b = label(tl_canon, *(const uint32_t *)y);
+	const struct term *a = &tl_canon->ds->terms[tl_canon->bn_term[*(const uint32_t *)x]],
+			  *b = &tl_canon->ds->terms[tl_canon->bn_term[*(const uint32_t *)y]];
 
-	return cmp_text(a, strlen(a), b, strlen(b));
+	/* the label follows "_:" */
+	return cmp_text(a->nt + 2, a->nt_len - 2, b->nt + 2, b->nt_len - 2);
 }
 
 static int cmp_fd(const void *x, const void *y)
@@ -1620,6 +1760,7 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 	struct line *lines = NULL;
 	uint32_t *order = NULL, *pos = NULL;
 	struct result *res = NULL;
+	void *blk = NULL;
 	size_t out_len0 = out ? out->len : 0, map_len0 = map ? map->len : 0;
 	size_t nres = 0, i, g, ge, nonunique = 0;
 	uint32_t b, nt, qi;
@@ -1642,9 +1783,9 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 	nt = ds->nterms;
 	/* RDFC-1.0 4.4.3 step 2: blank node to quads map, nodes numbered by
 	 * first appearance (subject, object, graph) */
-	if (!(c.bn_of_term = malloc((nt ? nt : 1) * sizeof(uint32_t))) ||
-	    !(c.bn_term = malloc((nt ? nt : 1) * sizeof(uint32_t))))
+	if (!(c.bn_of_term = malloc((nt ? 2 * (size_t)nt : 1) * sizeof(uint32_t))))
 		goto oom;
+	c.bn_term = c.bn_of_term + nt;
 	memset(c.bn_of_term, 0xff, nt * sizeof(uint32_t));
 	for (qi = 0; qi < ds->nquads; qi++) {
 		const struct quad *q = &ds->quads[qi];
@@ -1658,17 +1799,42 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 				c.bn_term[c.nb++] = comp[k];
 			}
 	}
-	if (!(c.qoff = calloc((size_t)c.nb + 2, sizeof(uint32_t))) ||
-	    !(pos = malloc(((size_t)c.nb + 1) * sizeof(uint32_t))))
-		goto oom;
+	/* one block for the per-node and per-quad arrays: lines first (the
+	 * widest alignment), then the uint32_t arrays, then the bytes; a quad
+	 * lists at most 3 blank nodes */
+	{
+		size_t nb1 = (size_t)c.nb + 1, nq1 = (size_t)ds->nquads + 1;
+		size_t n32 = (nb1 + 1) + nb1 + (3 * (size_t)ds->nquads + 1) + 4 * nb1;
+		uint32_t *u;
+
+		if (!(blk = malloc(nq1 * sizeof(*lines) + n32 * sizeof(uint32_t) +
+				   nb1 * c.hlen + nb1 * (2 * c.hlen + 1))))
+			goto oom;
+		lines = blk;
+		u = (uint32_t *)(lines + nq1);
+		c.qoff = u;
+		u += nb1 + 1;
+		pos = u;
+		u += nb1;
+		c.qlist = u;
+		u += 3 * (size_t)ds->nquads + 1;
+		c.canon = u;
+		u += nb1;
+		c.canon_order = u;
+		u += nb1;
+		c.rank = u;
+		u += nb1;
+		order = u;
+		u += nb1;
+		c.fd = (unsigned char *)u;
+		c.fdhex = (char *)(c.fd + nb1 * c.hlen);
+	}
+	memset(c.qoff, 0, ((size_t)c.nb + 2) * sizeof(uint32_t));
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass) {
 			for (b = 0; b < c.nb; b++)
 				c.qoff[b + 1] += c.qoff[b];
 			memcpy(pos, c.qoff, ((size_t)c.nb + 1) * sizeof(uint32_t));
-			if (!(c.qlist = malloc(((size_t)c.qoff[c.nb] + 1) *
-					       sizeof(uint32_t))))
-				goto oom;
 		}
 		for (qi = 0; qi < ds->nquads; qi++) {
 			const struct quad *q = &ds->quads[qi];
@@ -1691,15 +1857,17 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 			}
 		}
 	}
-	if (!(c.fd = malloc(((size_t)c.nb + 1) * c.hlen)) ||
-	    !(c.fdhex = malloc(((size_t)c.nb + 1) * (2 * c.hlen + 1))) ||
-	    !(c.canon = malloc(((size_t)c.nb + 1) * sizeof(uint32_t))) ||
-	    !(c.canon_order = malloc(((size_t)c.nb + 1) * sizeof(uint32_t))) ||
-	    !(c.rank = malloc(((size_t)c.nb + 1) * sizeof(uint32_t))) ||
-	    !(order = malloc(((size_t)c.nb + 1) * sizeof(uint32_t))) ||
-	    !(lines = malloc(((size_t)ds->nquads + 1) * sizeof(*lines))))
-		goto oom;
 	memset(c.canon, 0xff, (size_t)c.nb * sizeof(uint32_t));
+	/* the serialization below is the largest use of the scratch text:
+	 * size it once */
+	{
+		size_t room = 0;
+
+		for (qi = 0; qi < ds->nquads; qi++)
+			room += quad_room(&c, &ds->quads[qi]);
+		if (ob_buf_grow(&c.text, room))
+			goto oom;
+	}
 	tl_canon = &c;
 	/* labels ranked as rdf-canonize's permuter sorts them */
 	for (b = 0; b < c.nb; b++)
@@ -1776,6 +1944,7 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 		lines[qi].off = c.text.len;
 		put_quad(&c, &c.text, &ds->quads[qi], NONE - 1);
 		lines[qi].len = (uint32_t)(c.text.len - lines[qi].off);
+		lines[qi].ascii = quad_ascii(&c, &ds->quads[qi]);
 	}
 	if (c.text.oom)
 		goto oom;
@@ -1813,18 +1982,8 @@ out:
 		for (i = 0; i < nonunique; i++)
 			free(res[i].is.ids);
 	free(res);
-	free(order);
-	free(pos);
-	free(lines);
+	free(blk);
 	free(c.bn_of_term);
-	free(c.bn_term);
-	free(c.qoff);
-	free(c.qlist);
-	free(c.fd);
-	free(c.fdhex);
-	free(c.canon);
-	free(c.canon_order);
-	free(c.rank);
 	ob_buf_release(&c.text);
 	EVP_MD_CTX_free(c.ctx);
 	tl_canon = NULL;
