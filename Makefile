@@ -95,8 +95,9 @@ demo: deps
 bench: deps
 	$(MAKE) --no-print-directory $(BENCH_BIN) OPT="-O2 -g -DNDEBUG"
 	$(BENCH_BIN) 10000
-	$(MAKE) --no-print-directory all OPT="-O2 -g -DNDEBUG"
-	@for b in scripts/bench-*.sh; do [ -f "$$b" ] || continue; sh "$$b" "$(CURDIR)/$(BIN)" || exit 1; done
+	$(MAKE) --no-print-directory all $(O)/tests/tools/maxrss OPT="-O2 -g -DNDEBUG"
+	@for b in scripts/bench-*.sh; do [ -f "$$b" ] || continue; \
+		MAXRSS="$(CURDIR)/$(O)/tests/tools/maxrss" sh "$$b" "$(CURDIR)/$(BIN)" || exit 1; done
 
 check-headers:
 	@for h in shared/*.h; do echo "#include \"$$h\"" | $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - || exit 1; done; echo "headers ok"
