@@ -66,15 +66,27 @@ consistent() {
 expect 0 "" "$W" --home "$H" init --kdf-cost test
 expect 0 "" "$W" --home "$H" add --now $NOW $BASE
 expect 0 "wrote 3" "$W" --home "$H" backup "$T/base.bak"
+# the kill points are drawn over 1.5 times what one add and one restore
+# take on this machine (ms, at least 20), so they fall all through the
+# command and some runs finish: fixed bounds let a faster build or
+# machine finish before most kills and a slower one die before starting
+ms() { echo $(($(date +%s%N) / 1000000)); }
+t0=$(ms)
 expect 0 "" "$W" --home "$H" add --now $NOW $DOCS $POOL
+ADD_MS=$(( ($(ms) - t0) * 3 / 2 ))
+[ "$ADD_MS" -lt 20 ] && ADD_MS=20
 expect 0 "wrote $ALL" "$W" --home "$H" backup "$T/full.bak"
 rm -rf "$H"
+t0=$(ms)
 expect 0 "restored 3" "$W" --home "$H" restore "$T/base.bak"
+RESTORE_MS=$(( ($(ms) - t0) * 3 / 2 ))
+[ "$RESTORE_MS" -lt 20 ] && RESTORE_MS=20
+echo "wallet_kill.sh: kills drawn over 0-${ADD_MS} ms (add) and 0-${RESTORE_MS} ms (restore)"
 
 # --- kill -9 during add
 have=3
 seed=$$
-delays "$N" 500 "$seed" >"$T/d-add"
+delays "$N" "$ADD_MS" "$seed" >"$T/d-add"
 i=0
 kills=0
 while read -r d; do
@@ -103,7 +115,7 @@ echo "wallet_kill.sh: $kills of $i adds killed mid-way"
 check "most adds were killed before finishing" test "$kills" -ge $((N / 3))
 
 # --- kill -9 during restore: the whole wallet or none
-delays "$N" 300 "$((seed + 1))" >"$T/d-restore"
+delays "$N" "$RESTORE_MS" "$((seed + 1))" >"$T/d-restore"
 H2=$T/r
 i=0
 kills=0
