@@ -327,6 +327,19 @@ static const unsigned char lit_esc[256] = {
 
 /* IRIs go out unchanged; like rdf-canonize we \u-escape the characters
  * IRIREF forbids, which only a \u escape in the input can produce. */
+/* open + s + close in one step: the common case of a term that needs no
+ * escape */
+static void add_wrapped(ob_buf *b, char open, const char *s, size_t len, char close)
+{
+	if (ob_buf_grow(b, len + 2))
+		return;
+	b->data[b->len] = open;
+	memcpy(b->data + b->len + 1, s, len);
+	b->data[b->len + 1 + len] = close;
+	b->len += len + 2;
+	b->data[b->len] = '\0';
+}
+
 static void nt_iri(ob_buf *b, const char *s, size_t len)
 {
 	size_t i, run = 0;
@@ -335,13 +348,7 @@ static void nt_iri(ob_buf *b, const char *s, size_t len)
 	for (i = 0; i < len && !iri_esc[(unsigned char)s[i]]; i++)
 		;
 	if (i == len) {
-		if (ob_buf_grow(b, len + 2))
-			return;
-		b->data[b->len] = '<';
-		memcpy(b->data + b->len + 1, s, len);
-		b->data[b->len + 1 + len] = '>';
-		b->len += len + 2;
-		b->data[b->len] = '\0';
+		add_wrapped(b, '<', s, len, '>');
 		return;
 	}
 	ob_buf_addc(b, '<');
@@ -367,13 +374,7 @@ static void nt_string(ob_buf *b, const char *s, size_t len)
 	for (i = 0; i < len && !lit_esc[(unsigned char)s[i]]; i++)
 		;
 	if (i == len) {
-		if (ob_buf_grow(b, len + 2))
-			return;
-		b->data[b->len] = '"';
-		memcpy(b->data + b->len + 1, s, len);
-		b->data[b->len + 1 + len] = '"';
-		b->len += len + 2;
-		b->data[b->len] = '\0';
+		add_wrapped(b, '"', s, len, '"');
 		return;
 	}
 	ob_buf_addc(b, '"');
