@@ -16,6 +16,7 @@
 
 #include "fsutil.h"
 #include "json.h"
+#include "keys.h"
 
 /* Cache files start with this line; anything else is ignored (and
  * replaced on the next fetch). */
@@ -139,7 +140,7 @@ static char *cache_path(const char *dir, const char *url)
 	char name[2 * SHA256_DIGEST_LENGTH + 1];
 	size_t i;
 
-	SHA256((const unsigned char *)url, strlen(url), md);
+	ob_sha256((const unsigned char *)url, strlen(url), md);
 	for (i = 0; i < sizeof(md); i++)
 		sprintf(name + 2 * i, "%02x", md[i]);
 	return ob_path_join(dir, name);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <openssl/bn.h>
+#include <openssl/sha.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
@@ -1025,6 +1027,21 @@ out:
 }
 
 /* ---- signatures ---- */
+
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+}
+
+void ob_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	if (!sha256_md || !EVP_Digest(data, len, out, NULL, sha256_md, NULL))
+		SHA256(data, len, out);
+}
 
 ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		    unsigned char *sig, size_t *siglen, ob_error *err)

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
 
 #include "codec.h"
 #include "dates.h"
 #include "json.h"
+#include "keys.h"
 #include "rand.h"
 
 ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
@@ -73,7 +73,7 @@ ob_code ob3_identity_hash(const char *identity, const char *salt, ob_buf *out, o
 		ob_buf_release(&in);
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	}
-	SHA256((const unsigned char *)in.data, in.len, h);
+	ob_sha256((const unsigned char *)in.data, in.len, h);
 	ob_buf_release(&in);
 	ob_buf_adds(out, "sha256$");
 	ob_hex_encode(out, h, sizeof(h));

@@ -8,9 +8,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <openssl/sha.h>
 
 #include "buf.h"
+#include "keys.h"
 
 #define MAX_FIELDS 64
 
@@ -339,7 +339,7 @@ void ob_roster_row_key(const ob_roster_row *row, unsigned char key[32])
 			m[n++] = lower ? (unsigned char)tolower((unsigned char)v[k]) : (unsigned char)v[k];
 		m[n++] = 0;
 	}
-	SHA256(m, n, key);
+	ob_sha256(m, n, key);
 	if (m != stackbuf)
 		free(m);
 }

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include "codec.h"
 #include "jcs.h"
 #include "json.h"
+#include "keys.h"
 
 static int jcs_matches(const json_t *proof)
 {
@@ -23,7 +23,7 @@ static ob_code sha256_jcs(const json_t *v, unsigned char out[32], ob_error *err)
 	ob_code rc = ob_jcs_canonicalize(v, &b, err);
 
 	if (!rc)
-		SHA256((const unsigned char *)b.data, b.len, out);
+		ob_sha256((const unsigned char *)b.data, b.len, out);
 	ob_buf_release(&b);
 	return rc;
 }

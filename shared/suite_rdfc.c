@@ -11,6 +11,7 @@
 #include "jcs.h"
 #include "json.h"
 #include "jsonld.h"
+#include "keys.h"
 #include "rdfc.h"
 
 #define CTX_ED2020 "https://w3id.org/security/suites/ed25519-2020/v1"
@@ -185,7 +186,7 @@ static ob_code config_hash(const json_t *config, int legacy, ob_loader *loader,
 	}
 	rc = ob_rdfc_canonize_json(config, loader, legacy, 0, &c, err);
 	if (!rc) {
-		SHA256((const unsigned char *)c.data, c.len, out);
+		ob_sha256((const unsigned char *)c.data, c.len, out);
 		if (key) {
 			free(memo_key);
 			memo_key = key;
@@ -216,7 +217,7 @@ static ob_code hash_data(const json_t *doc, const json_t *proof, int legacy, ob_
 		ob_buf_grow(&c, 8192);
 		rc = ob_rdfc_canonize_json(doc, loader, legacy, 0, &c, err);
 		if (!rc)
-			SHA256((const unsigned char *)c.data, c.len, out + 32);
+			ob_sha256((const unsigned char *)c.data, c.len, out + 32);
 	}
 	json_decref(config);
 	ob_buf_release(&c);

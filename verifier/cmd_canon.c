@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "did.h"
 #include "json.h"
+#include "keys.h"
 #include "loader.h"
 #include "rdfc.h"
 #include "suite.h"
@@ -18,7 +19,7 @@ static void print_hash(const char *label, const ob_buf *canon, unsigned char out
 {
 	ob_buf hex = OB_BUF_INIT;
 
-	SHA256((const unsigned char *)canon->data, canon->len, out);
+	ob_sha256((const unsigned char *)canon->data, canon->len, out);
 	ob_hex_encode(&hex, out, 32);
 	printf("%s %s\n", label, hex.data ? hex.data : "");
 	ob_buf_release(&hex);

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "check.h"
 #include "codec.h"
 #include "json.h"
@@ -614,9 +616,39 @@ static void test_names(void)
 	CHECK_STR(ob_key_type_name(OB_KEY_RSA), "RSA");
 }
 
+/* ob_sha256: the FIPS 180-2 "abc" vector, the empty string, and agreement
+ * with OpenSSL's SHA256() over lengths around the block size */
+static void test_sha256(void)
+{
+	static const char abc[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	static const char empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	unsigned char h[32], r[32], data[200];
+	ob_buf hex = OB_BUF_INIT;
+	size_t n;
+	int same = 1;
+
+	ob_sha256("abc", 3, h);
+	ob_hex_encode(&hex, h, 32);
+	CHECK_STR(hex.data, abc);
+	hex.len = 0;
+	ob_sha256("", 0, h);
+	ob_hex_encode(&hex, h, 32);
+	CHECK_STR(hex.data, empty);
+	ob_buf_release(&hex);
+	for (n = 0; n < sizeof(data); n++)
+		data[n] = (unsigned char)(n * 7 + 3);
+	for (n = 0; n <= sizeof(data); n++) {
+		ob_sha256(data, n, h);
+		SHA256(data, n, r);
+		same &= !memcmp(h, r, 32);
+	}
+	CHECK(same);
+}
+
 int main(void)
 {
 	ob_init();
+	test_sha256();
 	test_names();
 	test_vectors();
 	test_secret_forms();
