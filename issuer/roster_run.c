@@ -2,9 +2,11 @@
  *
  * The main thread reads the roster in batches, checks each row, chooses
  * its status slot and hands the batch to a pool of signing threads; while
- * they sign batch k+1 it logs batch k in ONE transaction and only then
- * writes its files (temp + rename, no fsync each: one syncfs at the end).
- * A crash therefore loses at most files whose rows are logged; a re-run
+ * they sign the next batches it logs the oldest in ONE transaction, and
+ * only then does a writer thread write its files (no fsync each; a
+ * flusher thread syncs the file system behind it, and the run ends with
+ * one syncfs). A crash therefore loses at most files whose rows are
+ * logged; a re-run
  * finds every logged row by its row key, rewrites a missing file from the
  * stored text and issues only what was never logged, so each row ends with
  * exactly one credential and no status index is ever given twice. */
@@ -108,7 +110,6 @@ struct pool {
 	const roster_opts *o;
 	const ob_key *key;
 	const char *vm, *base;
-	int dirfd;
 };
 
 struct worker {
@@ -966,7 +967,6 @@ int issuer_roster_run(const roster_opts *o)
 	p.key = r.st.key;
 	p.vm = r.st.vm;
 	p.base = r.base;
-	p.dirfd = r.dirfd;
 	make_dict(&r, &p);
 	for (i = 0; i < nw; i++) {
 		w[i].p = &p;

@@ -253,7 +253,7 @@ int ob_hex_encode(ob_buf *out, const unsigned char *in, size_t len)
 	return out->oom ? -1 : 0;
 }
 
-static int hex_val(char c)
+int ob_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -271,7 +271,7 @@ ob_code ob_hex_decode(ob_buf *out, const char *in, size_t len, ob_error *err)
 	if (len % 2)
 		return ob_fail(err, OB_EPARSE, "invalid hex: odd length");
 	for (i = 0; i < len; i += 2) {
-		int a = hex_val(in[i]), b = hex_val(in[i + 1]);
+		int a = ob_hex_digit(in[i]), b = ob_hex_digit(in[i + 1]);
 		if (a < 0 || b < 0)
 			return ob_fail(err, OB_EPARSE, "invalid hex character");
 		ob_buf_addc(out, (char)(a << 4 | b));

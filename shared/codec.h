@@ -18,6 +18,8 @@ int ob_base58_encode(ob_buf *out, const unsigned char *in, size_t len);
 int ob_base64url_encode(ob_buf *out, const unsigned char *in, size_t len);
 int ob_base45_encode(ob_buf *out, const unsigned char *in, size_t len);
 int ob_hex_encode(ob_buf *out, const unsigned char *in, size_t len);
+/* The value of one hex digit (either case), or -1. */
+int ob_hex_digit(char c);
 
 /* Decoders append bytes to out (an ob_buf used as a byte array). */
 ob_code ob_base58_decode(ob_buf *out, const char *in, size_t len, ob_error *err);

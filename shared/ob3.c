@@ -12,16 +12,12 @@
 #include "keys.h"
 #include "rand.h"
 
-ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
+/* Appends "urn:uuid:" and u in the 8-4-4-4-12 form (RFC 9562 4). */
+static ob_code uuid_urn(ob_buf *out, const unsigned char u[16], ob_error *err)
 {
-	unsigned char u[16];
 	static const int dash[] = { 4, 6, 8, 10 };
 	int i, d = 0;
 
-	if (ob_random(u, sizeof(u), err))
-		return err->code;
-	u[6] = (u[6] & 0x0f) | 0x40; /* RFC 9562 version 4 */
-	u[8] = (u[8] & 0x3f) | 0x80; /* variant */
 	ob_buf_adds(out, "urn:uuid:");
 	for (i = 0; i < 16; i++) {
 		if (d < 4 && i == dash[d]) {
@@ -33,13 +29,23 @@ ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
 	return out->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
 }
 
+ob_code ob3_new_uuid(ob_buf *out, ob_error *err)
+{
+	unsigned char u[16];
+
+	if (ob_random(u, sizeof(u), err))
+		return err->code;
+	u[6] = (u[6] & 0x0f) | 0x40; /* RFC 9562 version 4 */
+	u[8] = (u[8] & 0x3f) | 0x80; /* variant */
+	return uuid_urn(out, u, err);
+}
+
 ob_code ob3_new_uuid7(ob_buf *out, ob_error *err)
 {
 	unsigned char u[16];
-	static const int dash[] = { 4, 6, 8, 10 };
 	struct timespec ts;
 	uint64_t ms;
-	int i, d = 0;
+	int i;
 
 	if (ob_random(u + 6, 10, err))
 		return err->code;
@@ -49,15 +55,7 @@ ob_code ob3_new_uuid7(ob_buf *out, ob_error *err)
 		u[i] = (unsigned char)(ms >> (8 * (5 - i)));
 	u[6] = (u[6] & 0x0f) | 0x70; /* version 7 */
 	u[8] = (u[8] & 0x3f) | 0x80; /* variant */
-	ob_buf_adds(out, "urn:uuid:");
-	for (i = 0; i < 16; i++) {
-		if (d < 4 && i == dash[d]) {
-			ob_buf_addc(out, '-');
-			d++;
-		}
-		ob_hex_encode(out, u + i, 1);
-	}
-	return out->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
+	return uuid_urn(out, u, err);
 }
 
 ob_code ob3_identity_hash(const char *identity, const char *salt, ob_buf *out, ob_error *err)

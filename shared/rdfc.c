@@ -16,6 +16,8 @@
 
 #include <openssl/evp.h>
 
+#include "codec.h"
+
 #define NONE UINT32_MAX
 #define CHUNK_SIZE 16384
 #define MAX_HASH 48
@@ -603,16 +605,6 @@ static void skip_ws(struct parser *ps)
 		ps->p++;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static void add_utf8(ob_buf *b, unsigned long c)
 {
 	char u[4];
@@ -677,7 +669,7 @@ static ob_code uchar(struct parser *ps, ob_buf *out)
 	if (!n || (size_t)(ps->end - ps->p) < n + 2)
 		return perr(ps, at, "bad escape");
 	for (i = 0; i < n; i++) {
-		int h = hexval(ps->p[2 + i]);
+		int h = ob_hex_digit(ps->p[2 + i]);
 
 		if (h < 0)
 			return perr(ps, at, "bad escape: '%.*s' is not hex",
@@ -1195,7 +1187,7 @@ static char *put_legacy_literal(char *d, const char *nt, size_t len)
 		case 'b': raw = '\b'; break;
 		case 'f': raw = '\f'; break;
 		case 'u':
-			raw = (char)(hexval(nt[i + 4]) << 4 | hexval(nt[i + 5]));
+			raw = (char)(ob_hex_digit(nt[i + 4]) << 4 | ob_hex_digit(nt[i + 5]));
 			memcpy(d, nt + run, i - run);
 			d += i - run;
 			*d++ = raw;

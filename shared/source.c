@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "bake.h"
+#include "codec.h"
 #include "json.h"
 #include "qr.h"
 #include "qrscan.h"
@@ -96,16 +97,6 @@ static enum carrier classify(const char *data, size_t len)
 	return TEXT;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Query-string decoding as browsers and libmicrohttpd do it: %XX and '+'
  * for a space. Returns a heap string, or NULL for bad escapes or a NUL. */
@@ -118,8 +109,8 @@ static char *url_decode(const char *s, size_t n)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			int hi = i + 2 < n ? ob_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < n ? ob_hex_digit(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 				free(o);
 				return NULL;
