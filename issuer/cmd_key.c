@@ -1,6 +1,17 @@
-/* key rotate | list: a did:web issuer's signing keys. Rotation adds a key
- * that signs from now on; the old ones stay in the DID document, so what
- * they signed still verifies. */
+/* key rotate | list: a did:web issuer's signing keys.
+ *
+ * Rotation stages a new key: it signs nothing until 'ob-issuer publish'
+ * has written a DID document that lists it, and publish then makes it
+ * the signing key (cmd_publish.c). Until then the active key signs, so
+ * obkit never hands out a credential its published DID document cannot
+ * verify. The old keys stay in the DID document, so what they signed
+ * still verifies.
+ *
+ * A second rotate while a key is staged is refused rather than replacing
+ * the staged key: a publish whose activation step failed or was killed
+ * may already have put the staged key on the site, and a key once
+ * published is never taken back; nor would a second key buy anything,
+ * since neither signs before the next publish. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +30,14 @@ static int key_list(issuer_state *st)
 	ob_error err = { 0 };
 	int s;
 
-	if (!(q = ob_store_prepare(st->db, "SELECT vm, type, created, file FROM keys ORDER BY id", &err)))
+	if (!(q = ob_store_prepare(st->db, "SELECT vm, type, created, file, staged FROM keys ORDER BY id", &err)))
 		return ob_cli_fail(&err);
 	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *vm = (const char *)sqlite3_column_text(q, 0);
 		printf("%s  %s  %s  %s%s\n", vm, sqlite3_column_text(q, 1), sqlite3_column_text(q, 2),
-		       sqlite3_column_text(q, 3), strcmp(vm, st->vm) ? "" : "  (signing)");
+		       sqlite3_column_text(q, 3),
+		       sqlite3_column_int(q, 4) ? "  (staged: published and used from the next 'ob-issuer publish')" :
+		       !strcmp(vm, st->vm) ? "  (signing)" : "");
 	}
 	sqlite3_finalize(q);
 	if (s != SQLITE_DONE) {
@@ -42,7 +55,7 @@ static int key_rotate(issuer_state *st)
 	ob_buf vm = OB_BUF_INIT, file = OB_BUF_INIT;
 	char *path = NULL, now[32];
 	sqlite3_int64 n;
-	int rc = 0, in_tx = 0;
+	int rc = 0, in_tx = 0, s;
 
 	if (strncmp(st->did, "did:web:", 8) != 0) {
 		ob_fail(&err, OB_EUSAGE, "%s cannot change keys: a did:key is its key (make a did:web issuer with 'init --did-web' to rotate keys)",
@@ -52,6 +65,18 @@ static int key_rotate(issuer_state *st)
 	if (ob_store_begin(st->db, &err))
 		goto fail;
 	in_tx = 1;
+	if (!(q = ob_store_prepare(st->db, "SELECT vm FROM keys WHERE staged = 1", &err)))
+		goto fail;
+	if ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		ob_fail(&err, OB_EUSAGE, "a staged key is already waiting for 'ob-issuer publish': %s"
+			" (publish, then rotate again)", sqlite3_column_text(q, 0));
+		goto fail;
+	}
+	if (s != SQLITE_DONE) {
+		ob_store_fail(st->db, "cannot read the keys", &err);
+		goto fail;
+	}
+	sqlite3_finalize(q);
 	if (!(q = ob_store_prepare(st->db, "SELECT coalesce(max(id), 0) + 1 FROM keys", &err)))
 		goto fail;
 	if (sqlite3_step(q) != SQLITE_ROW) {
@@ -75,13 +100,9 @@ static int key_rotate(issuer_state *st)
 	if (ob_key_save(key, path, 0, &err))
 		goto fail;
 	ob_date_format(time(NULL), now);
-	if (!(q = ob_store_prepare(st->db, "UPDATE keys SET active = 0", &err)) || sqlite3_step(q) != SQLITE_DONE) {
-		ob_store_fail(st->db, "cannot update the keys", &err);
-		goto fail;
-	}
-	sqlite3_finalize(q);
-	if (!(q = ob_store_prepare(st->db, "INSERT INTO keys(id, file, vm, type, created, active) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
-				   &err)))
+	/* staged, not active: the active key goes on signing until publish */
+	if (!(q = ob_store_prepare(st->db, "INSERT INTO keys(id, file, vm, type, created, active, staged)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, 0, 1)", &err)))
 		goto fail;
 	sqlite3_bind_int64(q, 1, n);
 	sqlite3_bind_text(q, 2, file.data, -1, SQLITE_STATIC);
@@ -96,8 +117,8 @@ static int key_rotate(issuer_state *st)
 		goto fail;
 	in_tx = 0;
 	printf("%s\n", vm.data);
-	fprintf(stderr, "ob-issuer: %s signs from now on; the old keys stay in the DID document (run 'ob-issuer publish DIR')\n",
-		vm.data);
+	fprintf(stderr, "ob-issuer: %s is staged: 'ob-issuer publish DIR' adds it to the DID document and makes it sign;"
+		" %s signs until then\n", vm.data, st->vm);
 	goto out;
 fail:
 	if (in_tx)

@@ -11,7 +11,12 @@
  *   achievements          BASE/achievements/ID.json
  * (BASE: https://HOST[/PATH] for did:web, else the profile url). Each line
  * of stdout is URL=FILE, ready for `ob-verifier verify --doc`. Files are
- * written atomically (temp, fsync, rename). */
+ * written atomically (temp, fsync, rename).
+ *
+ * The DID document lists every key, the one 'key rotate' staged too; only
+ * once the whole site is written does that key become the signing key
+ * (the old one stays listed). A publish that fails or is killed before
+ * that leaves it staged, so nothing is signed by a key the site lacks. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -173,6 +178,71 @@ static ob_code publish_lists(struct site *s, issuer_state *st, const char *base,
 	return rc;
 }
 
+/* The staged key's row id (0 if none) and vm (heap, NULL if none). Read
+ * before the DID document is built, so the document lists this key. */
+static ob_code staged_key(issuer_state *st, sqlite3_int64 *id, char **vm, ob_error *err)
+{
+	sqlite3_stmt *q;
+	ob_code rc = OB_OK;
+	int s;
+
+	*id = 0;
+	*vm = NULL;
+	if (!(q = ob_store_prepare(st->db, "SELECT id, vm FROM keys WHERE staged = 1", err)))
+		return err->code;
+	if ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		if (!(*vm = strdup((const char *)sqlite3_column_text(q, 1))))
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	} else if (s != SQLITE_DONE)
+		rc = ob_store_fail(st->db, "cannot read the keys", err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* Makes staged key id the signing key and every other key inactive, in
+ * one transaction. *done is 0 when it is no longer staged (another
+ * publish activated it meanwhile). */
+static ob_code activate_key(issuer_state *st, sqlite3_int64 id, int *done, ob_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	ob_code rc;
+
+	*done = 0;
+	if ((rc = ob_store_begin(st->db, err)))
+		return rc;
+	if (!(q = ob_store_prepare(st->db, "UPDATE keys SET active = 1, staged = 0 WHERE id = ?1 AND staged = 1", err))) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		rc = ob_store_fail(st->db, "cannot activate the staged key", err);
+		goto out;
+	}
+	if (sqlite3_changes(ob_store_db(st->db)) != 1)
+		goto out;
+	sqlite3_finalize(q);
+	if (!(q = ob_store_prepare(st->db, "UPDATE keys SET active = 0 WHERE id <> ?1", err))) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		rc = ob_store_fail(st->db, "cannot activate the staged key", err);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!(rc = ob_store_commit(st->db, err)))
+		*done = 1;
+out:
+	sqlite3_finalize(q);
+	/* a no-op after a commit; otherwise nothing changes */
+	ob_store_rollback(st->db);
+	return rc;
+}
+
 static ob_code publish_catalog(struct site *s, issuer_state *st, const char *base, ob_error *err)
 {
 	sqlite3_stmt *q;
@@ -215,8 +285,9 @@ int cmd_publish(int argc, char **argv)
 	ob_error err = { 0 };
 	ob_buf root = OB_BUF_INIT, url = OB_BUF_INIT;
 	json_t *doc = NULL;
-	char *base = NULL;
-	int c, rc = 0, opened = 0;
+	char *base = NULL, *staged_vm = NULL;
+	sqlite3_int64 staged_id = 0;
+	int c, rc = 0, opened = 0, activated;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -252,8 +323,8 @@ int cmd_publish(int argc, char **argv)
 	site.dir = argv[optind];
 	site.root = root.data;
 	if (!strncmp(st.did, "did:web:", 8)) {
-		if (ob_did_web_url(st.did, &url, &err) || !(doc = issuer_did_document(&st, &err)) ||
-		    put_json(&site, url.data, doc, &err))
+		if (staged_key(&st, &staged_id, &staged_vm, &err) || ob_did_web_url(st.did, &url, &err) ||
+		    !(doc = issuer_did_document(&st, &err)) || put_json(&site, url.data, doc, &err))
 			goto fail;
 	}
 	if (publish_lists(&site, &st, base, &err))
@@ -267,6 +338,14 @@ int cmd_publish(int argc, char **argv)
 	if (put_json(&site, url.data, st.profile, &err) || publish_catalog(&site, &st, base, &err))
 		goto fail;
 	fprintf(stderr, "ob-issuer: published %d files in %s for %s\n", site.nfiles, site.dir, site.root);
+	/* the whole site is on disk: the staged key may sign from now on */
+	if (staged_id) {
+		if (activate_key(&st, staged_id, &activated, &err))
+			goto fail;
+		if (activated)
+			fprintf(stderr, "ob-issuer: %s signs from now on (%s stays in the DID document);"
+				" put the site online before issuing again\n", staged_vm, st.vm);
+	}
 	goto out;
 fail:
 	rc = ob_cli_fail(&err);
@@ -275,6 +354,7 @@ out:
 	ob_buf_release(&root);
 	ob_buf_release(&url);
 	free(base);
+	free(staged_vm);
 	if (opened)
 		issuer_close(&st);
 	return rc;

@@ -15,12 +15,15 @@
 #include "json.h"
 #include "status.h"
 
-/* Schema (user_version 2):
+/* Schema (user_version 4):
  *   profile(id = 1, did, json)          the issuer Profile object
- *   keys(id, file, vm, type, created, active)
+ *   keys(id, file, vm, type, created, active, staged)
  *                                       key files under home/keys; the
  *                                       newest active row signs; old keys
- *                                       stay for the DID document
+ *                                       stay for the DID document. A
+ *                                       staged row (active 0, at most one)
+ *                                       is a rotated key not yet published:
+ *                                       publish lists it, then activates it
  *   achievements(id, json, created)     the catalog
  *   issued(id, achievement, recipient, suite, issued_at,
  *          credential,                  the signed text exactly as written
@@ -60,8 +63,12 @@ const char *const issuer_migrations[] = {
 	 * (logpack.h): credential is then a blob, log_dict its dictionary */
 	"CREATE TABLE log_dicts(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
 	"ALTER TABLE issued ADD COLUMN log_dict INTEGER REFERENCES log_dicts(id);",
+	/* key rotate stages a key; publish activates it once the DID document
+	 * listing it is written (issue 11): existing keys keep their state */
+	"ALTER TABLE keys ADD COLUMN staged INTEGER NOT NULL DEFAULT 0;"
+	"CREATE UNIQUE INDEX keys_staged ON keys(staged) WHERE staged = 1;",
 };
-const int issuer_nmigrations = 3;
+const int issuer_nmigrations = 4;
 
 char *issuer_db_path(const char *home)
 {
@@ -103,7 +110,7 @@ ob_code issuer_open(issuer_state *st, int need_key, ob_error *err)
 	}
 	if (sqlite3_prepare_v2(ob_store_db(st->db),
 			       "SELECT p.did, p.json, k.vm, k.file FROM profile p, keys k"
-			       " WHERE k.active = 1 ORDER BY k.id DESC LIMIT 1", -1, &q, NULL) != SQLITE_OK ||
+			       " WHERE k.active = 1 AND k.staged = 0 ORDER BY k.id DESC LIMIT 1", -1, &q, NULL) != SQLITE_OK ||
 	    sqlite3_step(q) != SQLITE_ROW) {
 		rc = ob_fail(err, OB_EIO, "issuer database %s is incomplete: %s", db,
 			     sqlite3_errmsg(ob_store_db(st->db)));
@@ -331,8 +338,8 @@ json_t *issuer_did_document(issuer_state *st, ob_error *err)
 	vms = json_object_get(doc, "verificationMethod");
 	am = json_object_get(doc, "assertionMethod");
 	au = json_object_get(doc, "authentication");
-	/* every key ever used stays listed: credentials signed by a rotated
-	 * key must keep verifying */
+	/* every key stays listed: credentials signed by a rotated key must
+	 * keep verifying; a staged key is listed before it signs anything */
 	if (!(q = ob_store_prepare(st->db, "SELECT file, vm FROM keys ORDER BY id", err)))
 		goto fail;
 	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
