@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "json.h"
 
 void ob_vm_release(ob_vm *vm)
@@ -14,6 +15,44 @@ void ob_vm_release(ob_vm *vm)
 	free(vm->id);
 	free(vm->controller);
 	memset(vm, 0, sizeof(*vm));
+}
+
+/* did:jwk (did.md): the identifier is base64url(JWK), its one method
+ * is "#0"; bound to the DID by construction, like did:key. */
+static ob_code resolve_did_jwk(const char *url, ob_vm *out, ob_error *err)
+{
+	const char *b64 = url + strlen("did:jwk:");
+	const char *hash = strchr(b64, '#');
+	size_t n = hash ? (size_t)(hash - b64) : strlen(b64);
+	ob_buf raw = OB_BUF_INIT;
+	json_t *jwk = NULL;
+	ob_error kerr = { 0 };
+	ob_code rc = OB_OK;
+
+	if (hash && strcmp(hash, "#0") != 0) {
+		rc = ob_fail(err, OB_EINVALID, "did:jwk has one method, #0, not %s", hash);
+		goto out;
+	}
+	if (n == 0 || ob_base64url_decode(&raw, b64, n, &kerr) ||
+	    !(jwk = ob_json_parse(raw.data ? raw.data : "", raw.len, &kerr)) || !json_is_object(jwk)) {
+		rc = ob_fail(err, OB_EINVALID, "invalid did:jwk: %s", kerr.msg[0] ? kerr.msg : "not a JWK");
+		goto out;
+	}
+	if (!(out->key = ob_key_from_jwk(jwk, &kerr))) {
+		rc = ob_fail(err, kerr.code == OB_ENOMEM ? OB_ENOMEM : OB_EINVALID, "invalid did:jwk: %s", kerr.msg);
+		goto out;
+	}
+	out->controller = strndup(url, (size_t)(b64 - url) + n);
+	if (out->controller && (out->id = malloc(strlen(out->controller) + 3)))
+		sprintf(out->id, "%s#0", out->controller);
+	if (!out->controller || !out->id)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	json_decref(jwk);
+	ob_buf_release(&raw);
+	if (rc)
+		ob_vm_release(out);
+	return rc;
 }
 
 static ob_code resolve_did_key(const char *url, ob_vm *out, ob_error *err)
@@ -128,6 +167,31 @@ static const json_t *find_method(const json_t *doc, const char *docid, const cha
 	return NULL;
 }
 
+/* OB 3.0 8.2.4.1: a kid that is an https URL may dereference to the
+ * public JWK itself. Nothing lists it for a purpose: only the origin
+ * that serves it vouches for it, which ob_vm_bound_to checks. */
+static ob_code bare_jwk(const char *url, const json_t *doc, ob_vm *out, ob_error *err)
+{
+	ob_buf origin = OB_BUF_INIT;
+	ob_error kerr = { 0 };
+
+	if (!(out->key = ob_key_from_jwk(doc, &kerr)))
+		return ob_fail(err, kerr.code == OB_ENOMEM ? OB_ENOMEM : OB_EINVALID,
+			       "the JWK at %s: %s", url, kerr.msg);
+	if (ob_buf_adds(&origin, "https://") < 0 || ob_did_domain(url, &origin) < 0 || origin.oom) {
+		ob_buf_release(&origin);
+		return ob_fail(err, OB_EINVALID, "no origin in key URL %s", url);
+	}
+	out->controller = strdup(origin.data);
+	ob_buf_release(&origin);
+	out->id = strdup(url);
+	out->bare_jwk = 1;
+	out->fetched = 1;
+	if (!out->controller || !out->id)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	return OB_OK;
+}
+
 static ob_code resolve_document(const char *url, const char *purpose, ob_loader *loader,
 				ob_vm *out, ob_error *err)
 {
@@ -160,6 +224,11 @@ static ob_code resolve_document(const char *url, const char *purpose, ob_loader 
 		rc = ob_fail(err, OB_EPARSE, "controller document %s is not an object", fetch);
 		goto out;
 	}
+	if (fetch == docid && json_is_string(json_object_get(doc, "kty")) && !json_object_get(doc, "id")) {
+		rc = bare_jwk(url, doc, out, err);
+		goto out;
+	}
+	out->fetched = 1;
 	if (!ob_json_str(doc, "id") || strcmp(ob_json_str(doc, "id"), docid) != 0) {
 		rc = ob_fail(err, OB_EINVALID, "controller document id does not match %s", docid);
 		goto out;
@@ -225,5 +294,52 @@ ob_code ob_did_resolve(const char *vm_url, const char *purpose, ob_loader *loade
 		return ob_fail(err, OB_EINVALID, "no verification method");
 	if (!strncmp(vm_url, "did:key:", 8))
 		return resolve_did_key(vm_url, out, err);
+	if (!strncmp(vm_url, "did:jwk:", 8))
+		return resolve_did_jwk(vm_url, out, err);
 	return resolve_document(vm_url, purpose, loader, out, err);
+}
+
+int ob_did_domain(const char *id, ob_buf *out)
+{
+	const char *p, *end;
+	size_t i, n;
+
+	if (!strncmp(id, "https://", 8)) {
+		p = id + 8;
+		n = strcspn(p, "/?#");
+		if (n == 0 || memchr(p, '@', n))
+			return -1;
+		for (i = 0; i < n; i++)
+			ob_buf_addc(out, (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]));
+		return out->oom ? -1 : 0;
+	}
+	if (strncmp(id, "did:web:", 8) != 0)
+		return -1;
+	p = id + 8;
+	end = p + strcspn(p, ":#?/");
+	if (end == p)
+		return -1;
+	for (; p < end; p++) {
+		if (end - p >= 3 && !strncasecmp(p, "%3A", 3)) {
+			ob_buf_addc(out, ':');
+			p += 2;
+		} else
+			ob_buf_addc(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+	}
+	return out->oom ? -1 : 0;
+}
+
+int ob_vm_bound_to(const ob_vm *vm, const char *issuer)
+{
+	ob_buf origin = OB_BUF_INIT;
+	int bound;
+
+	if (!vm->controller || !issuer)
+		return 0;
+	if (!vm->bare_jwk)
+		return strcmp(vm->controller, issuer) == 0;
+	bound = ob_buf_adds(&origin, "https://") == 0 && ob_did_domain(issuer, &origin) == 0 &&
+		!origin.oom && strcmp(origin.data, vm->controller) == 0;
+	ob_buf_release(&origin);
+	return bound;
 }

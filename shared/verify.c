@@ -18,6 +18,7 @@
 #include "ob3.h"
 #include "status.h"
 #include "suite.h"
+#include "text.h"
 
 #define CTX_V1 "https://www.w3.org/2018/credentials/v1"
 #define CTX_V2 "https://www.w3.org/ns/credentials/v2"
@@ -37,13 +38,96 @@ const char *ob_outcome_name(ob_outcome o)
 	return o == OB_PASSED ? "passed" : o == OB_FAILED ? "failed" : "not checked";
 }
 
+const char *ob_dim_name(ob_dim d)
+{
+	static const char *const names[OB_NDIMS] = { "none", "authentic", "current", "conformant", "holder" };
+
+	return (unsigned)d < OB_NDIMS ? names[d] : "none";
+}
+
+const char *ob_identity_name(ob_identity i)
+{
+	return i == OB_IDENTITY_DOMAIN ? "domain" : i == OB_IDENTITY_REGISTRY ? "registry" : "self-asserted";
+}
+
+/* Which question a check answers, by its id ("proof[1]" is "proof"). */
+static ob_dim dim_of(const char *id)
+{
+	static const struct { const char *id; ob_dim dim; } map[] = {
+		{ "structure", OB_DIM_AUTHENTIC }, { "format", OB_DIM_AUTHENTIC },
+		{ "key", OB_DIM_AUTHENTIC }, { "proof", OB_DIM_AUTHENTIC },
+		{ "signature", OB_DIM_AUTHENTIC }, { "issuer", OB_DIM_AUTHENTIC },
+		{ "claims", OB_DIM_AUTHENTIC }, { "challenge", OB_DIM_AUTHENTIC },
+		{ "domain", OB_DIM_AUTHENTIC },
+		{ "dates", OB_DIM_CURRENT }, { "status", OB_DIM_CURRENT },
+		{ "vc", OB_DIM_CONFORMANT }, { "openbadges", OB_DIM_CONFORMANT },
+		{ "clr", OB_DIM_CONFORMANT },
+		{ "holder", OB_DIM_HOLDER }, { "recipient", OB_DIM_HOLDER },
+	};
+	size_t i, n = strcspn(id, "[");
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strlen(map[i].id) == n && !strncmp(map[i].id, id, n))
+			return map[i].dim;
+	return OB_DIM_NONE;
+}
+
+ob_outcome ob_report_dimension(const ob_report *r, ob_dim d, const ob_check **why)
+{
+	const ob_check *open = NULL, *quiet = NULL, *c;
+	size_t i;
+	int passed = 0;
+
+	if (why)
+		*why = NULL;
+	for (i = 0; i < r->nchecks; i++) {
+		c = &r->checks[i];
+		if (c->dim != d)
+			continue;
+		if (c->outcome == OB_FAILED) {
+			if (why)
+				*why = c;
+			return OB_FAILED;
+		}
+		if (c->blocking && !open)
+			open = c;
+		else if (c->outcome == OB_NOT_CHECKED && !quiet)
+			quiet = c;
+		passed |= c->outcome == OB_PASSED;
+	}
+	/* a shape error anywhere in a CLR or presentation is the whole
+	 * document's warning */
+	if (d == OB_DIM_CONFORMANT)
+		for (i = 0; i < r->nnested; i++)
+			if (ob_report_dimension(r->nested[i], d, &c) == OB_FAILED) {
+				if (why)
+					*why = c;
+				return OB_FAILED;
+			}
+	if (open || !passed) {
+		if (why)
+			*why = open ? open : quiet;
+		return OB_NOT_CHECKED;
+	}
+	return OB_PASSED;
+}
+
+/* A failed check that makes the verdict invalid: conformance errors
+ * are warnings unless --strict. */
+static int decisive(const ob_report *r, const ob_check *c)
+{
+	return c->outcome == OB_FAILED && (c->dim != OB_DIM_CONFORMANT || r->strict);
+}
+
 const ob_check *ob_report_first_problem(const ob_report *r)
 {
 	const ob_check *c;
 	size_t i;
 
+	if (r->verdict == OB_VALID)
+		return NULL;
 	for (i = 0; i < r->nchecks; i++)
-		if (r->checks[i].outcome == OB_FAILED)
+		if (decisive(r, &r->checks[i]))
 			return &r->checks[i];
 	for (i = 0; i < r->nnested; i++)
 		if (r->nested[i]->verdict == OB_INVALID && (c = ob_report_first_problem(r->nested[i])))
@@ -85,6 +169,9 @@ void ob_report_free(ob_report *r)
 	free(r->learner);
 	free(r->valid_from);
 	free(r->valid_until);
+	free(r->issuer_domain);
+	free(r->registry_name);
+	free(r->registered_name);
 	free(r);
 }
 
@@ -113,6 +200,7 @@ static void add(ob_report *r, const char *id, ob_outcome o, int blocking, const 
 	c->message = strdup(msg);
 	c->outcome = o;
 	c->blocking = o == OB_NOT_CHECKED && blocking;
+	c->dim = dim_of(id);
 }
 
 static char *dup_or_null(const char *s)
@@ -170,31 +258,56 @@ static void fill_summary(ob_report *r, const json_t *cred)
 	r->valid_until = dup_or_null(until);
 }
 
-/* VCDM 2.0 4.3, 4.5, 4.7, 4.8 (and 1.1 for older badges). */
+/* An Open Badges 2.0 assertion (spec/ob2.md): not a Verifiable
+ * Credential, and not supported yet. */
+static int is_ob2(const json_t *cred)
+{
+	const json_t *ctx = json_object_get(cred, "@context"), *v;
+	size_t i;
+
+	if (json_is_string(ctx) && !strncmp(json_string_value(ctx), "https://w3id.org/openbadges/v2", 30))
+		return 1;
+	json_array_foreach(ctx, i, v)
+		if (json_is_string(v) && !strncmp(json_string_value(v), "https://w3id.org/openbadges/v2", 30))
+			return 1;
+	return ob_json_has_value(json_object_get(cred, "type"), "Assertion") &&
+	       json_object_get(cred, "recipient") && json_object_get(cred, "badge");
+}
+
+/* VCDM 2.0 4.3, 4.5, 4.7, 4.8 (and 1.1 for older badges). What stops
+ * every other check (no VC context, no issuer) fails "structure"; a
+ * flaw that leaves the signature checkable is a conformance error
+ * ("vc"), a warning on an authentic credential. */
 static int check_vc_structure(ob_report *r, const json_t *cred)
 {
 	const json_t *ctx = json_object_get(cred, "@context");
 	const char *first = json_string_value(json_array_get(ctx, 0));
+	int flaws = 0;
 
 	if (!json_is_array(ctx) || !first || (strcmp(first, CTX_V2) && strcmp(first, CTX_V1))) {
-		add(r, "structure", OB_FAILED, 0, "@context must be an array starting with %s", CTX_V2);
-		return -1;
-	}
-	if (!ob_json_has_value(json_object_get(cred, "type"), "VerifiableCredential")) {
-		add(r, "structure", OB_FAILED, 0, "type must include VerifiableCredential");
+		if (is_ob2(cred))
+			add(r, "format", OB_NOT_CHECKED, 1, "an Open Badges 2.0 assertion: this version is "
+			    "not supported yet (Open Badges 3.0 and CLR 2.0 credentials are)");
+		else
+			add(r, "structure", OB_FAILED, 0, "not a Verifiable Credential: @context must be an array starting with %s", CTX_V2);
 		return -1;
 	}
 	if (!ob3_issuer_id(cred)) {
-		add(r, "structure", OB_FAILED, 0, "missing required field issuer (a URI or an object with id)");
-		return -1;
-	}
-	if (!json_is_object(ob3_subject(cred))) {
-		add(r, "structure", OB_FAILED, 0, "missing required field credentialSubject");
+		add(r, "structure", OB_FAILED, 0, "missing required field issuer (a URI or an object with id): "
+		    "nobody can be said to have signed it");
 		return -1;
 	}
 	add(r, "structure", OB_PASSED, 0, "a Verifiable Credential (%s)",
 	    strcmp(first, CTX_V2) ? "VC data model 1.1" : "VC data model 2.0");
-	return 0;
+	if (!ob_json_has_value(json_object_get(cred, "type"), "VerifiableCredential")) {
+		add(r, "vc", OB_FAILED, 0, "type must include VerifiableCredential");
+		flaws++;
+	}
+	if (!json_is_object(ob3_subject(cred))) {
+		add(r, "vc", OB_FAILED, 0, "missing required field credentialSubject");
+		flaws++;
+	}
+	return flaws;
 }
 
 static void check_openbadge(ob_report *r, const json_t *cred)
@@ -207,7 +320,7 @@ static void check_openbadge(ob_report *r, const json_t *cred)
 		return;
 	}
 	if (ob3_check_required(cred, &e))
-		add(r, "openbadges", OB_FAILED, 0, "%s", e.msg);
+		add(r, "openbadges", OB_FAILED, 0, "does not conform to Open Badges 3.0: %s", e.msg);
 	else
 		add(r, "openbadges", OB_PASSED, 0, "every field Open Badges 3.0 requires is present");
 }
@@ -253,6 +366,10 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 	const char *purpose = ob_json_str(st, "statusPurpose");
 	const json_t *idx = json_object_get(st, "statusListIndex"), *list, *subj;
 	const char *list_issuer, *enc;
+	const int legacy = type && !strcmp(type, "StatusList2021Entry");
+	const char *want_cred = legacy ? "StatusList2021Credential" : "BitstringStatusListCredential";
+	const char *want_subj = legacy ? "StatusList2021" : "BitstringStatusList";
+	ob_verify_opts inner;
 	ob_report *lr = NULL;
 	ob_buf bits = OB_BUF_INIT;
 	ob_error e = { 0 };
@@ -288,7 +405,12 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", e.msg);
 		return;
 	}
-	lr = verify_doc(list, opts, depth + 1);
+	/* the list is checked for what it is, not by the employer's policy
+	 * for badges: no recipient, no strictness, no registry demand */
+	inner = *opts;
+	inner.recipient = NULL;
+	inner.strict = inner.require_trusted = 0;
+	lr = verify_doc(list, &inner, depth + 1);
 	if (!lr || lr->verdict != OB_VALID) {
 		const ob_check *why = lr ? ob_report_first_problem(lr) : NULL;
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify%s%s%s%s%s",
@@ -302,6 +424,18 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 		goto out;
 	}
 	subj = ob3_subject(list);
+	/* Bitstring Status List 1.0 2.2: the list credential and its
+	 * subject say what they are; anything else is not a status list,
+	 * whatever bits it carries */
+	if (!ob_json_has_value(json_object_get(list, "type"), want_cred)) {
+		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not a %s", url, want_cred);
+		goto out;
+	}
+	if (!ob_json_has_value(json_object_get(subj, "type"), want_subj)) {
+		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the subject of %s is not a %s",
+		    url, want_subj);
+		goto out;
+	}
 	if (!ob_json_has_value(json_object_get(subj, "statusPurpose"), purpose)) {
 		add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s is not for %s", url, purpose);
 		goto out;
@@ -380,10 +514,25 @@ static int data_loss(const json_t *doc, const ob_suite *s, const ob_verify_opts 
 	return 1;
 }
 
+/* Remembers the domain a resolved issuer key proved control of: the key
+ * came from a document at the issuer's own origin (did:web, https). */
+static void note_domain(ob_report *r, const ob_vm *vm, const char *issuer)
+{
+	ob_buf d = OB_BUF_INIT;
+
+	if (r->issuer_domain || !vm->fetched || !issuer)
+		return;
+	if (ob_did_domain(issuer, &d) == 0 && !d.oom)
+		r->issuer_domain = strdup(d.data);
+	ob_buf_release(&d);
+}
+
 /* Checks every proof of doc (VC-DI 4.4/4.5). expected_controller is the
- * issuer (credentials) or holder (presentations; NULL when absent). */
+ * issuer (credentials) or holder (presentations; NULL when absent). The
+ * controller of the first key whose proof verifies goes to *signer
+ * (owned; may stay NULL). */
 static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
-			 const char *expected_controller, const ob_verify_opts *opts)
+			 const char *expected_controller, const ob_verify_opts *opts, char **signer)
 {
 	const json_t *proofs = json_object_get(doc, "proof");
 	size_t n, i, passed = 0, failed = 0, first_open = r->nchecks;
@@ -452,7 +601,7 @@ static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
 		}
 		add(r, kid, OB_PASSED, 0, "key %s resolved", vm.id);
 		/* VC-DI 2.6: the method's controller must be the issuer/holder */
-		if (expected_controller && strcmp(vm.controller, expected_controller) != 0) {
+		if (expected_controller && !ob_vm_bound_to(&vm, expected_controller)) {
 			add(r, id, OB_FAILED, 0, "the signing key belongs to %s, not to %s %s",
 			    vm.controller, strcmp(purpose, "authentication") ? "the issuer" : "the holder",
 			    expected_controller);
@@ -467,6 +616,10 @@ static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
 			    expected_controller ? (strcmp(purpose, "authentication") ?
 						   ", made by the issuer's key" : ", made by the holder's key") : "");
 			passed++;
+			if (expected_controller && !strcmp(purpose, "assertionMethod"))
+				note_domain(r, &vm, expected_controller);
+			if (signer && !*signer)
+				*signer = strdup(expected_controller ? expected_controller : vm.controller);
 		}
 		ob_vm_release(&vm);
 	}
@@ -478,20 +631,27 @@ static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
 			r->checks[i].blocking = 0;
 }
 
+/* The verdict from the dimensions: a failed check (conformance only
+ * under --strict) or a bad nested credential is invalid; a blocking
+ * "not checked" one leaves it undecided; VALID needs a signature that
+ * verified (a report with none is never valid). */
 static void verdict_from_checks(ob_report *r)
 {
 	size_t i;
-	int open = 0;
+	int open = 0, signed_ok = 0;
 
 	if (r->verdict == OB_INVALID)
 		return;
 	for (i = 0; i < r->nchecks; i++) {
-		if (r->checks[i].outcome == OB_FAILED) {
+		const ob_check *c = &r->checks[i];
+		if (decisive(r, c)) {
 			r->verdict = OB_INVALID;
 			return;
 		}
-		if (r->checks[i].blocking)
+		if (c->blocking)
 			open = 1;
+		if (c->outcome == OB_PASSED && (!strncmp(c->id, "proof", 5) || !strcmp(c->id, "signature")))
+			signed_ok = 1;
 	}
 	for (i = 0; i < r->nnested; i++) {
 		if (r->nested[i]->verdict == OB_INVALID) {
@@ -501,7 +661,128 @@ static void verdict_from_checks(ob_report *r)
 		if (r->nested[i]->verdict == OB_UNDECIDED)
 			open = 1;
 	}
+	if (!open && !signed_ok) {
+		add(r, "proof", OB_NOT_CHECKED, 1, "no signature could be verified");
+		open = 1;
+	}
 	r->verdict = open ? OB_UNDECIDED : OB_VALID;
+}
+
+/* OB 3.0 (ob3.md 1): an e-mail IdentityObject's identityHash is
+ * "sha256$" + hex(SHA-256(lower-cased address || salt)), or the address
+ * itself when hashed is false. 1 when one matches email, 0 when none
+ * does; *seen counts the e-mail identifiers there were. */
+static int email_matches(const json_t *subj, const char *email, int *seen)
+{
+	const json_t *ids = json_object_get(subj, "identifier"), *io;
+	char *lower = strdup(email);
+	size_t i, n = json_is_array(ids) ? json_array_size(ids) : ids ? 1 : 0;
+	int match = 0;
+
+	*seen = 0;
+	if (!lower)
+		return 0;
+	for (i = 0; lower[i]; i++)
+		if (lower[i] >= 'A' && lower[i] <= 'Z')
+			lower[i] = (char)(lower[i] + 32);
+	for (i = 0; i < n && !match; i++) {
+		const char *type, *hash;
+		io = json_is_array(ids) ? json_array_get(ids, i) : ids;
+		type = ob_json_str(io, "identityType");
+		hash = ob_json_str(io, "identityHash");
+		if (!type || strcmp(type, "emailAddress") || !hash)
+			continue;
+		(*seen)++;
+		if (json_is_true(json_object_get(io, "hashed"))) {
+			ob_buf h = OB_BUF_INIT;
+			ob_error e = { 0 };
+			if (!ob3_identity_hash(lower, ob_json_str(io, "salt"), &h, &e) &&
+			    strlen(hash) == h.len && !strncasecmp(hash, h.data, h.len))
+				match = 1;
+			ob_buf_release(&h);
+		} else if (!strcasecmp(hash, lower)) {
+			match = 1;
+		}
+	}
+	free(lower);
+	return match;
+}
+
+/* --recipient on a credential: was it issued to that address? */
+static void check_recipient(ob_report *r, const json_t *cred, const ob_verify_opts *opts)
+{
+	int seen;
+
+	if (!opts->recipient)
+		return;
+	if (email_matches(ob3_subject(cred), opts->recipient, &seen))
+		add(r, "recipient", OB_PASSED, 0, "issued to %s (the credential's hashed e-mail address matches)",
+		    opts->recipient);
+	else if (seen)
+		add(r, "recipient", OB_FAILED, 0, "not issued to %s: the credential's e-mail address is another one",
+		    opts->recipient);
+	else
+		add(r, "recipient", OB_NOT_CHECKED, 1, "the credential names no e-mail recipient to compare with %s",
+		    opts->recipient);
+}
+
+/* A presentation proves who holds its credentials only when the signer
+ * is each one's subject (or, for a learner known by a hashed e-mail
+ * address, when the employer's --recipient matches it). */
+static void check_holders(ob_report *r, const char *signer, const ob_verify_opts *opts)
+{
+	size_t i;
+
+	if (!signer)
+		return;
+	for (i = 0; i < r->nnested; i++) {
+		const ob_report *n = r->nested[i];
+		const json_t *subj = ob3_subject(n->document);
+		const char *sid = ob_json_str(subj, "id");
+		char id[32];
+		int seen = 0;
+
+		snprintf(id, sizeof(id), r->nnested > 1 ? "holder[%zu]" : "holder", i);
+		if (!strcmp(n->kind, "presentation"))
+			add(r, id, OB_NOT_CHECKED, 1, "credential %zu is itself a presentation", i + 1);
+		else if (sid && !strcmp(sid, signer))
+			add(r, id, OB_PASSED, 0, "credential %zu was issued to the holder %s", i + 1, signer);
+		else if (opts->recipient && email_matches(subj, opts->recipient, &seen))
+			add(r, id, OB_PASSED, 0, "credential %zu was issued to %s (its hashed e-mail address matches)",
+			    i + 1, opts->recipient);
+		else if (opts->recipient && seen)
+			add(r, id, OB_FAILED, 0, "credential %zu was not issued to %s: its e-mail address is another one",
+			    i + 1, opts->recipient);
+		else if (sid)
+			add(r, id, OB_FAILED, 0, "credential %zu was issued to %s, not to the holder %s who signed the presentation",
+			    i + 1, sid, signer);
+		else
+			add(r, id, OB_NOT_CHECKED, 1, "credential %zu names its learner only by %s; give their address "
+			    "with --recipient to check it", i + 1,
+			    json_object_get(subj, "identifier") ? "a hashed e-mail address" : "nothing the holder can prove");
+	}
+}
+
+/* Who the issuer is, beyond its own word: a registry that lists it, else
+ * the domain its key proved, else nothing. Only an authentic credential
+ * says anything about its issuer. */
+static void settle_identity(ob_report *r, const ob_verify_opts *opts)
+{
+	ob_registry_entry e;
+
+	r->identity = OB_IDENTITY_SELF;
+	if (ob_report_dimension(r, OB_DIM_AUTHENTIC, NULL) == OB_PASSED) {
+		if (r->issuer_id && ob_registry_lookup(opts->registries, r->issuer_id, &e)) {
+			r->identity = OB_IDENTITY_REGISTRY;
+			r->registry_name = dup_or_null(e.registry);
+			r->registered_name = dup_or_null(e.name);
+		} else if (r->issuer_domain) {
+			r->identity = OB_IDENTITY_DOMAIN;
+		}
+	}
+	if (opts->require_trusted && r->identity == OB_IDENTITY_SELF)
+		add(r, "identity", OB_NOT_CHECKED, 1, "the issuer's identity is not verified (no registry lists it, "
+		    "no domain vouches for its key) and a trusted issuer is required");
 }
 
 static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_opts *opts, int depth);
@@ -516,7 +797,8 @@ static void verify_nested(ob_report *r, const json_t *vcs, size_t n, const ob_ve
 	ob_verify_opts inner = *opts;
 	size_t i;
 
-	inner.challenge = inner.domain = NULL;
+	/* the challenge, domain and recipient belong to the outer document */
+	inner.challenge = inner.domain = inner.recipient = NULL;
 	r->nested = calloc(n, sizeof(*r->nested));
 	if (!r->nested) {
 		r->verdict = OB_INVALID;
@@ -551,17 +833,15 @@ static void check_clr(ob_report *r, const json_t *cred, const ob_verify_opts *op
 	ob_error e = { 0 };
 	size_t n;
 
-	if (ob_clr_check_required(cred, &e)) {
-		add(r, "clr", OB_FAILED, 0, "%s", e.msg);
-		return;
-	}
+	if (ob_clr_check_required(cred, &e))
+		add(r, "clr", OB_FAILED, 0, "does not conform to CLR 2.0: %s", e.msg);
 	vcs = ob_clr_credentials(cred, &n);
 	if (depth >= MAX_NESTING) {
-		add(r, "clr", OB_FAILED, 0, "credentials nested deeper than %d levels", MAX_NESTING);
+		add(r, "structure", OB_FAILED, 0, "credentials nested deeper than %d levels", MAX_NESTING);
 		return;
 	}
 	verify_nested(r, vcs, n, opts, depth);
-	add(r, "clr", OB_PASSED, 0, "a Comprehensive Learner Record of %zu credential%s, each verified below%s",
+	add(r, "credentials", OB_PASSED, 0, "a Comprehensive Learner Record of %zu credential%s, each verified below%s",
 	    r->nnested, r->nnested == 1 ? "" : "s",
 	    json_is_true(json_object_get(cred, "partial")) ? " (marked partial by its issuer)" : "");
 }
@@ -578,10 +858,12 @@ static void verify_credential(ob_report *r, const json_t *cred, const ob_verify_
 	} else {
 		check_openbadge(r, cred);
 	}
-	check_proofs(r, cred, "assertionMethod", ob3_issuer_id(cred), opts);
+	check_proofs(r, cred, "assertionMethod", ob3_issuer_id(cred), opts, NULL);
 	check_dates(r, cred, opts);
 	check_status(r, cred, opts, depth);
+	check_recipient(r, cred, opts);
 	check_registry(r, opts);
+	settle_identity(r, opts);
 }
 
 
@@ -589,6 +871,7 @@ static void verify_presentation(ob_report *r, const json_t *vp, const ob_verify_
 {
 	const json_t *vcs = json_object_get(vp, "verifiableCredential"), *holder;
 	const char *holder_id;
+	char *signer = NULL;
 	size_t n;
 
 	r->kind = "presentation";
@@ -597,18 +880,21 @@ static void verify_presentation(ob_report *r, const json_t *vp, const ob_verify_
 	r->learner = dup_or_null(holder_id);
 	add(r, "structure", OB_PASSED, 0, "a Verifiable Presentation%s%s",
 	    holder_id ? " by " : "", holder_id ? holder_id : "");
-	check_proofs(r, vp, "authentication", holder_id, opts);
+	check_proofs(r, vp, "authentication", holder_id, opts, &signer);
 	if (!opts->challenge)
 		add(r, "challenge", OB_NOT_CHECKED, 0,
 		    "no challenge was expected (--challenge), so this presentation could be replayed");
 	n = json_is_array(vcs) ? json_array_size(vcs) : vcs ? 1 : 0;
 	if (n == 0) {
 		add(r, "credentials", OB_NOT_CHECKED, 0, "the presentation holds no credential");
-		return;
+		goto out;
 	}
 	verify_nested(r, vcs, n, opts, depth);
 	add(r, "credentials", OB_PASSED, 0, "%zu credential%s inside, each verified below",
 	    r->nnested, r->nnested == 1 ? "" : "s");
+	check_holders(r, signer, opts);
+out:
+	free(signer);
 }
 
 static ob_report *new_report(void)
@@ -632,6 +918,7 @@ static ob_report *verify_doc(const json_t *doc, const ob_verify_opts *opts, int 
 		goto out;
 	}
 	r->document = json_incref((json_t *)doc);
+	r->strict = opts->strict;
 	if (depth > MAX_NESTING) {
 		add(r, "structure", OB_FAILED, 0, "presentations nested deeper than %d levels", MAX_NESTING);
 		goto out;
@@ -655,6 +942,7 @@ static void verify_vp_jwt(ob_report *r, const ob_jwt *jwt, const ob_verify_opts 
 	const char *iss = ob_json_str(jwt->payload, "iss"), *nonce = ob_json_str(jwt->payload, "nonce");
 	const char *holder = json_is_string(h) ? json_string_value(h) : ob_json_str(h, "id");
 	double exp = json_number_value(json_object_get(jwt->payload, "exp"));
+	const char *signer = NULL;
 	ob_error e = { 0 };
 	ob_vm vm = { 0 };
 	size_t n;
@@ -679,13 +967,15 @@ static void verify_vp_jwt(ob_report *r, const ob_jwt *jwt, const ob_verify_opts 
 		    "could not resolve kid %s: %s", jwt->kid, e.msg);
 	} else {
 		add(r, "key", OB_PASSED, 0, "key %s resolved", vm.id);
-		if (strcmp(vm.controller, holder) != 0)
+		if (!ob_vm_bound_to(&vm, holder))
 			add(r, "proof", OB_FAILED, 0, "the signing key belongs to %s, not to the holder %s",
 			    vm.controller, holder);
 		else if (ob_jwt_verify_signature(jwt, vm.key, &e))
 			add(r, "proof", OB_FAILED, 0, "%s", e.msg);
-		else
+		else {
 			add(r, "proof", OB_PASSED, 0, "%s signature verifies, made by the holder's key", jwt->alg);
+			signer = holder;
+		}
 	}
 	if (!opts->challenge)
 		add(r, "challenge", OB_NOT_CHECKED, 0,
@@ -717,6 +1007,25 @@ static void verify_vp_jwt(ob_report *r, const ob_jwt *jwt, const ob_verify_opts 
 	verify_nested(r, vcs, n, opts, depth);
 	add(r, "credentials", OB_PASSED, 0, "%zu credential%s inside, each verified below",
 	    r->nnested, r->nnested == 1 ? "" : "s");
+	check_holders(r, signer, opts);
+}
+
+/* A key carried in the JWT's own jwk header proves nothing about who
+ * made the token, unless the issuer's identifier is that very key
+ * (did:jwk, did:key). 1 when it is. */
+static int header_key_is_issuer(const ob_key *key, const char *iss, const ob_verify_opts *opts)
+{
+	ob_vm vm;
+	ob_error e = { 0 };
+	int same;
+
+	if (!iss || (strncmp(iss, "did:jwk:", 8) && strncmp(iss, "did:key:", 8)))
+		return 0;
+	if (ob_did_resolve(iss, NULL, opts->loader, &vm, &e))
+		return 0;
+	same = ob_key_equal_public(vm.key, key);
+	ob_vm_release(&vm);
+	return same;
 }
 
 static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_opts *opts, int depth)
@@ -728,10 +1037,12 @@ static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_
 	const ob_key *key = NULL;
 	ob_vm vm = { 0 };
 	const char *iss;
+	enum { NONE, OUT_OF_BAND, HEADER, RESOLVED } from = NONE;
 
 	if (!r)
 		return NULL;
 	r->kind = "vc-jwt";
+	r->strict = opts->strict;
 	memset(&jwt, 0, sizeof(jwt));
 	r->jwt = strndup(text, len);
 	if (ob_jwt_decode(text, len, &jwt, &e)) {
@@ -748,22 +1059,28 @@ static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_
 		goto out;
 	check_openbadge(r, jwt.credential);
 	iss = ob_json_str(jwt.payload, "iss");
-	/* key: out of band first, then the jwk header, then kid */
+	/* key: out of band first, then kid (which can tie the key to the
+	 * issuer), then the jwk header (which alone cannot) */
 	if (opts->jwt_key) {
 		key = opts->jwt_key;
+		from = OUT_OF_BAND;
 		add(r, "key", OB_PASSED, 0, "key given out of band (--jwk)");
-	} else if (jwt.jwk) {
-		if (!(key = owned = ob_key_from_jwk(jwt.jwk, &e)))
-			add(r, "key", OB_FAILED, 0, "jwk header: %s", e.msg);
-		else
-			add(r, "key", OB_PASSED, 0, "key taken from the JWT's jwk header");
 	} else if (jwt.kid) {
 		if (ob_did_resolve(jwt.kid, "assertionMethod", opts->loader, &vm, &e))
 			add(r, "key", e.code == OB_ENET || e.code == OB_EUNSUPPORTED ? OB_NOT_CHECKED : OB_FAILED, 1,
 			    "could not resolve kid %s: %s", jwt.kid, e.msg);
 		else {
 			key = vm.key;
-			add(r, "key", OB_PASSED, 0, "key %s resolved", vm.id);
+			from = RESOLVED;
+			add(r, "key", OB_PASSED, 0, "key %s resolved%s", vm.id,
+			    vm.bare_jwk ? " (a JWK served at that URL)" : "");
+		}
+	} else if (jwt.jwk) {
+		if (!(key = owned = ob_key_from_jwk(jwt.jwk, &e)))
+			add(r, "key", OB_FAILED, 0, "jwk header: %s", e.msg);
+		else {
+			from = HEADER;
+			add(r, "key", OB_PASSED, 0, "key taken from the JWT's jwk header");
 		}
 	} else
 		add(r, "key", OB_NOT_CHECKED, 1, "the JWT names no key (no kid or jwk header); give one with --jwk");
@@ -775,24 +1092,38 @@ static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_
 		goto dates;
 	}
 	add(r, "signature", OB_PASSED, 0, "%s signature verifies", jwt.alg);
-	if (vm.controller) {
-		if (!iss || strcmp(iss, vm.controller) != 0)
+	if (from == RESOLVED) {
+		if (!iss || !ob_vm_bound_to(&vm, iss))
 			add(r, "issuer", OB_FAILED, 0, "the signing key belongs to %s, not to the issuer %s",
 			    vm.controller, iss ? iss : "(no iss)");
-		else
-			add(r, "issuer", OB_PASSED, 0, "signed with the issuer's key");
-	} else
-		add(r, "issuer", OB_NOT_CHECKED, 0,
-		    "the key was given directly, so it is not tied to the issuer's identifier");
+		else {
+			add(r, "issuer", OB_PASSED, 0, "signed with the issuer's key%s",
+			    vm.bare_jwk ? " (served from the issuer's own origin)" : "");
+			note_domain(r, &vm, iss);
+		}
+	} else if (from == OUT_OF_BAND) {
+		add(r, "issuer", OB_PASSED, 0, "you gave this key (--jwk) as the issuer's");
+	} else if (header_key_is_issuer(key, iss, opts)) {
+		add(r, "issuer", OB_PASSED, 0, "the jwk header is the issuer's own key (%s)", iss);
+	} else {
+		/* trust: the reference stack accepts this; anyone can mint such
+		 * a token for any issuer, so we do not (vectors row 06) */
+		add(r, "issuer", OB_NOT_CHECKED, 1, "nothing ties the key in the JWT's jwk header to the issuer %s: "
+		    "anyone can make such a token; give the issuer's key with --jwk", iss ? iss : "(no iss)");
+	}
 dates:
 	ob_error_clear(&e);
 	if (ob_jwt_check_claims(&jwt, ob_date_now(opts->now), &e))
-		add(r, "claims", OB_FAILED, 0, "%s", e.msg);
+		/* exp and nbf say whether it is current, not whether it is genuine */
+		add(r, !strncmp(e.msg, "expired", 7) || !strncmp(e.msg, "not yet valid", 13) ? "dates" : "claims",
+		    OB_FAILED, 0, "%s", e.msg);
 	else
 		add(r, "claims", OB_PASSED, 0, "JWT claims match the credential");
 	check_dates(r, jwt.credential, opts);
 	check_status(r, jwt.credential, opts, depth);
+	check_recipient(r, jwt.credential, opts);
 	check_registry(r, opts);
+	settle_identity(r, opts);
 out:
 	ob_vm_release(&vm);
 	ob_key_free(owned);
@@ -901,36 +1232,157 @@ oom:
 
 /* ---- rendering ---- */
 
+static const char *kind_words(const ob_report *r)
+{
+	return !strcmp(r->kind, "presentation") ? "presentation" :
+	       !strcmp(r->kind, "vc-jwt") ? "credential (VC-JWT)" :
+	       !strcmp(r->kind, "clr") ? "Comprehensive Learner Record" : "credential";
+}
+
+/* "calls itself 'NAME'" or "is known only as ID": the self-asserted
+ * issuer, never shown as fact. */
+static void claimed_issuer(const ob_report *r, ob_buf *o)
+{
+	if (r->issuer_name) {
+		ob_buf_adds(o, "it calls itself '");
+		ob_text_add_safe(o, r->issuer_name);
+		ob_buf_adds(o, "'");
+	} else {
+		ob_buf_adds(o, "it is known only as ");
+		ob_text_add_safe(o, r->issuer_id ? r->issuer_id : "(no issuer)");
+	}
+}
+
+int ob_report_headline(const ob_report *r, ob_buf *o)
+{
+	const ob_check *why = ob_report_first_problem(r);
+
+	if (r->verdict == OB_INVALID || r->verdict == OB_UNDECIDED) {
+		ob_buf_adds(o, r->verdict == OB_INVALID ? "INVALID: " : "UNDECIDED: ");
+		ob_text_add_safe(o, why && why->message ? why->message :
+				 r->verdict == OB_INVALID ? "a check failed" : "could not check everything");
+	} else if (!strcmp(r->kind, "presentation")) {
+		ob_buf_adds(o, "VALID: presentation signed by its holder ");
+		ob_text_add_safe(o, r->learner ? r->learner : "(unnamed)");
+		if (r->nnested == 1)
+			ob_buf_adds(o, ", to whom its credential was issued");
+		else if (r->nnested)
+			ob_buf_addf(o, ", to whom each of its %zu credentials was issued", r->nnested);
+	} else if (r->identity == OB_IDENTITY_DOMAIN) {
+		ob_buf_adds(o, "VALID: issued by ");
+		ob_text_add_safe(o, r->issuer_domain);
+		ob_buf_adds(o, " (domain verified)");
+	} else if (r->identity == OB_IDENTITY_REGISTRY) {
+		ob_buf_adds(o, "VALID: issued by ");
+		ob_text_add_safe(o, r->registered_name);
+		ob_buf_adds(o, " (listed in ");
+		ob_text_add_safe(o, r->registry_name);
+		ob_buf_adds(o, ")");
+	} else {
+		ob_buf_adds(o, "VALID signature; the issuer's identity is not verified: ");
+		claimed_issuer(r, o);
+	}
+	return o->oom ? -1 : 0;
+}
+
+/* A passed check worth naming when dimension d passed: for
+ * authenticity the signature and the issuer binding, not the parsing. */
+static int explains(const ob_check *c, ob_dim d)
+{
+	if (c->dim != d || c->outcome != OB_PASSED)
+		return 0;
+	return d != OB_DIM_AUTHENTIC || !strncmp(c->id, "proof", 5) || !strcmp(c->id, "signature") ||
+	       !strcmp(c->id, "issuer") || !strcmp(c->id, "challenge") || !strcmp(c->id, "domain");
+}
+
+/* "yes: ...", "NO: ...", "not checked: ...", "WARNING: ..." for one
+ * dimension; nothing when it does not apply. */
+static void dim_line(const ob_report *r, ob_dim d, const char *label, ob_buf *o, const char *indent)
+{
+	const ob_check *why;
+	ob_outcome out = ob_report_dimension(r, d, &why);
+	size_t i;
+	int first = 1;
+
+	if (out == OB_NOT_CHECKED && !why)
+		return;
+	ob_buf_addf(o, "%s  %-12s ", indent, label);
+	if (out == OB_FAILED)
+		ob_buf_adds(o, d == OB_DIM_CONFORMANT && !r->strict ? "WARNING: " : "NO: ");
+	else if (out == OB_NOT_CHECKED)
+		ob_buf_adds(o, "not checked: ");
+	else
+		ob_buf_adds(o, "yes: ");
+	if (why) {
+		ob_text_add_safe(o, why->message);
+	} else {
+		for (i = 0; i < r->nchecks; i++)
+			if (explains(&r->checks[i], d)) {
+				if (!first)
+					ob_buf_adds(o, "; ");
+				ob_text_add_safe(o, r->checks[i].message);
+				first = 0;
+			}
+	}
+	ob_buf_addc(o, '\n');
+}
+
+static void field(ob_buf *o, const char *indent, const char *label, const char *value)
+{
+	if (!value)
+		return;
+	ob_buf_addf(o, "%s  %-12s ", indent, label);
+	ob_text_add_safe(o, value);
+	ob_buf_addc(o, '\n');
+}
+
 static void render_text(const ob_report *r, ob_buf *o, const char *indent)
 {
-	size_t i;
-	static const char *const words[] = { "VALID", "INVALID", "UNDECIDED" };
 	static const char *const marks[] = { "passed     ", "FAILED     ", "not checked" };
+	const int pres = !strcmp(r->kind, "presentation"), fact = r->verdict == OB_VALID;
+	size_t i;
 
-	ob_buf_addf(o, "%s%s: %s%s\n", indent, words[r->verdict],
-		    !strcmp(r->kind, "presentation") ? "presentation" :
-		    !strcmp(r->kind, "vc-jwt") ? "credential (VC-JWT)" : "credential",
-		    r->verdict == OB_UNDECIDED ? " (could not check everything)" : "");
-	if (r->achievement_name)
-		ob_buf_addf(o, "%s  Achievement: %s\n", indent, r->achievement_name);
-	if (r->issuer_id)
-		ob_buf_addf(o, "%s  Issuer:      %s%s%s%s\n", indent,
-			    r->issuer_name ? r->issuer_name : r->issuer_id,
-			    r->issuer_name ? " (" : "", r->issuer_name ? r->issuer_id : "",
-			    r->issuer_name ? ")" : "");
-	if (r->learner)
-		ob_buf_addf(o, "%s  %s %s\n", indent,
-			    !strcmp(r->kind, "presentation") ? "Holder:     " : "Learner:    ", r->learner);
-	if (r->valid_from)
-		ob_buf_addf(o, "%s  Valid from:  %s\n", indent, r->valid_from);
-	if (r->valid_until)
-		ob_buf_addf(o, "%s  Valid until: %s\n", indent, r->valid_until);
-	if (r->credential_id)
-		ob_buf_addf(o, "%s  Id:          %s\n", indent, r->credential_id);
+	ob_buf_adds(o, indent);
+	ob_report_headline(r, o);
+	ob_buf_addc(o, '\n');
+	ob_buf_addf(o, "%s  %-12s %s\n", indent, "What:", kind_words(r));
+	dim_line(r, OB_DIM_AUTHENTIC, "Authentic:", o, indent);
+	if (!pres && r->issuer_id) {
+		ob_buf_addf(o, "%s  %-12s ", indent, "Issuer:");
+		if (r->identity == OB_IDENTITY_REGISTRY) {
+			ob_text_add_safe(o, r->registered_name);
+			ob_buf_adds(o, " (listed in ");
+			ob_text_add_safe(o, r->registry_name);
+			ob_buf_adds(o, "); ");
+		} else if (r->identity == OB_IDENTITY_DOMAIN) {
+			ob_text_add_safe(o, r->issuer_domain);
+			ob_buf_adds(o, " (domain verified); ");
+		} else {
+			ob_buf_adds(o, fact ? "not verified: " : "claimed: ");
+		}
+		claimed_issuer(r, o);
+		if (r->issuer_name) {
+			ob_buf_adds(o, "; ");
+			ob_text_add_safe(o, r->issuer_id);
+		}
+		ob_buf_addc(o, '\n');
+	}
+	dim_line(r, OB_DIM_CURRENT, "Current:", o, indent);
+	dim_line(r, OB_DIM_CONFORMANT, "Conformant:", o, indent);
+	dim_line(r, OB_DIM_HOLDER, pres ? "Holder:" : "Recipient:", o, indent);
+	field(o, indent, fact ? "Achievement:" : "Achievement?", r->achievement_name);
+	field(o, indent, pres ? "Holder id:" : fact ? "Learner:" : "Learner?", r->learner);
+	field(o, indent, "Valid from:", r->valid_from);
+	field(o, indent, "Valid until:", r->valid_until);
+	field(o, indent, "Id:", r->credential_id);
+	if (!fact && (r->achievement_name || r->learner))
+		ob_buf_addf(o, "%s  (a ? marks what the document claims; nothing vouches for it)\n", indent);
 	ob_buf_addf(o, "%s  Checks:\n", indent);
-	for (i = 0; i < r->nchecks; i++)
-		ob_buf_addf(o, "%s    %s  %-10s %s\n", indent, marks[r->checks[i].outcome],
-			    r->checks[i].id, r->checks[i].message);
+	for (i = 0; i < r->nchecks; i++) {
+		ob_buf_addf(o, "%s    %s  %-10s ", indent, marks[r->checks[i].outcome], r->checks[i].id);
+		ob_text_add_safe(o, r->checks[i].message);
+		ob_buf_addc(o, '\n');
+	}
 	for (i = 0; i < r->nnested; i++) {
 		char in[64];
 		snprintf(in, sizeof(in), "%s    ", indent);
@@ -950,28 +1402,87 @@ static int set_str(json_t *o, const char *k, const char *v)
 	return v ? json_object_set_new(o, k, json_string(v)) : 0;
 }
 
+/* {"outcome", "reason"} of one dimension; conformance adds "errors". */
+static json_t *dim_json(const ob_report *r, ob_dim d)
+{
+	const ob_check *why;
+	ob_outcome out = ob_report_dimension(r, d, &why);
+	json_t *o = json_object(), *errs = NULL;
+	ob_buf reason = OB_BUF_INIT;
+	size_t i;
+	int bad = !o;
+
+	if (why)
+		ob_buf_adds(&reason, why->message ? why->message : "");
+	else
+		for (i = 0; i < r->nchecks; i++)
+			if (explains(&r->checks[i], d)) {
+				if (reason.len)
+					ob_buf_adds(&reason, "; ");
+				ob_buf_adds(&reason, r->checks[i].message ? r->checks[i].message : "");
+			}
+	bad |= reason.oom;
+	bad |= json_object_set_new(o, "outcome", json_string(ob_outcome_name(out)));
+	bad |= json_object_set_new(o, "reason", json_stringn(reason.data ? reason.data : "", reason.len));
+	if (d == OB_DIM_CONFORMANT) {
+		errs = json_array();
+		bad |= !errs;
+		for (i = 0; errs && i < r->nchecks; i++)
+			if (r->checks[i].dim == d && r->checks[i].outcome == OB_FAILED)
+				bad |= json_array_append_new(errs, json_string(r->checks[i].message ? r->checks[i].message : ""));
+		bad |= json_object_set_new(o, "errors", errs);
+		bad |= json_object_set_new(o, "severity", json_string(r->strict ? "error" : "warning"));
+	}
+	ob_buf_release(&reason);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *ob_report_to_json(const ob_report *r)
 {
 	json_t *o = json_object(), *sum = json_object(), *checks = json_array(), *nested = NULL;
+	ob_buf head = OB_BUF_INIT;
+	const ob_check *hw;
 	size_t i;
 	int bad = !o || !sum || !checks;
+	const int pres = !strcmp(r->kind, "presentation");
 
 	bad |= json_object_set_new(o, "verified", json_boolean(r->verdict == OB_VALID));
 	bad |= json_object_set_new(o, "verdict", json_string(ob_verdict_name(r->verdict)));
 	bad |= json_object_set_new(o, "kind", json_string(r->kind));
+	bad |= ob_report_headline(r, &head) < 0;
+	bad |= json_object_set_new(o, "headline", json_stringn(head.data ? head.data : "", head.len));
+	ob_buf_release(&head);
+	bad |= json_object_set_new(o, "authentic", dim_json(r, OB_DIM_AUTHENTIC));
+	bad |= json_object_set_new(o, "current", dim_json(r, OB_DIM_CURRENT));
+	bad |= json_object_set_new(o, "conformant", dim_json(r, OB_DIM_CONFORMANT));
+	if (pres || ob_report_dimension(r, OB_DIM_HOLDER, &hw) != OB_NOT_CHECKED || hw)
+		bad |= json_object_set_new(o, "holder", dim_json(r, OB_DIM_HOLDER));
+	if (!pres) {
+		bad |= json_object_set_new(o, "issuerIdentity", json_string(ob_identity_name(r->identity)));
+		bad |= set_str(o, "issuerIdentityBasis", r->identity == OB_IDENTITY_DOMAIN ? r->issuer_domain :
+			       r->identity == OB_IDENTITY_REGISTRY ? r->registry_name : NULL);
+		bad |= set_str(o, "issuerRegisteredName", r->identity == OB_IDENTITY_REGISTRY ? r->registered_name : NULL);
+		bad |= set_str(o, "issuerDomain", r->identity != OB_IDENTITY_SELF ? r->issuer_domain : NULL);
+	}
 	bad |= set_str(sum, "id", r->credential_id);
 	bad |= set_str(sum, "issuer", r->issuer_id);
 	bad |= set_str(sum, "issuerName", r->issuer_name);
 	bad |= set_str(sum, "achievement", r->achievement_name);
-	bad |= set_str(sum, !strcmp(r->kind, "presentation") ? "holder" : "learner", r->learner);
+	bad |= set_str(sum, pres ? "holder" : "learner", r->learner);
 	bad |= set_str(sum, "validFrom", r->valid_from);
 	bad |= set_str(sum, "validUntil", r->valid_until);
+	bad |= json_object_set_new(sum, "claimsOnly", json_boolean(r->verdict != OB_VALID));
 	bad |= json_object_set(o, "summary", sum);
 	for (i = 0; i < r->nchecks; i++)
-		bad |= json_array_append_new(checks, json_pack("{s:s, s:s, s:s}",
+		bad |= json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s}",
 			"id", r->checks[i].id ? r->checks[i].id : "",
 			"outcome", ob_outcome_name(r->checks[i].outcome),
-			"message", r->checks[i].message ? r->checks[i].message : ""));
+			"message", r->checks[i].message ? r->checks[i].message : "",
+			"dimension", ob_dim_name(r->checks[i].dim)));
 	bad |= json_object_set(o, "checks", checks);
 	if (r->nnested) {
 		nested = json_array();

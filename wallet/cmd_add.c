@@ -26,8 +26,14 @@ static ob_code admit(const ob_report *r, const char *file, int force, ob_error *
 	if (!strcmp(r->kind, "presentation"))
 		return ob_fail(err, OB_EINVALID, "'%s' is a presentation: add the credentials "
 			       "it holds one at a time", file);
-	if (r->verdict == OB_VALID)
+	if (r->verdict == OB_VALID) {
+		/* authentic and current: a shape flaw is the issuer's to fix,
+		 * not a reason to refuse the learner's credential */
+		if (wallet_warning(r))
+			fprintf(stderr, "%s: warning: '%s' does not follow the Open Badges rules: %s\n",
+				ob_cli_prog(), file, wallet_warning(r));
 		return OB_OK;
+	}
 	if (!force)
 		return ob_fail(err, r->verdict == OB_INVALID ? OB_EINVALID : OB_EIO,
 			       "'%s' %s: %s (--force stores it unverified)", file,

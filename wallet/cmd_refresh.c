@@ -97,9 +97,14 @@ int cmd_refresh(int argc, char **argv)
 	for (i = 0; i < a.n; i++) {
 		wallet_rec *r = &a.v[i];
 		const char *old = ob_json_str(r->summary, "verdict");
+		const char *oid = ob_json_str(r->summary, "issuerIdentity");
 		ob_report *rep;
 
-		was[i] = strdup(old ? old : "unknown");
+		/* "verdict/identity": a record stored before identities were
+		 * kept has none, and gains one without counting as a change */
+		was[i] = malloc(strlen(old ? old : "unknown") + strlen(oid ? oid : "") + 2);
+		if (was[i])
+			sprintf(was[i], "%s/%s", old ? old : "unknown", oid ? oid : "");
 		rep = ob_verify_bytes(r->raw.data ? r->raw.data : "", r->raw.len, &vo, &err);
 		if (rep && !(reports[i] = ob_report_to_json(rep)))
 			ob_fail(&err, OB_ENOMEM, "out of memory");
@@ -120,12 +125,25 @@ int cmd_refresh(int argc, char **argv)
 		goto out;
 	for (i = 0; i < a.n; i++) {
 		const char *now = ob_json_str(a.v[i].summary, "verdict");
+		const char *nid = ob_json_str(a.v[i].summary, "issuerIdentity");
+		char *slash = strchr(was[i], '/');
+		int same_verdict, same_id;
 
-		if (!now || !strcmp(was[i], now))
+		if (!now)
+			continue;
+		*slash = '\0';
+		same_verdict = !strcmp(was[i], now);
+		same_id = !slash[1] || !nid || !strcmp(slash + 1, nid);
+		if (same_verdict && same_id)
 			continue;
 		changed++;
 		wallet_put(stdout, ob_json_str(a.v[i].summary, "id"));
-		printf(": %s -> %s", was[i], now);
+		if (!same_verdict)
+			printf(": %s -> %s", was[i], now);
+		else
+			printf(": %s", now);
+		if (!same_id)
+			printf(", issuer identity %s -> %s", slash + 1, nid);
 		if (ob_json_str(a.v[i].summary, "reason")) {
 			printf(" (");
 			wallet_put(stdout, ob_json_str(a.v[i].summary, "reason"));

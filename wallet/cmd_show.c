@@ -19,11 +19,28 @@ static void print_record(const json_t *s)
 	const char *name = ob_json_str(s, "issuerName"), *iss = ob_json_str(s, "issuer");
 	const char *kind = ob_json_str(s, "kind");
 
+	const char *ident = ob_json_str(s, "issuerIdentity");
+
 	printf("%-13s", "Achievement:");
 	wallet_put(stdout, ob_json_str(s, "achievement"));
 	printf("\n%-13s", "Issuer:");
-	wallet_put(stdout, name ? name : iss);
-	if (name && iss) {
+	if (ident && !strcmp(ident, "registry") && ob_json_str(s, "issuerRegisteredName")) {
+		wallet_put(stdout, ob_json_str(s, "issuerRegisteredName"));
+		printf(" (listed in ");
+		wallet_put(stdout, ob_json_str(s, "issuerIdentityBasis"));
+		printf(")");
+	} else if (ident && !strcmp(ident, "domain")) {
+		wallet_put(stdout, ob_json_str(s, "issuerIdentityBasis"));
+		printf(" (domain verified)");
+	} else if (name) {
+		/* the issuer's own word, never shown as fact */
+		printf("calls itself '");
+		wallet_put(stdout, name);
+		printf("' (not verified)");
+	} else {
+		wallet_put(stdout, iss);
+	}
+	if (iss && (name || (ident && strcmp(ident, "self-asserted")))) {
 		printf(" (");
 		wallet_put(stdout, iss);
 		putchar(')');
@@ -40,6 +57,7 @@ static void print_record(const json_t *s)
 	wallet_put(stdout, ob_json_str(s, "checkedAt"));
 	putchar('\n');
 	line("Reason:", ob_json_str(s, "reason"));
+	line("Warning:", ob_json_str(s, "warning"));
 	line("Added:", ob_json_str(s, "addedAt"));
 }
 

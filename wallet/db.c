@@ -156,23 +156,22 @@ size_t wallet_put(FILE *f, const char *s)
 
 const char *wallet_reason(const ob_report *r)
 {
-	const ob_check *open = NULL, *skipped = NULL;
+	const ob_check *c = ob_report_first_problem(r);
 	size_t i;
 
-	for (i = 0; i < r->nchecks; i++) {
-		const ob_check *c = &r->checks[i];
-		if (c->outcome == OB_FAILED)
-			return c->message;
-		if (c->blocking && !open)
-			open = c;
-		if (c->outcome == OB_NOT_CHECKED && !skipped)
-			skipped = c;
-	}
-	if (open)
-		return open->message;
-	if (skipped)
-		return skipped->message;
+	if (c)
+		return c->message;
+	for (i = 0; i < r->nchecks; i++)
+		if (r->checks[i].outcome == OB_NOT_CHECKED)
+			return r->checks[i].message;
 	return ob_verdict_name(r->verdict);
+}
+
+const char *wallet_warning(const ob_report *r)
+{
+	const ob_check *c;
+
+	return ob_report_dimension(r, OB_DIM_CONFORMANT, &c) == OB_FAILED && c ? c->message : NULL;
 }
 
 static int set_or_del(json_t *o, const char *k, const char *v)
@@ -199,6 +198,12 @@ int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const ch
 	}
 	bad |= set_or_del(sum, "verdict", ob_verdict_name(r->verdict));
 	bad |= set_or_del(sum, "reason", r->verdict == OB_VALID ? NULL : wallet_reason(r));
+	bad |= set_or_del(sum, "warning", wallet_warning(r));
+	/* who vouches for the issuer: what `refresh` reports when it changes */
+	bad |= set_or_del(sum, "issuerIdentity", strcmp(r->kind, "presentation") ? ob_identity_name(r->identity) : NULL);
+	bad |= set_or_del(sum, "issuerIdentityBasis", r->identity == OB_IDENTITY_DOMAIN ? r->issuer_domain :
+			  r->identity == OB_IDENTITY_REGISTRY ? r->registry_name : NULL);
+	bad |= set_or_del(sum, "issuerRegisteredName", r->identity == OB_IDENTITY_REGISTRY ? r->registered_name : NULL);
 	bad |= set_or_del(sum, "checkedAt", checked);
 	return bad ? -1 : 0;
 }

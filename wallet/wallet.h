@@ -140,6 +140,9 @@ int cmd_share(int argc, char **argv);
 /* Why a report is not "valid": its first failed check, else the first
  * that could not be made (borrowed). */
 const char *wallet_reason(const ob_report *r);
+/* The conformance error of an authentic credential (a warning, kept with
+ * the record), or NULL (borrowed). */
+const char *wallet_warning(const ob_report *r);
 /* Sets the verification members of a summary (verdict, reason, checkedAt)
  * and, when set_doc, the credential's (id, kind, achievement, ...).
  * Returns 0, -1 when out of memory. */

@@ -153,10 +153,10 @@ assert d['assertionMethod']==[vm['id']] and d['authentication']==[vm['id']]"
 cp "$T/wsite/.well-known/did.json" "$T/did-before.json"
 expect 0 "made by the issuer's key" "$VF" verify $(docs "$T/wmap1") "$T/w1.json"
 expect 0 "^did:web:127.0.0.1%3A8443#key-2$" iw key rotate
-expect 0 "#key-2 .*signing" iw key list
+expect 0 "#key-2 .*staged" iw key list
 expect 0 "" iw issue --achievement a1 --recipient did:example:fay -o "$T/w2.json"
-check "new credential signed with key-2" grep -q '#key-2"' "$T/w2.json"
-expect 1 "not found" "$VF" verify --doc "https://127.0.0.1:8443/.well-known/did.json=$T/did-before.json" $(grep -E '^https?://[^ ]+=' "$T/wmap1" | grep -v did.json | sed 's/^/--doc /') "$T/w2.json"
+check "credential issued before publish signed with key-1" grep -q '#key-1"' "$T/w2.json"
+expect 0 "#key-1 resolved" "$VF" verify --doc "https://127.0.0.1:8443/.well-known/did.json=$T/did-before.json" $(grep -E '^https?://[^ ]+=' "$T/wmap1" | grep -v did.json | sed 's/^/--doc /') "$T/w2.json"
 expect 0 "" iw publish "$T/wsite"
 cp "$T/out" "$T/wmap2"
 check "both keys listed after rotation" python3 -c "
@@ -164,7 +164,10 @@ import json
 d=json.load(open('$T/wsite/.well-known/did.json'))
 assert [v['id'][-6:] for v in d['verificationMethod']]==['#key-1','#key-2']"
 expect 0 "#key-1 resolved" "$VF" verify $(docs "$T/wmap2") "$T/w1.json"
-expect 0 "#key-2 resolved" "$VF" verify $(docs "$T/wmap2") "$T/w2.json"
+expect 0 "#key-1 resolved" "$VF" verify $(docs "$T/wmap2") "$T/w2.json"
+expect 0 "" iw issue --achievement a1 --recipient did:example:gil -o "$T/w3.json"
+check "credential issued after publish signed with key-2" grep -q '#key-2"' "$T/w3.json"
+expect 0 "#key-2 resolved" "$VF" verify $(docs "$T/wmap2") "$T/w3.json"
 expect 0 "" iw revoke "$(cred_id "$T/w1.json")" --reason "issued in error"
 expect 0 "" iw publish "$T/wsite"
 expect 1 "revoked" "$VF" verify $(docs "$T/wmap2") "$T/w1.json"
