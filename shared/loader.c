@@ -1,7 +1,11 @@
 #include "loader.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "json.h"
@@ -105,6 +109,30 @@ ob_code ob_loader_add(ob_loader *l, const char *url, const char *path, ob_error 
 	return OB_OK;
 }
 
+/* A --doc file must be there now: a typo is a usage error at once, not
+ * a document "not available" halfway through a verification. Opened
+ * without blocking, so a FIFO is refused rather than waited on. */
+static ob_code check_doc_file(const char *path, ob_error *err)
+{
+	struct stat st;
+	int fd;
+	ob_code rc = OB_OK;
+
+	/* ob_file_read would take "-" as stdin: not a document to map */
+	if (!strcmp(path, "-"))
+		return ob_fail(err, OB_EUSAGE, "--doc: cannot read '-': give a file, not stdin (./- names a file called -)");
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return ob_fail(err, OB_EUSAGE, "--doc: cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		rc = ob_fail(err, OB_EUSAGE, "--doc: cannot read '%s': %s", path, strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		rc = ob_fail(err, OB_EUSAGE, "--doc: cannot read '%s': is a directory", path);
+	else if (!S_ISREG(st.st_mode))
+		rc = ob_fail(err, OB_EUSAGE, "--doc: cannot read '%s': not a regular file", path);
+	close(fd);
+	return rc;
+}
+
 ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err)
 {
 	const char *eq = strchr(spec, '=');
@@ -113,6 +141,8 @@ ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err)
 
 	if (!eq || eq == spec || !eq[1])
 		return ob_fail(err, OB_EUSAGE, "--doc wants URL=FILE, got '%s'", spec);
+	if ((rc = check_doc_file(eq + 1, err)))
+		return rc;
 	url = strndup(spec, (size_t)(eq - spec));
 	if (!url)
 		return ob_fail(err, OB_ENOMEM, "out of memory");

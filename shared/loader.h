@@ -42,9 +42,16 @@ const struct ob_context_doc *ob_loader_shipped(const char *url);
 ob_loader *ob_loader_new(void);
 void ob_loader_free(ob_loader *l);
 
-/* Maps url to a local file (the file is read when first asked for).
- * "URL=FILE" form for command lines: ob_loader_add_spec. */
+/* Maps url (fragment dropped) to a local file; later mappings win. The
+ * file is not looked at until a document is first asked for (then a
+ * missing file is that lookup's OB_EIO). OB_EUSAGE when url or path is
+ * empty. */
 ob_code ob_loader_add(ob_loader *l, const char *url, const char *path, ob_error *err);
+
+/* The command-line form, spec "URL=FILE" (--doc): like ob_loader_add, but
+ * FILE is checked at once and must be a readable regular file (not "-"):
+ * a bad spec or file is OB_EUSAGE, e.g. "--doc: cannot read 'x.json': No
+ * such file or directory". The file is still read only when needed. */
 ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
 
 /* Lets ob_loader_get_remote and ob_loader_fetch use https with opts
