@@ -36,7 +36,10 @@ ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
 		return ob_fail(err, OB_EINVALID, "the document to sign is not a JSON object");
 	if (!ob_key_has_private(key))
 		return ob_fail(err, OB_EUSAGE, "the key file holds no private key");
-	if (!vmid) {
+	/* a VC-JWT by a key with no did:key form (RSA) and no method named
+	 * carries the public key in its jwk header: it verifies, but nothing
+	 * ties it to the issuer until a verifier is given the key */
+	if (!vmid && !(!strcmp(suite_name, "vc-jwt") && ob_key_get_type(key) == OB_KEY_RSA)) {
 		if ((rc = ob_key_did(key, &did, &vm, err)))
 			goto out;
 		vmid = vm.data;

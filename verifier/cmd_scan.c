@@ -21,12 +21,7 @@ int cmd_scan(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "doc", required_argument, NULL, 'D' },
-		{ "jwk", required_argument, NULL, 'k' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "cacert", required_argument, NULL, 'C' },
-		{ "registry", required_argument, NULL, 'r' },
+		TRUST_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -51,12 +46,6 @@ int cmd_scan(int argc, char **argv)
 		switch (c) {
 		case 'j': as_json = 1; break;
 		case 'q': quiet = 1; break;
-		case 'r':
-			if (ob_registry_add_file(t.reg, optarg, &err)) {
-				rc = ob_cli_fail(&err);
-				goto out;
-			}
-			break;
 		case 'h': rc = ob_cli_help(); goto out;
 		default: rc = ob_cli_usage(ob_cli_current(), "invalid option"); goto out;
 		}

@@ -263,9 +263,10 @@ static ob_report *verify_carried(const ob_buf *data, const ob_verify_opts *vo, o
 
 	if (!carrier(bytes, data->len))
 		return ob_verify_bytes(bytes, data->len, vo, err);
-	if (ob_source_unwrap(bytes, data->len, vo->loader, &text, &how, uerr) == OB_ENET) {
-		/* a QR code's link that cannot be fetched: undecided, not
-		 * "not a credential" */
+	if (ob_source_unwrap(bytes, data->len, vo->loader, &text, &how, uerr) == OB_ENET ||
+	    uerr->code == OB_ELIMIT) {
+		/* a QR code's link that cannot be fetched, or a payload over
+		 * its budget: undecided, not "not a credential" */
 		ob_buf_release(&text);
 		return NULL;
 	}
@@ -294,7 +295,7 @@ static int verify_input(const char *arg, const char *name, const ob_verify_opts 
 	}
 	w->r = verify_carried(&data, vo, &w->err, &err);
 	ob_buf_release(&data);
-	if (!w->r && w->err.code == OB_ENET)
+	if (!w->r && (w->err.code == OB_ENET || w->err.code == OB_ELIMIT))
 		return 0;
 	memset(&w->err, 0, sizeof(w->err));
 	return w->r ? 0 : ob_cli_fail(&err);
@@ -374,6 +375,21 @@ out:
 	return rc;
 }
 
+/* --json promises one JSON object on stdout, also when the input could
+ * not be read or fetched: then the verdict is undecided. */
+static void print_input_error(const char *arg, const ob_error *e)
+{
+	json_t *o = json_pack("{s:b, s:s, s:n, s:s+, s:s, s:s}", "verified", 0, "verdict", "undecided",
+			      "kind", "headline", "UNDECIDED: could not read the input: ", e->msg,
+			      "input", arg, "error", e->msg);
+	char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+
+	if (js)
+		printf("%s\n", js);
+	free(js);
+	json_decref(o);
+}
+
 static int verify_file(const char *arg, const ob_verify_opts *vo, const char *report,
 		       int as_json, int quiet)
 {
@@ -386,6 +402,8 @@ static int verify_file(const char *arg, const ob_verify_opts *vo, const char *re
 	if ((rc = verify_input(arg, arg, vo, &w)))
 		goto out;
 	if (!w.r) {
+		if (as_json)
+			print_input_error(arg, &w.err);
 		rc = ob_cli_fail(&w.err);
 		goto out;
 	}
@@ -419,22 +437,14 @@ int cmd_verify(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "now", required_argument, NULL, 'n' },
 		{ "challenge", required_argument, NULL, 'c' },
 		{ "domain", required_argument, NULL, 'd' },
-		{ "doc", required_argument, NULL, 'D' },
-		{ "jwk", required_argument, NULL, 'k' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "cacert", required_argument, NULL, 'C' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "no-cache", no_argument, NULL, 'N' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "report", required_argument, NULL, 'R' },
+		{ "report", required_argument, NULL, 'P' },
+		TRUST_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trust t;
-	ob_error err = { 0 };
 	const char *report = NULL, *arg;
 	struct stat st;
 	int c, rc, as_json = 0, quiet = 0;
@@ -453,14 +463,7 @@ int cmd_verify(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'c': t.vo.challenge = optarg; break;
 		case 'd': t.vo.domain = optarg; break;
-		case 'r':
-			/* a registry that cannot be read is a usage error */
-			if (ob_registry_add_file(t.reg, optarg, &err)) {
-				rc = ob_cli_errorf(err.code == OB_ENOMEM ? 3 : 2, "%s", err.msg);
-				goto out;
-			}
-			break;
-		case 'R':
+		case 'P':
 			if (!ends_with(optarg, ".csv") && !ends_with(optarg, ".json")) {
 				rc = ob_cli_usage(ob_cli_current(), "--report wants a file ending in .csv or .json, got '%s'", optarg);
 				goto out;

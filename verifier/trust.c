@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "dates.h"
+#include "ob3.h"
 
 int trust_init(struct trust *t)
 {
@@ -49,6 +50,19 @@ int trust_option(struct trust *t, int c, const char *arg)
 			return ob_cli_usage(ob_cli_current(), "invalid --timeout '%s' (seconds, more than 0, at most 600)", arg);
 		return 0;
 	case 'N': t->no_cache = 1; return 0;
+	case 'r':
+		/* a registry or list that cannot be read is a usage error */
+		if (ob_registry_add_file(t->reg, arg, &err))
+			return ob_cli_errorf(err.code == OB_ENOMEM ? 3 : 2, "%s", err.msg);
+		return 0;
+	case 'R': t->no_default_registries = 1; return 0;
+	case 'S': t->vo.strict = 1; return 0;
+	case 'Y': t->vo.require_trusted = 1; return 0;
+	case 'E':
+		if (!ob3_is_email(arg))
+			return ob_cli_usage(ob_cli_current(), "--recipient wants an e-mail address, got '%s'", arg);
+		t->vo.recipient = arg;
+		return 0;
 	default: return -1;
 	}
 }
@@ -57,6 +71,10 @@ int trust_ready(struct trust *t)
 {
 	ob_error err = { 0 };
 
+	/* the user's own registries and trusted-issuer list (XDG config)
+	 * come after those named with --registry */
+	if (!t->no_default_registries && ob_registry_add_defaults(t->reg, NULL, &err))
+		return ob_cli_errorf(err.code == OB_ENOMEM ? 3 : 2, "%s", err.msg);
 	if (t->ho.cacert && ob_http_check_cacert(t->ho.cacert, &err))
 		return ob_cli_usage(ob_cli_current(), "%s", err.msg);
 	if (t->jwk_path) {

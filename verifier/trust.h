@@ -20,12 +20,15 @@ struct trust {
 	char *cache;
 	const char *jwk_path;
 	int no_cache;
+	int no_default_registries;
 };
 
 /* 0, or the exit code (out of memory). trust_release it either way. */
 int trust_init(struct trust *t);
 /* Takes getopt's answer c for the shared options (n now, D doc, k jwk,
- * o offline, C cacert, t timeout, N no-cache). -1: not one of them; 0:
+ * o offline, C cacert, t timeout, N no-cache, r registry, R
+ * no-default-registries, S strict, Y require-trusted-issuer, E
+ * recipient); TRUST_LONGOPTS lists them for getopt_long. -1: not one of them; 0:
  * taken; else the exit code of a usage error, already reported. */
 int trust_option(struct trust *t, int c, const char *arg);
 /* After the options: checks --cacert, loads --jwk, opens the disk cache
@@ -33,5 +36,19 @@ int trust_option(struct trust *t, int c, const char *arg);
  * exit code, reported. */
 int trust_ready(struct trust *t);
 void trust_release(struct trust *t);
+
+#define TRUST_LONGOPTS \
+	{ "now", required_argument, NULL, 'n' }, \
+	{ "doc", required_argument, NULL, 'D' }, \
+	{ "jwk", required_argument, NULL, 'k' }, \
+	{ "offline", no_argument, NULL, 'o' }, \
+	{ "cacert", required_argument, NULL, 'C' }, \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "no-cache", no_argument, NULL, 'N' }, \
+	{ "registry", required_argument, NULL, 'r' }, \
+	{ "no-default-registries", no_argument, NULL, 'R' }, \
+	{ "strict", no_argument, NULL, 'S' }, \
+	{ "require-trusted-issuer", no_argument, NULL, 'Y' }, \
+	{ "recipient", required_argument, NULL, 'E' }
 
 #endif

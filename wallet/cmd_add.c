@@ -76,7 +76,7 @@ static ob_code add_one(wallet *w, const char *arg, ob_loader *loader, const ob_v
 	if ((rc = ob_source_unwrap(in.data ? in.data : "", in.len, loader, &text, &how, err))) {
 		ob_error e = *err;
 		ob_error_clear(err);
-		rc = ob_fail(err, e.code == OB_ENOMEM || e.code == OB_ENET ? e.code : OB_EINVALID,
+		rc = ob_fail(err, e.code == OB_ENOMEM || e.code == OB_ENET || e.code == OB_ELIMIT ? e.code : OB_EINVALID,
 			     "cannot add '%s': %s", arg, e.msg);
 		goto out;
 	}
@@ -141,6 +141,7 @@ int cmd_add(int argc, char **argv)
 	ob_error err = { 0 }, first = { 0 };
 	ob_verify_opts vo = { 0 };
 	ob_loader *loader = NULL;
+	ob_registry *reg = NULL;
 	wallet w = { 0 };
 	const char *cacert = NULL;
 	int c, i, force = 0, offline = 0, rc = -1, nstdin = 0;
@@ -193,6 +194,9 @@ int cmd_add(int argc, char **argv)
 	if (wallet_network(loader, offline, cacert, &err))
 		goto out;
 	vo.loader = loader;
+	if (wallet_registries(&reg, &err))
+		goto out;
+	vo.registries = reg;
 	if (wallet_unlock(&w, &err))
 		goto out;
 	/* one unlock, then one transaction per credential: a failure leaves
@@ -216,6 +220,7 @@ int cmd_add(int argc, char **argv)
 out:
 	wallet_close(&w);
 	ob_loader_free(loader);
+	ob_registry_free(reg);
 	if (rc >= 0)
 		return rc;
 	return err.code ? ob_cli_fail(&err) : 0;

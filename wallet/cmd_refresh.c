@@ -47,6 +47,7 @@ int cmd_refresh(int argc, char **argv)
 	ob_error err = { 0 };
 	ob_verify_opts vo = { 0 };
 	ob_loader *loader = NULL;
+	ob_registry *reg = NULL;
 	wallet w = { 0 };
 	struct all a = { 0 };
 	json_t **reports = NULL;
@@ -85,6 +86,9 @@ int cmd_refresh(int argc, char **argv)
 	if (wallet_network(loader, offline, cacert, &err))
 		goto out;
 	vo.loader = loader;
+	if (wallet_registries(&reg, &err))
+		goto out;
+	vo.registries = reg;
 	if (wallet_unlock(&w, &err) || wallet_rec_each(&w, WREC_RAW, keep, &a, &err))
 		goto out;
 	ob_date_format(ob_date_now(vo.now), checked);
@@ -168,6 +172,7 @@ out:
 		ob_store_rollback(w.db);
 	wallet_close(&w);
 	ob_loader_free(loader);
+	ob_registry_free(reg);
 	if (rc >= 0)
 		return rc;
 	return err.code ? ob_cli_fail(&err) : 0;

@@ -9,6 +9,7 @@
 #include "dates.h"
 #include "fsutil.h"
 #include "wallet.h"
+#include "registry.h"
 
 /* Version 1 (unencrypted, refused by wallet_unlock) is kept so such a
  * database is recognised. Version 2: the vault (KDF parameters, the data
@@ -206,6 +207,21 @@ int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const ch
 	bad |= set_or_del(sum, "issuerRegisteredName", r->identity == OB_IDENTITY_REGISTRY ? r->registered_name : NULL);
 	bad |= set_or_del(sum, "checkedAt", checked);
 	return bad ? -1 : 0;
+}
+
+ob_code wallet_registries(ob_registry **out, ob_error *err)
+{
+	ob_registry *r = ob_registry_new();
+
+	*out = NULL;
+	if (!r)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (ob_registry_add_defaults(r, NULL, err)) {
+		ob_registry_free(r);
+		return err->code;
+	}
+	*out = r;
+	return OB_OK;
 }
 
 ob_code wallet_network(ob_loader *l, int offline, const char *cacert, ob_error *err)

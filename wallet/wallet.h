@@ -15,6 +15,7 @@
 #include "store.h"
 #include "vault.h"
 #include "verify.h"
+#include "registry.h"
 
 #define WALLET_DB "wallet.db"
 
@@ -153,5 +154,9 @@ int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const ch
  * the loader with cacert as extra CAs, or nothing beyond --doc and the
  * shipped documents when offline. */
 ob_code wallet_network(ob_loader *l, int offline, const char *cacert, ob_error *err);
+/* The learner's own registries and trusted-issuer list (the verifier's
+ * defaults under XDG config), so the wallet shows who vouches for an
+ * issuer. New registry set (possibly empty) in *out. */
+ob_code wallet_registries(ob_registry **out, ob_error *err);
 
 #endif

@@ -7,6 +7,8 @@ NOW=2026-01-01T00:00:00Z
 T=$(mktemp -d)
 # no test may read or write the user's HTTP cache
 export XDG_CACHE_HOME="$T/cache"
+# nor the user's own registries and trusted-issuer list
+export XDG_CONFIG_HOME="$T/config"
 trap 'rm -rf "$T"' EXIT
 pass=0
 fail=0

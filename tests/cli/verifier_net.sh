@@ -278,7 +278,7 @@ import json; d=json.load(open('$T/r.json')); c=[x for x in d['checks'] if x['id'
 assert d['verified'] is True and c['outcome']=='not checked' and 'not in any registry' in c['message']"
 expect 1 "revoked" vf --registry "$T/reg.json" "$C/revoked.json"
 expect 2 "needs an \"id\" and a \"name\"" vf --registry "$T/badreg.json" "$C/active.json"
-expect 2 "invalid JSON" vf --registry "$T/ca.pem" "$C/active.json"
+expect 2 "ca.pem:1: .*is not a DID or https URL" vf --registry "$T/ca.pem" "$C/active.json"
 check "no registry check without --registry" sh -c "! '$VF' verify --now '$NOW' --cacert '$T/ca.pem' '$C/active.json' | grep -q registry"
 
 # ---- a directory, with a report ----
