@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "bake.h"
+#include "inflate.h"
 #include "jwt.h"
 
 static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -98,49 +99,6 @@ static int is_badge_chunk(const struct chunk *c)
 	       memcmp(c->data, OB_BAKE_KEYWORD, n) == 0;
 }
 
-static ob_code inflate_capped(const unsigned char *in, size_t inlen, ob_buf *out,
-			      ob_error *err)
-{
-	z_stream zs;
-	unsigned char tmp[16384];
-	size_t total = 0;
-	int zr;
-	ob_code rc = OB_OK;
-
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit(&zs) != Z_OK)
-		return ob_fail(err, OB_ENOMEM, "cannot start zlib");
-	zs.next_in = (Bytef *)(uintptr_t)in;
-	zs.avail_in = (uInt)inlen;
-	do {
-		zs.next_out = tmp;
-		zs.avail_out = sizeof(tmp);
-		zr = inflate(&zs, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			rc = ob_fail(err, zr == Z_MEM_ERROR ? OB_ENOMEM : OB_EPARSE,
-				     "cannot inflate PNG iTXt chunk");
-			goto out;
-		}
-		total += sizeof(tmp) - zs.avail_out;
-		if (total > OB_BAKE_MAX_INFLATE) {
-			rc = ob_fail(err, OB_EPARSE, "PNG iTXt credential over %u bytes",
-				     OB_BAKE_MAX_INFLATE);
-			goto out;
-		}
-		if (ob_buf_add(out, tmp, sizeof(tmp) - zs.avail_out) < 0) {
-			rc = ob_fail(err, OB_ENOMEM, "out of memory");
-			goto out;
-		}
-		if (zr == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
-			rc = ob_fail(err, OB_EPARSE, "truncated zlib stream in PNG iTXt chunk");
-			goto out;
-		}
-	} while (zr != Z_STREAM_END);
-out:
-	inflateEnd(&zs);
-	return rc;
-}
-
 /* iTXt: keyword NUL flag method lang NUL tkeyword NUL text. */
 static ob_code itxt_text(const struct chunk *c, ob_buf *out, ob_error *err)
 {
@@ -169,7 +127,7 @@ static ob_code itxt_text(const struct chunk *c, ob_buf *out, ob_error *err)
 	if (flag != 1 || method != 0)
 		return ob_fail(err, OB_EPARSE, "unsupported PNG iTXt compression %d/%d",
 			       flag, method);
-	return inflate_capped(d + p, n - p, out, err);
+	return ob_inflate_capped(d + p, n - p, out, "PNG iTXt chunk", err);
 }
 
 static ob_code png_extract(const unsigned char *d, size_t len, ob_buf *out, ob_error *err)

@@ -16,8 +16,6 @@
 
 #define OB_BAKE_KEYWORD "openbadgecredential"
 #define OB_BAKE_SVG_NS "https://purl.imsglobal.org/ob/v3p0"
-/* Largest credential we inflate from a compressed iTXt chunk. */
-#define OB_BAKE_MAX_INFLATE (16u * 1024 * 1024)
 
 typedef enum { OB_IMAGE_NONE = 0, OB_IMAGE_PNG, OB_IMAGE_SVG } ob_image_kind;
 
@@ -31,7 +29,7 @@ ob_image_kind ob_bake_sniff(const char *data, size_t len);
  * PNG or SVG and appends it to out (owned by the caller; release with
  * ob_buf_release). PNG: every chunk CRC is checked, the first iTXt with
  * keyword "openbadgecredential" wins; a compressed one is inflated up to
- * OB_BAKE_MAX_INFLATE. SVG: the first <openbadges:credential>: its verify
+ * OB_INFLATE_MAX (inflate.h; or the ratio, OB_ELIMIT). SVG: the first <openbadges:credential>: its verify
  * attribute, else its CDATA sections concatenated, else its text, with XML
  * entities decoded. Returns 0, or OB_EPARSE / OB_ENOMEM with err filled;
  * on failure out is left as it was. */

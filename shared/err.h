@@ -11,7 +11,9 @@ typedef enum {
 	OB_ECRYPTO,  /* crypto library failure (not a bad signature) */
 	OB_ENET,     /* a document could not be fetched */
 	OB_EINVALID, /* we checked and the credential is bad */
-	OB_EUNSUPPORTED /* valid input we cannot handle yet */
+	OB_EUNSUPPORTED, /* valid input we cannot handle yet */
+	OB_ELIMIT    /* input over one of its budgets (README "Budgets"):
+		      * could not check, exit 3 */
 } ob_code;
 
 typedef struct {

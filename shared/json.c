@@ -8,11 +8,16 @@
 #include <unistd.h>
 
 /* jansson's own limit is 2048; ours is lower, so scan before parsing.
- * Strings are skipped so brackets inside them do not count. */
-static int too_deep(const char *s, size_t len)
+ * Strings are skipped so brackets inside them do not count. The same
+ * pass counts values (the root, each array element, each member's
+ * value), so a document of millions of tiny values is refused before
+ * jansson spends some 200 bytes on each. Returns 0, or 1 too deep, 2 too
+ * many values. */
+static int over_budget(const char *s, size_t len)
 {
-	int depth = 0, in_str = 0;
-	size_t i;
+	char stack[OB_JSON_MAX_DEPTH + 1];
+	size_t i, values = 1;
+	int depth = 0, in_str = 0, fresh = 0; /* fresh: an array just opened */
 
 	for (i = 0; i < len; i++) {
 		char c = s[i];
@@ -23,13 +28,26 @@ static int too_deep(const char *s, size_t len)
 				in_str = 0;
 			continue;
 		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (fresh && c != ']')
+			values++; /* an array's first element */
+		fresh = 0;
 		if (c == '"')
 			in_str = 1;
 		else if (c == '{' || c == '[') {
 			if (++depth > OB_JSON_MAX_DEPTH)
 				return 1;
-		} else if (c == '}' || c == ']')
-			depth--;
+			stack[depth] = c;
+			fresh = c == '[';
+		} else if (c == '}' || c == ']') {
+			if (depth > 0)
+				depth--;
+		} else if ((c == ',' && depth > 0 && stack[depth] == '[') || c == ':') {
+			values++;
+		}
+		if (values > OB_JSON_MAX_VALUES)
+			return 2;
 	}
 	return 0;
 }
@@ -44,9 +62,13 @@ json_t *ob_json_parse(const char *text, size_t len, ob_error *err)
 			OB_JSON_MAX_SIZE);
 		return NULL;
 	}
-	if (too_deep(text, len)) {
+	switch (over_budget(text, len)) {
+	case 1:
 		ob_fail(err, OB_EPARSE, "invalid JSON: nesting deeper than %d levels",
 			OB_JSON_MAX_DEPTH);
+		return NULL;
+	case 2:
+		ob_fail(err, OB_ELIMIT, "over budget: JSON with more than %d values", OB_JSON_MAX_VALUES);
 		return NULL;
 	}
 	v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &je);

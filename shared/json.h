@@ -1,7 +1,8 @@
 /* json: strict JSON input and our one JSON writer.
  *
  * Input is refused when it has duplicate keys, invalid UTF-8, a NUL escape,
- * nesting deeper than OB_JSON_MAX_DEPTH or more than OB_JSON_MAX_SIZE bytes.
+ * nesting deeper than OB_JSON_MAX_DEPTH, more than OB_JSON_MAX_VALUES
+ * values or more than OB_JSON_MAX_SIZE bytes.
  * Every number is read as a double (as the JavaScript reference does), so
  * integers beyond 2^53 round exactly as there and JCS sees one number type.
  */
@@ -15,6 +16,9 @@
 
 #define OB_JSON_MAX_DEPTH 100
 #define OB_JSON_MAX_SIZE (16u * 1024 * 1024)
+/* Values in one document (objects, arrays, strings, numbers, literals):
+ * a large CLR has tens of thousands; 200,000 costs jansson about 45 MB. */
+#define OB_JSON_MAX_VALUES 200000
 
 /* Parses len bytes. Returns a new reference, or NULL with err filled
  * (OB_EPARSE, message "invalid JSON: ... at line L column C"). */

@@ -1,4 +1,5 @@
 #include "qr.h"
+#include "inflate.h"
 
 #include "jwt.h"
 
@@ -18,7 +19,6 @@
 #include "json.h"
 
 #define QUIET 4                         /* ISO/IEC 18004 quiet zone, modules */
-#define MAX_TEXT OB_JSON_MAX_SIZE       /* inflate cap: 16 MiB */
 #define MAX_PNG_SIDE 16384              /* pixels */
 
 struct ob_qr {
@@ -100,55 +100,6 @@ out:
 	return rc;
 }
 
-/* Inflates a zlib stream into out, refusing more than MAX_TEXT bytes and
- * anything after the end of the stream. */
-static ob_code inflate_capped(const unsigned char *in, size_t len, ob_buf *out, ob_error *err)
-{
-	z_stream zs;
-	unsigned char chunk[16384];
-	size_t total = 0;
-	int zr;
-	ob_code rc = OB_OK;
-
-	if (len > UINT32_MAX)
-		return ob_fail(err, OB_EPARSE, "invalid QR payload: too long");
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit(&zs) != Z_OK)
-		return ob_fail(err, OB_ENOMEM, "out of memory");
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)len;
-	do {
-		zs.next_out = chunk;
-		zs.avail_out = sizeof(chunk);
-		zr = inflate(&zs, Z_NO_FLUSH);
-		if (zr == Z_MEM_ERROR) {
-			rc = ob_fail(err, OB_ENOMEM, "out of memory");
-			goto out;
-		}
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			/* Z_BUF_ERROR here means the stream was cut short */
-			rc = ob_fail(err, OB_EPARSE, "invalid QR payload: corrupt zlib data (%s)",
-				     zs.msg ? zs.msg : "truncated");
-			goto out;
-		}
-		total += sizeof(chunk) - zs.avail_out;
-		if (total > MAX_TEXT) {
-			rc = ob_fail(err, OB_EPARSE,
-				     "invalid QR payload: inflates to more than %u bytes", MAX_TEXT);
-			goto out;
-		}
-		if (ob_buf_add(out, chunk, sizeof(chunk) - zs.avail_out) < 0) {
-			rc = ob_fail(err, OB_ENOMEM, "out of memory");
-			goto out;
-		}
-	} while (zr != Z_STREAM_END);
-	if (zs.avail_in)
-		rc = ob_fail(err, OB_EPARSE, "invalid QR payload: data after the zlib stream");
-out:
-	inflateEnd(&zs);
-	return rc;
-}
-
 ob_code ob_qr_payload_decode(const char *payload, size_t len, ob_buf *out, ob_error *err)
 {
 	ob_buf z = OB_BUF_INIT;
@@ -165,7 +116,7 @@ ob_code ob_qr_payload_decode(const char *payload, size_t len, ob_buf *out, ob_er
 	rc = ob_base45_decode(&z, payload + plen, len - plen, err);
 	if (rc)
 		goto out;
-	rc = inflate_capped((const unsigned char *)z.data, z.len, out, err);
+	rc = ob_inflate_capped((const unsigned char *)z.data, z.len, out, "QR payload", err);
 	if (rc)
 		goto out;
 	if (memchr(out->data + start, '\0', out->len - start))
