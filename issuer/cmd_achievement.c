@@ -96,6 +96,10 @@ static int add(issuer_state *st, int argc, char **argv)
 		json_decref(aligns);
 		return ob_cli_usage(ob_cli_current(), "achievement add needs --id, --name, --description and --criteria");
 	}
+	if (image && !issuer_image_url_ok(image)) {
+		json_decref(aligns);
+		return ob_cli_usage(ob_cli_current(), "--image must be an https URL or a data:image/... URI");
+	}
 	if (!valid_id(id)) {
 		json_decref(aligns);
 		return ob_cli_usage(ob_cli_current(), "invalid achievement id '%s' (letters, digits, - _ . : / ~)", id);

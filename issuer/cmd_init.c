@@ -111,6 +111,10 @@ int cmd_init(int argc, char **argv)
 		ob_buf_release(&weburl);
 		return rc;
 	}
+	if (image && !issuer_image_url_ok(image)) {
+		ob_buf_release(&weburl);
+		return ob_cli_usage(ob_cli_current(), "--image must be an https URL or a data:image/... URI");
+	}
 	if (!(kt = ob_key_type_parse(ktype)) || kt == OB_KEY_RSA) {
 		ob_buf_release(&weburl);
 		return ob_cli_usage(ob_cli_current(), "unknown --key-type '%s' (ed25519 or p256)", ktype);

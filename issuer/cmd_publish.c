@@ -17,6 +17,9 @@
  * once the whole site is written does that key become the signing key
  * (the old one stays listed). A publish that fails or is killed before
  * that leaves it staged, so nothing is signed by a key the site lacks. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -64,6 +67,30 @@ static ob_code mkdirs(const char *path, ob_error *err)
 	return OB_OK;
 }
 
+/* A publish killed mid-write leaves "FILE.tmp.XXXXXX" (ob_write_file_atomic)
+ * beside FILE; the next publish of FILE sweeps them away, so the web root
+ * never keeps them. Only names of exactly that shape are removed. */
+static void sweep_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	size_t n = strlen(base);
+	struct dirent *de;
+	DIR *d;
+
+	if (!dir || !(d = opendir(dir))) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strlen(de->d_name) == n + 11 && !strncmp(de->d_name, base, n) &&
+		    !strncmp(de->d_name + n, ".tmp.", 5))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	free(dir);
+}
+
 static ob_code put(struct site *s, const char *url, const char *text, size_t len, ob_error *err)
 {
 	size_t n = strlen(s->root);
@@ -79,7 +106,9 @@ static ob_code put(struct site *s, const char *url, const char *text, size_t len
 		return ob_fail(err, OB_EUSAGE, "cannot publish %s: unsafe path", url);
 	if (!(path = ob_path_join(s->dir, rel)))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
-	if (!(rc = mkdirs(path, err)) && !(rc = ob_write_file_atomic(path, text, len, 0644, 1, err))) {
+	if (!(rc = mkdirs(path, err)))
+		sweep_temps(path);
+	if (!rc && !(rc = ob_write_file_atomic(path, text, len, 0644, 1, err))) {
 		printf("%s=%s\n", url, path);
 		s->nfiles++;
 	}

@@ -26,6 +26,11 @@ void issuer_close(issuer_state *st);
 /* Path of the database inside home (caller frees). */
 char *issuer_db_path(const char *home);
 
+/* 1 when s may be an image a wallet or web page shows: an https URL with
+ * a host, or a data: URI of a raster or SVG image; never javascript: or
+ * anything else a page could run. */
+int issuer_image_url_ok(const char *s);
+
 /* The URL the issuer's published site lives under, no trailing slash
  * (heap): https://HOST[/PATH] for did:web, else the profile's url. */
 char *issuer_base_url(const issuer_state *st, ob_error *err);

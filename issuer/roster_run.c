@@ -36,6 +36,7 @@
 #include "roster.h"
 #include "status.h"
 #include "suite.h"
+#include "text.h"
 
 /* Rows per transaction, and batches in flight: while this thread waits
  * for a commit's fsync the signing threads still have INFLIGHT-1 batches
@@ -138,7 +139,8 @@ static ob_code write_at(int dirfd, const char *dir, const char *name, const ob_b
 	ssize_t w;
 	int fd;
 
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* learner data: readable by the issuer's account only */
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return ob_fail(err, OB_EIO, "cannot create '%s/%s': %s", dir, name, strerror(errno));
 	while (off < text->len) {
@@ -399,14 +401,17 @@ static void item_bad(struct item *it, const char *fmt, ...) __attribute__((forma
 static void item_bad(struct item *it, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512];
+	char msg[512], *safe;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	it->kind = IT_BAD;
 	it->msg = strdup(msg);
-	fprintf(stderr, "%s: %s\n", ob_cli_prog(), msg);
+	/* the message quotes the roster's bytes: no escape reaches a terminal */
+	safe = ob_text_safe(msg);
+	fprintf(stderr, "%s: %s\n", ob_cli_prog(), safe ? safe : "bad row");
+	free(safe);
 }
 
 /* Copies the row's fields into one allocation the item owns. */
@@ -718,7 +723,10 @@ static int write_batch(struct run *r, struct batch *b, ob_error *err)
 		struct item *it = &b->it[i];
 		const char *file = NULL;
 		if (it->kind == IT_NEW && it->err.code) {
-			fprintf(stderr, "%s: %s:%lu: %s\n", ob_cli_prog(), r->o->roster, it->line, it->err.msg);
+			char *safe = ob_text_safe(it->err.msg);
+			fprintf(stderr, "%s: %s:%lu: %s\n", ob_cli_prog(), r->o->roster, it->line,
+				safe ? safe : "cannot issue");
+			free(safe);
 			b->bad++;
 		} else if (it->kind == IT_BAD) {
 			b->bad++;
@@ -897,6 +905,7 @@ int issuer_roster_run(const roster_opts *o)
 	int head = 0, inflight = 0;
 	ob_error err = { 0 };
 	char *mtmp = NULL, *mpath = NULL;
+	int mfd = -1;
 	int opened = 0, lockfd = -1, nw = 0, started = 0, cur = 0, rc = 0, i, pool_init = 0;
 	long ncpu;
 	size_t k;
@@ -943,7 +952,10 @@ int issuer_roster_run(const roster_opts *o)
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (!(r.manifest = fopen(mtmp, "w"))) {
+	if ((mfd = open(mtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
+	    !(r.manifest = fdopen(mfd, "w"))) {
+		if (mfd >= 0)
+			close(mfd);
 		ob_fail(&err, OB_EIO, "cannot create '%s': %s", mtmp, strerror(errno));
 		goto fail;
 	}

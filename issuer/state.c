@@ -70,6 +70,25 @@ const char *const issuer_migrations[] = {
 };
 const int issuer_nmigrations = 4;
 
+int issuer_image_url_ok(const char *s)
+{
+	static const char *const data[] = { "data:image/png", "data:image/jpeg", "data:image/gif",
+		"data:image/webp", "data:image/svg+xml" };
+	size_t i, n;
+
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '<' || s[i] == '>')
+			return 0;
+	if (!strncmp(s, "https://", 8))
+		return s[8] && s[8] != '/' && s[8] != '@';
+	for (i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
+		n = strlen(data[i]);
+		if (!strncmp(s, data[i], n) && (s[n] == ';' || s[n] == ',') && strchr(s + n, ','))
+			return 1;
+	}
+	return 0;
+}
+
 char *issuer_db_path(const char *home)
 {
 	return ob_path_join(home, "issuer.db");

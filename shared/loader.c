@@ -226,6 +226,13 @@ static const json_t *get(ob_loader *l, const char *url, int remote_ok, ob_error 
 
 const json_t *ob_loader_get(ob_loader *l, const char *url, ob_error *err)
 {
+	/* a context is a whole document: "CONTEXT#x" is not the shipped
+	 * CONTEXT, whatever a lenient loader would make of it (the reference
+	 * stack cannot load it either) */
+	if (strchr(url, '#')) {
+		ob_fail(err, OB_EINVALID, "context URL with a fragment: %s", url);
+		return NULL;
+	}
 	return get(l, url, 0, err);
 }
 

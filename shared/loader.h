@@ -59,7 +59,8 @@ ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
  * never touches the network. */
 ob_code ob_loader_set_http(ob_loader *l, const ob_http_opts *opts, ob_error *err);
 
-/* Returns a borrowed, cached JSON document for url (fragment ignored):
+/* Returns a borrowed, cached JSON document for url (a URL with a fragment
+ * is refused, OB_EINVALID: a context is a whole document):
  * first the --doc map, then the shipped contexts (ob_context_docs); else
  * NULL with err: OB_ENET "document not available offline: URL". Never the
  * network: this is what JSON-LD context loading uses. */

@@ -21,6 +21,7 @@
 #include "qrscan.h"
 #include "registry.h"
 #include "source.h"
+#include "text.h"
 #include "trust.h"
 #include "verify.h"
 
@@ -73,17 +74,24 @@ static void row_problem(const struct row *w, char *buf, size_t n)
 static void csv_field(ob_buf *o, const char *s, int last)
 {
 	const char *p;
+	char *safe;
 
 	if (!s)
 		s = "";
 	ob_buf_addc(o, '"');
 	if (strchr("=+-@\t\r", s[0]) && s[0])
 		ob_buf_addc(o, '\'');
-	for (p = s; *p; p++) {
+	/* control characters escaped: a name cannot break a row or a line */
+	if (!(safe = ob_text_safe(s))) {
+		o->oom = 1;
+		return;
+	}
+	for (p = safe; *p; p++) {
 		if (*p == '"')
 			ob_buf_addc(o, '"');
 		ob_buf_addc(o, *p);
 	}
+	free(safe);
 	ob_buf_adds(o, last ? "\"\r\n" : "\",");
 }
 
@@ -358,9 +366,13 @@ static int verify_dir(const char *dir, const ob_verify_opts *vo, const char *rep
 			goto out;
 	} else if (!quiet) {
 		for (i = 0; i < n; i++) {
+			char *name = ob_text_safe(rows[i].name), *reason;
 			row_problem(&rows[i], why, sizeof(why));
-			printf("%-9s %s%s%s\n", row_verdict(&rows[i]), rows[i].name,
-			       why[0] ? "  " : "", why);
+			reason = ob_text_safe(why);
+			printf("%-9s %s%s%s\n", row_verdict(&rows[i]), name ? name : "?",
+			       why[0] ? "  " : "", reason ? reason : "");
+			free(name);
+			free(reason);
 		}
 	}
 	if (!quiet && report)

@@ -133,8 +133,12 @@ int main(void)
 	l = ob_loader_new();
 	ob_error_clear(&e);
 	CHECK(ob_loader_add(l, "https://x.example/doc", "/nonexistent/file.json", &e) == OB_OK);
-	CHECK(ob_loader_get(l, "https://x.example/doc#frag", &e) == NULL);
+	CHECK(ob_loader_get_remote(l, "https://x.example/doc#frag", &e) == NULL);
 	CHECK(strstr(e.msg, "cannot open") != NULL);
+	/* a context URL with a fragment is refused outright */
+	ob_error_clear(&e);
+	CHECK(ob_loader_get(l, "https://x.example/doc#frag", &e) == NULL);
+	CHECK(e.code == OB_EINVALID && strstr(e.msg, "fragment") != NULL);
 	ob_loader_free(l);
 
 	unlink(path);

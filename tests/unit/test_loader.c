@@ -82,7 +82,13 @@ int main(void)
 	CHECK(spec(l, "https://x.example/doc#frag", doc, &err) == OB_OK);
 	write_file(doc, "{\"v\": 2}");
 	ob_error_clear(&err);
-	v = ob_loader_get(l, "https://x.example/doc#other", &err);
+	v = ob_loader_get_remote(l, "https://x.example/doc#other", &err);
+	CHECK(v != NULL && json_number_value(json_object_get(v, "v")) == 2);
+	ob_error_clear(&err);
+	CHECK(ob_loader_get(l, "https://x.example/doc#other", &err) == NULL);
+	CHECK(err.code == OB_EINVALID);
+	ob_error_clear(&err);
+	v = ob_loader_get(l, "https://x.example/doc", &err);
 	CHECK(v != NULL && json_number_value(json_object_get(v, "v")) == 2);
 	ob_loader_free(l);
 
