@@ -110,7 +110,8 @@ static ob_code add_one(wallet *w, const char *arg, ob_loader *loader, const ob_v
 	}
 	if ((rc = ob_store_begin(w->db, err)))
 		goto out;
-	if ((rc = wallet_rec_insert(w, sum, text.data, text.len, rj, dedup, err))) {
+	if ((rc = wallet_rec_insert(w, sum, text.data, text.len, rj, dedup, err)) ||
+	    (rc = wallet_census_update(w, err))) {
 		ob_store_rollback(w->db);
 		goto out;
 	}

@@ -36,7 +36,7 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 	    (rc = ob_vault_random(w.dk, sizeof(w.dk), err)) ||
 	    (rc = ob_vault_random(seed, sizeof(seed), err)) ||
 	    (rc = ob_vault_wrap(kek, &w.kdf, w.dk, &wrapped, err)) ||
-	    (rc = wallet_seal(&w, "holder", "holder", seed, sizeof(seed), &holder, err)))
+	    (rc = wallet_seal(&w, WALLET_HOLDER_SEAL, "holder", seed, sizeof(seed), &holder, err)))
 		goto out;
 	ob_date_format(time(NULL), created);
 	if (!(q = ob_store_prepare(db, "INSERT INTO vault (one, kdf, log2n, r, p, salt, wrapped, holder,"
@@ -53,6 +53,10 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 	sqlite3_bind_text(q, 7, created, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = ob_store_fail(db, "cannot write the wallet", err);
+	/* an empty census: nothing may be added but through ob-wallet */
+	w.db = db;
+	if (!rc)
+		rc = wallet_census_update(&w, err);
 out:
 	sqlite3_finalize(q);
 	OPENSSL_cleanse(kek, sizeof(kek));

@@ -24,7 +24,7 @@ int cmd_remove(int argc, char **argv)
 		ob_store_fail(w.db, "cannot remove the credential", &err);
 	sqlite3_finalize(q);
 	q = NULL;
-	if (!err.code)
+	if (!err.code && !wallet_census_update(&w, &err))
 		ob_store_commit(w.db, &err);
 out:
 	sqlite3_finalize(q);

@@ -16,7 +16,8 @@
  * key wrapped by the passphrase's key, the holder's sealed key) and the
  * records, whose every column but the random record id, the order and
  * two keyed lookup tags (by credential id, by content) is sealed under
- * the data key (see records.c). */
+ * the data key (see records.c). Version 3: the census of the records,
+ * so one deleted or added outside ob-wallet is noticed. */
 const char *const wallet_migrations[] = {
 	"CREATE TABLE credentials("
 	" seq INTEGER PRIMARY KEY,"
@@ -46,6 +47,8 @@ const char *const wallet_migrations[] = {
 	" summary BLOB NOT NULL,"
 	" raw BLOB NOT NULL,"
 	" report BLOB NOT NULL);",
+	/* version 3: the census (records.c), sealed under the data key */
+	"ALTER TABLE vault ADD COLUMN census BLOB;",
 };
 const int wallet_nmigrations = sizeof(wallet_migrations) / sizeof(wallet_migrations[0]);
 

@@ -293,3 +293,112 @@ out:
 	ob_buf_release(&rep);
 	return rc;
 }
+
+/* "N:" + hex(SHA-256(rid "\n" ...)) over the records in rid order. */
+static ob_code census_text(wallet *w, ob_buf *out, ob_error *err)
+{
+	sqlite3_stmt *q = ob_store_prepare(w->db, "SELECT rid FROM records ORDER BY rid", err);
+	ob_buf all = OB_BUF_INIT;
+	unsigned char h[32];
+	long long n = 0;
+	int step;
+
+	if (!q)
+		return err->code;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		ob_buf_add(&all, sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+		ob_buf_addc(&all, '\n');
+		n++;
+	}
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE) {
+		ob_buf_release(&all);
+		return ob_store_fail(w->db, "cannot read the wallet", err);
+	}
+	ob_sha256(all.data ? all.data : "", all.len, h);
+	ob_buf_addf(out, "%lld:", n);
+	ob_hex_encode(out, h, sizeof(h));
+	if (all.oom || out->oom) {
+		ob_buf_release(&all);
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	ob_buf_release(&all);
+	return OB_OK;
+}
+
+ob_code wallet_census_update(wallet *w, ob_error *err)
+{
+	ob_buf text = OB_BUF_INIT, sealed = OB_BUF_INIT;
+	sqlite3_stmt *q = NULL;
+	ob_code rc;
+
+	if ((rc = census_text(w, &text, err)) ||
+	    (rc = wallet_seal(w, "vault", "census", text.data, text.len, &sealed, err)))
+		goto out;
+	if (!(q = ob_store_prepare(w->db, "UPDATE vault SET census = ?1", err))) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_blob(q, 1, sealed.data, (int)sealed.len, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = ob_store_fail(w->db, "cannot write the wallet", err);
+out:
+	sqlite3_finalize(q);
+	ob_buf_release(&text);
+	ob_buf_release(&sealed);
+	return rc;
+}
+
+ob_code wallet_census_check(wallet *w, ob_error *err)
+{
+	ob_buf want = OB_BUF_INIT, have = OB_BUF_INIT;
+	sqlite3_stmt *q = NULL;
+	ob_code rc;
+
+	if (!(q = ob_store_prepare(w->db, "SELECT census FROM vault", err)))
+		return err->code;
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		rc = ob_store_fail(w->db, "cannot read the wallet", err);
+		goto out;
+	}
+	if (sqlite3_column_type(q, 0) != SQLITE_BLOB) {
+		rc = ob_fail(err, OB_EINVALID, "the wallet's census of its records is missing: "
+			     "the wallet was changed outside ob-wallet");
+		goto out;
+	}
+	if ((rc = wallet_unseal(w, "vault", "census", sqlite3_column_blob(q, 0),
+				(size_t)sqlite3_column_bytes(q, 0), &want, err)) ||
+	    (rc = census_text(w, &have, err)))
+		goto out;
+	if (want.len != have.len || CRYPTO_memcmp(want.data, have.data, have.len)) {
+		char a[24] = "", b[24] = "";
+		long long n, m;
+
+		memcpy(a, want.data ? want.data : "", want.len < sizeof(a) - 1 ? want.len : sizeof(a) - 1);
+		memcpy(b, have.data, have.len < sizeof(b) - 1 ? have.len : sizeof(b) - 1);
+		n = strtoll(a, NULL, 10);
+		m = strtoll(b, NULL, 10);
+		rc = n != m ? ob_fail(err, OB_EINVALID, "the wallet's records were changed outside ob-wallet: "
+				      "it should hold %lld credential%s, it holds %lld", n, n == 1 ? "" : "s", m) :
+			      ob_fail(err, OB_EINVALID, "the wallet's records were changed outside ob-wallet: "
+				      "a record was replaced");
+	}
+out:
+	sqlite3_finalize(q);
+	ob_buf_release(&want);
+	ob_buf_release(&have);
+	return rc;
+}
+
+ob_code wallet_holder_unseal(wallet *w, const void *blob, size_t len, ob_buf *seed, int *legacy,
+			     ob_error *err)
+{
+	ob_error e = { 0 };
+
+	*legacy = 0;
+	if (!wallet_unseal(w, WALLET_HOLDER_SEAL, "holder", blob, len, seed, &e))
+		return OB_OK;
+	ob_buf_release_secret(seed);
+	*legacy = 1;
+	return wallet_unseal(w, "holder", "holder", blob, len, seed, err);
+}

@@ -178,6 +178,64 @@ void wallet_close(wallet *w)
 	OPENSSL_cleanse(w, sizeof(*w));
 }
 
+/* A wallet made before the census gets one now, and its holder seed is
+ * sealed again under the label that says so, in one transaction: from
+ * then on a missing census is tampering, not age. Otherwise the census
+ * must match the records, read in one snapshot. */
+static ob_code settle_census(wallet *w, ob_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	ob_buf seed = OB_BUF_INIT, sealed = OB_BUF_INIT;
+	int legacy = 0;
+	ob_code rc;
+
+	if ((rc = ob_store_exec(w->db, "BEGIN", err)))
+		return rc;
+	if (!(q = ob_store_prepare(w->db, "SELECT holder FROM vault", err))) {
+		rc = err->code;
+		goto out;
+	}
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		rc = ob_store_fail(w->db, "cannot read the wallet", err);
+		goto out;
+	}
+	if ((rc = wallet_holder_unseal(w, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0),
+				       &seed, &legacy, err)))
+		goto out;
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!legacy) {
+		rc = wallet_census_check(w, err);
+		goto out;
+	}
+	ob_store_exec(w->db, "COMMIT", NULL);
+	if ((rc = ob_store_begin(w->db, err)))
+		goto out;
+	if ((rc = wallet_census_update(w, err)) ||
+	    (rc = wallet_seal(w, WALLET_HOLDER_SEAL, "holder", seed.data, seed.len, &sealed, err)))
+		goto out;
+	if (!(q = ob_store_prepare(w->db, "UPDATE vault SET holder = ?1", err))) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_blob(q, 1, sealed.data, (int)sealed.len, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = ob_store_fail(w->db, "cannot write the wallet", err);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!rc)
+		rc = ob_store_commit(w->db, err);
+out:
+	sqlite3_finalize(q);
+	if (rc)
+		ob_store_rollback(w->db);
+	else
+		ob_store_exec(w->db, "COMMIT", NULL);
+	ob_buf_release_secret(&seed);
+	ob_buf_release(&sealed);
+	return rc;
+}
+
 ob_code wallet_unlock(wallet *w, ob_error *err)
 {
 	sqlite3_stmt *q = NULL;
@@ -219,6 +277,10 @@ ob_code wallet_unlock(wallet *w, ob_error *err)
 		goto out;
 	rc = ob_vault_unwrap(kek, &w->kdf, sqlite3_column_blob(q, 4),
 			     (size_t)sqlite3_column_bytes(q, 4), w->dk, err);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!rc)
+		rc = settle_census(w, err);
 	if (!rc)
 		w->unlocked = 1;
 out:
@@ -252,6 +314,7 @@ ob_key *wallet_holder_key(wallet *w, ob_error *err)
 	sqlite3_stmt *q = NULL;
 	ob_buf seed = OB_BUF_INIT;
 	ob_key *key = NULL;
+	int legacy;
 
 	if (!(q = ob_store_prepare(w->db, "SELECT holder FROM vault", err)))
 		return NULL;
@@ -259,8 +322,8 @@ ob_key *wallet_holder_key(wallet *w, ob_error *err)
 		ob_store_fail(w->db, "cannot read the wallet", err);
 		goto out;
 	}
-	if (wallet_unseal(w, "holder", "holder", sqlite3_column_blob(q, 0),
-			  (size_t)sqlite3_column_bytes(q, 0), &seed, err))
+	if (wallet_holder_unseal(w, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0),
+				 &seed, &legacy, err))
 		goto out;
 	if (seed.len != 32) {
 		ob_fail(err, OB_EINVALID, "the holder key in the wallet is damaged");

@@ -90,6 +90,24 @@ ob_code wallet_rec_insert(wallet *w, const json_t *summary, const char *raw, siz
 /* Replaces a record's summary and report (refresh). */
 ob_code wallet_rec_update(wallet *w, const wallet_rec *r, const json_t *report, ob_error *err);
 
+/* The holder key's seed is sealed under the label WALLET_HOLDER_SEAL in
+ * a wallet that keeps a census, under "holder" in one made before. */
+#define WALLET_HOLDER_SEAL "holder+census"
+
+/* The census: how many records there are and which (a digest of their
+ * sorted record ids), sealed under the data key in the vault. Written
+ * in the transaction of every change to the records (call it after the
+ * change, before the commit); checked by wallet_unlock, so a record
+ * deleted or added outside ob-wallet is noticed ("the wallet's records
+ * were changed outside ob-wallet"). */
+ob_code wallet_census_update(wallet *w, ob_error *err);
+ob_code wallet_census_check(wallet *w, ob_error *err);
+
+/* Opens the sealed holder seed (either label); *legacy is set when it
+ * was sealed before the census existed. */
+ob_code wallet_holder_unseal(wallet *w, const void *blob, size_t len, ob_buf *seed, int *legacy,
+			     ob_error *err);
+
 
 extern const char *const wallet_migrations[];
 extern const int wallet_nmigrations;

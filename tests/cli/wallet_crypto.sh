@@ -193,6 +193,16 @@ tamper t5 'db.execute("UPDATE vault SET log2n=30")'
 expect 1 "unsupported scrypt parameters" tw t5 list
 tamper t6 'db.execute("UPDATE vault SET log2n=11")'
 expect 1 "wrong passphrase" tw t6 list
+# a record row deleted, the census removed, a row from another wallet added
+tamper t8 'db.execute("DELETE FROM records WHERE seq = (SELECT MIN(seq) FROM records)")'
+expect 1 "the wallet's records were changed outside ob-wallet: it should hold 4 credentials, it holds 3" tw t8 list
+expect 1 "changed outside ob-wallet" tw t8 add --offline $DOCS "$T/c1.json"
+expect 1 "changed outside ob-wallet" tw t8 backup "$T/t8.bak"
+check "no backup of a wallet missing a record" test ! -e "$T/t8.bak"
+tamper t9 'db.execute("UPDATE vault SET census = NULL")'
+expect 1 "census of its records is missing" tw t9 list
+tamper t10 'r=db.execute("SELECT rid, idx, dedup, summary, raw, report FROM records ORDER BY seq LIMIT 1").fetchone(); db.execute("DELETE FROM records WHERE rid=?", (r[0],)); db.execute("INSERT INTO records (rid, idx, dedup, summary, raw, report) VALUES (?,?,?,?,?,?)", ("0"*32,) + tuple(r[1:]))'
+expect 1 "changed outside ob-wallet: a record was replaced" tw t10 list
 # flip one byte of a sealed record in the database file itself
 rm -rf "$T/t7"
 cp -r "$H" "$T/t7"

@@ -16,7 +16,12 @@ H=$T/w
 S=$V/signed
 DOCS="--doc https://riverbend.example.edu/status/revocation/1=$S/08-status-list-revocation.json --doc https://example.edu/issuers/565049=$V/docs/1edtech-kat-issuer-controller.json"
 BASE="$S/01-ob3-v2-eddsa-rdfc-2022.json $S/03-ob3-v2-eddsa-jcs-2022.json $S/04-ob3-v2-vc-jwt-eddsa.jwt"
-POOL="$S/02-ob3-v1-ed25519signature2020.json $S/05-ob3-v2-vc-jwt-es256.jwt $S/06-ob3-v2-vc-jwt-rs256.jwt $S/09-ob3-v2-status-active.json $S/10-ob3-v2-1edtech-kat.json"
+# an RS256 VC-JWT whose kid is an https URL on the issuer's origin that
+# serves the JWK (vector 06 carries its key only in its header: undecided)
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['issuer']['id'] = 'https://riverbend.example.edu/issuers/main'; d['id'] = 'urn:uuid:5f7c1a52-3d1e-4b8f-9a3e-0c2b6d1e4a66'; json.dump(d, open(sys.argv[2], 'w'))" "$V/unsigned/ob3-v2.json" "$T/rs.json"
+"$BIN/ob-issuer" sign --key "$V/keys/issuer-rsa.json" --suite vc-jwt --verification-method https://riverbend.example.edu/keys/rsa-1 -o "$T/06-kid.jwt" "$T/rs.json" || bad "cannot sign the RS256 JWT"
+DOCS="$DOCS --doc https://riverbend.example.edu/keys/rsa-1=$V/keys/issuer-rsa.public.jwk.json"
+POOL="$S/02-ob3-v1-ed25519signature2020.json $S/05-ob3-v2-vc-jwt-es256.jwt $T/06-kid.jwt $S/09-ob3-v2-status-active.json $S/10-ob3-v2-1edtech-kat.json"
 ALL=8
 
 # id -> source file, to compare exports
