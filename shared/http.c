@@ -1,5 +1,7 @@
 #include "http.h"
 
+#include <ifaddrs.h>
+
 #include <curl/curl.h>
 #include <openssl/sha.h>
 
@@ -37,26 +39,71 @@ struct sink {
 	int refused; /* public_only turned an address down */
 };
 
-/* The addresses a public fetch must not reach: this host, its networks,
- * and addresses that stand for them (IPv4-mapped, unspecified). */
+/* One of this machine's own addresses (any interface): connecting to it
+ * reaches local services as surely as 127.0.0.1 does. */
+static int own_address(const struct sockaddr *sa)
+{
+	struct ifaddrs *ifs, *i;
+	int own = 0;
+
+	if (getifaddrs(&ifs) < 0)
+		return 1; /* cannot tell: refuse */
+	for (i = ifs; i && !own; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != sa->sa_family)
+			continue;
+		if (sa->sa_family == AF_INET)
+			own = !memcmp(&((const struct sockaddr_in *)sa)->sin_addr,
+				      &((const struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		else if (sa->sa_family == AF_INET6)
+			own = !memcmp(&((const struct sockaddr_in6 *)sa)->sin6_addr,
+				      &((const struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+	}
+	freeifaddrs(ifs);
+	return own;
+}
+
+static int local_v4(const unsigned char *b)
+{
+	return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 169 && b[1] == 254) ||
+	       (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+	       (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] >= 224 ||
+	       (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2)) ||  /* IETF, TEST-NET-1 */
+	       (b[0] == 198 && (b[1] & 0xfe) == 18) ||                     /* benchmarking 198.18/15 */
+	       (b[0] == 198 && b[1] == 51 && b[2] == 100) ||               /* TEST-NET-2 */
+	       (b[0] == 203 && b[1] == 0 && b[2] == 113);                  /* TEST-NET-3 */
+}
+
+/* The addresses a public fetch must not reach: this host (its loopback
+ * and its own interface addresses), its networks, reserved ranges, and
+ * IPv6 addresses that carry an IPv4 one (mapped, compatible, NAT64
+ * 64:ff9b::/96, 6to4 2002::/16: judged by the IPv4 address inside). */
 static int local_address(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET) {
 		const unsigned char *b = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
-		return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 169 && b[1] == 254) ||
-		       (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-		       (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] >= 224;
+		return local_v4(b) || own_address(sa);
 	}
 	if (sa->sa_family == AF_INET6) {
 		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
 		const unsigned char *b = a->s6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+		static const unsigned char nat64[12] = { 0x00, 0x64, 0xff, 0x9b };
+		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a) || !memcmp(b, nat64, 12)) {
 			struct sockaddr_in v4 = { .sin_family = AF_INET };
 			memcpy(&v4.sin_addr, b + 12, 4);
 			return local_address((const struct sockaddr *)&v4);
 		}
+		if (b[0] == 0x20 && b[1] == 0x02) { /* 6to4: 2002:AABB:CCDD::/48 */
+			struct sockaddr_in v4 = { .sin_family = AF_INET };
+			memcpy(&v4.sin_addr, b + 2, 4);
+			return local_address((const struct sockaddr *)&v4);
+		}
 		return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
-		       IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) || (b[0] & 0xfe) == 0xfc;
+		       IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) || (b[0] & 0xfe) == 0xfc ||
+		       (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) || /* local NAT64 64:ff9b:1::/48 */
+		       (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || /* documentation */
+		       (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) || /* Teredo */
+		       (b[0] == 0x01 && !memcmp(b + 1, "\0\0\0\0\0\0", 7)) ||        /* discard 100::/64 */
+		       own_address(sa);
 	}
 	return 1; /* anything else (unix sockets...) is not the internet */
 }

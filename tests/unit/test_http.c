@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
 #include "check.h"
 #include "fsutil.h"
 #include "http.h"
@@ -73,7 +77,12 @@ static void test_public_only(void)
 		"https://127.0.0.1:9/x", "https://localhost:9/x", "https://[::1]:9/x",
 		"https://10.1.2.3:9/x", "https://192.168.0.1:9/x", "https://169.254.169.254:9/x",
 		"https://[::ffff:127.0.0.1]:9/x", "https://0.0.0.0:9/x",
+		/* benchmarking, documentation, NAT64 and 6to4 of 10.0.0.1 */
+		"https://198.18.0.1:9/x", "https://198.19.255.1:9/x", "https://192.0.2.1:9/x",
+		"https://[64:ff9b::a00:1]:9/x", "https://[2002:a00:1::1]:9/x", "https://[2001:db8::1]:9/x",
 	};
+	char own[80] = "";
+	struct ifaddrs *ifs, *ifa;
 	ob_http_opts o = { 0 };
 	ob_buf b = OB_BUF_INIT;
 	size_t i;
@@ -87,6 +96,24 @@ static void test_public_only(void)
 		if (!strstr(err.msg, "private or local"))
 			fprintf(stderr, "  %s: %s\n", urls[i], err.msg);
 	}
+	/* this machine's own non-loopback address reaches its services too */
+	if (getifaddrs(&ifs) == 0) {
+		for (ifa = ifs; ifa && !own[0]; ifa = ifa->ifa_next) {
+			char ip[INET_ADDRSTRLEN];
+			if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET)
+				continue;
+			inet_ntop(AF_INET, &((struct sockaddr_in *)ifa->ifa_addr)->sin_addr, ip, sizeof(ip));
+			if (strncmp(ip, "127.", 4))
+				snprintf(own, sizeof(own), "https://%s:9/x", ip);
+		}
+		freeifaddrs(ifs);
+	}
+	if (own[0]) {
+		ob_error err = { 0 };
+		CHECK(ob_http_get(own, &o, &b, NULL, &err) == OB_ENET);
+		CHECK(strstr(err.msg, "private or local") != NULL);
+	} else
+		fprintf(stderr, "note: no non-loopback IPv4 address to test\n");
 	o.public_only = 0;
 	{
 		ob_error err = { 0 };
