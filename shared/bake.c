@@ -134,10 +134,12 @@ static ob_code png_extract(const unsigned char *d, size_t len, ob_buf *out, ob_e
 {
 	size_t pos = sizeof(png_sig);
 	struct chunk c, found = { 0, 0, 0, NULL, NULL };
-	int have = 0;
+	int have = 0, nchunks;
 	ob_code rc;
 
-	for (;;) {
+	for (nchunks = 0;; nchunks++) {
+		if (nchunks >= OB_BAKE_MAX_CHUNKS)
+			return ob_fail(err, OB_ELIMIT, "over budget: PNG with more than %d chunks", OB_BAKE_MAX_CHUNKS);
 		if ((rc = png_next(d, len, &pos, &c, err)))
 			return rc;
 		if (!have && is_badge_chunk(&c)) {
@@ -403,11 +405,15 @@ static int svg_root(const char *d, size_t len, struct item *root)
 /* Finds the next <openbadges:credential> at or after pos: *el is its start
  * tag, *end the offset just past its end tag. Returns 1 found, 0 none,
  * -1 malformed. */
+/* -1 malformed, -2 over the item budget, 0 none, 1 found. */
 static int find_cred(const char *d, size_t len, size_t pos, struct item *el, size_t *end)
 {
 	struct item it;
+	long items = 0;
 
 	while (pos < len) {
+		if (++items > OB_BAKE_MAX_SVG_ITEMS)
+			return -2;
 		if (scan_item(d, len, pos, el) < 0)
 			return -1;
 		pos = el->end;
@@ -418,6 +424,8 @@ static int find_cred(const char *d, size_t len, size_t pos, struct item *el, siz
 			return 1;
 		}
 		while (pos < len) {
+			if (++items > OB_BAKE_MAX_SVG_ITEMS)
+				return -2;
 			if (scan_item(d, len, pos, &it) < 0)
 				return -1;
 			pos = it.end;
@@ -525,6 +533,9 @@ static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err
 	if (svg_root(d, len, &root) < 0)
 		return ob_fail(err, OB_EPARSE, "not an SVG document");
 	r = find_cred(d, len, root.end, &el, &end);
+	if (r == -2)
+		return ob_fail(err, OB_ELIMIT, "over budget: SVG with more than %d elements and texts",
+			       OB_BAKE_MAX_SVG_ITEMS);
 	if (r < 0)
 		return ob_fail(err, OB_EPARSE, "malformed SVG markup");
 	if (r == 0)
@@ -642,6 +653,9 @@ static ob_code svg_bake(const char *d, size_t len, const char *cred, size_t clen
 		ob_buf_add(out, d + pos, el.start - pos);
 		pos = end;
 	}
+	if (r == -2)
+		return ob_fail(err, OB_ELIMIT, "over budget: SVG with more than %d elements and texts",
+			       OB_BAKE_MAX_SVG_ITEMS);
 	if (r < 0)
 		return ob_fail(err, OB_EPARSE, "malformed SVG markup");
 	ob_buf_add(out, d + pos, len - pos);

@@ -17,6 +17,11 @@
 #define OB_BAKE_KEYWORD "openbadgecredential"
 #define OB_BAKE_SVG_NS "https://purl.imsglobal.org/ob/v3p0"
 
+/* Budgets (OB_ELIMIT past them): a badge image has a few dozen chunks
+ * and a few thousand SVG items. */
+#define OB_BAKE_MAX_CHUNKS 65536
+#define OB_BAKE_MAX_SVG_ITEMS 500000
+
 typedef enum { OB_IMAGE_NONE = 0, OB_IMAGE_PNG, OB_IMAGE_SVG } ob_image_kind;
 
 /* Sniffs bytes: the PNG signature, or text whose first element is <svg

@@ -440,6 +440,35 @@ static void test_sniff(const char *json, size_t jlen)
 	}
 }
 
+/* Budgets: a PNG of 65,537 empty chunks, an SVG of 500,001 items before
+ * the credential: OB_ELIMIT, not a long walk. */
+static void test_budgets(void)
+{
+	static const unsigned char ihdr[13] = { 0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0 };
+	ob_buf b = OB_BUF_INIT, out = OB_BUF_INIT;
+	ob_error err = { 0 };
+	int i;
+
+	ob_buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
+	add_chunk(&b, "IHDR", ihdr, sizeof(ihdr));
+	for (i = 0; i < OB_BAKE_MAX_CHUNKS; i++)
+		add_chunk(&b, "tEXt", "a\0b", 3);
+	add_chunk(&b, "IEND", "", 0);
+	CHECK(ob_bake_extract(b.data, b.len, &out, &err) == OB_ELIMIT);
+	CHECK(strstr(err.msg, "over budget: PNG with more than") != NULL);
+	ob_buf_release(&b);
+	ob_error_clear(&err);
+	ob_buf_adds(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\">");
+	for (i = 0; i < OB_BAKE_MAX_SVG_ITEMS / 2 + 1; i++)
+		ob_buf_adds(&b, "<g/>x");
+	ob_buf_adds(&b, "</svg>");
+	CHECK(ob_bake_extract(b.data, b.len, &out, &err) == OB_ELIMIT);
+	CHECK(strstr(err.msg, "over budget: SVG") != NULL);
+	CHECK(out.len == 0);
+	ob_buf_release(&b);
+	ob_buf_release(&out);
+}
+
 int main(void)
 {
 	size_t clen = 0, jlen = 0;
@@ -461,6 +490,7 @@ int main(void)
 		test_svg(cred, clen, jwt, jlen);
 		test_sniff(cred, clen);
 	}
+	test_budgets();
 	free(cred);
 	free(jwt);
 	return check_done("test_bake");
