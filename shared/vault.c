@@ -29,8 +29,8 @@ ob_code ob_vault_kdf_new(ob_vault_kdf *k, unsigned log2n, ob_error *err)
 {
 	memset(k, 0, sizeof(*k));
 	k->log2n = log2n;
-	k->r = 8;
-	k->p = 1;
+	k->r = OB_VAULT_SCRYPT_R;
+	k->p = OB_VAULT_SCRYPT_P;
 	if (ob_vault_kdf_check(k, err))
 		return err->code;
 	return ob_vault_random(k->salt, sizeof(k->salt), err);
@@ -38,11 +38,13 @@ ob_code ob_vault_kdf_new(ob_vault_kdf *k, unsigned log2n, ob_error *err)
 
 ob_code ob_vault_kdf_check(const ob_vault_kdf *k, ob_error *err)
 {
-	/* memory is 128 * r * N: the bounds keep a forged header below 4 GiB */
-	if (k->log2n < OB_VAULT_LOG2N_MIN || k->log2n > OB_VAULT_LOG2N_MAX || k->r < 1 ||
-	    k->r > 32 || k->p < 1 || k->p > 16)
-		return ob_fail(err, OB_EPARSE, "unsupported scrypt parameters (N=2^%u r=%u p=%u)",
-			       k->log2n, k->r, k->p);
+	/* memory is 128 * r * N, time r * N * p: at most 128 MiB (vault.h) */
+	if (k->log2n < OB_VAULT_LOG2N_MIN || k->log2n > OB_VAULT_LOG2N_MAX ||
+	    k->r != OB_VAULT_SCRYPT_R || k->p != OB_VAULT_SCRYPT_P)
+		return ob_fail(err, OB_EPARSE, "unsupported scrypt parameters (N=2^%u r=%u p=%u): "
+			       "obkit accepts N=2^%d to 2^%d with r=%d p=%d", k->log2n, k->r, k->p,
+			       OB_VAULT_LOG2N_MIN, OB_VAULT_LOG2N_MAX, OB_VAULT_SCRYPT_R,
+			       OB_VAULT_SCRYPT_P);
 	return OB_OK;
 }
 
@@ -61,7 +63,10 @@ ob_code ob_vault_derive(const ob_vault_kdf *k, const char *pass, size_t passlen,
 	n = (uint64_t)1 << k->log2n;
 	r = k->r;
 	pp = k->p;
-	maxmem = 128ull * r * n * pp + (64ull << 20);
+	/* OpenSSL's own cap as a second guard: V (128 r (N + 2)) and B
+	 * (128 r p) at the largest accepted cost, plus slack */
+	maxmem = 128ull * OB_VAULT_SCRYPT_R * ((1ull << OB_VAULT_LOG2N_MAX) + 2 + OB_VAULT_SCRYPT_P) +
+		 (1ull << 20);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pass, passlen);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)k->salt,
 						 sizeof(k->salt));

@@ -25,13 +25,22 @@
 #define OB_VAULT_OVERHEAD (OB_VAULT_NONCE_LEN + OB_VAULT_TAG_LEN)
 
 /* Default scrypt cost: N = 2^16, r = 8, p = 1: 64 MiB and about 0.3 s to
- * unlock on the 2-core build machine (2^17 took 1 s there). */
+ * unlock on the 2-core build machine (2^17 took 0.6-1 s there). */
 #define OB_VAULT_LOG2N_DEFAULT 16
 /* The cost `--kdf-cost test` asks for: N = 2^10. Recorded in the wallet,
  * so a test wallet says it is one; never used unless asked for. */
 #define OB_VAULT_LOG2N_TEST 10
+
+/* The parameters a wallet or backup may carry. They come from the file
+ * before the passphrase is checked, so they must not let the file choose
+ * its own cost: obkit writes only N = 2^10 or 2^16 with r = 8, p = 1, and
+ * accepts N up to 2^17 (one step above the default) with exactly that r
+ * and p. Worst case 128 * r * N = 128 MiB (140 MB peak RSS) and 0.6-0.9 s
+ * of scrypt on the build machine; 2^20 would be 1 GiB and 7 s. */
 #define OB_VAULT_LOG2N_MIN 10
-#define OB_VAULT_LOG2N_MAX 22
+#define OB_VAULT_LOG2N_MAX 17
+#define OB_VAULT_SCRYPT_R 8
+#define OB_VAULT_SCRYPT_P 1
 
 typedef struct {
 	unsigned log2n;  /* scrypt N = 2^log2n */
@@ -42,8 +51,10 @@ typedef struct {
 /* Fills k with the cost log2n (r 8, p 1) and a fresh random salt. */
 ob_code ob_vault_kdf_new(ob_vault_kdf *k, unsigned log2n, ob_error *err);
 
-/* Checks stored parameters are ones we accept (a tampered header must not
- * ask for gigabytes). OB_EPARSE otherwise. */
+/* Checks stored parameters are within the bounds above (a tampered header
+ * must not ask for gigabytes): OB_EPARSE "unsupported scrypt parameters
+ * ..." otherwise. Costs nothing; ob_vault_derive and
+ * ob_vault_backup_parse call it first. */
 ob_code ob_vault_kdf_check(const ob_vault_kdf *k, ob_error *err);
 
 /* Derives the KEK from the passphrase. kek is secret: cleanse it. */
@@ -92,8 +103,10 @@ typedef struct {
 	size_t header_len;
 } ob_vault_backup;
 
-/* Parses a backup's header. OB_EPARSE "not an ob-wallet backup" or a
- * description of what is wrong. */
+/* Parses a backup's header, its KDF parameters checked with
+ * ob_vault_kdf_check, so a restore refuses a forged cost before it asks
+ * for the passphrase or runs scrypt. OB_EPARSE "not an ob-wallet backup"
+ * or a description of what is wrong. */
 ob_code ob_vault_backup_parse(const void *data, size_t len, ob_vault_backup *b, ob_error *err);
 /* Decrypts the payload (a secret buffer); OB_EINVALID when the file was
  * modified. */

@@ -306,6 +306,8 @@ int cmd_restore(int argc, char **argv)
 		return rc;
 	if (ob_file_read(file, BACKUP_MAX, &data, &len, &err))
 		goto out;
+	/* the file's scrypt cost is checked here, before the passphrase is
+	 * asked for and scrypt allocates: a forged header fails at once */
 	if (ob_vault_backup_parse(data, len, &b, &err))
 		goto out;
 	if (!(home = wallet_home(&err)) || ob_mkdir_p(home, &err))

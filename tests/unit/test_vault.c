@@ -2,6 +2,7 @@
  * and the backup format. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "obkit.h"
@@ -152,6 +153,93 @@ static void test_backup(void)
 	ob_buf_release(&pl);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void put_be32(char *p, unsigned v)
+{
+	p[0] = (char)(v >> 24);
+	p[1] = (char)(v >> 16);
+	p[2] = (char)(v >> 8);
+	p[3] = (char)v;
+}
+
+/* A backup header chooses its scrypt cost before the passphrase is
+ * checked: costs beyond what obkit writes are refused at once, before
+ * scrypt runs (N = 2^20 is 1 GiB and seconds; r 32, p 16 with N 2^22
+ * would be 16 GiB). The costs obkit writes still round-trip. */
+static void test_backup_cost(void)
+{
+	static const struct { unsigned log2n, r, p; } bad[] = {
+		{ 20, 8, 1 }, { 18, 8, 1 }, { 22, 32, 16 }, { 16, 32, 1 }, { 16, 8, 16 },
+		{ 16, 0xffffffffu, 1 }, { 16, 8, 0xffffffffu }, { 255, 8, 1 }, { 9, 8, 1 },
+		{ 16, 7, 1 }, { 16, 8, 0 },
+	};
+	static const unsigned good[] = { OB_VAULT_LOG2N_TEST, OB_VAULT_LOG2N_DEFAULT,
+					 OB_VAULT_LOG2N_MAX };
+	ob_vault_kdf k;
+	ob_vault_backup bk;
+	unsigned char kek[32], dk[32];
+	ob_buf w = OB_BUF_INIT, file = OB_BUF_INIT;
+	ob_error err = { 0 };
+	size_t i;
+	double t;
+
+	/* the costs obkit writes are accepted and written back unchanged */
+	CHECK(ob_vault_random(dk, 32, &err) == OB_OK);
+	CHECK(OB_VAULT_LOG2N_MIN <= OB_VAULT_LOG2N_TEST && OB_VAULT_LOG2N_DEFAULT <= OB_VAULT_LOG2N_MAX);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CHECK(ob_vault_kdf_new(&k, good[i], &err) == OB_OK);
+		CHECK(ob_vault_kdf_check(&k, &err) == OB_OK);
+		ob_buf_truncate(&file, 0);
+		CHECK(ob_vault_backup_seal(&k, "wrapped", 7, dk, "x", 1, &file, &err) == OB_OK);
+		CHECK(ob_vault_backup_parse(file.data, file.len, &bk, &err) == OB_OK);
+		CHECK(bk.kdf.log2n == good[i] && bk.kdf.r == 8 && bk.kdf.p == 1);
+	}
+	CHECK(err.code == OB_OK);
+	/* a real wallet's backup at the test cost restores its key */
+	CHECK(ob_vault_kdf_new(&k, OB_VAULT_LOG2N_TEST, &err) == OB_OK);
+	CHECK(ob_vault_derive(&k, "pw", 2, kek, &err) == OB_OK);
+	CHECK(ob_vault_wrap(kek, &k, dk, &w, &err) == OB_OK);
+	ob_buf_truncate(&file, 0);
+	CHECK(ob_vault_backup_seal(&k, w.data, w.len, dk, "x", 1, &file, &err) == OB_OK);
+	CHECK(ob_vault_backup_parse(file.data, file.len, &bk, &err) == OB_OK);
+	CHECK(ob_vault_derive(&bk.kdf, "pw", 2, kek, &err) == OB_OK);
+	CHECK(ob_vault_unwrap(kek, &bk.kdf, bk.wrapped, bk.wrapped_len, dk, &err) == OB_OK);
+	/* forged headers (log2 N at byte 10, r and p big-endian after it) */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		file.data[10] = (char)bad[i].log2n;
+		put_be32(file.data + 11, bad[i].r);
+		put_be32(file.data + 15, bad[i].p);
+		ob_error_clear(&err);
+		t = now();
+		CHECK(ob_vault_backup_parse(file.data, file.len, &bk, &err) == OB_EPARSE);
+		CHECK(strncmp(err.msg, "unsupported scrypt parameters", 29) == 0);
+		CHECK(!strchr(err.msg, '\n'));
+		/* and derive refuses them too, should a caller skip the parse */
+		k.log2n = bad[i].log2n;
+		k.r = bad[i].r;
+		k.p = bad[i].p;
+		ob_error_clear(&err);
+		CHECK(ob_vault_derive(&k, "pw", 2, kek, &err) == OB_EPARSE);
+		CHECK(now() - t < 0.5);
+	}
+	file.data[10] = 20;
+	put_be32(file.data + 11, 8);
+	put_be32(file.data + 15, 1);
+	ob_error_clear(&err);
+	CHECK(ob_vault_backup_parse(file.data, file.len, &bk, &err) == OB_EPARSE);
+	CHECK_STR(err.msg, "unsupported scrypt parameters (N=2^20 r=8 p=1): "
+		  "obkit accepts N=2^10 to 2^17 with r=8 p=1");
+	ob_buf_release(&w);
+	ob_buf_release(&file);
+}
+
 int main(void)
 {
 	ob_init();
@@ -159,5 +247,6 @@ int main(void)
 	test_kdf_wrap();
 	test_tag();
 	test_backup();
+	test_backup_cost();
 	return check_done("test_vault");
 }
