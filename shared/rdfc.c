@@ -21,6 +21,7 @@
 #define NONE UINT32_MAX
 #define CHUNK_SIZE 16384
 #define MAX_HASH 48
+static const char OVER_BYTES[] = "over budget: more than 32 MiB of RDF terms";
 #define RECENT 128 /* direct-mapped cache of terms given to ob_rdf_dataset_add */
 
 /* ---- dataset ---------------------------------------------------------- */
@@ -499,7 +500,15 @@ static uint32_t term_of(ob_rdf_dataset *ds, int kind, const char *v, size_t len,
 		*why = NULL;
 		return NONE;
 	}
-	return intern(ds, kind, b->data, b->len);
+	*why = NULL;
+	if (b->len > OB_RDF_MAX_BYTES || ds->bytes + b->len > OB_RDF_MAX_BYTES)
+		*why = OVER_BYTES; /* unless intern finds it already there */
+	{
+		uint32_t id = intern(ds, kind, b->data, b->len);
+		if (id != NONE)
+			*why = NULL;
+		return id;
+	}
 }
 
 /* The slot of an IRI or blank node in ds->recent. */
@@ -543,7 +552,9 @@ static uint32_t api_term(ob_rdf_dataset *ds, const ob_rdf_term *t,
 	if (cache && id != NONE)
 		ds->recent[slot] = id + 1;
 	if (id == NONE) {
-		if (why)
+		if (why == OVER_BYTES)
+			ob_fail(err, OB_ELIMIT, "%s", why);
+		else if (why)
 			ob_fail(err, OB_EUSAGE, "rdf quad: %s: %s", role, why);
 		else
 			ob_fail(err, OB_ENOMEM, "rdf quad: out of memory");
@@ -568,7 +579,7 @@ ob_code ob_rdf_dataset_add(ob_rdf_dataset *ds, const ob_rdf_term *s,
 		return err ? err->code : OB_EUSAGE;
 	r = add_quad(ds, si, pi, oi, gi);
 	if (r == -2)
-		return ob_fail(err, OB_EINVALID, "rdf dataset: more than %u quads",
+		return ob_fail(err, OB_ELIMIT, "over budget: an RDF dataset of more than %u quads",
 			       OB_RDF_MAX_QUADS);
 	if (r)
 		return ob_fail(err, OB_ENOMEM, "rdf quad: out of memory");
@@ -872,7 +883,8 @@ static ob_code term(struct parser *ps, const char *role, int literal_ok,
 	*id = term_of(ds, kind, ds->val.data ? ds->val.data : "", ds->val.len,
 		      dt, dt_len, lang, lang_len, &why);
 	if (*id == NONE)
-		return why ? perr(ps, start, "%s", why)
+		return why == OVER_BYTES ? ob_fail(ps->err, OB_ELIMIT, "%s", why) :
+		       why ? perr(ps, start, "%s", why)
 			   : ob_fail(ps->err, OB_ENOMEM, "nquads: out of memory");
 	return OB_OK;
 }
@@ -912,7 +924,7 @@ static ob_code statement(struct parser *ps)
 		return perr(ps, ps->p, "unexpected text after '.'");
 	r = add_quad(ps->ds, s, p, o, g);
 	if (r == -2)
-		return ob_fail(ps->err, OB_EINVALID, "nquads: more than %u quads",
+		return ob_fail(ps->err, OB_ELIMIT, "over budget: N-Quads of more than %u quads",
 			       OB_RDF_MAX_QUADS);
 	if (r)
 		return ob_fail(ps->err, OB_ENOMEM, "nquads: out of memory");

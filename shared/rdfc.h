@@ -35,8 +35,10 @@ typedef struct {
 #define OB_RDF_LANGSTRING "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 /* Cap on one dataset: quads and total term bytes. */
-#define OB_RDF_MAX_QUADS 1000000u
-#define OB_RDF_MAX_BYTES (256u * 1024 * 1024)
+/* Budgets (OB_ELIMIT past them): a large CLR is tens of thousands of
+ * quads; 200,000 and 32 MiB of term text keep a dataset near 64 MB. */
+#define OB_RDF_MAX_QUADS 200000u
+#define OB_RDF_MAX_BYTES (32u * 1024 * 1024)
 
 /* Returns an empty dataset (free with ob_rdf_dataset_free), or NULL when
  * out of memory. */
