@@ -208,7 +208,7 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 	ob_buf plain = OB_BUF_INIT, rid = OB_BUF_INIT;
 	sqlite3_stmt *q = NULL;
 	uint32_t version, count, hi, lo, i;
-	int k;
+	int k, legacy = 0;
 	ob_code rc = OB_OK;
 
 	if (in.left < 4 || memcmp(in.p, PAYLOAD_MAGIC, 4) != 0)
@@ -221,7 +221,7 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 	    get32(&in, &count) < 0)
 		return ob_fail(err, OB_EPARSE, "backup payload is truncated");
 	/* everything is checked before it is written */
-	if ((rc = wallet_unseal(r->w, "holder", "holder", holder, hlen, &plain, err)))
+	if ((rc = wallet_holder_unseal(r->w, holder, hlen, &plain, &legacy, err)))
 		goto out;
 	ob_buf_release_secret(&plain);
 	if (!(q = ob_store_prepare(db, "INSERT INTO vault (one, kdf, log2n, r, p, salt, wrapped, holder,"
@@ -278,8 +278,18 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 		}
 		r->n++;
 	}
-	if (in.left)
+	if (in.left) {
 		rc = ob_fail(err, OB_EPARSE, "backup payload has trailing data");
+		goto out;
+	}
+	/* the census of what was restored (a backup of a wallet made before
+	 * the census gets one at its first unlock) */
+	if (!legacy) {
+		wallet into = *r->w;
+		into.db = db;
+		rc = wallet_census_update(&into, err);
+		OPENSSL_cleanse(&into, sizeof(into));
+	}
 out:
 	sqlite3_finalize(q);
 	ob_buf_release(&rid);
