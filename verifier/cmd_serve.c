@@ -7,6 +7,9 @@
  *   POST /api/verify       body = credential, presentation or VC-JWT;
  *                          answer = the `verify --json` object
  *
+ * The form's "recipient" field, and ?recipient= on the other two, give
+ * the e-mail address the learner claims (verify --recipient).
+ *
  * Each worker thread keeps its own loader (the loader is not thread-safe
  * and caches what it fetches): created on first use, replaced after
  * LOADER_TTL seconds so fetched status lists and DID documents neither
@@ -38,6 +41,7 @@
 #include "jcs.h"
 #include "json.h"
 #include "loader.h"
+#include "ob3.h"
 #include "page.h"
 #include "qrscan.h"
 #include "registry.h"
@@ -55,6 +59,7 @@
 #define LOADER_TTL 60         /* seconds; -DLOADER_TTL=0: a loader per request */
 #endif
 #define POST_BUFFER 16384
+#define MAX_EMAIL 254         /* RFC 5321's longest forward path, less the brackets */
 
 struct server {
 	char **docs;          /* --doc URL=FILE specs (borrowed from argv) */
@@ -63,6 +68,8 @@ struct server {
 	const ob_registry *registries;
 	time_t now;
 	size_t max_body;
+	int strict;           /* --strict: conformance errors make it invalid */
+	int require_trusted;  /* --require-trusted-issuer */
 };
 
 enum route { R_FORM, R_VERIFY_POST, R_VERIFY_GET, R_API, R_NOT_FOUND, R_BAD_METHOD };
@@ -73,8 +80,9 @@ struct request {
 	ob_buf body;          /* API body */
 	ob_buf credential;    /* form: pasted text */
 	ob_buf file;          /* form: uploaded file */
+	ob_buf recipient;     /* form: the learner's e-mail address */
 	size_t received;
-	int too_big, bad_form;
+	int too_big, bad_form, bad_recipient;
 	struct MHD_PostProcessor *pp;
 };
 
@@ -251,29 +259,68 @@ static enum MHD_Result send_405(struct MHD_Connection *c, const char *allow)
 
 /* ---- verification ---- */
 
+/* recipient: the e-mail address a visitor gave (checked), or NULL. */
 static ob_report *verify(const struct server *s, ob_loader *l, const char *data, size_t len,
-			 ob_error *err)
+			 const char *recipient, ob_error *err)
 {
 	ob_verify_opts vo = { 0 };
 
 	vo.now = s->now;
 	vo.loader = l;
 	vo.registries = s->registries;
+	vo.recipient = recipient;
+	vo.strict = s->strict;
+	vo.require_trusted = s->require_trusted;
 	return ob_verify_bytes(data, len, &vo, err);
+}
+
+/* An e-mail address as verify --recipient takes it, of sane length,
+ * printable ASCII only and none of RFC 5322's specials (it is echoed in
+ * reports; quoted local parts are not worth their trouble here). */
+static int good_recipient(const char *e)
+{
+	size_t i, n = strlen(e);
+
+	if (n > MAX_EMAIL || !ob3_is_email(e) || strpbrk(e, "<>()[]\\,;:\""))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)e[i] <= ' ' || (unsigned char)e[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+#define BAD_RECIPIENT "the recipient is not an e-mail address (like name@example.com)"
+
+/* ?recipient= of this request: NULL when absent or empty, bad set when
+ * it is not an address. */
+static const char *query_recipient(struct MHD_Connection *c, int *bad)
+{
+	const char *e = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "recipient");
+
+	*bad = 0;
+	if (!e || !*e)
+		return NULL;
+	if (!good_recipient(e))
+		*bad = 1;
+	return e;
 }
 
 static enum MHD_Result answer_api(struct MHD_Connection *c, const struct server *s,
 				  struct request *r)
 {
 	ob_error err = { 0 };
-	struct tloader *t = thread_loaders(s, &err);
-	ob_report *rep = t ? verify(s, t->net, r->body.data ? r->body.data : "", r->body.len, &err) : NULL;
+	int bad;
+	const char *to = query_recipient(c, &bad);
+	struct tloader *t = bad ? NULL : thread_loaders(s, &err);
+	ob_report *rep = t ? verify(s, t->net, r->body.data ? r->body.data : "", r->body.len, to, &err) : NULL;
 	json_t *j = rep ? ob_report_to_json(rep) : NULL;
 	char *js = j ? ob_json_dumps(j, OB_JSON_PRETTY) : NULL;
 	ob_buf b = OB_BUF_INIT;
 	enum MHD_Result ret;
 
-	if (js) {
+	if (bad) {
+		ret = send_json_error(c, MHD_HTTP_BAD_REQUEST, BAD_RECIPIENT);
+	} else if (js) {
 		ob_buf_adds(&b, js);
 		ob_buf_addc(&b, '\n');
 		ret = send_buf(c, MHD_HTTP_OK, JSON, &b);
@@ -290,9 +337,11 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, const struct server 
 /* Unwraps data with the local loader (no network: a link inside an upload
  * is not followed from here), verifies with the net one and answers with
  * the result page. how names the carrier when unwrapping finds none
- * worth naming, or always when force is set. */
+ * worth naming, or always when force is set; to is the checked
+ * recipient address or NULL. */
 static enum MHD_Result answer_page(struct MHD_Connection *c, const struct server *s,
-				   const char *data, size_t len, const char *how, int force)
+				   const char *data, size_t len, const char *how, int force,
+				   const char *to)
 {
 	ob_error err = { 0 };
 	struct tloader *t = thread_loaders(s, &err);
@@ -308,7 +357,7 @@ static enum MHD_Result answer_page(struct MHD_Connection *c, const struct server
 				      err.msg);
 		goto out;
 	}
-	if (!(rep = verify(s, t->net, text.data ? text.data : "", text.len, &err))) {
+	if (!(rep = verify(s, t->net, text.data ? text.data : "", text.len, to, &err))) {
 		ret = send_error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
 		goto out;
 	}
@@ -429,7 +478,7 @@ static char *page_target(const char *url)
 /* A link a visitor gave (?url=, pasted, or in a QR code): fetched only
  * over https and only from a public address, one page link deep. */
 static enum MHD_Result answer_url(struct MHD_Connection *c, const struct server *s,
-				  const char *link, const char *how)
+				  const char *link, const char *how, const char *to)
 {
 	char *inner = NULL, *again = NULL, why[320];
 	const char *url = link;
@@ -461,7 +510,7 @@ static enum MHD_Result answer_url(struct MHD_Connection *c, const struct server 
 				      "The link leads to another link, which is not followed.");
 		goto out;
 	}
-	ret = answer_page(c, s, body.data ? body.data : "", body.len, how, 1);
+	ret = answer_page(c, s, body.data ? body.data : "", body.len, how, 1, to);
 out:
 	ob_buf_release(&body);
 	free(inner);
@@ -472,11 +521,15 @@ out:
 static enum MHD_Result answer_link(struct MHD_Connection *c, const struct server *s)
 {
 	const char *url = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "url");
+	int bad;
+	const char *to = query_recipient(c, &bad);
 
 	if (!url || !*url)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "No link given",
 				       "Add ?url= and the address of the credential.");
-	return answer_url(c, s, url, "link");
+	if (bad)
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
+	return answer_url(c, s, url, "link", to);
 }
 
 /* A PNG that carries a baked credential (it may show a QR code too: the
@@ -496,7 +549,7 @@ static enum MHD_Result answer_form(struct MHD_Connection *c, const struct server
 {
 	ob_buf payload = OB_BUF_INIT;
 	ob_error err = { 0 };
-	const char *d, *how = NULL;
+	const char *d, *how = NULL, *to = NULL;
 	char *link = NULL;
 	enum MHD_Result ret;
 	size_t n;
@@ -504,6 +557,21 @@ static enum MHD_Result answer_form(struct MHD_Connection *c, const struct server
 	if (r->bad_form)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Unreadable form",
 				       "The form data could not be read; please try again.");
+	if (r->bad_recipient)
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
+	/* the address, blanks around it dropped; empty: none given */
+	if (r->recipient.len) {
+		char *e = r->recipient.data, *end = e + r->recipient.len;
+
+		while (e < end && is_space(*e))
+			e++;
+		while (end > e && is_space(end[-1]))
+			end--;
+		*end = '\0';
+		if (*e && (memchr(e, '\0', (size_t)(end - e)) || !good_recipient(e)))
+			return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
+		to = *e ? e : NULL;
+	}
 	d = r->file.len ? r->file.data : r->credential.data;
 	n = r->file.len ? r->file.len : r->credential.len;
 	while (n && is_space(*d))
@@ -527,9 +595,9 @@ static enum MHD_Result answer_form(struct MHD_Connection *c, const struct server
 		how = "QR code";
 	}
 	if ((link = as_link(d, n)))
-		ret = answer_url(c, s, link, how && !strcmp(how, "QR code") ? "QR code link" : "link");
+		ret = answer_url(c, s, link, how && !strcmp(how, "QR code") ? "QR code link" : "link", to);
 	else
-		ret = answer_page(c, s, d, n, how, how && !strcmp(how, "QR code"));
+		ret = answer_page(c, s, d, n, how, how && !strcmp(how, "QR code"), to);
 out:
 	ob_buf_release(&payload);
 	free(link);
@@ -555,8 +623,15 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 		b = &r->file;
 	else if (!strcmp(key, "credential"))
 		b = &r->credential;
+	else if (!strcmp(key, "recipient"))
+		b = &r->recipient;
 	else
 		return MHD_YES; /* ignore other fields */
+	/* an address is short: a longer field is refused whole, not cut */
+	if (b == &r->recipient && (r->bad_recipient || size > MAX_EMAIL - b->len)) {
+		r->bad_recipient = 1;
+		return MHD_YES;
+	}
 	if (size && ob_buf_add(b, data, size) < 0)
 		return MHD_NO;
 	return MHD_YES;
@@ -634,6 +709,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			ob_buf_release(&r->body);
 			ob_buf_release(&r->file);
 			ob_buf_release(&r->credential);
+			ob_buf_release(&r->recipient);
 			return MHD_YES;
 		}
 		r->received += n;
@@ -683,6 +759,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ob_buf_release(&r->body);
 	ob_buf_release(&r->credential);
 	ob_buf_release(&r->file);
+	ob_buf_release(&r->recipient);
 	free(r);
 	*con_cls = NULL;
 }
@@ -787,6 +864,8 @@ int cmd_serve(int argc, char **argv)
 		{ "allow-private", no_argument, NULL, 'P' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "doc", required_argument, NULL, 'D' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "require-trusted-issuer", no_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -837,6 +916,8 @@ int cmd_serve(int argc, char **argv)
 		case 'o': s.http.offline = 1; break;
 		case 'C': s.http.cacert = optarg; break;
 		case 'P': allow_private = 1; break;
+		case 'S': s.strict = 1; break;
+		case 'Y': s.require_trusted = 1; break;
 		case 'r':
 			if (ob_registry_add_file(reg, optarg, &err)) {
 				rc = ob_cli_fail(&err);

@@ -9,7 +9,9 @@
 
 /* Contrast: body text #1b1b1b on white is 17:1; the verdict colours on
  * their tints are all above 7:1 (WCAG AAA). The verdict is also spelled
- * out, never shown by colour alone. */
+ * out, never shown by colour alone. A valid signature from an issuer
+ * nobody vouches for ("unverified") wears the amber of "could not
+ * decide", with a double border, not the green of a verified issuer. */
 static const char style[] =
 	"body{font:1rem/1.5 system-ui,sans-serif;color:#1b1b1b;background:#fff;"
 	"max-width:48rem;margin:0 auto;padding:1rem}"
@@ -23,13 +25,17 @@ static const char style[] =
 	".valid{background:#e7f4ea;border-color:#0a5c26;color:#0a3d1a}"
 	".invalid{background:#fbe9e9;border-color:#a30d0d;color:#6b0606}"
 	".undecided{background:#fff4d6;border-color:#8a5a00;color:#4d3200}"
-	".verdict h1,.verdict p{margin:.25rem 0}"
+	".unverified{background:#fff4d6;border-color:#8a5a00;color:#4d3200;border-left-style:double}"
+	".verdict h1,.verdict p{margin:.25rem 0}.verdict ul{margin:.25rem 0;padding-left:1.5rem}"
+	".dims{border:1px solid #bbb;padding:.75rem}"
+	"input[type=email]{width:100%;box-sizing:border-box;font-size:1rem;padding:.3rem}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}"
 	"dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 	"table{border-collapse:collapse;width:100%}"
 	"th,td{text-align:left;vertical-align:top;padding:.4rem;border-bottom:1px solid #bbb}"
 	"td{overflow-wrap:anywhere}"
 	".passed{color:#0a5c26}.failed{color:#a30d0d;font-weight:700}.not-checked{color:#6b4500}"
+	".warning{color:#6b4500;font-weight:700}"
 	"td.passed,td.failed,td.not-checked{white-space:nowrap}"
 	"code{font-size:.9rem}footer{margin-top:3rem;color:#444;font-size:.9rem}";
 
@@ -114,6 +120,11 @@ int page_form(ob_buf *o)
 		"<label for=\"file\">Badge image or QR code photo (PNG, SVG or JPEG)</label>\n"
 		"<input type=\"file\" id=\"file\" name=\"file\" "
 		"accept=\".png,.svg,.jpg,.jpeg,.json,.jwt,image/png,image/svg+xml,image/jpeg,application/json\">\n"
+		"<label for=\"recipient\">Recipient e-mail address (optional)</label>\n"
+		"<input type=\"email\" id=\"recipient\" name=\"recipient\" maxlength=\"254\" "
+		"autocomplete=\"off\" aria-describedby=\"recipient-help\">\n"
+		"<p id=\"recipient-help\">To check a badge issued to a hashed e-mail address: give the "
+		"address the learner says is theirs, and the page checks that the badge was issued to it.</p>\n"
 		"<div><button type=\"submit\">Verify</button></div>\n"
 		"</form>\n");
 	foot(o);
@@ -133,6 +144,11 @@ static const char *check_name(const char *id)
 		{ "claims", "Token claims" },
 		{ "issuer", "Issuer" },
 		{ "registry", "Issuer registry" },
+		{ "identity", "Issuer identity" },
+		{ "vc", "Credential fields" },
+		{ "domain", "Domain" },
+		{ "holder", "Holder" },
+		{ "recipient", "Recipient" },
 		{ "dates", "Validity dates" },
 		{ "status", "Revocation status" },
 		{ "challenge", "Challenge" },
@@ -147,13 +163,15 @@ static const char *check_name(const char *id)
 	return id;
 }
 
-static void item(ob_buf *o, const char *term, const char *value)
+static int is_presentation(const ob_report *r)
 {
-	if (!value)
-		return;
-	ob_buf_addf(o, "<dt>%s</dt><dd>", term);
-	page_escape(o, value);
-	ob_buf_adds(o, "</dd>\n");
+	return !strcmp(r->kind, "presentation");
+}
+
+static const char *doc_word(const ob_report *r)
+{
+	return is_presentation(r) ? "presentation" :
+	       !strcmp(r->kind, "clr") ? "Comprehensive Learner Record" : "credential";
 }
 
 static const ob_check *find_check(const ob_report *r, const char *id)
@@ -166,27 +184,286 @@ static const ob_check *find_check(const ob_report *r, const char *id)
 	return NULL;
 }
 
+/* The issuer as the document names it, never as fact: "it calls itself
+ * 'NAME'" or "it is known only as ID". */
+static void claimed_issuer(ob_buf *o, const ob_report *r)
+{
+	if (r->issuer_name) {
+		ob_buf_adds(o, "it calls itself &#39;");
+		page_escape(o, r->issuer_name);
+		ob_buf_adds(o, "&#39;");
+	} else {
+		ob_buf_adds(o, "it is known only as ");
+		page_escape(o, r->issuer_id ? r->issuer_id : "(no issuer)");
+	}
+}
+
+/* Which credential of a presentation a "holder" or "holder[i]" check is
+ * about, counted from 1. */
+static size_t holder_index(const ob_check *c)
+{
+	size_t i = 0;
+
+	if (sscanf(c->id, "holder[%zu]", &i) == 1)
+		return i + 1;
+	return 1;
+}
+
+/* The verdict in one line: what an employer acts on (the meaning of
+ * ob_report_headline, in plain words). */
+static void title(ob_buf *o, const ob_report *r)
+{
+	const ob_check *why = ob_report_first_problem(r);
+	const int pres = is_presentation(r);
+	const int holder = why && why->dim == OB_DIM_HOLDER;
+
+	if (r->verdict == OB_VALID) {
+		if (pres) {
+			ob_buf_adds(o, "Valid: signed by its holder");
+			if (ob_report_dimension(r, OB_DIM_HOLDER, NULL) == OB_PASSED)
+				ob_buf_adds(o, r->nnested == 1 ? ", to whom its credential was issued"
+						: ", to whom every credential was issued");
+		} else if (r->identity == OB_IDENTITY_DOMAIN) {
+			ob_buf_adds(o, "Valid: issued by ");
+			page_escape(o, r->issuer_domain ? r->issuer_domain : "?");
+			ob_buf_adds(o, " (domain verified)");
+		} else if (r->identity == OB_IDENTITY_REGISTRY) {
+			ob_buf_adds(o, "Valid: issued by ");
+			page_escape(o, r->registered_name ? r->registered_name : r->issuer_id ? r->issuer_id : "?");
+			ob_buf_adds(o, " (listed in ");
+			page_escape(o, r->registry_name ? r->registry_name : "a registry");
+			ob_buf_adds(o, ")");
+		} else {
+			ob_buf_adds(o, "Valid signature, but the issuer&#39;s identity is not verified: ");
+			claimed_issuer(o, r);
+		}
+	} else if (r->verdict == OB_INVALID) {
+		if (holder && pres)
+			ob_buf_addf(o, "Not valid: credential %zu was issued to someone else, "
+				    "not to the holder who signed the presentation", holder_index(why));
+		else if (holder)
+			ob_buf_adds(o, "Not valid: this credential was issued to someone else");
+		else
+			ob_buf_addf(o, "Not valid: do not trust this %s", doc_word(r));
+	} else {
+		if (holder && pres)
+			ob_buf_addf(o, "Could not decide whether credential %zu was issued to the holder "
+				    "who signed the presentation", holder_index(why));
+		else if (holder)
+			ob_buf_adds(o, "Could not decide whether this credential was issued to that e-mail address");
+		else if (why && !strcmp(why->id, "identity"))
+			ob_buf_adds(o, "Could not decide: the issuer&#39;s identity is not verified");
+		else
+			ob_buf_addf(o, "Could not decide: this %s could not be fully checked", doc_word(r));
+	}
+}
+
+/* The sentence under the title: why. */
+static void reason(ob_buf *o, const ob_report *r)
+{
+	const ob_check *why = ob_report_first_problem(r);
+
+	if (r->verdict == OB_VALID) {
+		if (is_presentation(r)) {
+			ob_buf_adds(o, "The holder&#39;s signature is genuine");
+			if (r->nnested)
+				ob_buf_adds(o, " and every credential inside is valid on its own");
+			ob_buf_adds(o, ".");
+		} else if (r->identity == OB_IDENTITY_DOMAIN) {
+			ob_buf_adds(o, "The signature is genuine, and the key that made it is published by ");
+			page_escape(o, r->issuer_domain ? r->issuer_domain : "?");
+			ob_buf_adds(o, ".");
+		} else if (r->identity == OB_IDENTITY_REGISTRY) {
+			ob_buf_adds(o, "The signature is genuine, and ");
+			page_escape(o, r->registry_name ? r->registry_name : "a registry");
+			ob_buf_adds(o, " lists the issuer that made it.");
+		} else {
+			ob_buf_adds(o, "The signature is genuine, but nothing except the credential itself says "
+				    "who made it: anyone can give themselves any name. Ask the issuer whether "
+				    "<code>");
+			page_escape(o, r->issuer_id ? r->issuer_id : "?");
+			ob_buf_adds(o, "</code> is theirs.");
+		}
+	} else if (why && !strcmp(why->id, "identity")) {
+		ob_buf_adds(o, "This page accepts only issuers whose domain is verified or whom a registry "
+			    "it trusts lists; this issuer is neither: ");
+		claimed_issuer(o, r);
+		ob_buf_adds(o, ".");
+	} else if (why) {
+		ob_buf_adds(o, r->verdict == OB_INVALID ? "A check failed: " : "Not checked: ");
+		page_escape(o, why->message ? why->message : check_name(why->id));
+	}
+}
+
+/* A passed check that says why dimension d passed: for authenticity the
+ * signature and the issuer binding, not the parsing. */
+static int explains(const ob_check *c, ob_dim d)
+{
+	if (c->dim != d || c->outcome != OB_PASSED)
+		return 0;
+	return d != OB_DIM_AUTHENTIC || !strncmp(c->id, "proof", 5) || !strcmp(c->id, "signature") ||
+	       !strcmp(c->id, "issuer") || !strcmp(c->id, "challenge") || !strcmp(c->id, "domain");
+}
+
+static void dim_open(ob_buf *o, const char *label, const char *cls, const char *word)
+{
+	ob_buf_adds(o, "<dt>");
+	page_escape(o, label);
+	ob_buf_addf(o, "</dt><dd><span class=\"%s\">%s</span>: ", cls, word);
+}
+
+/* Strips "does not conform to X: " from a conformance message. */
+static const char *rule_text(const char *msg, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(msg, prefix, n) ? msg + n : msg;
+}
+
+/* One dimension: "Yes", "No", "Not checked" or, for conformance errors
+ * that do not decide the verdict, "Warning". Nothing when no check
+ * answered it. */
+static void dimension(ob_buf *o, const ob_report *r, ob_dim d, const char *label)
+{
+	const ob_check *why;
+	ob_outcome out = ob_report_dimension(r, d, &why);
+	size_t i;
+	int first = 1;
+
+	if (out == OB_NOT_CHECKED && !why)
+		return;
+	if (out == OB_PASSED)
+		dim_open(o, label, "passed", "&#10003; Yes");
+	else if (out == OB_NOT_CHECKED)
+		dim_open(o, label, "not-checked", "? Not checked");
+	else if (d == OB_DIM_CONFORMANT && !r->strict)
+		dim_open(o, label, "warning", "&#9888; WARNING");
+	else
+		dim_open(o, label, "failed", "&#10007; No");
+	if (out == OB_FAILED && d == OB_DIM_CONFORMANT) {
+		const char *msg = why->message ? why->message : "";
+		const int clr = !strncmp(why->id, "clr", 3);
+
+		if (is_presentation(r))
+			ob_buf_adds(o, "A credential in this presentation");
+		else
+			ob_buf_addf(o, "This %s", doc_word(r));
+		ob_buf_addf(o, " does not follow the %s rules: ", clr ? "CLR 2.0" : "Open Badges 3.0");
+		page_escape(o, rule_text(rule_text(msg, "does not conform to Open Badges 3.0: "),
+					 "does not conform to CLR 2.0: "));
+		if (!r->strict)
+			ob_buf_adds(o, " (a warning: the verdict does not depend on it)");
+	} else if (why) {
+		page_escape(o, why->message ? why->message : check_name(why->id));
+	} else {
+		for (i = 0; i < r->nchecks; i++)
+			if (explains(&r->checks[i], d)) {
+				if (!first)
+					ob_buf_adds(o, "; ");
+				page_escape(o, r->checks[i].message ? r->checks[i].message : "");
+				first = 0;
+			}
+	}
+	ob_buf_adds(o, "</dd>\n");
+}
+
+/* Who the issuer is: verified (domain, registry), or only its own word. */
+static void identity(ob_buf *o, const ob_report *r, const char *label)
+{
+	const ob_check *demand = find_check(r, "identity");
+
+	if (!r->issuer_id && !r->issuer_name)
+		return;
+	if (ob_report_dimension(r, OB_DIM_AUTHENTIC, NULL) != OB_PASSED) {
+		dim_open(o, label, "not-checked", "? Unknown");
+		ob_buf_adds(o, "the credential is not shown to be authentic, so nothing vouches for its issuer; ");
+		claimed_issuer(o, r);
+	} else if (r->identity == OB_IDENTITY_DOMAIN) {
+		dim_open(o, label, "passed", "&#10003; Verified");
+		ob_buf_adds(o, "the key that signed it is published by ");
+		page_escape(o, r->issuer_domain ? r->issuer_domain : "?");
+		ob_buf_adds(o, " (domain verified); ");
+		claimed_issuer(o, r);
+	} else if (r->identity == OB_IDENTITY_REGISTRY) {
+		dim_open(o, label, "passed", "&#10003; Verified");
+		page_escape(o, r->registry_name ? r->registry_name : "a registry");
+		ob_buf_adds(o, " lists <code>");
+		page_escape(o, r->issuer_id ? r->issuer_id : "?");
+		ob_buf_adds(o, "</code> as ");
+		page_escape(o, r->registered_name ? r->registered_name : "?");
+	} else {
+		dim_open(o, label, "warning", "&#9888; Not verified");
+		ob_buf_adds(o, "no registry lists the issuer and no domain vouches for its key; ");
+		claimed_issuer(o, r);
+		if (demand)
+			ob_buf_adds(o, "; this page requires a verified issuer");
+	}
+	ob_buf_adds(o, "</dd>\n");
+}
+
+static void dimensions(ob_buf *o, const ob_report *r)
+{
+	size_t i;
+
+	ob_buf_adds(o, "<dl class=\"dims\">\n");
+	dimension(o, r, OB_DIM_AUTHENTIC, "Authentic");
+	if (is_presentation(r)) {
+		for (i = 0; i < r->nnested; i++) {
+			char label[64];
+			snprintf(label, sizeof(label), "Issuer of credential %zu", i + 1);
+			identity(o, r->nested[i], label);
+		}
+	} else {
+		identity(o, r, "Issuer identity");
+	}
+	dimension(o, r, OB_DIM_CURRENT, "Current");
+	dimension(o, r, OB_DIM_CONFORMANT, "Conformant");
+	dimension(o, r, OB_DIM_HOLDER, is_presentation(r) ? "Holder" : "Recipient");
+	ob_buf_adds(o, "</dl>\n");
+}
+
+static void item(ob_buf *o, const char *term, const char *value)
+{
+	if (!value)
+		return;
+	ob_buf_addf(o, "<dt>%s</dt><dd>", term);
+	page_escape(o, value);
+	ob_buf_adds(o, "</dd>\n");
+}
+
+/* What the document says. Unless the verdict is valid, all of it is
+ * a claim and labelled so; the issuer's name always is. */
 static void summary(ob_buf *o, const ob_report *r)
 {
-	const ob_check *reg = find_check(r, "registry");
+	const int fact = r->verdict == OB_VALID;
 
 	ob_buf_adds(o, "<dl>\n");
-	item(o, "Learner", r->learner);
-	item(o, "Achievement", r->achievement_name);
+	if (is_presentation(r)) {
+		item(o, fact ? "Signed by its holder" : "Claims to be signed by", r->learner);
+	} else {
+		item(o, fact ? "Learner" : "Claims to be issued to", r->learner);
+		item(o, fact ? "Achievement" : "Claims the achievement", r->achievement_name);
+	}
 	if (r->issuer_name || r->issuer_id) {
-		ob_buf_adds(o, "<dt>Issuer</dt><dd>");
+		ob_buf_addf(o, "<dt>%s</dt><dd>", fact ? "Issuer" : "Claims to be issued by");
+		if (fact && r->identity == OB_IDENTITY_DOMAIN) {
+			page_escape(o, r->issuer_domain ? r->issuer_domain : "?");
+			ob_buf_adds(o, " (domain verified)<br>");
+		} else if (fact && r->identity == OB_IDENTITY_REGISTRY) {
+			page_escape(o, r->registered_name ? r->registered_name : "?");
+			ob_buf_adds(o, " (listed in ");
+			page_escape(o, r->registry_name ? r->registry_name : "a registry");
+			ob_buf_adds(o, ")<br>");
+		}
 		if (r->issuer_name) {
+			ob_buf_adds(o, fact ? "calls itself &#39;" : "an issuer that calls itself &#39;");
 			page_escape(o, r->issuer_name);
-			ob_buf_adds(o, "<br>");
+			ob_buf_adds(o, "&#39;<br>");
 		}
 		if (r->issuer_id) {
 			ob_buf_adds(o, "<code>");
 			page_escape(o, r->issuer_id);
 			ob_buf_adds(o, "</code>");
-		}
-		if (reg) {
-			ob_buf_adds(o, "<br>");
-			page_escape(o, reg->message);
 		}
 		ob_buf_adds(o, "</dd>\n");
 	}
@@ -194,6 +471,8 @@ static void summary(ob_buf *o, const ob_report *r)
 	item(o, "Valid until", r->valid_until);
 	item(o, "Credential id", r->credential_id);
 	ob_buf_adds(o, "</dl>\n");
+	if (!fact && (r->learner || r->achievement_name || r->issuer_name))
+		ob_buf_adds(o, "<p>These are the document&#39;s own claims; nothing vouches for them.</p>\n");
 }
 
 static void checks(ob_buf *o, const ob_report *r, const char *caption)
@@ -217,32 +496,44 @@ static void checks(ob_buf *o, const ob_report *r, const char *caption)
 	ob_buf_adds(o, "</tbody>\n</table>\n");
 }
 
+/* valid, valid but from an issuer nobody vouches for, invalid, undecided */
+static const char *verdict_class(const ob_report *r)
+{
+	if (r->verdict == OB_VALID)
+		return !is_presentation(r) && r->identity == OB_IDENTITY_SELF ? "unverified" : "valid";
+	return r->verdict == OB_INVALID ? "invalid" : "undecided";
+}
+
 static void verdict(ob_buf *o, const ob_report *r, const char *how)
 {
-	static const char *const cls[] = { "valid", "invalid", "undecided" };
-	static const char *const title[] = {
-		"Valid: this credential is genuine",
-		"Not valid: do not trust this credential",
-		"Could not decide: this credential could not be fully checked",
-	};
-	const ob_check *why = ob_report_first_problem(r);
-	const char *what = !strcmp(r->kind, "presentation") ? "presentation" : "credential";
+	const ob_check *ch = find_check(r, "challenge");
+	size_t i;
 
-	ob_buf_addf(o, "<section class=\"verdict %s\" aria-labelledby=\"verdict\">\n"
-		    "<h1 id=\"verdict\">%s</h1>\n<p>", cls[r->verdict], title[r->verdict]);
-	if (r->verdict == OB_VALID) {
-		ob_buf_addf(o, "Every check on this %s passed.", what);
-	} else if (why) {
-		ob_buf_adds(o, r->verdict == OB_INVALID ? "A check failed: " : "Not checked: ");
-		page_escape(o, why->message ? why->message : check_name(why->id));
-	}
+	ob_buf_addf(o, "<section class=\"verdict %s\" aria-labelledby=\"verdict\">\n<h1 id=\"verdict\">",
+		    verdict_class(r));
+	title(o, r);
+	ob_buf_adds(o, "</h1>\n<p>");
+	reason(o, r);
 	ob_buf_adds(o, "</p>\n");
+	if (is_presentation(r) && r->nnested) {
+		ob_buf_adds(o, "<ul>\n");
+		for (i = 0; i < r->nnested; i++) {
+			ob_buf_addf(o, "<li>Credential %zu: ", i + 1);
+			title(o, r->nested[i]);
+			ob_buf_adds(o, "</li>\n");
+		}
+		ob_buf_adds(o, "</ul>\n");
+	}
+	if (is_presentation(r) && ch && ch->outcome == OB_NOT_CHECKED)
+		ob_buf_adds(o, "<p>Note: this page asks for no challenge, so it cannot tell this presentation "
+			    "from a copy of one made for someone else.</p>\n");
 	if (how) {
 		ob_buf_adds(o, "<p>Read from: ");
 		page_escape(o, how);
 		ob_buf_adds(o, ".</p>\n");
 	}
 	ob_buf_adds(o, "</section>\n");
+	dimensions(o, r);
 }
 
 int page_report(ob_buf *o, const ob_report *r, const char *how)
@@ -258,8 +549,13 @@ int page_report(ob_buf *o, const ob_report *r, const char *how)
 		const ob_report *n = r->nested[i];
 		char cap[64];
 
-		ob_buf_addf(o, "<h2>Credential %zu in the presentation: %s</h2>\n", i + 1,
-			    n->verdict == OB_VALID ? "valid" : n->verdict == OB_INVALID ? "not valid" : "could not decide");
+		ob_buf_addf(o, "<h2>Credential %zu in the presentation</h2>\n"
+			    "<div class=\"verdict %s\"><p><strong>", i + 1, verdict_class(n));
+		title(o, n);
+		ob_buf_adds(o, "</strong></p>\n<p>");
+		reason(o, n);
+		ob_buf_adds(o, "</p></div>\n");
+		dimensions(o, n);
 		summary(o, n);
 		snprintf(cap, sizeof(cap), "Checks on credential %zu", i + 1);
 		checks(o, n, cap);

@@ -16,11 +16,16 @@ int page_escape(ob_buf *out, const char *s);
  * nothing but the inline style, no framing, forms post to this origin. */
 const char *page_csp(void);
 
-/* The start page: a form to paste a credential or upload an image. */
+/* The start page: a form to paste a credential or upload an image, with
+ * an optional recipient e-mail address. */
 int page_form(ob_buf *out);
 
 /* The result page for r. how describes what the credential came in
- * ("baked PNG badge", "QR code", ...; NULL: pasted text). */
+ * ("baked PNG badge", "QR code", ...; NULL: pasted text). The headline
+ * says what ob_report_headline says, in plain words: the issuer's
+ * identity level for a credential (a self-asserted issuer in amber, not
+ * green), the holder check for a presentation. Under it one line per
+ * dimension, then the details: claims, labelled so, unless valid. */
 int page_report(ob_buf *out, const ob_report *r, const char *how);
 
 /* A page explaining why nothing could be verified (title and message

@@ -1,13 +1,24 @@
 #!/bin/sh
 # The verification page in a real browser: headless Chromium driven through
 # chromedriver's WebDriver HTTP API (curl only), JavaScript switched off.
-# Uploads a baked badge PNG, reads the verdict, saves a screenshot of the
-# result, then pastes text that is no credential and reads that verdict
-# (screenshot under $OBKIT_TEST_OUT, else BIN_DIR/../test-output).
+# Uploads, through the form, a credential at each level of issuer identity
+# (a baked badge PNG whose issuer a --registry lists, an https issuer whose
+# domain a --doc controller document verifies, a did:key issuer that calls
+# itself Harvard), a presentation by the learner and one by someone else
+# carrying the learner's credential, and a credential to a hashed e-mail
+# address with the recipient typed in; reads each headline, saves a
+# screenshot of each, then pastes text that is no credential. Screenshots
+# go to $OBKIT_TEST_OUT, else BIN_DIR/../test-output (the path is printed).
 # Chromium and chromedriver are required: without them this test fails.
 . "$(dirname "$0")/lib.sh"
 VF="$BIN/ob-verifier"
 C01=$V/signed/01-ob3-v2-eddsa-rdfc-2022.json
+VP=$V/signed/07-vp-eddsa-rdfc-2022.json
+KAT=$V/signed/10-ob3-v2-1edtech-kat.json
+KAT_ISSUER=https://example.edu/issuers/565049
+KAT_DOC=$V/docs/1edtech-kat-issuer-controller.json
+CHALLENGE=7c1e2b0a-9d3f-4e1a-8b6c-2f5a9e0d4c71
+OTHER=did:key:z6MkntRDLJazP7Awz611T1PYkvzPfS8YdFatkG2zQzkbu3vx
 SAMPLES=$SHARED/conformance/1edtech-validator-samples/ob30
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
@@ -48,7 +59,8 @@ wait_for() {
 start_serve() {
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		port=$(rand_port)
-		"$VF" serve --listen "127.0.0.1:$port" --threads 2 --now "$NOW" 2>"$T/serve.err" &
+		"$VF" serve --listen "127.0.0.1:$port" --threads 2 --now "$NOW" \
+			--registry "$T/registry.json" --doc "$KAT_ISSUER=$KAT_DOC" 2>"$T/serve.err" &
 		pid=$!
 		wait_for "serving on" "$T/serve.err" "$pid" && { URL=http://127.0.0.1:$port; return 0; }
 		kill "$pid" 2>/dev/null
@@ -92,6 +104,14 @@ if isinstance(v, dict) and "error" in v:
 print(json.dumps(v))' "$T/wd.json"
 }
 
+# the page's source as the browser holds it
+page_source() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]))' "$(wd GET "/session/$sid/source")"; }
+
+# the verdict section's background colour
+verdict_bg() {
+	el=$(find_el "section.verdict") && wd GET "/session/$sid/element/$el/css/background-color"
+}
+
 # field JSON KEY: one member of a JSON object
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 js() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
@@ -115,6 +135,32 @@ verdict() {
 # ---- set up ----
 "$BIN/ob-issuer" bake --credential "$C01" --image "$SAMPLES/simple-json.png" -o "$T/baked.png" >/dev/null 2>&1
 check "baked a badge PNG" test -s "$T/baked.png"
+# the registry lists C01's issuer; an issuer that calls itself Harvard
+# signs with another key; that key's owner presents C01, which is not
+# theirs; C01 again, to a hashed e-mail address
+printf '{"name":"Test Registry","issuers":[{"id":"did:key:z6MkvMCQDyJBzWRVKzsAyCBPs1LzKsvPFjHVevgWaFeGVmkT","name":"Riverbend Technical College"}]}\n' >"$T/registry.json"
+cp "$V/keys/issuer-ed25519.json" "$T/issuer-key.json"
+cp "$V/keys/other-ed25519.json" "$T/other-key.json"
+chmod 600 "$T/issuer-key.json" "$T/other-key.json"
+python3 - "$C01" "$T" "$OTHER" <<'PY'
+import hashlib, json, sys
+c01, t, other = sys.argv[1], sys.argv[2], sys.argv[3]
+def unsigned():
+    d = json.load(open(c01)); del d["proof"]; return d
+d = unsigned(); d["issuer"]["id"] = other; d["issuer"]["name"] = "Harvard University"
+json.dump(d, open(t + "/u-harvard.json", "w"))
+d = unsigned()
+d["credentialSubject"]["identifier"][0]["identityHash"] = \
+    "sha256$" + hashlib.sha256(b"ana.lima@example.com" + b"q8Zt3vLx").hexdigest()
+json.dump(d, open(t + "/u-email.json", "w"))
+vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+      "holder": other, "verifiableCredential": [json.load(open(c01))]}
+json.dump(vp, open(t + "/u-vp-other.json", "w"))
+PY
+check "signed: 'Harvard University'" "$BIN/ob-issuer" sign --key "$T/other-key.json" -o "$T/harvard.json" "$T/u-harvard.json"
+check "signed: hashed e-mail credential" "$BIN/ob-issuer" sign --key "$T/issuer-key.json" -o "$T/email.json" "$T/u-email.json"
+check "signed: presentation of another's credential" "$BIN/ob-issuer" sign --key "$T/other-key.json" \
+	--purpose authentication --challenge "$CHALLENGE" -o "$T/vp-other.json" "$T/u-vp-other.json"
 if ! start_serve; then
 	bad "serve did not start"; cat "$T/serve.err"; done_tests; exit 1
 fi
@@ -136,30 +182,90 @@ else
 	bad "no WebDriver session"; tail -n 20 "$T/driver.log"; done_tests; exit 1
 fi
 
-# ---- upload a baked badge ----
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+# submit FILE [RECIPIENT]: the form, FILE chosen, RECIPIENT typed, Verify
+# pressed; the headline on stdout
+submit() {
+	wd POST "/session/$sid/url" "{\"url\":\"$URL/\"}" >/dev/null || return 1
+	el=$(find_el "#file") || return 1
+	wd POST "/session/$sid/element/$el/value" "{\"text\":$(js "$1")}" >/dev/null || return 1
+	if [ -n "${2:-}" ]; then
+		el=$(find_el "#recipient") || return 1
+		wd POST "/session/$sid/element/$el/value" "{\"text\":$(js "$2")}" >/dev/null || return 1
+	fi
+	el=$(find_el 'button[type="submit"]') || return 1
+	wd POST "/session/$sid/element/$el/click" '{}' >/dev/null || return 1
+	verdict
+}
+
+# shoot NAME: a screenshot of the page shown, as $OUT/NAME.png
+shoot() {
+	f=$OUT/$1.png
+	rm -f "$f"
+	if wd GET "/session/$sid/screenshot" >"$T/shot.json"; then
+		python3 -c 'import base64,json,sys; open(sys.argv[2],"wb").write(base64.b64decode(json.load(open(sys.argv[1]))))' "$T/shot.json" "$f"
+	fi
+	check "screenshot $1.png is a non-empty PNG" sh -c "test -s '$f' && head -c 8 '$f' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
+	echo "screenshot: $f"
+}
+
+# headline CASE WANT FILE [RECIPIENT]: submits, wants that exact headline
+headline() {
+	c=$1 w=$2
+	shift 2
+	v=$(submit "$@")
+	echo "verdict ($c): $v"
+	if [ "$v" = "$w" ]; then ok; else bad "$c: headline '$v', want '$w'"; fi
+}
+
+# ---- the form ----
 wd POST "/session/$sid/url" "{\"url\":\"$URL/\"}" >/dev/null && ok || bad "navigate to the form"
 title=$(wd GET "/session/$sid/title")
 case $title in *"Check an Open Badge"*) ok ;; *) bad "form title: $title" ;; esac
-file_el=$(find_el "#file") && ok || bad "file input not found"
-wd POST "/session/$sid/element/$file_el/value" "{\"text\":$(js "$T/baked.png")}" >/dev/null &&
-	ok || bad "choosing the file"
-button=$(find_el 'button[type="submit"]') && ok || bad "submit button not found"
-wd POST "/session/$sid/element/$button/click" '{}' >/dev/null && ok || bad "clicking Verify"
-v=$(verdict)
-echo "verdict (baked badge): $v"
-case $v in Valid*) ok ;; *) bad "baked badge verdict: '$v'" ;; esac
-src=$(wd GET "/session/$sid/source")
+find_el "#file" >/dev/null && ok || bad "file input not found"
+find_el "#recipient" >/dev/null && ok || bad "recipient input not found"
+find_el 'button[type="submit"]' >/dev/null && ok || bad "submit button not found"
+
+# ---- registry: a baked badge whose issuer the registry lists ----
+headline "registry, baked PNG" "Valid: issued by Riverbend Technical College (listed in Test Registry)" "$T/baked.png"
+src=$(page_source)
 case $src in *"Welding Fundamentals"*) ok ;; *) bad "result page lacks the achievement" ;; esac
 case $src in *"baked PNG badge"*) ok ;; *) bad "result page lacks how it was read" ;; esac
+case $src in *'<section class="verdict valid"'*) ok ;; *) bad "registry: not shown as verified" ;; esac
+bg=$(verdict_bg)
+case $bg in *"231, 244, 234"*) ok ;; *) bad "registry: background is '$bg', want the green rgb(231, 244, 234)" ;; esac
+shoot serve-registry
 
-# ---- the screenshot ----
-mkdir -p "$OUT"
-shot=$(cd "$OUT" && pwd)/serve-result.png
-if wd GET "/session/$sid/screenshot" >"$T/shot.json"; then
-	python3 -c 'import base64,json,sys; open(sys.argv[2],"wb").write(base64.b64decode(json.load(open(sys.argv[1]))))' "$T/shot.json" "$shot"
-fi
-check "screenshot is a PNG" sh -c "head -c 8 '$shot' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
-echo "screenshot: $shot"
+# ---- domain: an https issuer, its controller document at its origin ----
+headline "domain" "Valid: issued by example.edu (domain verified)" "$KAT"
+shoot serve-domain
+
+# ---- self-asserted: a did:key issuer that calls itself Harvard ----
+headline "self-asserted" "Valid signature, but the issuer's identity is not verified: it calls itself 'Harvard University'" "$T/harvard.json"
+src=$(page_source)
+case $src in *'<section class="verdict unverified"'*) ok ;; *) bad "self-asserted: not set apart from verified issuers" ;; esac
+bg=$(verdict_bg)
+case $bg in *"255, 244, 214"*) ok ;; *) bad "self-asserted: background is '$bg', want the amber rgb(255, 244, 214)" ;; esac
+shoot serve-self-asserted
+
+# ---- the holder check ----
+headline "presentation by its holder" "Valid: signed by its holder, to whom its credential was issued" "$VP"
+src=$(page_source)
+case $src in *"this page asks for no challenge"*) ok ;; *) bad "presentation: no replay note" ;; esac
+shoot serve-holder
+headline "presentation of another's credential" \
+	"Not valid: credential 1 was issued to someone else, not to the holder who signed the presentation" "$T/vp-other.json"
+shoot serve-holder-other
+
+# ---- a hashed e-mail address, the recipient typed in ----
+headline "recipient" "Valid: issued by Riverbend Technical College (listed in Test Registry)" \
+	"$T/email.json" ana.lima@example.com
+src=$(page_source)
+case $src in *"issued to ana.lima@example.com (the credential"*) ok ;; *) bad "recipient: no Recipient line" ;; esac
+shoot serve-recipient
+headline "another recipient" "Not valid: this credential was issued to someone else" "$T/email.json" bob@example.com
 
 # ---- paste text (short: typing is slow in a headless browser) ----
 wd POST "/session/$sid/url" "{\"url\":\"$URL/\"}" >/dev/null && ok || bad "back to the form"
@@ -170,9 +276,11 @@ button=$(find_el 'button[type="submit"]')
 wd POST "/session/$sid/element/$button/click" '{}' >/dev/null && ok || bad "clicking Verify"
 v=$(verdict)
 echo "verdict (pasted text): $v"
-case $v in "Not valid"*) ok ;; *) bad "pasted text verdict: '$v'" ;; esac
-src=$(wd GET "/session/$sid/source")
+if [ "$v" = "Not valid: do not trust this credential" ]; then ok; else bad "pasted text verdict: '$v'"; fi
+src=$(page_source)
 case $src in *"not a credential: expected JSON"*) ok ;; *) bad "result page lacks the reason" ;; esac
+shoot serve-invalid
+echo "screenshots in: $OUT"
 
 wd DELETE "/session/$sid" >/dev/null
 sid=
@@ -186,5 +294,6 @@ wait "$pid"
 st=$?
 pid=
 if [ "$st" -eq 0 ]; then ok; else bad "serve exited $st after SIGTERM"; sed 's/^/    /' "$T/serve.err" | head -n 20; fi
+check "no sanitizer report" sh -c "! grep -qE 'Sanitizer|runtime error' '$T/serve.err'"
 
 done_tests
