@@ -110,3 +110,60 @@ install: all
 
 clean:
 	rm -rf build build-asan bin
+
+# ---- fuzzing (tests/fuzz/README.md) ----
+# `make fuzz` builds the libFuzzer targets with clang against a libobkit of
+# their own (FUZZ_O, instrumented with -fsanitize=fuzzer-no-link and
+# ASan+UBSan) and runs a campaign: FUZZ_RUNS executions per target
+# (FUZZ_VERIFY_RUNS for verify), or FUZZ_TIME seconds each when set,
+# FUZZ_PARALLEL targets at a time. Findings land in
+# tests/fuzz/regress/<target>/ and fail the run; new corpus entries go to
+# FUZZ_SCRATCH, outside the tree. `make test` replays every corpus and
+# regression input through the same targets linked with tests/fuzz/replay.c
+# instead of libFuzzer (FUZZ_REPLAY_BINS, built with the unit tests' flags,
+# so under ASan+UBSan in build-asan).
+FUZZ_TARGETS ?= verify json jsonld nquads jwt bake roster codec qr backup http
+FUZZ_CC ?= clang
+FUZZ_O ?= build-fuzz
+FUZZ_RUNS ?= 1000000
+FUZZ_VERIFY_RUNS ?= 2000000
+FUZZ_TIME ?=
+FUZZ_PARALLEL ?= 1
+FUZZ_TIMEOUT ?= 25
+FUZZ_SCRATCH ?= $(FUZZ_O)/corpus
+FUZZ_FLAGS ?=
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC := $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%.c)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz/fuzz_%)
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(O)/tests/fuzz/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-clean
+
+tests-build: $(FUZZ_REPLAY_BINS)
+
+# the http target includes verifier/cmd_serve.c and links verifier/page.c
+$(O)/tests/fuzz/fuzz_http $(O)/fuzz/fuzz_http: verifier/cmd_serve.c $(O)/verifier/page.o
+
+$(O)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(filter %.o,$^) $(LIB) $(LDLIBS_ALL)
+
+# libFuzzer binaries: only built by fuzz-build (O=$(FUZZ_O), CC=clang)
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(filter %.o,$^) $(LIB) $(LDLIBS_ALL)
+
+# clang warns where gcc does not (-Wformat-nonliteral in shared/cli.c):
+# the library's -Werror is gcc's business, so not here
+fuzz-build:
+	$(MAKE) --no-print-directory $(FUZZ_BINS) O=$(FUZZ_O) CC=$(FUZZ_CC) WERROR= OPT="-O1 -g" \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" LDLIBS="$(FUZZ_SAN)"
+
+fuzz: deps fuzz-build
+	FUZZ_O="$(FUZZ_O)" FUZZ_RUNS="$(FUZZ_RUNS)" FUZZ_VERIFY_RUNS="$(FUZZ_VERIFY_RUNS)" \
+	FUZZ_TIME="$(FUZZ_TIME)" FUZZ_PARALLEL="$(FUZZ_PARALLEL)" FUZZ_TIMEOUT="$(FUZZ_TIMEOUT)" \
+	FUZZ_SCRATCH="$(FUZZ_SCRATCH)" FUZZ_FLAGS="$(FUZZ_FLAGS)" \
+		sh tests/fuzz/campaign.sh $(FUZZ_TARGETS)
+
+fuzz-clean:
+	rm -rf $(FUZZ_O)

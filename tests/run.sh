@@ -55,6 +55,11 @@ for t in tests/cli/*.sh; do
 	sh "$t" "$top/$BIN" "$SHARED_DIR" >"$log/$n" 2>&1
 	tally "cli/$n" $? "$log/$n"
 done
+# the fuzz targets' seeds and regression inputs, replayed (tests/fuzz/README.md)
+if [ -f tests/fuzz/replay.sh ]; then
+	sh tests/fuzz/replay.sh "$B" >"$log/fuzz_replay" 2>&1
+	tally "fuzz/replay" $? "$log/fuzz_replay"
+fi
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
