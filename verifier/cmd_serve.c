@@ -619,6 +619,10 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)content_type;
 	(void)transfer_encoding;
 	(void)off;
+	/* a multipart part without a name: libmicrohttpd passes NULL (the
+	 * fuzzer's finding, tests/fuzz/regress/http) */
+	if (!key)
+		return MHD_YES;
 	if (!strcmp(key, "file"))
 		b = &r->file;
 	else if (!strcmp(key, "credential"))
