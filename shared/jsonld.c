@@ -31,6 +31,7 @@
 #define MAX_REMOTE 32 /* remote contexts in one chain: "context overflow" */
 #define CACHE_BUCKETS 256
 #define CACHE_MAX 4096
+#define DCACHE_MAX_TERMS 65536 /* per document: a few MB at most */
 
 /* ---- active contexts ------------------------------------------------ */
 
@@ -483,18 +484,13 @@ static void centry_free(struct centry *e)
 	free(e);
 }
 
+static void cache_clear(struct centry **tab);
+
 void ob_jsonld_free(ob_jsonld *p)
 {
-	size_t i;
-	struct centry *e, *n;
-
 	if (!p)
 		return;
-	for (i = 0; i < CACHE_BUCKETS; i++)
-		for (e = p->cache[i]; e; e = n) {
-			n = e->next;
-			centry_free(e);
-		}
+	cache_clear(p->cache);
 	ctx_unref(p->initial);
 	ob_loader_free(p->own_loader);
 	json_decref(p->last);
@@ -521,44 +517,53 @@ static size_t cache_hash(const ctx *parent, const char *url, const json_t *local
 	return (h ^ (h >> 11)) % CACHE_BUCKETS;
 }
 
-static ctx *cache_get(ob_jsonld *p, const ctx *parent, const char *url, const json_t *local,
-		      const char *base_url, int flags)
+static ctx *cache_find(struct centry *const *tab, const ctx *parent, const char *url,
+		       const json_t *local, const char *base_url, int flags)
 {
 	struct centry *e;
 
-	for (e = p->cache[cache_hash(parent, url, local, flags)]; e; e = e->next)
+	for (e = tab[cache_hash(parent, url, local, flags)]; e; e = e->next)
 		if (e->parent == parent && e->local == local && e->flags == flags &&
 		    str_eq_opt(e->url, url) && str_eq_opt(e->base_url, base_url))
 			return ctx_ref(e->result);
 	return NULL;
 }
 
-/* Remembers result; failures to remember are harmless. Only contexts
- * derived from cached ones are remembered: a document's inline contexts
- * (and what they scope) stay out, so the cache holds what the remote
- * contexts define and cannot fill up with per-document entries. */
-static void cache_put(ob_jsonld *p, ctx *parent, const char *url, const json_t *local,
-		      const char *base_url, int flags, ctx *result)
+static int cache_add(struct centry **tab, ctx *parent, const char *url, const json_t *local,
+		     const char *base_url, int flags, ctx *result)
 {
-	struct centry *e;
+	struct centry *e = calloc(1, sizeof(*e));
 	size_t h;
 
-	if (!parent->cached || p->ncache >= CACHE_MAX || !(e = calloc(1, sizeof(*e))))
-		return;
+	if (!e)
+		return -1;
 	if (dup_opt(&e->url, url) || dup_opt(&e->base_url, base_url)) {
 		free(e->url);
 		free(e);
-		return;
+		return -1;
 	}
 	e->parent = ctx_ref(parent);
 	e->local = json_incref((json_t *)local);
 	e->flags = flags;
 	e->result = ctx_ref(result);
-	result->cached = 1;
 	h = cache_hash(parent, url, local, flags);
-	e->next = p->cache[h];
-	p->cache[h] = e;
-	p->ncache++;
+	e->next = tab[h];
+	tab[h] = e;
+	return 0;
+}
+
+static void cache_clear(struct centry **tab)
+{
+	struct centry *e, *n;
+	size_t i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++) {
+		for (e = tab[i]; e; e = n) {
+			n = e->next;
+			centry_free(e);
+		}
+		tab[i] = NULL;
+	}
 }
 
 /* ---- per-call state ---------------------------------------------------- */
@@ -568,6 +573,13 @@ struct st {
 	const ob_jsonld_opts *o;
 	ob_error *err;
 	int depth;
+	int term_depth;   /* create_term calls under way (each needs another) */
+	int scoped_depth; /* scoped contexts checked inside term definitions */
+	size_t work;      /* terms defined and copied so far (the budget) */
+	/* contexts derived from this document's own (which the processor
+	 * does not keep): a type used by many nodes scopes its context once */
+	struct centry *dcache[CACHE_BUCKETS];
+	size_t dcache_terms;
 	int mode_10;
 	/* the local context being processed, for terms that IRI expansion
 	 * defines out of order (§4.3 step 4 / 6.3) */
@@ -613,6 +625,48 @@ static ob_code data_loss(struct st *s, const char *fmt, ...)
 static ob_code nomem(struct st *s)
 {
 	return ob_fail(s->err, OB_ENOMEM, "out of memory");
+}
+
+/* The processor's cache holds what derives from cached contexts (the
+ * remote ones), so it cannot fill up with per-document entries; what
+ * derives from the document's own contexts is kept for this call only,
+ * up to DCACHE_MAX_TERMS terms in all. Failures to remember are harmless. */
+static ctx *cache_get(struct st *s, const ctx *parent, const char *url, const json_t *local,
+		      const char *base_url, int flags)
+{
+	return cache_find(parent->cached ? s->p->cache : s->dcache, parent, url, local, base_url,
+			  flags);
+}
+
+static void cache_put(struct st *s, ctx *parent, const char *url, const json_t *local,
+		      const char *base_url, int flags, ctx *result)
+{
+	size_t n = json_object_size(result->terms);
+
+	if (parent->cached) {
+		if (s->p->ncache < CACHE_MAX &&
+		    !cache_add(s->p->cache, parent, url, local, base_url, flags, result)) {
+			result->cached = 1;
+			s->p->ncache++;
+		}
+	} else if (s->dcache_terms + n <= DCACHE_MAX_TERMS &&
+		   !cache_add(s->dcache, parent, url, local, base_url, flags, result)) {
+		s->dcache_terms += n;
+	}
+}
+
+/* Context processing's work (OB_JSONLD_MAX_WORK), in terms copied: a
+ * shared context is copied before it changes, and defining a term costs
+ * about 16 times copying one (measured). */
+#define DEFINE_COST 16
+
+static ob_code charge(struct st *s, size_t n)
+{
+	s->work += n;
+	if (s->work > OB_JSONLD_MAX_WORK)
+		return ob_fail(s->err, OB_ELIMIT, "over budget: JSON-LD contexts that define or "
+			       "copy more than %d terms", OB_JSONLD_MAX_WORK);
+	return OB_OK;
 }
 
 static ob_code enter(struct st *s)
@@ -1014,8 +1068,22 @@ static ob_code set_new(struct st *s, json_t *obj, const char *key, json_t *v)
 	return OB_OK;
 }
 
+/* A term for a message: at most 40 bytes, control characters as '?', so
+ * the message stays one short line whatever the context holds. */
+static const char *term_name(const char *term, char buf[48])
+{
+	size_t i;
+
+	for (i = 0; term[i] && i < 40; i++)
+		buf[i] = (unsigned char)term[i] < 0x20 || term[i] == 0x7f ? '?' : term[i];
+	if (term[i])
+		buf[i++] = '.', buf[i++] = '.', buf[i++] = '.';
+	buf[i] = '\0';
+	return buf;
+}
+
 /* §4.2 Create Term Definition. */
-static ob_code create_term(struct st *s, ctx **active, const json_t *local, const char *term,
+static ob_code define_term(struct st *s, ctx **active, const json_t *local, const char *term,
 			   json_t *defined, const char *base_url, int protected_default,
 			   int override_protected, json_t *remote)
 {
@@ -1060,6 +1128,15 @@ static ob_code create_term(struct st *s, ctx **active, const json_t *local, cons
 	}
 	/* step 5, 6 */
 	prev = json_object_get((*active)->terms, term);
+	if (!prev && json_object_size((*active)->terms) >= OB_JSONLD_MAX_TERMS) {
+		char nb[48];
+
+		return ob_fail(s->err, OB_ELIMIT, "over budget: JSON-LD context with more than %d "
+			       "terms (at term '%s')", OB_JSONLD_MAX_TERMS, term_name(term, nb));
+	}
+	rc = charge(s, DEFINE_COST + ((*active)->refs > 1 ? json_object_size((*active)->terms) : 0));
+	if (rc)
+		return rc;
 	if (prev && !(prev_copy = json_incref((json_t *)prev)))
 		return nomem(s);
 	if (ctx_mut(active)) {
@@ -1363,16 +1440,27 @@ id_done:
 		 * already being processed are skipped) */
 		{
 			ob_error verr = { 0 }, *saved = s->err;
-			json_t *rcopy = remote ? json_copy(remote) : json_array();
-			ctx *tmp = ctx_ref(*active);
+			json_t *rcopy;
+			ctx *tmp;
+			char nb[48];
 
+			if (s->scoped_depth >= OB_JSONLD_MAX_SCOPED_DEPTH) {
+				rc = ob_fail(s->err, OB_ELIMIT, "over budget: JSON-LD scoped contexts "
+					     "nested more than %d deep (at term '%s')",
+					     OB_JSONLD_MAX_SCOPED_DEPTH, term_name(term, nb));
+				goto out;
+			}
+			rcopy = remote ? json_copy(remote) : json_array();
+			tmp = ctx_ref(*active);
 			s->err = &verr;
+			s->scoped_depth++;
 			rc = rcopy ? process_ctx(s, &tmp, v, base_url, rcopy, 1, 1, 0) : nomem(s);
+			s->scoped_depth--;
 			s->err = saved;
 			ctx_unref(tmp);
 			json_decref(rcopy);
-			if (rc == OB_ENOMEM) {
-				rc = nomem(s);
+			if (rc == OB_ENOMEM || rc == OB_ELIMIT) {
+				rc = ob_fail(s->err, rc, "%s", rc == OB_ENOMEM ? "out of memory" : verr.msg);
 				goto out;
 			}
 			if (rc) {
@@ -1457,6 +1545,27 @@ out:
 	return rc;
 }
 
+/* Each term a definition needs (a compact IRI's prefix, its @type, the
+ * terms of a scoped context) is defined first, recursively: the depth of
+ * that recursion is bounded so a chain of terms cannot exhaust the stack. */
+static ob_code create_term(struct st *s, ctx **active, const json_t *local, const char *term,
+			   json_t *defined, const char *base_url, int protected_default,
+			   int override_protected, json_t *remote)
+{
+	ob_code rc;
+	char nb[48];
+
+	if (s->term_depth >= OB_JSONLD_MAX_TERM_DEPTH)
+		return ob_fail(s->err, OB_ELIMIT, "over budget: JSON-LD context too deep: term '%s' "
+			       "needs a chain of more than %d term definitions",
+			       term_name(term, nb), OB_JSONLD_MAX_TERM_DEPTH);
+	s->term_depth++;
+	rc = define_term(s, active, local, term, defined, base_url, protected_default,
+			 override_protected, remote);
+	s->term_depth--;
+	return rc;
+}
+
 static int json_array_has_str(const json_t *a, const char *s)
 {
 	size_t i;
@@ -1490,7 +1599,7 @@ static ob_code remote_ctx(struct st *s, ctx **result, const char *ref, const cha
 		rc = nomem(s);
 		goto out;
 	}
-	r = cache_get(s->p, *result, url, NULL, NULL, validate);
+	r = cache_get(s, *result, url, NULL, NULL, validate);
 	if (r) {
 		ctx_unref(*result);
 		*result = r;
@@ -1516,7 +1625,7 @@ static ob_code remote_ctx(struct st *s, ctx **result, const char *ref, const cha
 		ctx_unref(r);
 		goto out;
 	}
-	cache_put(s->p, *result, url, NULL, NULL, validate, r);
+	cache_put(s, *result, url, NULL, NULL, validate, r);
 	ctx_unref(*result);
 	*result = r;
 out:
@@ -1548,6 +1657,8 @@ static ob_code process_ctx(struct st *s, ctx **active, const json_t *local, cons
 	}
 	/* step 3 */
 	if (!propagate && !result->prev) {
+		if (result->refs > 1 && (rc = charge(s, json_object_size(result->terms))))
+			goto out;
 		if (ctx_mut(&result)) {
 			rc = nomem(s);
 			goto out;
@@ -1588,6 +1699,8 @@ static ob_code process_ctx(struct st *s, ctx **active, const json_t *local, cons
 			rc = FAIL(s, "invalid local context");
 			goto out;
 		}
+		if (result->refs > 1 && (rc = charge(s, json_object_size(result->terms))))
+			goto out;
 		if (ctx_mut(&result)) {
 			rc = nomem(s);
 			goto out;
@@ -1785,7 +1898,7 @@ static ob_code apply_ctx(struct st *s, ctx **active, const json_t *local, const 
 			 int override_protected, int propagate, int cache_local)
 {
 	int flags = 2 * !!override_protected + 4 * !!propagate;
-	ctx *r = cache_local ? cache_get(s->p, *active, NULL, local, base_url, flags) : NULL;
+	ctx *r = cache_local ? cache_get(s, *active, NULL, local, base_url, flags) : NULL;
 	json_t *remote;
 	ob_code rc;
 
@@ -1805,7 +1918,7 @@ static ob_code apply_ctx(struct st *s, ctx **active, const json_t *local, const 
 		return rc;
 	}
 	if (cache_local)
-		cache_put(s->p, *active, NULL, local, base_url, flags, r);
+		cache_put(s, *active, NULL, local, base_url, flags, r);
 	ctx_unref(*active);
 	*active = r;
 	return OB_OK;
@@ -2983,6 +3096,7 @@ static json_t *expand_doc(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts 
 	if (!r)
 		nomem(&s);
 out:
+	cache_clear(s.dcache);
 	ctx_unref(active);
 	if (rc) {
 		json_decref(r);

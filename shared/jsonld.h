@@ -31,6 +31,27 @@
  * this depth with OB_EPARSE "JSON-LD nesting deeper than N". */
 #define OB_JSONLD_MAX_DEPTH 256
 
+/* Budgets of context processing (OB_ELIMIT "over budget: ..." past them),
+ * so a hostile @context fails cleanly instead of exhausting the stack:
+ * - a term whose definition needs other terms (a compact IRI's prefix,
+ *   its @type or @reverse, the terms of its scoped context) has them
+ *   defined first, recursively: at most MAX_TERM_DEPTH definitions deep.
+ *   The shipped contexts need 3, the W3C expand and toRdf suites 4;
+ * - scoped contexts inside term definitions (checked when the term is
+ *   defined, §4.2 step 21.3) nest at most MAX_SCOPED_DEPTH deep: shipped
+ *   contexts 2, the W3C suites 3;
+ * - an active context holds at most MAX_TERMS terms: the shipped
+ *   contexts make at most 74 (every test and vector), the W3C suites 11;
+ * - one expansion defines and copies at most MAX_WORK terms (a definition
+ *   counts 16): every node whose type or property has a scoped context
+ *   processes it again (once per document for each context it starts
+ *   from), so this, not the input's size, bounds the time: under 0.3 s on
+ *   the 2-core build machine. A verification uses at most 16,000. */
+#define OB_JSONLD_MAX_TERM_DEPTH 64
+#define OB_JSONLD_MAX_SCOPED_DEPTH 16
+#define OB_JSONLD_MAX_TERMS 4096
+#define OB_JSONLD_MAX_WORK 1000000
+
 typedef struct ob_jsonld ob_jsonld;
 
 /* Fetches a remote document: returns a borrowed JSON document that stays
@@ -70,6 +91,7 @@ size_t ob_jsonld_cache_size(const ob_jsonld *p);
  * or NULL with err: OB_EPARSE for JSON-LD errors (message starts with the
  * spec's error code, e.g. "invalid IRI mapping: ..."), OB_EINVALID for
  * "data loss: ..." in safe mode, OB_ENET for "context not allowed: URL",
+ * OB_ELIMIT "over budget: ..." for contexts past the budgets above,
  * OB_EUNSUPPORTED for features not implemented yet. */
 json_t *ob_jsonld_expand(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
 			 ob_error *err);

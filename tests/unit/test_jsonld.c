@@ -341,6 +341,213 @@ static void test_deep(void)
 	json_decref(doc);
 }
 
+/* ---- issue 12: hostile contexts fail cleanly (OB_ELIMIT), fast, never
+ * by exhausting the stack or the CPU ----------------------------------- */
+
+/* Expands {"@context": ctx, ...extra} (both taken; "@id" added unless
+ * given), not in safe mode: returns the code, with err filled on failure
+ * and untouched on success. */
+static ob_code expand_with(json_t *ctx, json_t *extra, ob_error *err)
+{
+	json_t *doc = extra ? extra : json_object(), *r;
+	ob_jsonld_opts o;
+	ob_code rc;
+
+	json_object_set_new(doc, "@context", ctx);
+	if (!json_object_get(doc, "@id"))
+		json_object_set_new(doc, "@id", json_string("urn:x"));
+	ob_jsonld_opts_init(&o);
+	o.safe = 0;
+	r = ob_jsonld_expand(proc, doc, &o, err);
+	rc = r ? OB_OK : err->code;
+	CHECK(r ? !err->code : err->code != OB_OK);
+	json_decref(r);
+	json_decref(doc);
+	return rc;
+}
+
+/* "a00000": "a00001:x", ..., the last "https://example.org/": defining
+ * the first term needs all n, one inside the other. via_type: through
+ * each definition's @type instead of its @id. */
+static json_t *term_chain(int n, int via_type)
+{
+	json_t *c = json_object();
+	char k[16], v[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(k, sizeof(k), "a%05d", i);
+		snprintf(v, sizeof(v), "a%05d:x", i + 1);
+		if (i == n - 1)
+			json_object_set_new(c, k, json_string("https://example.org/"));
+		else if (via_type)
+			json_object_set_new(c, k, json_pack("{s:s,s:s}", "@id", "https://example.org/t",
+							    "@type", v));
+		else
+			json_object_set_new(c, k, json_string(v));
+	}
+	return c;
+}
+
+static int one_line(const char *msg)
+{
+	return msg[0] && !strchr(msg, '\n');
+}
+
+static void test_hostile_chain(void)
+{
+	ob_jsonld_opts o;
+	ob_buf b = OB_BUF_INIT;
+	ob_error err = { 0 };
+	json_t *doc;
+
+	/* the issue's input: 12,000 terms, each defined through the next */
+	CHECK(expand_with(term_chain(12000, 0), NULL, &err) == OB_ELIMIT);
+	CHECK(strstr(err.msg, "over budget: JSON-LD context too deep: term 'a00064'") != NULL);
+	CHECK(one_line(err.msg));
+	ob_error_clear(&err);
+	CHECK(expand_with(term_chain(12000, 1), NULL, &err) == OB_ELIMIT);
+	CHECK(strstr(err.msg, "context too deep") != NULL);
+	/* toRdf (what proofs canonicalize) fails the same way */
+	ob_error_clear(&err);
+	doc = json_pack("{s:o,s:s}", "@context", term_chain(12000, 0), "@id", "urn:x");
+	ob_jsonld_opts_init(&o);
+	CHECK(ob_jsonld_to_rdf(proc, doc, &o, ob_jsonld_nquads_fn, &b, &err) == OB_ELIMIT);
+	CHECK(strstr(err.msg, "context too deep") != NULL);
+	json_decref(doc);
+	ob_buf_release(&b);
+	/* the limit itself: a chain of OB_JSONLD_MAX_TERM_DEPTH terms is fine */
+	ob_error_clear(&err);
+	CHECK(expand_with(term_chain(OB_JSONLD_MAX_TERM_DEPTH, 0), NULL, &err) == OB_OK);
+	CHECK(expand_with(term_chain(OB_JSONLD_MAX_TERM_DEPTH, 1), NULL, &err) == OB_OK);
+	CHECK(expand_with(term_chain(OB_JSONLD_MAX_TERM_DEPTH + 1, 0), NULL, &err) == OB_ELIMIT);
+	ob_error_clear(&err);
+	/* the processor is still usable */
+	check_quad("{\"@context\": {\"@vocab\": \"http://ex/\"}, \"@id\": \"urn:y\", \"p\": \"v\"}",
+		   "<urn:y> <http://ex/p> \"v\" .", __LINE__);
+}
+
+/* n scoped contexts, each inside a term of the one before */
+static json_t *scoped_chain(int n)
+{
+	json_t *c = json_pack("{s:s}", "leaf", "https://example.org/leaf");
+	int i;
+
+	for (i = 0; i < n; i++)
+		c = json_pack("{s:{s:s,s:o}}", "s", "@id", "https://example.org/s", "@context", c);
+	return c;
+}
+
+static void test_hostile_scoped(void)
+{
+	ob_error err = { 0 };
+
+	CHECK(expand_with(scoped_chain(OB_JSONLD_MAX_SCOPED_DEPTH), NULL, &err) == OB_OK);
+	CHECK(expand_with(scoped_chain(OB_JSONLD_MAX_SCOPED_DEPTH + 1), NULL, &err) == OB_ELIMIT);
+	CHECK(strstr(err.msg, "over budget: JSON-LD scoped contexts nested more than 16 deep "
+			      "(at term 's')") != NULL);
+	ob_error_clear(&err);
+	CHECK(expand_with(scoped_chain(5000), NULL, &err) == OB_ELIMIT);
+	CHECK(one_line(err.msg));
+}
+
+static json_t *many_terms(int n)
+{
+	json_t *c = json_object();
+	char k[16], v[48];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(k, sizeof(k), "t%d", i);
+		snprintf(v, sizeof(v), "https://example.org/t%d", i);
+		json_object_set_new(c, k, json_string(v));
+	}
+	return c;
+}
+
+static void test_hostile_size(void)
+{
+	ob_error err = { 0 };
+	json_t *c, *items, *inner;
+	int i, j;
+
+	CHECK(expand_with(many_terms(OB_JSONLD_MAX_TERMS), NULL, &err) == OB_OK);
+	CHECK(expand_with(many_terms(OB_JSONLD_MAX_TERMS + 1), NULL, &err) == OB_ELIMIT);
+	CHECK_STR(err.msg, "over budget: JSON-LD context with more than 4096 terms (at term 't4096')");
+	ob_error_clear(&err);
+	/* a term name in a message is short and one line */
+	c = many_terms(OB_JSONLD_MAX_TERMS);
+	json_object_set_new(c, "x\nx\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+			    json_string("https://example.org/x"));
+	CHECK(expand_with(c, NULL, &err) == OB_ELIMIT);
+	CHECK(one_line(err.msg) && strstr(err.msg, "'x?x?xxx") && strstr(err.msg, "...')"));
+	ob_error_clear(&err);
+	/* many nodes of one type with a scoped context: each applies it to
+	 * the document's context (1,000 terms), but once per document */
+	c = many_terms(1000);
+	json_object_set_new(c, "T", json_pack("{s:s,s:{s:s}}", "@id", "https://example.org/T",
+					      "@context", "x", "https://example.org/x"));
+	json_object_set_new(c, "items", json_string("https://example.org/items"));
+	items = json_array();
+	for (i = 0; i < 3000; i++)
+		json_array_append_new(items, json_pack("{s:s}", "@type", "T"));
+	CHECK(expand_with(c, json_pack("{s:o}", "items", items), &err) == OB_OK);
+	/* distinct (context, type) pairs, so each application is new work:
+	 * 40 types whose contexts propagate, each holding nodes of all 40 */
+	c = many_terms(1000);
+	for (i = 0; i < 40; i++) {
+		char k[16], v[48];
+
+		snprintf(k, sizeof(k), "T%d", i);
+		snprintf(v, sizeof(v), "https://example.org/T%d", i);
+		json_object_set_new(c, k, json_pack("{s:s,s:{s:s,s:b}}", "@id", v, "@context",
+						      "x", "https://example.org/x", "@propagate", 1));
+	}
+	json_object_set_new(c, "items", json_string("https://example.org/items"));
+	items = json_array();
+	for (i = 0; i < 40; i++) {
+		char k[16];
+
+		inner = json_array();
+		for (j = 0; j < 40; j++) {
+			snprintf(k, sizeof(k), "T%d", j);
+			json_array_append_new(inner, json_pack("{s:s}", "@type", k));
+		}
+		snprintf(k, sizeof(k), "T%d", i);
+		json_array_append_new(items, json_pack("{s:s,s:o}", "@type", k, "items", inner));
+	}
+	CHECK(expand_with(c, json_pack("{s:o}", "items", items), &err) == OB_ELIMIT);
+	CHECK_STR(err.msg, "over budget: JSON-LD contexts that define or copy more than 1000000 terms");
+}
+
+/* Expansion nests only OB_JSONLD_MAX_DEPTH deep, whatever nests: arrays,
+ * objects that each bring a context, lists. (2,000 levels: jansson frees
+ * recursively, so deeper test documents need a deeper stack to free.) */
+static void test_hostile_nesting(void)
+{
+	static const char *const kinds[] = { "array", "context", "list" };
+	ob_error err = { 0 };
+	json_t *v;
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		v = json_string("leaf");
+		for (i = 0; i < 2000; i++) {
+			if (k == 0)
+				v = json_pack("[o]", v);
+			else if (k == 1)
+				v = json_pack("{s:{s:s},s:o}", "@context", "q", "http://ex/q", "p", v);
+			else
+				v = json_pack("{s:[o]}", "@list", v);
+		}
+		CHECK(expand_with(json_pack("{s:s}", "p", "http://ex/p"), json_pack("{s:o}", "p", v),
+				  &err) == OB_EPARSE);
+		CHECK(strstr(err.msg, "nesting deeper than") != NULL);
+		ob_error_clear(&err);
+	}
+}
+
 int main(void)
 {
 	loader = ob_loader_new();
@@ -355,6 +562,10 @@ int main(void)
 	test_scoping();
 	test_alloc_failures();
 	test_deep();
+	test_hostile_chain();
+	test_hostile_scoped();
+	test_hostile_size();
+	test_hostile_nesting();
 	ob_jsonld_free(proc);
 	ob_loader_free(loader);
 	return check_done("test_jsonld");
