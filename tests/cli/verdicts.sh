@@ -220,6 +220,18 @@ jf "$T/j" "d['verdict'] == 'undecided' and d['verified'] is False and 'not-there
 vj 3 "$T/no-such-file.json"
 jf "$T/j" "d['verdict'] == 'undecided' and 'cannot open' in d['error']"
 
+# --- presentations nested past the budget (4 levels) are refused, not walked
+python3 - "$C01" "$T/deep-vp.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for _ in range(7):
+    d = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+         "verifiableCredential": [d]}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+vj 1 "$T/deep-vp.json"
+check "nesting past 4 levels is named" grep -q "nested deeper than 4 levels" "$T/j"
+
 # --- the wallet keeps the verdict's dimensions; refresh reports what changed
 W="$BIN/ob-wallet"
 printf 'verdict test passphrase\n' >"$T/pass"

@@ -8,6 +8,8 @@
 #include "json.h"
 #include "status.h"
 
+#include <zlib.h>
+
 static void vector(void)
 {
 	char path[4096];
@@ -118,8 +120,33 @@ static void picking(void)
 	CHECK(ob_status_pick_unused(used, 128, &err) == 77);
 }
 
+/* budget: a list that inflates past OB_STATUS_MAX_BYTES is refused */
+static void budget(void)
+{
+	size_t n = OB_STATUS_MAX_BYTES + 1;
+	unsigned char *zeros = calloc(n, 1), *z;
+	uLongf zlen = compressBound(n);
+	ob_buf enc = OB_BUF_INIT, bits = OB_BUF_INIT;
+	ob_error err = { 0 };
+
+	z = malloc(zlen);
+	CHECK(zeros && z);
+	if (zeros && z && compress2(z, &zlen, zeros, n, 9) == Z_OK) {
+		ob_buf_addc(&enc, 'u');
+		ob_base64url_encode(&enc, z, zlen);
+		ob_buf_addc(&enc, '\0');
+		CHECK(ob_status_decode(enc.data, &bits, &err) != OB_OK);
+		CHECK(strstr(err.msg, "larger than") != NULL);
+	}
+	free(zeros);
+	free(z);
+	ob_buf_release(&enc);
+	ob_buf_release(&bits);
+}
+
 int main(void)
 {
+	budget();
 	vector();
 	round_trip();
 	bad_input();
