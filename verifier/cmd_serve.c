@@ -10,24 +10,44 @@
  * The form's "recipient" field, and ?recipient= on the other two, give
  * the e-mail address the learner claims (verify --recipient).
  *
- * Each worker thread keeps its own loader (the loader is not thread-safe
- * and caches what it fetches): created on first use, replaced after
- * LOADER_TTL seconds so fetched status lists and DID documents neither
- * go stale nor pile up. */
+ * What a visitor sends is parsed and checked here (routes, sizes, forms,
+ * the recipient address), but never verified here: unwrapping, QR
+ * scanning, fetching and verifying run in a pool of worker processes,
+ * one per --threads, each `ob-verifier serve ... --worker` started with
+ * posix_spawn (an exec, so no fork of a threaded process) and talking
+ * over a socketpair on its fd 3. A worker runs under setrlimit limits
+ * (no core, WORKER_MEM of address space, WORKER_CPU seconds of CPU per
+ * request) and the server gives it WORKER_WALL seconds; one that
+ * crashes, runs over a limit or over time is killed, its request
+ * answered 503, and a new one started. One request can then end only
+ * itself, whatever bug it finds. While a worker runs, the connection is
+ * suspended, so the page and other requests keep being served.
+ *
+ * Each worker (a process, or the handler's thread when there is no
+ * pool, as in the fuzz target) keeps its own loaders: created on first
+ * use, replaced after LOADER_TTL seconds so fetched status lists and DID
+ * documents neither go stale nor pile up. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +80,22 @@
 #endif
 #define POST_BUFFER 16384
 #define MAX_EMAIL 254         /* RFC 5321's longest forward path, less the brackets */
+#define WORKER_FD 3           /* the worker's end of its socketpair */
+#define WORKER_MEM (512u << 20) /* address space, plus 8 x --max-body */
+#define WORKER_CPU 10         /* seconds of CPU per request (SIGXCPU) */
+#define WORKER_WALL 30        /* seconds per request, fetches included */
+#define WORKER_START 10       /* seconds for a new worker to be ready */
+#define REFUSED_EVERY 10      /* seconds between "refused" summaries */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+struct pool;
 
 struct server {
 	char **docs;          /* --doc URL=FILE specs (borrowed from argv) */
@@ -70,6 +106,27 @@ struct server {
 	size_t max_body;
 	int strict;           /* --strict: conformance errors make it invalid */
 	int require_trusted;  /* --require-trusted-issuer */
+	struct pool *pool;    /* NULL: verify in the handler's thread */
+};
+
+/* A verification to run: the API body, the form's text or file, or the
+ * link of GET /verify?url= (NUL-terminated). to: the checked recipient
+ * address or NULL. */
+enum job_kind { J_API = 1, J_FORM, J_LINK };
+
+struct job {
+	enum job_kind kind;
+	int file;             /* J_FORM: data is an uploaded file */
+	const char *data;
+	size_t len;
+	const char *to;
+};
+
+/* Its answer: a page or a JSON object. */
+struct answer {
+	unsigned status;
+	int json;
+	ob_buf body;
 };
 
 enum route { R_FORM, R_VERIFY_POST, R_VERIFY_GET, R_API, R_NOT_FOUND, R_BAD_METHOD };
@@ -83,8 +140,18 @@ struct request {
 	ob_buf recipient;     /* form: the learner's e-mail address */
 	size_t received;
 	int too_big, bad_form, bad_recipient;
+	int started;          /* first_call ran */
+	int refused;          /* answered there: the body is discarded */
+	int nul;              /* the target has %00 */
 	struct MHD_PostProcessor *pp;
+	struct job job;       /* what the worker is asked */
+	struct answer ans;    /* and what it answered */
+	int state;            /* IDLE, QUEUED (suspended), ANSWERED */
+	struct MHD_Connection *conn;
+	struct request *next; /* in the pool's queue */
 };
+
+enum { IDLE, QUEUED, ANSWERED };
 
 /* ---- per-thread loaders ----
  *
@@ -305,33 +372,87 @@ static const char *query_recipient(struct MHD_Connection *c, int *bad)
 	return e;
 }
 
-static enum MHD_Result answer_api(struct MHD_Connection *c, const struct server *s,
-				  struct request *r)
+/* ---- answers ----
+ *
+ * Built where the verification runs (a worker process, or this thread
+ * without a pool) and sent from the handler. */
+
+static void answer_page_error(struct answer *a, unsigned status, const char *title, const char *msg)
+{
+	ob_buf_release(&a->body);
+	a->status = status;
+	a->json = 0;
+	page_error(&a->body, title, msg);
+}
+
+static void answer_json_error(struct answer *a, unsigned status, const char *msg)
+{
+	json_t *j = json_pack("{s:s}", "error", msg);
+	char *js = j ? ob_json_dumps(j, OB_JSON_PRETTY) : NULL;
+
+	json_decref(j);
+	ob_buf_release(&a->body);
+	a->status = status;
+	a->json = 1;
+	if (!js) {
+		a->body.oom = 1;
+		return;
+	}
+	ob_buf_adds(&a->body, js);
+	ob_buf_addc(&a->body, '\n');
+	free(js);
+}
+
+/* A verification that was stopped, or never ran: 503, and for the API
+ * the verdict it would have had, undecided. */
+static void answer_unavailable(struct answer *a, const struct job *j, const char *why)
+{
+	json_t *o;
+	char *js;
+
+	if (j->kind != J_API) {
+		answer_page_error(a, MHD_HTTP_SERVICE_UNAVAILABLE, "Not verified", why);
+		return;
+	}
+	o = json_pack("{s:b, s:s, s:s}", "verified", 0, "verdict", "undecided", "error", why);
+	js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+	json_decref(o);
+	ob_buf_release(&a->body);
+	a->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	a->json = 1;
+	if (!js) {
+		a->body.oom = 1;
+		return;
+	}
+	ob_buf_adds(&a->body, js);
+	ob_buf_addc(&a->body, '\n');
+	free(js);
+}
+
+static enum MHD_Result send_answer(struct MHD_Connection *c, struct answer *a)
+{
+	return send_buf(c, a->status, a->json ? JSON : HTML, &a->body);
+}
+
+static void verify_api(const struct server *s, const struct job *jb, struct answer *a)
 {
 	ob_error err = { 0 };
-	int bad;
-	const char *to = query_recipient(c, &bad);
-	struct tloader *t = bad ? NULL : thread_loaders(s, &err);
-	ob_report *rep = t ? verify(s, t->net, r->body.data ? r->body.data : "", r->body.len, to, &err) : NULL;
+	struct tloader *t = thread_loaders(s, &err);
+	ob_report *rep = t ? verify(s, t->net, jb->data ? jb->data : "", jb->len, jb->to, &err) : NULL;
 	json_t *j = rep ? ob_report_to_json(rep) : NULL;
 	char *js = j ? ob_json_dumps(j, OB_JSON_PRETTY) : NULL;
-	ob_buf b = OB_BUF_INIT;
-	enum MHD_Result ret;
 
-	if (bad) {
-		ret = send_json_error(c, MHD_HTTP_BAD_REQUEST, BAD_RECIPIENT);
-	} else if (js) {
-		ob_buf_adds(&b, js);
-		ob_buf_addc(&b, '\n');
-		ret = send_buf(c, MHD_HTTP_OK, JSON, &b);
+	if (js) {
+		a->status = MHD_HTTP_OK;
+		a->json = 1;
+		ob_buf_adds(&a->body, js);
+		ob_buf_addc(&a->body, '\n');
 	} else {
-		ret = send_json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				      err.code ? err.msg : "out of memory");
+		answer_json_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, err.code ? err.msg : "out of memory");
 	}
 	free(js);
 	json_decref(j);
 	ob_report_free(rep);
-	return ret;
 }
 
 /* Unwraps data with the local loader (no network: a link inside an upload
@@ -339,36 +460,35 @@ static enum MHD_Result answer_api(struct MHD_Connection *c, const struct server 
  * the result page. how names the carrier when unwrapping finds none
  * worth naming, or always when force is set; to is the checked
  * recipient address or NULL. */
-static enum MHD_Result answer_page(struct MHD_Connection *c, const struct server *s,
-				   const char *data, size_t len, const char *how, int force,
-				   const char *to)
+static void verify_page(const struct server *s, const char *data, size_t len, const char *how,
+			int force, const char *to, struct answer *a)
 {
 	ob_error err = { 0 };
 	struct tloader *t = thread_loaders(s, &err);
-	ob_buf text = OB_BUF_INIT, b = OB_BUF_INIT;
+	ob_buf text = OB_BUF_INIT;
 	const char *found = NULL;
 	ob_report *rep = NULL;
-	enum MHD_Result ret;
 
-	if (!t)
-		return send_error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
+	if (!t) {
+		answer_page_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
+		return;
+	}
 	if (ob_source_unwrap(data, len, t->local, &text, &found, &err)) {
-		ret = send_error_page(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified",
-				      err.msg);
+		answer_page_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified", err.msg);
 		goto out;
 	}
 	if (!(rep = verify(s, t->net, text.data ? text.data : "", text.len, to, &err))) {
-		ret = send_error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
+		answer_page_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
 		goto out;
 	}
 	if (!force && strcmp(found, "file") != 0)
 		how = found;
-	page_report(&b, rep, how);
-	ret = send_buf(c, MHD_HTTP_OK, HTML, &b);
+	a->status = MHD_HTTP_OK;
+	a->json = 0;
+	page_report(&a->body, rep, how);
 out:
 	ob_report_free(rep);
 	ob_buf_release(&text);
-	return ret;
 }
 
 /* Refuses links into the server's own neighbourhood (loopback, private,
@@ -477,59 +597,43 @@ static char *page_target(const char *url)
 
 /* A link a visitor gave (?url=, pasted, or in a QR code): fetched only
  * over https and only from a public address, one page link deep. */
-static enum MHD_Result answer_url(struct MHD_Connection *c, const struct server *s,
-				  const char *link, const char *how, const char *to)
+static void verify_url(const struct server *s, const char *link, const char *how, const char *to,
+		       struct answer *a)
 {
 	char *inner = NULL, *again = NULL, why[320];
 	const char *url = link;
 	ob_buf body = OB_BUF_INIT;
 	ob_error err = { 0 };
 	struct tloader *t;
-	enum MHD_Result ret;
 
 	if (!strncmp(url, "https://", 8) && (inner = page_target(url)))
 		url = inner;
 	if (strncmp(url, "https://", 8) != 0) {
-		ret = send_error_page(c, MHD_HTTP_BAD_REQUEST, "Link refused", "Only https links are followed.");
+		answer_page_error(a, MHD_HTTP_BAD_REQUEST, "Link refused", "Only https links are followed.");
 		goto out;
 	}
 	if (private_host(url, why, sizeof(why))) {
-		ret = send_error_page(c, MHD_HTTP_FORBIDDEN, "Link refused", why);
+		answer_page_error(a, MHD_HTTP_FORBIDDEN, "Link refused", why);
 		goto out;
 	}
 	if (!(t = thread_loaders(s, &err))) {
-		ret = send_error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
+		answer_page_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
 		goto out;
 	}
 	if (ob_loader_fetch(t->net, url, &body, &err)) {
-		ret = send_error_page(c, MHD_HTTP_BAD_GATEWAY, "Could not fetch the credential", err.msg);
+		answer_page_error(a, MHD_HTTP_BAD_GATEWAY, "Could not fetch the credential", err.msg);
 		goto out;
 	}
 	if ((again = as_link(body.data ? body.data : "", body.len))) {
-		ret = send_error_page(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "Link refused",
-				      "The link leads to another link, which is not followed.");
+		answer_page_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Link refused",
+				  "The link leads to another link, which is not followed.");
 		goto out;
 	}
-	ret = answer_page(c, s, body.data ? body.data : "", body.len, how, 1, to);
+	verify_page(s, body.data ? body.data : "", body.len, how, 1, to, a);
 out:
 	ob_buf_release(&body);
 	free(inner);
 	free(again);
-	return ret;
-}
-
-static enum MHD_Result answer_link(struct MHD_Connection *c, const struct server *s)
-{
-	const char *url = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "url");
-	int bad;
-	const char *to = query_recipient(c, &bad);
-
-	if (!url || !*url)
-		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "No link given",
-				       "Add ?url= and the address of the credential.");
-	if (bad)
-		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
-	return answer_url(c, s, url, "link", to);
 }
 
 /* A PNG that carries a baked credential (it may show a QR code too: the
@@ -544,14 +648,513 @@ static int baked(const char *d, size_t n)
 	return yes;
 }
 
-static enum MHD_Result answer_form(struct MHD_Connection *c, const struct server *s,
-				   struct request *r)
+/* The form's text or file (d, n: blanks in front already dropped). */
+static void verify_form(const struct server *s, const struct job *jb, struct answer *a)
 {
 	ob_buf payload = OB_BUF_INIT;
 	ob_error err = { 0 };
-	const char *d, *how = NULL, *to = NULL;
+	const char *d = jb->data, *how = jb->file ? "uploaded file" : NULL;
 	char *link = NULL;
-	enum MHD_Result ret;
+	size_t n = jb->len;
+
+	/* a photo of a QR code: read it here, so that a link in it goes
+	 * through verify_url's checks */
+	if (ob_qrscan_sniff(d, n) && !baked(d, n)) {
+		if (ob_qrscan_image(d, n, &payload, &err)) {
+			answer_page_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified",
+					  err.code == OB_EINVALID
+					  ? "no Open Badges credential or QR code in this image" : err.msg);
+			goto out;
+		}
+		d = payload.data ? payload.data : "";
+		n = payload.len;
+		how = "QR code";
+	}
+	if ((link = as_link(d, n)))
+		verify_url(s, link, how && !strcmp(how, "QR code") ? "QR code link" : "link", jb->to, a);
+	else
+		verify_page(s, d, n, how, how && !strcmp(how, "QR code"), jb->to, a);
+out:
+	ob_buf_release(&payload);
+	free(link);
+}
+
+/* Runs one verification, wherever it is run. */
+static void run_job(const struct server *s, const struct job *j, struct answer *a)
+{
+	switch (j->kind) {
+	case J_API: verify_api(s, j, a); break;
+	case J_FORM: verify_form(s, j, a); break;
+	case J_LINK: verify_url(s, j->data, "link", j->to, a); break;
+	default: answer_page_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", "unknown request");
+	}
+}
+
+/* ---- the worker pool ---- */
+
+struct worker {
+	struct pool *pool;
+	pthread_t thread;
+	int started;          /* the thread */
+	int id;
+	pid_t pid;            /* 0: none running */
+	int fd;               /* -1: none */
+};
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct request *head, *tail; /* waiting for a worker */
+	int stopping;
+	char **argv;          /* a worker's command line */
+	struct worker *w;
+	size_t n;
+};
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *b = p;
+
+	while (n) {
+		ssize_t k = send(fd, b, n, MSG_NOSIGNAL);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Reads n bytes by the deadline (a CLOCK_MONOTONIC second; 0: none).
+ * Returns 0, or -1 on EOF or error, -2 on time out, -3 when the pool
+ * stops meanwhile. */
+static int read_all(int fd, void *p, size_t n, time_t deadline, const struct pool *pl)
+{
+	char *b = p;
+
+	while (n) {
+		ssize_t k;
+
+		if (deadline || pl) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			struct timespec now;
+			int r;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (deadline && now.tv_sec >= deadline)
+				return -2;
+			if (pl && __atomic_load_n(&pl->stopping, __ATOMIC_RELAXED))
+				return -3;
+			r = poll(&pfd, 1, 250);
+			if (r < 0 && errno != EINTR)
+				return -1;
+			if (r <= 0)
+				continue;
+		}
+		k = read(fd, b, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static time_t deadline_in(int secs)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec + secs;
+}
+
+/* Starts w's process and waits for its "ready" byte; 0 or -1. */
+static int worker_spawn(struct worker *w)
+{
+	extern char **environ;
+	posix_spawn_file_actions_t fa;
+	int sv[2], child, rc;
+	char ready = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	/* dup2 onto itself would keep close-on-exec */
+	child = sv[1];
+	if (child == WORKER_FD) {
+		child = fcntl(sv[1], F_DUPFD_CLOEXEC, WORKER_FD + 1);
+		close(sv[1]);
+		if (child < 0) {
+			close(sv[0]);
+			return -1;
+		}
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, child, WORKER_FD);
+	rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, w->pool->argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(child);
+	if (rc) {
+		close(sv[0]);
+		fprintf(stderr, "%s: cannot start a verification worker: %s\n", ob_cli_prog(), strerror(rc));
+		return -1;
+	}
+	w->pid = pid;
+	w->fd = sv[0];
+	if (read_all(w->fd, &ready, 1, deadline_in(WORKER_START), NULL) || ready != 'R') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(w->fd);
+		w->pid = 0;
+		w->fd = -1;
+		fprintf(stderr, "%s: a verification worker did not start\n", ob_cli_prog());
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends w's process: why says what went wrong (logged, with whether a
+ * request failed with it), or NULL for a clean stop, which gives it a
+ * moment to exit by itself. */
+static void worker_end(struct worker *w, const char *why, int failed)
+{
+	int st = 0, i;
+
+	if (!w->pid)
+		return;
+	close(w->fd); /* EOF: an idle worker exits */
+	w->fd = -1;
+	for (i = 0; !why && i < 200 && waitpid(w->pid, &st, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (why || i == 200) {
+		kill(w->pid, SIGKILL);
+		waitpid(w->pid, &st, 0);
+	}
+	if (why) {
+		char how[96];
+
+		/* its own end tells more than our SIGKILL */
+		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+			snprintf(how, sizeof(how), "died of signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+		else if (WIFEXITED(st))
+			snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
+		else
+			snprintf(how, sizeof(how), "%s", why);
+		fprintf(stderr, "%s: verification worker %d (pid %ld) %s%s; starting another\n",
+			ob_cli_prog(), w->id, (long)w->pid, how,
+			failed ? "; its request was answered 503" : " between requests");
+	}
+	w->pid = 0;
+}
+
+/* One request through w's process: the answer, or 503 when the process
+ * fails it (and is replaced). */
+static void worker_run(struct worker *w, struct request *r)
+{
+	const struct job *j = &r->job;
+	uint32_t hdr[2] = { (uint32_t)j->kind, (uint32_t)j->file };
+	uint64_t lens[2] = { j->len, j->to ? strlen(j->to) : 0 };
+	uint32_t rhdr[2];
+	uint64_t rlen;
+	const char *why = NULL;
+	time_t deadline = deadline_in(WORKER_WALL);
+	char *body = NULL;
+	int rc = 0;
+
+	/* an idle worker says nothing: readable means it is gone */
+	if (w->pid) {
+		struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) != 0)
+			worker_end(w, "died", 0);
+	}
+	if (!w->pid && worker_spawn(w)) {
+		answer_unavailable(&r->ans, j, "no verification worker could be started; please try again");
+		return;
+	}
+	if (write_all(w->fd, hdr, sizeof(hdr)) || write_all(w->fd, lens, sizeof(lens)) ||
+	    (lens[0] && write_all(w->fd, j->data, lens[0])) || (lens[1] && write_all(w->fd, j->to, lens[1]))) {
+		why = "stopped reading";
+		goto fail;
+	}
+	rc = read_all(w->fd, rhdr, sizeof(rhdr), deadline, w->pool);
+	if (!rc)
+		rc = read_all(w->fd, &rlen, sizeof(rlen), deadline, w->pool);
+	if (!rc && (rlen > (1ull << 31) || rhdr[0] < 200 || rhdr[0] > 599)) {
+		why = "sent a malformed answer";
+		goto fail;
+	}
+	if (!rc && !(body = malloc(rlen ? rlen : 1))) {
+		why = "out of memory";
+		goto fail;
+	}
+	if (!rc)
+		rc = read_all(w->fd, body, rlen, deadline, w->pool);
+	if (rc) {
+		why = rc == -2 ? "ran past its time limit and was killed"
+		    : rc == -3 ? "was stopped with the server" : "died";
+		goto fail;
+	}
+	r->ans.status = rhdr[0];
+	r->ans.json = rhdr[1] != 0;
+	ob_buf_release(&r->ans.body);
+	ob_buf_add(&r->ans.body, body, rlen);
+	free(body);
+	return;
+fail:
+	free(body);
+	worker_end(w, why, 1);
+	answer_unavailable(&r->ans, j, rc == -3 ? "the server is stopping"
+			   : "the verification crashed or ran over its limits and was stopped");
+	if (!__atomic_load_n(&w->pool->stopping, __ATOMIC_RELAXED))
+		worker_spawn(w); /* ready for the next one; else retried then */
+}
+
+static void *worker_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+
+	for (;;) {
+		struct request *r;
+		int stopping;
+
+		pthread_mutex_lock(&p->lock);
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if ((r = p->head) && !(p->head = r->next))
+			p->tail = NULL;
+		stopping = p->stopping;
+		pthread_mutex_unlock(&p->lock);
+		if (!r)
+			break;
+		if (stopping)
+			answer_unavailable(&r->ans, &r->job, "the server is stopping");
+		else
+			worker_run(w, r);
+		r->state = ANSWERED;
+		MHD_resume_connection(r->conn);
+	}
+	worker_end(w, NULL, 0);
+	return NULL;
+}
+
+/* Stops the threads (answering what waits with 503) and the processes. */
+static void pool_free(struct pool *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	__atomic_store_n(&p->stopping, 1, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->n; i++) {
+		if (p->w[i].started)
+			pthread_join(p->w[i].thread, NULL);
+		else
+			worker_end(&p->w[i], NULL, 0);
+	}
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p->w);
+	free(p->argv);
+	free(p);
+}
+
+/* n workers, each running argv (borrowed strings; the array is owned). */
+static struct pool *pool_new(size_t n, char **argv_take, ob_error *err)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+	size_t i;
+
+	if (!p || !(p->w = calloc(n, sizeof(*p->w)))) {
+		free(p);
+		free(argv_take);
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		return NULL;
+	}
+	p->argv = argv_take;
+	p->n = n;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	for (i = 0; i < n; i++) {
+		p->w[i].pool = p;
+		p->w[i].id = (int)i + 1;
+		p->w[i].fd = -1;
+	}
+	for (i = 0; i < n; i++)
+		if (worker_spawn(&p->w[i]))
+			goto fail;
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&p->w[i].thread, NULL, worker_thread, &p->w[i]))
+			goto fail;
+		p->w[i].started = 1;
+	}
+	return p;
+fail:
+	pool_free(p);
+	ob_fail(err, OB_EIO, "cannot start the verification workers");
+	return NULL;
+}
+
+/* Runs r's job: in a worker, with the connection suspended meanwhile,
+ * or here when there is no pool. */
+static enum MHD_Result dispatch(struct MHD_Connection *c, const struct server *s, struct request *r)
+{
+	struct pool *p = s->pool;
+
+	if (!p) {
+		run_job(s, &r->job, &r->ans);
+		return send_answer(c, &r->ans);
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping) {
+		pthread_mutex_unlock(&p->lock);
+		answer_unavailable(&r->ans, &r->job, "the server is stopping");
+		return send_answer(c, &r->ans);
+	}
+	/* suspended before a worker can resume it */
+	MHD_suspend_connection(c);
+	r->conn = c;
+	r->state = QUEUED;
+	if (p->tail)
+		p->tail->next = r;
+	else
+		p->head = r;
+	p->tail = r;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return MHD_YES;
+}
+
+/* ---- the worker process ---- */
+
+static void limit(int what, rlim_t soft)
+{
+	struct rlimit rl;
+
+	if (getrlimit(what, &rl))
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && soft > rl.rlim_max ? rl.rlim_max : soft;
+	setrlimit(what, &rl);
+}
+
+/* The CPU this process has used, plus WORKER_CPU: past it, SIGXCPU. */
+static void cpu_budget(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	limit(RLIMIT_CPU, (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + WORKER_CPU + 1));
+}
+
+/* `serve --worker`: answers the requests that come on WORKER_FD, one at
+ * a time, until EOF. */
+static int worker_main(const struct server *s)
+{
+	int fd = WORKER_FD, rc = 0;
+	struct tloader *t;
+
+	limit(RLIMIT_CORE, 0);
+#ifndef UNDER_ASAN /* ASan reserves terabytes of address space */
+	limit(RLIMIT_AS, (rlim_t)WORKER_MEM + 8 * (rlim_t)s->max_body);
+#endif
+#ifdef PR_SET_PDEATHSIG
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (pthread_key_create(&loader_key, tloader_free))
+		return ob_cli_errorf(3, "out of memory");
+	if (write_all(fd, "R", 1))
+		rc = 3;
+	while (!rc) {
+		uint32_t hdr[2], rhdr[2];
+		uint64_t lens[2], rlen;
+		struct job j = { 0 };
+		struct answer a = { 0 };
+		char *data = NULL, *to = NULL;
+
+		if (read_all(fd, hdr, sizeof(hdr), 0, NULL))
+			break; /* EOF: the server is done with us */
+		if (read_all(fd, lens, sizeof(lens), 0, NULL) || lens[0] > s->max_body + (1u << 20) ||
+		    lens[1] > MAX_EMAIL || !(data = malloc(lens[0] + 1)) || !(to = malloc(lens[1] + 1)) ||
+		    read_all(fd, data, lens[0], 0, NULL) || read_all(fd, to, lens[1], 0, NULL)) {
+			free(data);
+			free(to);
+			rc = 3;
+			break;
+		}
+		data[lens[0]] = to[lens[1]] = '\0';
+		j.kind = (enum job_kind)hdr[0];
+		j.file = hdr[1] != 0;
+		j.data = data;
+		j.len = lens[0];
+		j.to = lens[1] ? to : NULL;
+		cpu_budget();
+		run_job(s, &j, &a);
+		if (a.body.oom)
+			answer_page_error(&a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", "out of memory");
+		rhdr[0] = a.status;
+		rhdr[1] = (uint32_t)a.json;
+		rlen = a.body.len;
+		if (write_all(fd, rhdr, sizeof(rhdr)) || write_all(fd, &rlen, sizeof(rlen)) ||
+		    (rlen && write_all(fd, a.body.data, rlen)))
+			rc = 3;
+		ob_buf_release(&a.body);
+		free(data);
+		free(to);
+	}
+	t = pthread_getspecific(loader_key);
+	pthread_setspecific(loader_key, NULL);
+	tloader_free(t);
+	pthread_key_delete(loader_key);
+	return rc;
+}
+
+/* ---- requests, checked here and verified by a worker ---- */
+
+static enum MHD_Result ask_api(struct MHD_Connection *c, const struct server *s, struct request *r)
+{
+	int bad;
+	const char *to = query_recipient(c, &bad);
+
+	if (bad)
+		return send_json_error(c, MHD_HTTP_BAD_REQUEST, BAD_RECIPIENT);
+	r->job.kind = J_API;
+	r->job.data = r->body.data ? r->body.data : "";
+	r->job.len = r->body.len;
+	r->job.to = to;
+	return dispatch(c, s, r);
+}
+
+static enum MHD_Result ask_link(struct MHD_Connection *c, const struct server *s, struct request *r)
+{
+	const char *url = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "url");
+	int bad;
+	const char *to = query_recipient(c, &bad);
+
+	if (!url || !*url)
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "No link given",
+				       "Add ?url= and the address of the credential.");
+	if (bad)
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
+	r->job.kind = J_LINK;
+	r->job.data = url;
+	r->job.len = strlen(url);
+	r->job.to = to;
+	return dispatch(c, s, r);
+}
+
+static enum MHD_Result ask_form(struct MHD_Connection *c, const struct server *s, struct request *r)
+{
+	const char *d, *to = NULL;
 	size_t n;
 
 	if (r->bad_form)
@@ -579,29 +1182,12 @@ static enum MHD_Result answer_form(struct MHD_Connection *c, const struct server
 	if (!n)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Nothing to verify",
 				       "Paste a credential or choose a file, then press Verify.");
-	if (r->file.len)
-		how = "uploaded file";
-	/* a photo of a QR code: read it here, so that a link in it goes
-	 * through answer_url's checks */
-	if (ob_qrscan_sniff(d, n) && !baked(d, n)) {
-		if (ob_qrscan_image(d, n, &payload, &err)) {
-			ret = send_error_page(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified",
-					      err.code == OB_EINVALID
-					      ? "no Open Badges credential or QR code in this image" : err.msg);
-			goto out;
-		}
-		d = payload.data ? payload.data : "";
-		n = payload.len;
-		how = "QR code";
-	}
-	if ((link = as_link(d, n)))
-		ret = answer_url(c, s, link, how && !strcmp(how, "QR code") ? "QR code link" : "link", to);
-	else
-		ret = answer_page(c, s, d, n, how, how && !strcmp(how, "QR code"), to);
-out:
-	ob_buf_release(&payload);
-	free(link);
-	return ret;
+	r->job.kind = J_FORM;
+	r->job.file = r->file.len != 0;
+	r->job.data = d;
+	r->job.len = n;
+	r->job.to = to;
+	return dispatch(c, s, r);
 }
 
 /* ---- request plumbing ---- */
@@ -661,10 +1247,61 @@ static enum route route(const char *url, const char *method, const char **allow)
 	return R_NOT_FOUND;
 }
 
+/* MHD_OPTION_URI_LOG_CALLBACK: sees the target as sent, before
+ * libmicrohttpd unescapes it (and a %00 cuts it short). The request
+ * object made here is the handler's. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request *r = calloc(1, sizeof(*r));
+
+	(void)cls;
+	(void)c;
+	if (r)
+		r->nul = strstr(uri, "%00") != NULL;
+	return r;
+}
+
+/* How the request says its body is framed: RFC 9112 6.3. */
+struct framing {
+	const char *cl;
+	int ncl, cl_differ, nte, te_unknown;
+};
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (!key || !value)
+		return MHD_YES;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		if (f->cl && strcmp(f->cl, value) != 0)
+			f->cl_differ = 1;
+		f->cl = value;
+		f->ncl++;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		f->nte++;
+		if (strcasecmp(value, "chunked") != 0)
+			f->te_unknown = 1;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result send_refused(struct MHD_Connection *c, const struct request *r, unsigned status,
+				    const char *msg)
+{
+	if (r->route == R_API)
+		return send_json_error(c, status, msg);
+	return send_error_page(c, status, status == MHD_HTTP_NOT_IMPLEMENTED ? "Not implemented"
+			       : "Bad request", msg);
+}
+
 static enum MHD_Result first_call(struct MHD_Connection *c, const struct server *s,
 				  const char *url, const char *method, void **con_cls)
 {
-	struct request *r = calloc(1, sizeof(*r));
+	struct request *r = *con_cls ? *con_cls : calloc(1, sizeof(struct request));
+	struct framing f = { 0 };
 	const char *cl;
 	char *end;
 	unsigned long long n;
@@ -672,7 +1309,22 @@ static enum MHD_Result first_call(struct MHD_Connection *c, const struct server 
 	if (!r)
 		return MHD_NO;
 	*con_cls = r;
+	r->started = 1;
 	r->route = route(url, method, &r->allow);
+	/* answered at once, before any body (MHD then closes): a NUL would
+	 * cut the target short, and a body whose length the request gives
+	 * two ways is a way to smuggle a second request past a proxy */
+	MHD_get_connection_values(c, MHD_HEADER_KIND, framing_header, &f);
+	r->refused = r->nul || f.cl_differ || f.nte > 1 || (f.nte && f.ncl) || f.te_unknown;
+	if (r->nul)
+		return send_refused(c, r, MHD_HTTP_BAD_REQUEST, "the address contains a NUL byte (%00)");
+	if (f.cl_differ)
+		return send_refused(c, r, MHD_HTTP_BAD_REQUEST, "conflicting Content-Length headers");
+	if (f.nte && f.ncl)
+		return send_refused(c, r, MHD_HTTP_BAD_REQUEST, "both Transfer-Encoding and Content-Length");
+	if (f.te_unknown || f.nte > 1)
+		return send_refused(c, r, MHD_HTTP_NOT_IMPLEMENTED,
+				    "only the chunked transfer coding is understood");
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl) {
 		errno = 0;
@@ -700,13 +1352,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	struct request *r = *con_cls;
 
 	(void)version;
-	if (!r)
+	if (!r || !r->started)
 		return first_call(c, s, url, method, con_cls);
 	if (*upload_size) {
 		size_t n = *upload_size;
 
 		*upload_size = 0;
-		if (r->too_big || r->route == R_NOT_FOUND || r->route == R_BAD_METHOD)
+		if (r->too_big || r->refused || r->route == R_NOT_FOUND || r->route == R_BAD_METHOD)
 			return MHD_YES; /* discarded; answered at the end */
 		if (n > s->max_body - r->received) {
 			r->too_big = 1;
@@ -727,6 +1379,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		return MHD_YES;
 	}
 	/* the whole request is in */
+	if (r->state == ANSWERED)
+		return send_answer(c, &r->ans);
+	if (r->state == QUEUED)
+		return MHD_YES; /* not resumed yet */
 	if (r->too_big)
 		return send_too_big(c, r, s);
 	switch (r->route) {
@@ -736,11 +1392,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		return send_buf(c, MHD_HTTP_OK, HTML, &b);
 	}
 	case R_VERIFY_GET:
-		return answer_link(c, s);
+		return ask_link(c, s, r);
 	case R_VERIFY_POST:
-		return answer_form(c, s, r);
+		return ask_form(c, s, r);
 	case R_API:
-		return answer_api(c, s, r);
+		return ask_api(c, s, r);
 	case R_BAD_METHOD:
 		return send_405(c, r->allow);
 	default:
@@ -764,6 +1420,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ob_buf_release(&r->credential);
 	ob_buf_release(&r->file);
 	ob_buf_release(&r->recipient);
+	ob_buf_release(&r->ans.body);
 	free(r);
 	*con_cls = NULL;
 }
@@ -772,13 +1429,41 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
  * gets our one-line error instead. */
 static volatile sig_atomic_t running;
 
+/* Connections refused at the connection limits are counted and told
+ * in one line per REFUSED_EVERY seconds, not one each (a flood would
+ * otherwise be a flood of lines). */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long refused;
+static time_t refused_told;
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	char msg[512];
+	time_t now;
+
 	(void)cls;
 	if (!running)
 		return;
-	fprintf(stderr, "%s: ", ob_cli_prog());
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!strstr(msg, "connection limit")) {
+		fprintf(stderr, "%s: %s", ob_cli_prog(), msg);
+		return;
+	}
+	now = time(NULL);
+	pthread_mutex_lock(&log_lock);
+	refused++;
+	if (now - refused_told >= REFUSED_EVERY) {
+		char since[48] = "";
+
+		if (refused_told)
+			snprintf(since, sizeof(since), " in the last %ld s", (long)(now - refused_told));
+		fprintf(stderr, "%s: %lu connection%s refused at the connection limits (%u in all, %u per "
+			"address)%s; the next count in %d s\n", ob_cli_prog(), refused, refused == 1 ? "" : "s",
+			(unsigned)CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT, since, REFUSED_EVERY);
+		refused = 0;
+		refused_told = now;
+	}
+	pthread_mutex_unlock(&log_lock);
 }
 
 /* ---- startup ---- */
@@ -870,6 +1555,7 @@ int cmd_serve(int argc, char **argv)
 		{ "doc", required_argument, NULL, 'D' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "require-trusted-issuer", no_argument, NULL, 'Y' },
+		{ "worker", no_argument, NULL, 'W' }, /* internal: see worker_main */
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -884,15 +1570,20 @@ int cmd_serve(int argc, char **argv)
 	char addr[INET6_ADDRSTRLEN];
 	long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t sigs;
-	int c, rc = 0, sig = 0, key = 0, allow_private = 0;
+	int c, rc = 0, sig = 0, allow_private = 0, worker = 0;
 	unsigned flags;
+	char **wargv = calloc((size_t)argc + 3, sizeof(char *));
 
 	s.max_body = DEFAULT_MAX_BODY;
 	s.docs = calloc((size_t)argc, sizeof(char *));
-	if (!reg || !s.docs) {
+	if (!reg || !s.docs || !wargv) {
 		rc = ob_cli_errorf(3, "out of memory");
 		goto out;
 	}
+	/* a worker's command line: ours (before getopt_long permutes it) */
+	wargv[0] = (char *)ob_cli_prog();
+	memcpy(wargv + 1, argv, (size_t)argc * sizeof(char *));
+	wargv[argc + 1] = "--worker";
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': listen = optarg; break;
@@ -922,6 +1613,7 @@ int cmd_serve(int argc, char **argv)
 		case 'P': allow_private = 1; break;
 		case 'S': s.strict = 1; break;
 		case 'Y': s.require_trusted = 1; break;
+		case 'W': worker = 1; break;
 		case 'r':
 			if (ob_registry_add_file(reg, optarg, &err)) {
 				rc = ob_cli_fail(&err);
@@ -958,11 +1650,16 @@ int cmd_serve(int argc, char **argv)
 	if (threads < 1)
 		threads = 1;
 	s.registries = ob_registry_count(reg) ? reg : NULL;
-	if (pthread_key_create(&loader_key, tloader_free)) {
-		rc = ob_cli_errorf(3, "out of memory");
+	if (worker) {
+		struct stat st;
+
+		if (fstat(WORKER_FD, &st) || !S_ISSOCK(st.st_mode)) {
+			rc = ob_cli_usage(ob_cli_current(), "--worker is for serve's own use");
+			goto out;
+		}
+		rc = worker_main(&s);
 		goto out;
 	}
-	key = 1;
 	page_csp(); /* computed once, before the threads start */
 
 	/* SIGINT and SIGTERM are taken by sigwait below; the workers
@@ -973,7 +1670,17 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	/* the workers inherit the mask too: Ctrl-C in a terminal stops the
+	 * server, which then stops them */
+	if (!(s.pool = pool_new((size_t)threads, wargv, &err))) {
+		wargv = NULL;
+		rc = ob_cli_fail(&err);
+		goto out;
+	}
+	wargv = NULL;
+
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+		MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* the port is in ss; passing it too only makes MHD's messages right */
@@ -987,6 +1694,7 @@ int cmd_serve(int argc, char **argv)
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
 			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			     MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		rc = ob_cli_errorf(3, "cannot listen on %s: %s", listen,
@@ -1008,11 +1716,12 @@ int cmd_serve(int argc, char **argv)
 		;
 	fprintf(stderr, "%s: %s, stopping\n", ob_cli_prog(), sig == SIGINT ? "interrupted" : "terminated");
 out:
+	/* the pool first: it answers and resumes every suspended connection */
+	pool_free(s.pool);
 	if (d)
-		MHD_stop_daemon(d); /* joins the workers; their loaders go with them */
-	if (key)
-		pthread_key_delete(loader_key);
+		MHD_stop_daemon(d);
 	ob_registry_free(reg);
 	free(s.docs);
+	free(wargv);
 	return rc;
 }
