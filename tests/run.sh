@@ -7,6 +7,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 3
 B=${OBKIT_BUILD:-build-asan}
 SHARED_DIR=${SHARED_DIR:-$top/../shared}
+# without ".." in it: chromedriver refuses upload paths that have them
+SHARED_DIR=$(cd "$SHARED_DIR" 2>/dev/null && pwd -P || echo "$SHARED_DIR")
 export SHARED_DIR
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

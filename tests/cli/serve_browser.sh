@@ -11,6 +11,9 @@
 # go to $OBKIT_TEST_OUT, else BIN_DIR/../test-output (the path is printed).
 # Chromium and chromedriver are required: without them this test fails.
 . "$(dirname "$0")/lib.sh"
+# chromedriver refuses upload paths with ".." in them
+SHARED=$(cd "$SHARED" && pwd -P)
+V=$SHARED/vectors
 VF="$BIN/ob-verifier"
 C01=$V/signed/01-ob3-v2-eddsa-rdfc-2022.json
 VP=$V/signed/07-vp-eddsa-rdfc-2022.json
