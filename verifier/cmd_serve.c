@@ -385,12 +385,12 @@ static void answer_page_error(struct answer *a, unsigned status, const char *tit
 	page_error(&a->body, title, msg);
 }
 
-static void answer_json_error(struct answer *a, unsigned status, const char *msg)
+/* A JSON answer from o (taken: freed here). */
+static void answer_json(struct answer *a, unsigned status, json_t *o)
 {
-	json_t *j = json_pack("{s:s}", "error", msg);
-	char *js = j ? ob_json_dumps(j, OB_JSON_PRETTY) : NULL;
+	char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
 
-	json_decref(j);
+	json_decref(o);
 	ob_buf_release(&a->body);
 	a->status = status;
 	a->json = 1;
@@ -403,30 +403,21 @@ static void answer_json_error(struct answer *a, unsigned status, const char *msg
 	free(js);
 }
 
+static void answer_json_error(struct answer *a, unsigned status, const char *msg)
+{
+	answer_json(a, status, json_pack("{s:s}", "error", msg));
+}
+
 /* A verification that was stopped, or never ran: 503, and for the API
  * the verdict it would have had, undecided. */
 static void answer_unavailable(struct answer *a, const struct job *j, const char *why)
 {
-	json_t *o;
-	char *js;
-
 	if (j->kind != J_API) {
 		answer_page_error(a, MHD_HTTP_SERVICE_UNAVAILABLE, "Not verified", why);
 		return;
 	}
-	o = json_pack("{s:b, s:s, s:s}", "verified", 0, "verdict", "undecided", "error", why);
-	js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
-	json_decref(o);
-	ob_buf_release(&a->body);
-	a->status = MHD_HTTP_SERVICE_UNAVAILABLE;
-	a->json = 1;
-	if (!js) {
-		a->body.oom = 1;
-		return;
-	}
-	ob_buf_adds(&a->body, js);
-	ob_buf_addc(&a->body, '\n');
-	free(js);
+	answer_json(a, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    json_pack("{s:b, s:s, s:s}", "verified", 0, "verdict", "undecided", "error", why));
 }
 
 static enum MHD_Result send_answer(struct MHD_Connection *c, struct answer *a)
