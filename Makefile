@@ -18,7 +18,7 @@ LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 O ?= build
 BIN ?= bin
 
-LIB_SRC := $(sort $(wildcard shared/*.c))
+LIB_SRC := $(sort $(wildcard shared/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 LIB := $(O)/libobkit.a
 TOOLS := issuer wallet verifier
@@ -35,7 +35,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 
 all: $(TOOL_BINS)
 
-$(O)/%.o: %.c $(wildcard shared/*.h */*.h) VERSION
+$(O)/%.o: %.c $(wildcard shared/*/*.h */*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -100,7 +100,7 @@ bench: deps
 		MAXRSS="$(CURDIR)/$(O)/tests/tools/maxrss" sh "$$b" "$(CURDIR)/$(BIN)" || exit 1; done
 
 check-headers:
-	@for h in shared/*.h; do echo "#include \"$$h\"" | $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - || exit 1; done; echo "headers ok"
+	@for h in shared/*/*.h; do echo "#include \"$$h\"" | $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - || exit 1; done; echo "headers ok"
 
 PREFIX ?= /usr/local
 install: all
@@ -153,7 +153,7 @@ $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(filter %.o,$^) $(LIB) $(LDLIBS_ALL)
 
-# clang warns where gcc does not (-Wformat-nonliteral in shared/cli.c):
+# clang warns where gcc does not (-Wformat-nonliteral in shared/cli/cli.c):
 # the library's -Werror is gcc's business, so not here
 fuzz-build:
 	$(MAKE) --no-print-directory $(FUZZ_BINS) O=$(FUZZ_O) CC=$(FUZZ_CC) WERROR= OPT="-O1 -g" \

@@ -6,11 +6,11 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "dates.h"
+#include "cli/cli.h"
+#include "base/dates.h"
 #include "issuer.h"
-#include "jcs.h"
-#include "json.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 
 /* Catalog ids are short names ("welding-101"); the Achievement's own id is
  * a URL under the issuer's site unless the given id is already a URI. */

@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bake.h"
-#include "cli.h"
+#include "io/bake.h"
+#include "cli/cli.h"
 #include "issuer.h"
-#include "json.h"
+#include "base/json.h"
 
 /* Open Badges 3.0 5.3: the credential travels inside the badge image. */
 int cmd_bake(int argc, char **argv)

@@ -8,12 +8,12 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "clr.h"
-#include "dates.h"
-#include "issue.h"
+#include "cli/cli.h"
+#include "vc/clr.h"
+#include "base/dates.h"
+#include "vc/issue.h"
 #include "issuer.h"
-#include "json.h"
+#include "base/json.h"
 #include "logpack.h"
 
 /* The learner's credentials as issued (objects, or JWT strings), oldest

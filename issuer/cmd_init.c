@@ -7,12 +7,12 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "did.h"
-#include "dates.h"
-#include "fsutil.h"
+#include "cli/cli.h"
+#include "proof/did.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
 #include "issuer.h"
-#include "jcs.h"
+#include "canon/jcs.h"
 
 static json_t *build_profile(const char *did, const char *name, const char *url,
 			     const char *email, const char *image)

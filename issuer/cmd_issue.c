@@ -9,14 +9,14 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "fsutil.h"
-#include "issue.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
+#include "vc/issue.h"
 #include "issuer.h"
-#include "json.h"
-#include "ob3.h"
-#include "status.h"
+#include "base/json.h"
+#include "vc/ob3.h"
+#include "vc/status.h"
 
 json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err)
 {

@@ -19,9 +19,9 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "fsutil.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
 #include "issuer.h"
 
 static int key_list(issuer_state *st)

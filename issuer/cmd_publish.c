@@ -30,15 +30,15 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "did.h"
-#include "fsutil.h"
-#include "issue.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "proof/did.h"
+#include "base/fsutil.h"
+#include "vc/issue.h"
 #include "issuer.h"
-#include "jcs.h"
-#include "json.h"
-#include "status.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "vc/status.h"
 
 struct site {
 	const char *dir, *root; /* root: the URL DIR stands for, ends in '/' */

@@ -4,12 +4,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "fsutil.h"
-#include "issue.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
+#include "vc/issue.h"
 #include "issuer.h"
-#include "json.h"
+#include "base/json.h"
 
 int cmd_sign(int argc, char **argv)
 {

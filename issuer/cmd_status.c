@@ -9,10 +9,10 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "dates.h"
+#include "cli/cli.h"
+#include "base/dates.h"
 #include "issuer.h"
-#include "jcs.h"
+#include "canon/jcs.h"
 
 enum { REVOKE, SUSPEND, REINSTATE };
 

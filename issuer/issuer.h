@@ -4,9 +4,9 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "keys.h"
-#include "store.h"
+#include "base/err.h"
+#include "proof/keys.h"
+#include "io/store.h"
 
 typedef struct {
 	char *home;      /* owned */

@@ -18,8 +18,8 @@
 
 #include <sqlite3.h>
 
-#include "buf.h"
-#include "err.h"
+#include "base/buf.h"
+#include "base/err.h"
 
 /* Per thread: the compressor and its digested dictionary. */
 typedef struct logpack logpack;

@@ -24,19 +24,19 @@
 
 #include <sqlite3.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "fsutil.h"
-#include "issue.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
+#include "vc/issue.h"
 #include "issuer.h"
-#include "jcs.h"
-#include "json.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 #include "logpack.h"
-#include "ob3.h"
-#include "roster.h"
-#include "status.h"
-#include "suite.h"
-#include "text.h"
+#include "vc/ob3.h"
+#include "io/roster.h"
+#include "vc/status.h"
+#include "proof/suite.h"
+#include "base/text.h"
 
 /* Rows per transaction, and batches in flight: while this thread waits
  * for a commit's fsync the signing threads still have INFLIGHT-1 batches

@@ -9,11 +9,11 @@
 
 #include <sqlite3.h>
 
-#include "did.h"
-#include "fsutil.h"
+#include "proof/did.h"
+#include "base/fsutil.h"
 #include "issuer.h"
-#include "json.h"
-#include "status.h"
+#include "base/json.h"
+#include "vc/status.h"
 
 /* Schema (user_version 4):
  *   profile(id = 1, did, json)          the issuer Profile object

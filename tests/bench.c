@@ -24,15 +24,15 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "buf.h"
-#include "err.h"
-#include "jcs.h"
-#include "json.h"
-#include "jwt.h"
-#include "keys.h"
-#include "obkit.h"
-#include "suite.h"
-#include "verify.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "proof/jwt.h"
+#include "proof/keys.h"
+#include "base/obkit.h"
+#include "proof/suite.h"
+#include "vc/verify.h"
 
 #define DEFAULT_ITERS 2000
 #define MIN_ITERS 1000

@@ -5,15 +5,15 @@
 
 #include <openssl/sha.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "cmds.h"
-#include "codec.h"
-#include "did.h"
-#include "json.h"
-#include "keys.h"
-#include "loader.h"
-#include "rdfc.h"
-#include "suite.h"
+#include "base/codec.h"
+#include "proof/did.h"
+#include "base/json.h"
+#include "proof/keys.h"
+#include "io/loader.h"
+#include "canon/rdfc.h"
+#include "proof/suite.h"
 
 static void print_hash(const char *label, const ob_buf *canon, unsigned char out[32])
 {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
-#include "qr.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "io/qr.h"
 
 #include "cmds.h"
 

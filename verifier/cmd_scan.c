@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "cmds.h"
-#include "jcs.h"
-#include "json.h"
-#include "qrscan.h"
-#include "registry.h"
-#include "source.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "io/qrscan.h"
+#include "vc/registry.h"
+#include "io/source.h"
 #include "trust.h"
-#include "verify.h"
+#include "vc/verify.h"
 
 int cmd_scan(int argc, char **argv)
 {

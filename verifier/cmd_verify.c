@@ -7,23 +7,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bake.h"
-#include "cli.h"
+#include "io/bake.h"
+#include "cli/cli.h"
 #include "cmds.h"
-#include "dates.h"
-#include "fsutil.h"
-#include "http.h"
-#include "jcs.h"
-#include "json.h"
-#include "keys.h"
-#include "loader.h"
-#include "qr.h"
-#include "qrscan.h"
-#include "registry.h"
-#include "source.h"
-#include "text.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
+#include "io/http.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "proof/keys.h"
+#include "io/loader.h"
+#include "io/qr.h"
+#include "io/qrscan.h"
+#include "vc/registry.h"
+#include "io/source.h"
+#include "base/text.h"
 #include "trust.h"
-#include "verify.h"
+#include "vc/verify.h"
 
 /* A directory holds at most this many files to verify. */
 #define MAX_FILES 100000

@@ -1,4 +1,4 @@
-#include "cli.h"
+#include "cli/cli.h"
 #include "cmds.h"
 
 static const struct ob_cmd cmds[] = {

@@ -6,8 +6,8 @@
 #ifndef OB_VERIFIER_PAGE_H
 #define OB_VERIFIER_PAGE_H
 
-#include "buf.h"
-#include "verify.h"
+#include "base/buf.h"
+#include "vc/verify.h"
 
 /* Appends s with & < > " ' escaped. Returns 0, or -1 when out of memory. */
 int page_escape(ob_buf *out, const char *s);

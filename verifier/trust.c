@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "ob3.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "vc/ob3.h"
 
 int trust_init(struct trust *t)
 {

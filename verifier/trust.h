@@ -5,11 +5,11 @@
 #ifndef OB_VERIFIER_TRUST_H
 #define OB_VERIFIER_TRUST_H
 
-#include "http.h"
-#include "keys.h"
-#include "loader.h"
-#include "registry.h"
-#include "verify.h"
+#include "io/http.h"
+#include "proof/keys.h"
+#include "io/loader.h"
+#include "vc/registry.h"
+#include "vc/verify.h"
 
 struct trust {
 	ob_verify_opts vo;  /* ready for ob_verify_* after trust_ready */

@@ -4,14 +4,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "jcs.h"
-#include "json.h"
-#include "loader.h"
-#include "ob3.h"
-#include "source.h"
-#include "verify.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "io/loader.h"
+#include "vc/ob3.h"
+#include "io/source.h"
+#include "vc/verify.h"
 #include "wallet.h"
 
 /* Refuses what the wallet must not keep. Only the verdict can be

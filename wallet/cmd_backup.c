@@ -16,9 +16,9 @@
 
 #include <openssl/crypto.h>
 
-#include "cli.h"
-#include "fsutil.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "base/fsutil.h"
+#include "base/json.h"
 #include "wallet.h"
 
 #define PAYLOAD_MAGIC "OBWP"

@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bake.h"
-#include "cli.h"
-#include "jcs.h"
-#include "json.h"
+#include "io/bake.h"
+#include "cli/cli.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 #include "wallet.h"
 
 /* --json: the whole record, {"id", "summary", "credential" (the bytes as

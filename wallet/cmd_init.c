@@ -7,9 +7,9 @@
 
 #include <openssl/crypto.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "fsutil.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
 #include "wallet.h"
 
 struct setup {

@@ -5,9 +5,9 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "jcs.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 #include "wallet.h"
 
 /* The members of a summary list --json prints, in this order. */

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "issue.h"
-#include "present.h"
+#include "cli/cli.h"
+#include "vc/issue.h"
+#include "vc/present.h"
 #include "wallet.h"
 
 int cmd_present(int argc, char **argv)

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "jcs.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 #include "wallet.h"
 
 struct all {

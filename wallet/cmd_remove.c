@@ -1,4 +1,4 @@
-#include "cli.h"
+#include "cli/cli.h"
 #include "wallet.h"
 
 int cmd_remove(int argc, char **argv)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "json.h"
-#include "qr.h"
+#include "cli/cli.h"
+#include "base/json.h"
+#include "io/qr.h"
 #include "wallet.h"
 
 #define PNG_SCALE 8

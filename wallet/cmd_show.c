@@ -1,8 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "base/json.h"
 #include "wallet.h"
 
 static void line(const char *label, const char *value)

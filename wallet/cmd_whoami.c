@@ -4,7 +4,7 @@
 
 #include <openssl/crypto.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "wallet.h"
 
 int cmd_whoami(int argc, char **argv)

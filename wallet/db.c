@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
-#include "dates.h"
-#include "fsutil.h"
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
 #include "wallet.h"
-#include "registry.h"
+#include "vc/registry.h"
 
 /* Version 1 (unencrypted, refused by wallet_unlock) is kept so such a
  * database is recognised. Version 2: the vault (KDF parameters, the data

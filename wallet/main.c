@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "wallet.h"
 
 const char *wallet_home_opt;

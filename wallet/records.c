@@ -8,9 +8,9 @@
 
 #include <openssl/crypto.h>
 
-#include "codec.h"
-#include "jcs.h"
-#include "json.h"
+#include "base/codec.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 #include "wallet.h"
 
 #define AAD_PREFIX "obkit wallet v2|"

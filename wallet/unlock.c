@@ -11,10 +11,10 @@
 
 #include <openssl/crypto.h>
 
-#include "cli.h"
-#include "codec.h"
-#include "fsutil.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "base/codec.h"
+#include "base/fsutil.h"
+#include "base/json.h"
 #include "wallet.h"
 
 #define PASS_MAX 1024

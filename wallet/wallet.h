@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <jansson.h>
 
-#include "buf.h"
-#include "err.h"
-#include "keys.h"
-#include "store.h"
-#include "vault.h"
-#include "verify.h"
-#include "registry.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "proof/keys.h"
+#include "io/store.h"
+#include "io/vault.h"
+#include "vc/verify.h"
+#include "vc/registry.h"
 
 #define WALLET_DB "wallet.db"
 

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "jcs.h"
-#include "json.h"
-#include "obkit.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "base/obkit.h"
 
 #define MAX_SHOWN 20
 

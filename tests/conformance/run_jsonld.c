@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "json.h"
-#include "jsonld.h"
+#include "base/json.h"
+#include "canon/jsonld.h"
 
 #define MAX_SHOWN 40
 #define ISO_BUDGET 2000000L

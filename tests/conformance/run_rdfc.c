@@ -14,9 +14,9 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "json.h"
-#include "obkit.h"
-#include "rdfc.h"
+#include "base/json.h"
+#include "base/obkit.h"
+#include "canon/rdfc.h"
 
 #define MAX_SHOWN 20
 #define MAX_FILE (16u * 1024 * 1024)

@@ -9,13 +9,13 @@
 #include <string.h>
 
 #include "check.h"
-#include "dates.h"
-#include "json.h"
-#include "keys.h"
-#include "loader.h"
-#include "obkit.h"
-#include "suite.h"
-#include "verify.h"
+#include "base/dates.h"
+#include "base/json.h"
+#include "proof/keys.h"
+#include "io/loader.h"
+#include "base/obkit.h"
+#include "proof/suite.h"
+#include "vc/verify.h"
 
 static int unsupported(const char *name)
 {

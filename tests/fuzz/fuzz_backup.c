@@ -9,7 +9,7 @@
  * wallet/cmd_backup.c) is static in the wallet and writes into SQLite; it
  * only sees authenticated plaintext. */
 #include "fuzz.h"
-#include "vault.h"
+#include "io/vault.h"
 
 static const unsigned char dk[OB_VAULT_KEY_LEN] = "obkit fuzz data key, not secret";
 

@@ -3,7 +3,7 @@
  * checks the property the format promises: extracting from what ob_bake
  * made gives back exactly the credential baked (one chunk or element,
  * replaced, never duplicated). */
-#include "bake.h"
+#include "io/bake.h"
 #include "fuzz.h"
 
 static const char cred[] = "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"

@@ -10,10 +10,10 @@
  * encode(decode(x)) == x for every x they accept. */
 #include <ctype.h>
 
-#include "codec.h"
-#include "did.h"
+#include "base/codec.h"
+#include "proof/did.h"
 #include "fuzz.h"
-#include "keys.h"
+#include "proof/keys.h"
 
 static void same(const ob_buf *enc, const char *in, size_t len, int nocase, const char *what)
 {

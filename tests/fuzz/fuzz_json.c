@@ -3,8 +3,8 @@
  * and that text parses again to an equal document; the JCS form of both
  * is the same bytes. */
 #include "fuzz.h"
-#include "jcs.h"
-#include "json.h"
+#include "canon/jcs.h"
+#include "base/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

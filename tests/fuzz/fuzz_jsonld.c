@@ -7,10 +7,10 @@
  *     algorithms' own dropping of values), into N-Quads text, which the
  *     N-Quads parser must read back. */
 #include "fuzz.h"
-#include "json.h"
-#include "jsonld.h"
-#include "rdfc.h"
-#include "suite.h"
+#include "base/json.h"
+#include "canon/jsonld.h"
+#include "canon/rdfc.h"
+#include "proof/suite.h"
 
 static void lax(const json_t *doc)
 {

@@ -4,10 +4,10 @@
  * fixed time. */
 #include <time.h>
 
-#include "did.h"
+#include "proof/did.h"
 #include "fuzz.h"
-#include "jwt.h"
-#include "keys.h"
+#include "proof/jwt.h"
+#include "proof/keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

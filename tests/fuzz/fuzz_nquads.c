@@ -3,7 +3,7 @@
  * parses back to the same number of quads; canonicalizing the canonical
  * form gives the same bytes (RDFC-1.0 output is a fixed point). */
 #include "fuzz.h"
-#include "rdfc.h"
+#include "canon/rdfc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,9 +5,9 @@
  * network. Property: what ob_qr_payload_encode makes of decoded text
  * decodes again. */
 #include "fuzz.h"
-#include "loader.h"
-#include "qr.h"
-#include "source.h"
+#include "io/loader.h"
+#include "io/qr.h"
+#include "io/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "roster.h"
+#include "io/roster.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "jcs.h"
-#include "loader.h"
-#include "verify.h"
+#include "canon/jcs.h"
+#include "io/loader.h"
+#include "vc/verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
-#include "suite.h"
+#include "proof/suite.h"
 
 __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
 

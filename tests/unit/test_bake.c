@@ -5,10 +5,10 @@
 #include <jansson.h>
 #include <zlib.h>
 
-#include "bake.h"
+#include "io/bake.h"
 #include "check.h"
-#include "json.h"
-#include "obkit.h"
+#include "base/json.h"
+#include "base/obkit.h"
 
 static char *read_file(const char *dir, const char *name, size_t *len)
 {

@@ -3,13 +3,13 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "clr.h"
-#include "dates.h"
-#include "issue.h"
-#include "json.h"
-#include "keys.h"
-#include "obkit.h"
-#include "verify.h"
+#include "vc/clr.h"
+#include "base/dates.h"
+#include "vc/issue.h"
+#include "base/json.h"
+#include "proof/keys.h"
+#include "base/obkit.h"
+#include "vc/verify.h"
 
 static char path[4096];
 

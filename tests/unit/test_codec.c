@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "codec.h"
-#include "obkit.h"
+#include "base/codec.h"
+#include "base/obkit.h"
 
 typedef int (*encoder)(ob_buf *, const unsigned char *, size_t);
 typedef ob_code (*decoder)(ob_buf *, const char *, size_t, ob_error *);

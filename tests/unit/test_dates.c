@@ -3,8 +3,8 @@
 #include <time.h>
 
 #include "check.h"
-#include "dates.h"
-#include "obkit.h"
+#include "base/dates.h"
+#include "base/obkit.h"
 
 /* 2025-06-01T00:00:00Z */
 #define JUNE1 ((time_t)1748736000)

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "did.h"
-#include "fsutil.h"
-#include "loader.h"
-#include "obkit.h"
+#include "proof/did.h"
+#include "base/fsutil.h"
+#include "io/loader.h"
+#include "base/obkit.h"
 
 static void web_url(const char *did, const char *want)
 {

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "fsutil.h"
-#include "json.h"
-#include "obkit.h"
+#include "base/fsutil.h"
+#include "base/json.h"
+#include "base/obkit.h"
 
 static int count_entries(const char *dir)
 {

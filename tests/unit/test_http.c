@@ -15,9 +15,9 @@
 #include <netinet/in.h>
 
 #include "check.h"
-#include "fsutil.h"
-#include "http.h"
-#include "loader.h"
+#include "base/fsutil.h"
+#include "io/http.h"
+#include "io/loader.h"
 
 /* Writes a cache entry as http.c does (its documented layout). */
 static void put(const char *dir, const char *url, const char *type, long long expires,

@@ -5,9 +5,9 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "jcs.h"
-#include "json.h"
-#include "obkit.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "base/obkit.h"
 
 /* Parses text with the project's parser and writes it with flags; the
  * result lives until the next call. out(NULL, 0) frees it. */

@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "json.h"
-#include "obkit.h"
+#include "base/json.h"
+#include "base/obkit.h"
 
 /* The message of the last refusal, "" when parsing succeeded. */
 static char last_msg[256];

@@ -5,9 +5,10 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "json.h"
-#include "jsonld.h"
-#include "loader.h"
+#include "base/json.h"
+#include "canon/contexts.h"
+#include "canon/jsonld.h"
+#include "io/loader.h"
 
 static ob_loader *loader;
 static ob_jsonld *proc;
@@ -553,8 +554,8 @@ int main(void)
 	loader = ob_loader_new();
 	proc = ob_jsonld_new(loader);
 	CHECK(loader && proc);
-	CHECK(ob_loader_shipped("https://www.w3.org/ns/credentials/v2#frag") != NULL);
-	CHECK(ob_loader_shipped("https://example.com/") == NULL);
+	CHECK(ob_context_shipped("https://www.w3.org/ns/credentials/v2#frag") != NULL);
+	CHECK(ob_context_shipped("https://example.com/") == NULL);
 	test_ob3_vector();
 	test_safe_mode();
 	test_literals();

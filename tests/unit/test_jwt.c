@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "check.h"
-#include "codec.h"
-#include "jcs.h"
-#include "json.h"
-#include "jwt.h"
-#include "keys.h"
-#include "obkit.h"
+#include "base/codec.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "proof/jwt.h"
+#include "proof/keys.h"
+#include "base/obkit.h"
 
 /* 2026-01-01T00:00:00Z: inside every vector's validity window */
 #define NOW ((time_t)1767225600)

@@ -9,10 +9,10 @@
 #include <openssl/sha.h>
 
 #include "check.h"
-#include "codec.h"
-#include "json.h"
-#include "keys.h"
-#include "obkit.h"
+#include "base/codec.h"
+#include "base/json.h"
+#include "proof/keys.h"
+#include "base/obkit.h"
 
 static char *vec(const char *name)
 {

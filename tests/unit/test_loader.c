@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "loader.h"
+#include "io/loader.h"
 
 static void write_file(const char *path, const char *text)
 {

@@ -4,12 +4,12 @@
 
 #include <jansson.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "check.h"
-#include "dates.h"
-#include "json.h"
-#include "ob3.h"
-#include "obkit.h"
+#include "base/dates.h"
+#include "base/json.h"
+#include "vc/ob3.h"
+#include "base/obkit.h"
 
 static int contains(const char *s, const char *sub)
 {

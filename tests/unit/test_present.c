@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "check.h"
-#include "json.h"
-#include "keys.h"
-#include "obkit.h"
-#include "present.h"
-#include "verify.h"
+#include "base/json.h"
+#include "proof/keys.h"
+#include "base/obkit.h"
+#include "vc/present.h"
+#include "vc/verify.h"
 
 #define NOW ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
 

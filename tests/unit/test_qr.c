@@ -7,12 +7,12 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "codec.h"
-#include "jcs.h"
-#include "json.h"
-#include "obkit.h"
-#include "inflate.h"
-#include "qr.h"
+#include "base/codec.h"
+#include "canon/jcs.h"
+#include "base/json.h"
+#include "base/obkit.h"
+#include "base/inflate.h"
+#include "io/qr.h"
 
 static char tmpdir[] = "/tmp/test_qr.XXXXXX";
 

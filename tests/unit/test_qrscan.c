@@ -12,9 +12,9 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "json.h"
-#include "qr.h"
-#include "qrscan.h"
+#include "base/json.h"
+#include "io/qr.h"
+#include "io/qrscan.h"
 
 #define SCALE 6
 #define QUIET 4

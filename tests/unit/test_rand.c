@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "rand.h"
+#include "base/rand.h"
 
 /* 2,000 draws of 16 bytes cross many refills of the 512-byte pool: all
  * distinct, and roughly half the bits set */

@@ -8,10 +8,10 @@
 #include <openssl/evp.h>
 
 #include "check.h"
-#include "codec.h"
-#include "json.h"
-#include "obkit.h"
-#include "rdfc.h"
+#include "base/codec.h"
+#include "base/json.h"
+#include "base/obkit.h"
+#include "canon/rdfc.h"
 
 /* Parses text; returns the error code, with the message in msg. */
 static ob_code parse(const char *text, char *msg, size_t n)

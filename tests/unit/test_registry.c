@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "json.h"
-#include "ob3.h"
-#include "registry.h"
+#include "base/json.h"
+#include "vc/ob3.h"
+#include "vc/registry.h"
 
 #define KEY_ISSUER "did:key:z6MkvMCQDyJBzWRVKzsAyCBPs1LzKsvPFjHVevgWaFeGVmkT"
 

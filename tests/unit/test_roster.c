@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "roster.h"
+#include "io/roster.h"
 
 static char dir[] = "/tmp/obkit-test-roster.XXXXXX";
 

@@ -7,11 +7,11 @@
 #include <png.h>
 
 #include "check.h"
-#include "fsutil.h"
-#include "json.h"
-#include "loader.h"
-#include "qr.h"
-#include "source.h"
+#include "base/fsutil.h"
+#include "base/json.h"
+#include "io/loader.h"
+#include "io/qr.h"
+#include "io/source.h"
 
 static char tmpdir[] = "/tmp/test_source.XXXXXX";
 

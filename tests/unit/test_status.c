@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "codec.h"
-#include "json.h"
-#include "status.h"
+#include "base/codec.h"
+#include "base/json.h"
+#include "vc/status.h"
 
 #include <zlib.h>
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "store.h"
+#include "io/store.h"
 
 static const char *const migrations[] = {
 	"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);",

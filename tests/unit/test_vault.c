@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include "check.h"
-#include "obkit.h"
-#include "vault.h"
+#include "base/obkit.h"
+#include "io/vault.h"
 
 static void test_seal(void)
 {

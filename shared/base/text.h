@@ -1,0 +1,20 @@
+/* text: printing strings taken from credentials where a person reads
+ * them (terminals, CSV, logs). A credential is written by a stranger: a
+ * name holding escape sequences could repaint a terminal line as a green
+ * "VALID", and a newline could forge a report line. */
+#ifndef OB_TEXT_H
+#define OB_TEXT_H
+
+#include "base/buf.h"
+
+/* Appends s with every control character escaped: C0 (tab and newline too),
+ * DEL and C1 as "\xNN" / "\u{NN}", the Unicode bidirectional overrides and
+ * isolates (U+202A-202E, U+2066-2069) as "\u{NNNN}", and bytes that are
+ * not UTF-8 as "\xNN". Printable text, including non-ASCII letters, is
+ * kept. NULL appends nothing. -1 when out of memory. */
+int ob_text_add_safe(ob_buf *out, const char *s);
+
+/* Same, into a new string (free it); NULL when out of memory. */
+char *ob_text_safe(const char *s);
+
+#endif

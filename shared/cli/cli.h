@@ -1,0 +1,47 @@
+/* cli: what the three command-line tools share: the command table,
+ * error printing with the program's prefix, exit codes. The library
+ * proper never prints; only this module (used by the tools) does. */
+#ifndef OB_CLI_H
+#define OB_CLI_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+struct ob_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis; /* e.g. "verify [--json] FILE|-" */
+};
+
+/* Sets the prefix for messages ("ob-verifier"), and, when secret is set,
+ * turns off core dumps (keys and wallet data live in memory). */
+void ob_cli_init(const char *prog, int secret);
+const char *ob_cli_prog(void);
+
+/* "prog: message" on stderr; returns the exit code for e. */
+int ob_cli_fail(const ob_error *e);
+/* "prog: message" on stderr; returns code. */
+int ob_cli_errorf(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Usage error for one command: message and synopsis, returns 2. */
+int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Writes a result to path (atomically, mode 0644, replacing only with
+ * force) or, when path is NULL, to stdout. */
+ob_code ob_cli_output(const char *path, const char *data, size_t len, int force, ob_error *err);
+
+/* Runs argv[1..] against the table: global --help/--version, then the
+ * command. opts_help describes global options (may be NULL). Returns the
+ * exit code, after checking that stdout was written out. */
+int ob_cli_main(const struct ob_cmd *cmds, size_t ncmds, int argc, char **argv,
+		const char *summary, const char *opts_help);
+
+/* The table entry for name (set by ob_cli_main before calling run). */
+const struct ob_cmd *ob_cli_current(void);
+
+/* Prints "usage: prog <synopsis>" for the current command on stdout and
+ * returns 0 (for --help inside a command). */
+int ob_cli_help(void);
+
+#endif

@@ -1,0 +1,94 @@
+/* suite: Data Integrity proof suites behind one interface
+ * (ARCHITECTURE.md decision 3). A suite hashes a document and a proof
+ * configuration its own way; everything around it (options, proof
+ * purpose, challenge/domain, key resolution, proof sets) is shared. */
+#ifndef OB_SUITE_H
+#define OB_SUITE_H
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "proof/keys.h"
+#include "base/doc.h"
+
+typedef struct {
+	const char *verification_method; /* required */
+	const char *proof_purpose;       /* NULL: "assertionMethod" */
+	const char *created;             /* NULL: now, to the second */
+	const char *challenge;           /* optional */
+	const char *domain;              /* optional */
+	ob_loader *loader;               /* documents beyond the shipped ones */
+} ob_proof_opts;
+
+typedef struct ob_suite {
+	const char *name;        /* "eddsa-jcs-2022", ... */
+	const char *proof_type;  /* "DataIntegrityProof" or the legacy type */
+	const char *cryptosuite; /* NULL for legacy types */
+	const char *context;     /* a context the suite adds to the document, or NULL */
+	/* 1 when this suite handles proof (by type / cryptosuite). */
+	int (*matches)(const json_t *proof);
+	/* Fills proof (which already holds type, cryptosuite, created,
+	 * verificationMethod, proofPurpose, challenge, domain) with whatever
+	 * else the suite needs and its proofValue. doc has no proof member
+	 * and is not changed. */
+	ob_code (*create)(const json_t *doc, json_t *proof, const ob_key *key,
+			  ob_loader *loader, ob_error *err);
+	/* OB_OK when proof is a valid signature over doc (which has no proof
+	 * member) by key; OB_EINVALID when not; other codes when it could not
+	 * be decided (a context that cannot be had: OB_ENET). loader supplies
+	 * documents (JSON-LD contexts) beyond those shipped; may be NULL. */
+	ob_code (*verify)(const json_t *doc, const json_t *proof, const ob_key *key,
+			  ob_loader *loader, ob_error *err);
+	int implemented; /* 0: recognised but not supported yet */
+} ob_suite;
+
+/* The suite that handles proof, or NULL when none recognises it. */
+const ob_suite *ob_suite_for_proof(const json_t *proof);
+/* The suite named name ("eddsa-jcs-2022"), or NULL. */
+const ob_suite *ob_suite_by_name(const char *name);
+/* Comma-separated names of the suites that can sign. */
+const char *ob_suite_names(void);
+
+/* Signs doc in place: adds a proof by suite (appending to an existing
+ * proof, making a proof set). A VC 1.1 document first gains the Data
+ * Integrity context (VC-DI 2.4.2), as the reference does. */
+ob_code ob_proof_add(json_t *doc, const ob_suite *suite, const ob_key *key,
+		     const ob_proof_opts *opts, ob_error *err);
+
+/* Checks the options a verifier expects of one proof (VC-DI 4.4 steps):
+ * type, verificationMethod and proofPurpose present; purpose equal to
+ * expected_purpose; challenge and domain equal when expected ones are
+ * given. OB_EINVALID with the reason. */
+ob_code ob_proof_check_options(const json_t *proof, const char *expected_purpose,
+			       const char *challenge, const char *domain, ob_error *err)
+	__attribute__((warn_unused_result));
+
+/* Decodes proof.proofValue ("z" + base58btc of a 64-byte Ed25519
+ * signature) into sig. OB_EINVALID with the reason. */
+ob_code ob_proof_value_decode(const json_t *proof, unsigned char sig[64], ob_error *err);
+/* Sets proof.proofValue to "z" + base58btc(sig). */
+ob_code ob_proof_value_set(json_t *proof, const unsigned char *sig, size_t len, ob_error *err);
+
+/* Frees what the linked-data suites keep per thread (the JSON-LD
+ * processor and its context cache, reused across documents for speed).
+ * A worker thread calls it before it ends; the main thread need not. */
+void ob_suite_thread_release(void);
+
+/* JSON-LD toRdf (safe mode, base null; rdfDirection i18n-datatype unless
+ * legacy) then RDFC-1.0 (SHA-256, or SHA-384 for blank-node labelling):
+ * appends the canonical N-Quads of doc to canon. Contexts: the shipped
+ * ones, then loader's (may be NULL). */
+ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, int sha384,
+			      ob_buf *canon, ob_error *err);
+
+/* The proof configuration a suite hashes: proof without proofValue, with
+ * the document's @context (DI-EdDSA 3.2.5). New reference. */
+json_t *ob_proof_config(const json_t *doc, const json_t *proof);
+
+/* The suites (defined in suite_*.c). */
+extern const ob_suite ob_suite_eddsa_jcs_2022;
+extern const ob_suite ob_suite_eddsa_rdfc_2022;
+extern const ob_suite ob_suite_ed25519_2020;
+
+#endif

@@ -1,0 +1,35 @@
+/* issue: signing a credential document in one of the supported formats. */
+#ifndef OB_ISSUE_H
+#define OB_ISSUE_H
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "proof/keys.h"
+
+typedef struct {
+	const char *suite;               /* a suite name or "vc-jwt"; NULL: the default */
+	const char *verification_method; /* NULL: the key's did:key method */
+	const char *created;             /* proof created time; NULL: now */
+	const char *proof_purpose;       /* NULL: assertionMethod */
+	const char *challenge;           /* presentations */
+	const char *domain;
+} ob_sign_opts;
+
+/* The default suite of `issue` and `sign`: eddsa-rdfc-2022 (what 1EdTech
+ * certification accepts) when this build has it, else eddsa-jcs-2022. */
+const char *ob_issue_default_suite(void);
+
+/* Signs doc (changed in place for embedded proofs) and appends the
+ * result to out: pretty JSON with a trailing newline, or the compact JWS
+ * and a newline for "vc-jwt". */
+ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
+		      ob_buf *out, ob_error *err);
+
+/* Comma-separated list of the values `suite` accepts. */
+const char *ob_issue_suites(void);
+/* 1 when name is a suite this build can sign with. */
+int ob_issue_suite_known(const char *name);
+
+#endif
