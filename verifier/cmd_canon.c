@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 
 #include "cli/cli.h"
+#include "base/hash.h"
 #include "cmds.h"
 #include "base/codec.h"
 #include "proof/did.h"

@@ -54,6 +54,7 @@
 #include <microhttpd.h>
 
 #include "cli/cli.h"
+#include "base/text.h"
 #include "cmds.h"
 #include "io/bake.h"
 #include "base/dates.h"
@@ -535,20 +536,12 @@ static int private_host(const char *url, char *why, size_t whylen)
 	return bad;
 }
 
-static int is_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
 /* Text that is one http(s) URL and nothing else (as a QR code holds it). */
 static char *as_link(const char *d, size_t n)
 {
 	size_t i;
 
-	while (n && is_space(*d))
-		d++, n--;
-	while (n && is_space(d[n - 1]))
-		n--;
+	ob_trim(&d, &n);
 	if (!((n > 8 && !strncmp(d, "https://", 8)) || (n > 7 && !strncmp(d, "http://", 7))))
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -1157,9 +1150,9 @@ static enum MHD_Result ask_form(struct MHD_Connection *c, const struct server *s
 	if (r->recipient.len) {
 		char *e = r->recipient.data, *end = e + r->recipient.len;
 
-		while (e < end && is_space(*e))
+		while (e < end && ob_is_space(*e))
 			e++;
-		while (end > e && is_space(end[-1]))
+		while (end > e && ob_is_space(end[-1]))
 			end--;
 		*end = '\0';
 		if (*e && (memchr(e, '\0', (size_t)(end - e)) || !good_recipient(e)))
@@ -1168,7 +1161,7 @@ static enum MHD_Result ask_form(struct MHD_Connection *c, const struct server *s
 	}
 	d = r->file.len ? r->file.data : r->credential.data;
 	n = r->file.len ? r->file.len : r->credential.len;
-	while (n && is_space(*d))
+	while (n && ob_is_space(*d))
 		d++, n--;
 	if (!n)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Nothing to verify",

@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "base/codec.h"
+#include "base/hash.h"
 #include "canon/jcs.h"
 #include "base/json.h"
 #include "wallet.h"

@@ -7,6 +7,14 @@
 ob_code ob_inflate_capped(const unsigned char *in, size_t len, ob_buf *out, const char *what,
 			  ob_error *err)
 {
+	static const struct ob_inflate_budget b = { OB_INFLATE_MAX, OB_INFLATE_RATIO, 0 };
+
+	return ob_inflate(in, len, out, what, &b, err);
+}
+
+ob_code ob_inflate(const unsigned char *in, size_t len, ob_buf *out, const char *what,
+		   const struct ob_inflate_budget *b, ob_error *err)
+{
 	z_stream zs;
 	unsigned char chunk[16384];
 	size_t total = 0, n;
@@ -16,7 +24,8 @@ ob_code ob_inflate_capped(const unsigned char *in, size_t len, ob_buf *out, cons
 	if (len > UINT32_MAX)
 		return ob_fail(err, OB_ELIMIT, "over budget: %s is too long", what);
 	memset(&zs, 0, sizeof(zs));
-	if (inflateInit(&zs) != Z_OK)
+	/* windowBits 15 + 32: zlib or gzip, told apart by the header */
+	if ((b->gzip ? inflateInit2(&zs, 15 + 32) : inflateInit(&zs)) != Z_OK)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	zs.next_in = (Bytef *)(uintptr_t)in;
 	zs.avail_in = (uInt)len;
@@ -36,14 +45,14 @@ ob_code ob_inflate_capped(const unsigned char *in, size_t len, ob_buf *out, cons
 		}
 		n = sizeof(chunk) - zs.avail_out;
 		total += n;
-		if (total > OB_INFLATE_MAX) {
-			rc = ob_fail(err, OB_ELIMIT, "over budget: %s inflates to more than %u bytes",
-				     what, OB_INFLATE_MAX);
+		if (total > b->max) {
+			rc = ob_fail(err, OB_ELIMIT, "over budget: %s inflates to more than %zu bytes",
+				     what, b->max);
 			goto out;
 		}
-		if (total > OB_INFLATE_FREE && total / OB_INFLATE_RATIO > len) {
-			rc = ob_fail(err, OB_ELIMIT, "over budget: %s inflates more than %d times its size",
-				     what, OB_INFLATE_RATIO);
+		if (b->ratio && total > OB_INFLATE_FREE && total / b->ratio > len) {
+			rc = ob_fail(err, OB_ELIMIT, "over budget: %s inflates more than %u times its size",
+				     what, b->ratio);
 			goto out;
 		}
 		if (ob_buf_add(out, chunk, n) < 0) {

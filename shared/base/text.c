@@ -83,3 +83,18 @@ char *ob_text_safe(const char *s)
 	ob_buf_release(&b);
 	return r;
 }
+
+int ob_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void ob_trim(const char **s, size_t *len)
+{
+	while (*len && ob_is_space(**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && ob_is_space((*s)[*len - 1]))
+		(*len)--;
+}

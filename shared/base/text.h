@@ -5,7 +5,15 @@
 #ifndef OB_TEXT_H
 #define OB_TEXT_H
 
+#include <stddef.h>
+
 #include "base/buf.h"
+
+/* JSON's whitespace (RFC 8259): space, tab, CR, LF. */
+int ob_is_space(char c);
+
+/* Narrows s/len past leading and trailing JSON whitespace. */
+void ob_trim(const char **s, size_t *len);
 
 /* Appends s with every control character escaped: C0 (tab and newline too),
  * DEL and C1 as "\xNN" / "\u{NN}", the Unicode bidirectional overrides and

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "io/bake.h"
+#include "base/text.h"
 #include "base/inflate.h"
 #include "proof/jwt.h"
 
@@ -12,14 +13,6 @@ static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
 
 #define PNG_MAX_CHUNK 0x7fffffffu /* PNG 5.3: length < 2^31 */
 #define XML_MAX_NAME 256
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-
-
 
 /* Offset of needle in d[from, len), or len when absent. */
 static size_t find(const char *d, size_t len, size_t from, const char *needle)
@@ -211,7 +204,7 @@ struct item {
 
 static int is_name_end(char c)
 {
-	return is_space(c) || c == '>' || c == '/' || c == '=' || c == '<';
+	return ob_is_space(c) || c == '>' || c == '/' || c == '=' || c == '<';
 }
 
 /* Scans the item at pos (< len). Returns 0, or -1 when malformed. */
@@ -292,7 +285,7 @@ static int scan_item(const char *d, size_t len, size_t pos, struct item *it)
 	if (it->name_len == 0 || it->name_len > XML_MAX_NAME)
 		return -1;
 	for (;;) {
-		while (p < len && is_space(d[p]))
+		while (p < len && ob_is_space(d[p]))
 			p++;
 		if (p >= len)
 			return -1;
@@ -315,12 +308,12 @@ static int scan_item(const char *d, size_t len, size_t pos, struct item *it)
 			p++;
 		if (p == e)
 			return -1;
-		while (p < len && is_space(d[p]))
+		while (p < len && ob_is_space(d[p]))
 			p++;
 		if (p >= len || d[p] != '=')
 			return -1;
 		p++;
-		while (p < len && is_space(d[p]))
+		while (p < len && ob_is_space(d[p]))
 			p++;
 		if (p >= len || (d[p] != '"' && d[p] != '\''))
 			return -1;
@@ -348,7 +341,7 @@ static int tag_attr(const char *d, const struct item *it, const char *name,
 	size_t p = it->name + it->name_len, n = strlen(name), a, e;
 
 	for (;;) {
-		while (p < it->end && is_space(d[p]))
+		while (p < it->end && ob_is_space(d[p]))
 			p++;
 		if (p >= it->end || d[p] == '>' || d[p] == '/')
 			return 0;
@@ -383,7 +376,7 @@ static int svg_root(const char *d, size_t len, struct item *root)
 		switch (root->kind) {
 		case IT_TEXT:
 			for (; pos < root->end; pos++)
-				if (!is_space(d[pos]))
+				if (!ob_is_space(d[pos]))
 					return -1;
 			break;
 		case IT_COMMENT:
@@ -565,9 +558,9 @@ static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err
 		/* Plain text: whitespace around it is layout. */
 		size_t a = start, b = out->len;
 
-		while (a < b && is_space(out->data[a]))
+		while (a < b && ob_is_space(out->data[a]))
 			a++;
-		while (b > a && is_space(out->data[b - 1]))
+		while (b > a && ob_is_space(out->data[b - 1]))
 			b--;
 		memmove(out->data + start, out->data + a, b - a);
 		ob_buf_truncate(out, start + (b - a));

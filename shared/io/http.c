@@ -1,4 +1,5 @@
 #include "io/http.h"
+#include "base/hash.h"
 
 #include <ifaddrs.h>
 

@@ -1,7 +1,4 @@
 #include "io/qr.h"
-#include "base/inflate.h"
-
-#include "proof/jwt.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +12,9 @@
 
 #include "base/codec.h"
 #include "base/fsutil.h"
+#include "base/inflate.h"
+#include "base/text.h"
+#include "proof/jwt.h"
 #include "canon/jcs.h"
 #include "base/json.h"
 
@@ -24,14 +24,6 @@
 struct ob_qr {
 	QRcode *code;
 };
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-
-
 
 int ob_qr_url_ok(const char *url)
 {
@@ -54,12 +46,7 @@ ob_code ob_qr_payload_encode(const char *doc, size_t len, ob_buf *out, ob_error 
 	size_t start = out->len;
 	ob_code rc = OB_OK;
 
-	while (len && is_space(*doc)) {
-		doc++;
-		len--;
-	}
-	while (len && is_space(doc[len - 1]))
-		len--;
+	ob_trim(&doc, &len);
 	if (len && doc[0] == '{') {
 		/* Minified, not canonicalised: member order and every value stay
 		 * as issued, and JCS proofs re-canonicalise anyway. */

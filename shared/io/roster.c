@@ -1,4 +1,5 @@
 #include "io/roster.h"
+#include "base/hash.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
 #include "io/bake.h"
 #include "base/codec.h"
 #include "base/json.h"
@@ -43,24 +44,15 @@ ob_code ob_source_read(const char *arg, ob_loader *l, ob_buf *out, ob_error *err
 
 enum carrier { TEXT, BAKED_PNG, BAKED_SVG, QR_IMAGE, QR_PAYLOAD, LINK };
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* Drops a UTF-8 BOM and surrounding whitespace. */
+/* a UTF-8 byte order mark, then whitespace */
 static void trim(const char **d, size_t *n)
 {
 	if (*n >= 3 && !memcmp(*d, "\xef\xbb\xbf", 3)) {
 		*d += 3;
 		*n -= 3;
 	}
-	while (*n && is_space(**d)) {
-		(*d)++;
-		(*n)--;
-	}
-	while (*n && is_space((*d)[*n - 1]))
-		(*n)--;
+	ob_trim(d, n);
 }
 
 /* A link is one token of printable ASCII: a scanner's URL, not prose that
@@ -96,7 +88,6 @@ static enum carrier classify(const char *data, size_t len)
 		return LINK;
 	return TEXT;
 }
-
 
 /* Query-string decoding as browsers and libmicrohttpd do it: %XX and '+'
  * for a space. Returns a heap string, or NULL for bad escapes or a NUL. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/text.h"
 #include "base/codec.h"
 #include "base/dates.h"
 #include "canon/jcs.h"
@@ -23,20 +24,6 @@ static int b64u_char(unsigned char c)
 
 /* A .jwt file usually ends with a newline; surrounding whitespace is not
  * part of the token. */
-static void trim(const char **text, size_t *len)
-{
-	const char *p = *text;
-	size_t n = *len;
-
-	while (n && strchr(" \t\r\n", *p) && *p) {
-		p++;
-		n--;
-	}
-	while (n && p[n - 1] && strchr(" \t\r\n", p[n - 1]))
-		n--;
-	*text = p;
-	*len = n;
-}
 
 int ob_jwt_sniff(const char *text, size_t len)
 {
@@ -44,7 +31,7 @@ int ob_jwt_sniff(const char *text, size_t len)
 
 	if (!text)
 		return 0;
-	trim(&text, &len);
+	ob_trim(&text, &len);
 	for (i = 0; i < len; i++) {
 		if (text[i] == '.') {
 			if (!seg || ++dots > 2)
@@ -160,7 +147,7 @@ ob_code ob_jwt_decode(const char *text, size_t len, ob_jwt *out, ob_error *err)
 	memset(out, 0, sizeof(*out));
 	if (!text)
 		return ob_fail(err, OB_EUSAGE, "no token");
-	trim(&text, &len);
+	ob_trim(&text, &len);
 	for (i = 0; i < len; i++)
 		parts += text[i] == '.';
 	if (parts != 3)

@@ -81,12 +81,6 @@ const char *ob_key_jose_alg(const ob_key *key);
 /* Signs msg. Ed25519: pure EdDSA, 64 bytes. P-256: ECDSA over SHA-256 with
  * the raw r||s form JOSE uses (64 bytes). RSA: RSASSA-PKCS1-v1_5 SHA-256.
  * sig must hold OB_SIG_MAX bytes; *siglen gets the length. */
-/* SHA-256 of data into out. Like OpenSSL's SHA256() but with the digest
- * fetched once per process: SHA256() looks the algorithm up in the
- * provider store (locks, a hash walk) on every call, which a roster
- * calls three times per credential. */
-void ob_sha256(const void *data, size_t len, unsigned char out[32]);
-
 ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		    unsigned char *sig, size_t *siglen, ob_error *err);
 /* OB_OK when sig is a valid signature of msg; OB_EINVALID when it is not

@@ -1,5 +1,6 @@
 /* eddsa-jcs-2022 (Data Integrity EdDSA Cryptosuites v1.0, 3.3). */
 #include "proof/suite.h"
+#include "base/hash.h"
 
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * RDFC-1.0 canonical N-Quads of the JSON-LD document and of the proof
  * configuration. */
 #include "proof/suite.h"
+#include "base/hash.h"
 
 #include <string.h>
 

@@ -7,6 +7,7 @@
 
 
 #include "base/codec.h"
+#include "base/hash.h"
 #include "base/dates.h"
 #include "base/json.h"
 #include "proof/keys.h"

@@ -4,22 +4,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/text.h"
 #include "vc/issue.h"
 #include "base/json.h"
 #include "proof/jwt.h"
 #include "vc/ob3.h"
 
 #define ENVELOPED_PREFIX "data:application/vc+jwt,"
-
-static void trim(const char **s, size_t *len)
-{
-	while (*len && strchr(" \t\r\n", **s) && **s) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && (*s)[*len - 1] && strchr(" \t\r\n", (*s)[*len - 1]))
-		(*len)--;
-}
 
 /* VCDM 2.0 4.13.1: a JWT-secured credential inside a presentation */
 static json_t *enveloped(const char *jws, size_t len)
@@ -65,7 +56,7 @@ json_t *ob_present_build(const char *holder, const char *const *creds, const siz
 		const char *t = creds[i];
 		size_t len = lens[i];
 
-		trim(&t, &len);
+		ob_trim(&t, &len);
 		if (len && t[0] == '{') {
 			if (!(v = ob_json_parse(t, len, err)))
 				goto fail;

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "base/codec.h"
+#include "base/inflate.h"
 #include "base/rand.h"
 
 ob_code ob_status_encode(const unsigned char *bits, size_t nbytes, ob_buf *out, ob_error *err)
@@ -44,45 +45,15 @@ out:
 
 ob_code ob_status_decode(const char *enc, ob_buf *bits, ob_error *err)
 {
+	static const struct ob_inflate_budget b = { OB_STATUS_MAX_BYTES, 0, 1 };
 	ob_buf gz = OB_BUF_INIT;
-	z_stream z;
-	unsigned char chunk[16384];
 	const char *b64 = enc[0] == 'u' ? enc + 1 : enc;
-	int zrc = Z_OK;
-	ob_code rc = OB_OK;
+	ob_code rc;
 
-	/* multibase base64url ("u"), or the StatusList2021 bare form */
-	if ((rc = ob_base64url_decode(&gz, b64, strlen(b64), err)))
-		goto out;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 32) != Z_OK) { /* gzip or zlib */
-		rc = ob_fail(err, OB_ENOMEM, "cannot start zlib");
-		goto out;
-	}
-	z.next_in = (unsigned char *)gz.data;
-	z.avail_in = (uInt)gz.len;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = inflate(&z, Z_NO_FLUSH);
-		if (zrc != Z_OK && zrc != Z_STREAM_END) {
-			rc = ob_fail(err, OB_EPARSE, "encodedList does not inflate");
-			break;
-		}
-		ob_buf_add(bits, chunk, sizeof(chunk) - z.avail_out);
-		if (bits->len > OB_STATUS_MAX_BYTES) {
-			rc = ob_fail(err, OB_EPARSE, "status list larger than %u bytes", OB_STATUS_MAX_BYTES);
-			break;
-		}
-		if (zrc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
-			rc = ob_fail(err, OB_EPARSE, "encodedList is truncated");
-			break;
-		}
-	} while (zrc != Z_STREAM_END);
-	if (!rc && bits->oom)
-		rc = ob_fail(err, OB_ENOMEM, "out of memory");
-	inflateEnd(&z);
-out:
+	/* multibase base64url ("u"), or the StatusList2021 bare form; gzip
+	 * (the spec's) or zlib */
+	if (!(rc = ob_base64url_decode(&gz, b64, strlen(b64), err)))
+		rc = ob_inflate((const unsigned char *)gz.data, gz.len, bits, "encodedList", &b, err);
 	ob_buf_release(&gz);
 	return rc;
 }

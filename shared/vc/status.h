@@ -23,8 +23,8 @@ ob_code ob_status_encode(const unsigned char *bits, size_t nbytes, ob_buf *out, 
 
 /* Decodes an encodedList ("u"-prefixed multibase, or the StatusList2021
  * bare base64url form) into bits (appended). gzip and zlib streams are
- * accepted. OB_EPARSE for bad base64url, a stream that does not inflate,
- * is truncated or exceeds OB_STATUS_MAX_BYTES. */
+ * accepted. OB_EPARSE for bad base64url or a stream that does not
+ * inflate or is truncated; OB_ELIMIT past OB_STATUS_MAX_BYTES. */
 ob_code ob_status_decode(const char *enc, ob_buf *bits, ob_error *err);
 
 /* Reads / sets / clears bit i (MSB first) of bits. */

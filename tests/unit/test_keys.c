@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "base/codec.h"
+#include "base/hash.h"
 #include "base/json.h"
 #include "proof/keys.h"
 #include "base/obkit.h"

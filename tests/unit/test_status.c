@@ -136,7 +136,7 @@ static void budget(void)
 		ob_base64url_encode(&enc, z, zlen);
 		ob_buf_addc(&enc, '\0');
 		CHECK(ob_status_decode(enc.data, &bits, &err) != OB_OK);
-		CHECK(strstr(err.msg, "larger than") != NULL);
+		CHECK(err.code == OB_ELIMIT && strstr(err.msg, "more than") != NULL);
 	}
 	free(zeros);
 	free(z);
