@@ -41,6 +41,13 @@ typedef struct ob_suite {
 	ob_code (*verify)(const json_t *doc, const json_t *proof, const ob_key *key,
 			  ob_loader *loader, ob_error *err);
 	int implemented; /* 0: recognised but not supported yet */
+	/* 1: the suite signs the document's canonical RDF (JSON-LD toRdf, then
+	 * RDFC-1.0), so a document that loses data on the way to RDF cannot
+	 * be what it signed; 0: it signs the JSON itself (JCS). */
+	int signs_rdf;
+	/* 1: toRdf as the VC 1.1 suites did (no rdfDirection); see
+	 * ob_rdfc_canonize_json's legacy. */
+	int rdf_legacy;
 } ob_suite;
 
 /* The suite that handles proof, or NULL when none recognises it. */

@@ -309,6 +309,7 @@ const ob_suite ob_suite_eddsa_rdfc_2022 = {
 	.create = rdfc_create,
 	.verify = rdfc_verify,
 	.implemented = 1,
+	.signs_rdf = 1,
 };
 
 const ob_suite ob_suite_ed25519_2020 = {
@@ -319,4 +320,6 @@ const ob_suite ob_suite_ed25519_2020 = {
 	.create = ed2020_create,
 	.verify = ed2020_verify,
 	.implemented = 1,
+	.signs_rdf = 1,
+	.rdf_legacy = 1,
 };

@@ -504,7 +504,7 @@ static int data_loss(const json_t *doc, const ob_suite *s, const ob_verify_opts 
 {
 	ob_buf canon = OB_BUF_INIT;
 	ob_error ce = { 0 };
-	ob_code rc = ob_rdfc_canonize_json(doc, opts->loader, s == &ob_suite_ed25519_2020, 0, &canon, &ce);
+	ob_code rc = ob_rdfc_canonize_json(doc, opts->loader, s->rdf_legacy, 0, &canon, &ce);
 
 	ob_buf_release(&canon);
 	if (rc != OB_EINVALID && rc != OB_EPARSE)
@@ -589,7 +589,7 @@ static void check_proofs(ob_report *r, const json_t *doc, const char *purpose,
 				/* without the key the signature stays unchecked, but a
 				 * document that cannot be canonicalized (data loss) is
 				 * broken whoever signed it */
-				if (s != &ob_suite_eddsa_jcs_2022 && data_loss(unsecured, s, opts, &e)) {
+				if (s->signs_rdf && data_loss(unsecured, s, opts, &e)) {
 					add(r, id, OB_FAILED, 0, "%s", e.msg);
 					failed++;
 				}
