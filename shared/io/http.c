@@ -371,6 +371,48 @@ static int is_https(const char *url)
 	return !strncasecmp(url, "https://", 8) && url[8];
 }
 
+/* Sets h up for one GET of url: https only (redirects too), verified TLS,
+ * the time limits, the size cap and, with opts->public_only, public
+ * addresses only; the CA bundle for opts->cacert goes into pem. */
+static ob_code setup(CURL *h, const char *url, const ob_http_opts *opts, struct sink *s,
+		     struct curl_slist *hdrs, char *errbuf, long timeout, long ctimeout, ob_buf *pem,
+		     ob_error *err)
+{
+	ob_code rc;
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)OB_HTTP_MAX_REDIRECTS);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ctimeout);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "obkit/" OB_VERSION);
+	if (opts->public_only) {
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, s);
+	}
+	if (opts->cacert) {
+		struct curl_blob blob;
+
+		if ((rc = ca_blob(h, opts->cacert, pem, err)))
+			return rc;
+		blob.data = pem->data;
+		blob.len = pem->len;
+		blob.flags = CURL_BLOB_NOCOPY;
+		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	return OB_OK;
+}
+
 ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 		    char **content_type, ob_error *err)
 {
@@ -432,35 +474,8 @@ ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 		if (!inm.oom)
 			hdrs = curl_slist_append(hdrs, inm.data);
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)OB_HTTP_MAX_REDIRECTS);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ctimeout);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s.max);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "obkit/" OB_VERSION);
-	if (opts->public_only) {
-		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public);
-		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &s);
-	}
-	if (opts->cacert) {
-		struct curl_blob blob;
-		if ((rc = ca_blob(h, opts->cacert, &pem, err)))
-			goto out;
-		blob.data = pem.data;
-		blob.len = pem.len;
-		blob.flags = CURL_BLOB_NOCOPY;
-		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
-	}
+	if ((rc = setup(h, url, opts, &s, hdrs, errbuf, timeout, ctimeout, &pem, err)))
+		goto out;
 	crc = curl_easy_perform(h);
 	if (crc != CURLE_OK) {
 		rc = net_error(err, url, crc, h, errbuf, &s, timeout);

@@ -197,50 +197,16 @@ static ob_code scan_error(const void *img, size_t len, ob_error *err)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* a URL in byte mode comes back exact (binary mode, no charset guess),
+ * also as a palette image */
+static void url_codes(void)
 {
-	char path[4096];
-	char *doc = NULL;
-	size_t doclen = 0, n, jn;
-	ob_buf payload = OB_BUF_INIT;
-	ob_error err = { 0 };
-	ob_qr *qr = NULL, *url_qr = NULL;
-	unsigned char *pix = NULL, *png = NULL, *jpg = NULL, *ga = NULL, *p16 = NULL;
-	unsigned char huge[64];
-	int side, i;
-	png_image img;
 	const char *url = "https://verifier.example/verify?url=https%3A%2F%2Fissuer.example%2Fc%2F1.json";
+	ob_error err = { 0 };
+	ob_qr *url_qr;
+	png_image img;
+	int i;
 
-	if (argc == 4 && !strcmp(argv[1], "--jpeg"))
-		return convert(argv[2], argv[3]);
-
-	/* sniffing */
-	CHECK(ob_qrscan_sniff("\x89PNG\r\n\x1a\n", 8));
-	CHECK(ob_qrscan_sniff("\xff\xd8\xff\xe0", 4));
-	CHECK(!ob_qrscan_sniff("\xff\xd8", 2));
-	CHECK(!ob_qrscan_sniff("{\"a\":1}", 7));
-	CHECK(!ob_qrscan_sniff("", 0));
-
-	/* a real credential payload, as `ob-verifier qr` makes it */
-	snprintf(path, sizeof(path), "%s/vectors/signed/01-ob3-v2-eddsa-rdfc-2022.json", shared_dir());
-	CHECK(ob_file_read(path, OB_JSON_MAX_SIZE, &doc, &doclen, &err) == OB_OK);
-	CHECK(ob_qr_payload_encode(doc ? doc : "", doclen, &payload, &err) == OB_OK);
-	qr = ob_qr_encode(payload.data ? payload.data : "x", 'L', 40, &err);
-	CHECK(qr != NULL);
-	if (!qr)
-		goto out;
-	pix = render(qr, &side);
-	png = png_grey(pix, side, &n);
-	CHECK(png != NULL);
-	CHECK(scans_to(png, n, payload.data));
-
-	/* JPEG from the same pixels: lossy, still reads */
-	jpg = jpeg_encode(pix, side, side, 80, &jn);
-	CHECK(jpg != NULL);
-	CHECK(ob_qrscan_sniff((char *)jpg, jn));
-	CHECK(scans_to(jpg, jn, payload.data));
-
-	/* a URL in byte mode comes back exact (binary mode, no charset guess) */
 	url_qr = ob_qr_encode(url, 'M', 40, &err);
 	CHECK(url_qr != NULL);
 	if (url_qr) {
@@ -271,6 +237,52 @@ int main(int argc, char **argv)
 		free(cm);
 		free(up);
 	}
+	ob_qr_free(url_qr);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096];
+	char *doc = NULL;
+	size_t doclen = 0, n, jn;
+	ob_buf payload = OB_BUF_INIT;
+	ob_error err = { 0 };
+	ob_qr *qr = NULL;
+	unsigned char *pix = NULL, *png = NULL, *jpg = NULL, *ga = NULL, *p16 = NULL;
+	unsigned char huge[64];
+	int side, i;
+	png_image img;
+
+	if (argc == 4 && !strcmp(argv[1], "--jpeg"))
+		return convert(argv[2], argv[3]);
+
+	/* sniffing */
+	CHECK(ob_qrscan_sniff("\x89PNG\r\n\x1a\n", 8));
+	CHECK(ob_qrscan_sniff("\xff\xd8\xff\xe0", 4));
+	CHECK(!ob_qrscan_sniff("\xff\xd8", 2));
+	CHECK(!ob_qrscan_sniff("{\"a\":1}", 7));
+	CHECK(!ob_qrscan_sniff("", 0));
+
+	/* a real credential payload, as `ob-verifier qr` makes it */
+	snprintf(path, sizeof(path), "%s/vectors/signed/01-ob3-v2-eddsa-rdfc-2022.json", shared_dir());
+	CHECK(ob_file_read(path, OB_JSON_MAX_SIZE, &doc, &doclen, &err) == OB_OK);
+	CHECK(ob_qr_payload_encode(doc ? doc : "", doclen, &payload, &err) == OB_OK);
+	qr = ob_qr_encode(payload.data ? payload.data : "x", 'L', 40, &err);
+	CHECK(qr != NULL);
+	if (!qr)
+		goto out;
+	pix = render(qr, &side);
+	png = png_grey(pix, side, &n);
+	CHECK(png != NULL);
+	CHECK(scans_to(png, n, payload.data));
+
+	/* JPEG from the same pixels: lossy, still reads */
+	jpg = jpeg_encode(pix, side, side, 80, &jn);
+	CHECK(jpg != NULL);
+	CHECK(ob_qrscan_sniff((char *)jpg, jn));
+	CHECK(scans_to(jpg, jn, payload.data));
+
+	url_codes();
 
 	/* grey + alpha: dark modules on a transparent background, which
 	 * must read as paper, not as black */
@@ -341,7 +353,6 @@ int main(int argc, char **argv)
 	CHECK(strstr(err.msg, "refused") != NULL);
 out:
 	ob_qr_free(qr);
-	ob_qr_free(url_qr);
 	ob_buf_release(&payload);
 	free(doc);
 	free(pix);

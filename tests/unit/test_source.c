@@ -93,6 +93,39 @@ static int qr_png(const char *text, const char *path)
 	return ok;
 }
 
+/* a PNG with neither a baked credential nor a QR code, and a broken one */
+static void plain_png(ob_loader *l)
+{
+	const char *how;
+	ob_code code;
+	ob_error err = { 0 };
+	char *got;
+	/* a plain white page */
+	unsigned char white[64 * 64], *png = NULL;
+	png_alloc_size_t pn = 0;
+	png_image pi;
+
+	memset(white, 255, sizeof(white));
+	memset(&pi, 0, sizeof(pi));
+	pi.version = PNG_IMAGE_VERSION;
+	pi.width = pi.height = 64;
+	pi.format = PNG_FORMAT_GRAY;
+	if (png_image_write_to_memory(&pi, NULL, &pn, 0, white, 0, NULL))
+		png = malloc(pn);
+	CHECK(png && png_image_write_to_memory(&pi, png, &pn, 0, white, 0, NULL));
+	if (png) {
+		got = unwrap((const char *)png, pn, l, &how, &code, &err);
+		CHECK(!got && code == OB_EINVALID);
+		CHECK_STR(err.msg, "no Open Badges credential or QR code in this PNG image");
+		png[30] ^= 1; /* IHDR CRC */
+		got = unwrap((const char *)png, pn, l, &how, &code, &err);
+		CHECK(!got && code == OB_EPARSE);
+		CHECK(strstr(err.msg, "CRC") != NULL);
+	}
+	free(png);
+	ob_error_clear(&err);
+}
+
 int main(void)
 {
 	ob_loader *l = ob_loader_new();
@@ -191,32 +224,7 @@ int main(void)
 	free(got);
 	free(img);
 
-	/* ---- a PNG with neither, and a broken one ---- */
-	{
-		/* a plain white page */
-		unsigned char white[64 * 64], *png = NULL;
-		png_alloc_size_t pn = 0;
-		png_image pi;
-
-		memset(white, 255, sizeof(white));
-		memset(&pi, 0, sizeof(pi));
-		pi.version = PNG_IMAGE_VERSION;
-		pi.width = pi.height = 64;
-		pi.format = PNG_FORMAT_GRAY;
-		if (png_image_write_to_memory(&pi, NULL, &pn, 0, white, 0, NULL))
-			png = malloc(pn);
-		CHECK(png && png_image_write_to_memory(&pi, png, &pn, 0, white, 0, NULL));
-		if (png) {
-			got = unwrap((const char *)png, pn, l, &how, &code, &err);
-			CHECK(!got && code == OB_EINVALID);
-			CHECK_STR(err.msg, "no Open Badges credential or QR code in this PNG image");
-			png[30] ^= 1; /* IHDR CRC */
-			got = unwrap((const char *)png, pn, l, &how, &code, &err);
-			CHECK(!got && code == OB_EPARSE);
-			CHECK(strstr(err.msg, "CRC") != NULL);
-		}
-		free(png);
-	}
+	plain_png(l);
 
 	/* ---- layers: three links deep is fine, four is refused ---- */
 	CHECK(put(tmp_path("l1"), "https://issuer.example/c/1.json"));
