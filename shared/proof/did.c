@@ -301,27 +301,19 @@ ob_code ob_did_resolve(const char *vm_url, const char *purpose, ob_loader *loade
 
 int ob_did_domain(const char *id, ob_buf *out)
 {
+	int web = !strncmp(id, "did:web:", 8);
 	const char *p, *end;
-	size_t i, n;
 
-	if (!strncmp(id, "https://", 8)) {
-		p = id + 8;
-		n = strcspn(p, "/?#");
-		if (n == 0 || memchr(p, '@', n))
-			return -1;
-		for (i = 0; i < n; i++)
-			ob_buf_addc(out, (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]));
-		return out->oom ? -1 : 0;
-	}
-	if (strncmp(id, "did:web:", 8) != 0)
+	/* both prefixes are 8 bytes */
+	if (!web && strncmp(id, "https://", 8) != 0)
 		return -1;
 	p = id + 8;
-	end = p + strcspn(p, ":#?/");
-	if (end == p)
+	end = p + strcspn(p, web ? ":#?/" : "/?#");
+	if (end == p || (!web && memchr(p, '@', (size_t)(end - p))))
 		return -1;
 	for (; p < end; p++) {
-		if (end - p >= 3 && !strncasecmp(p, "%3A", 3)) {
-			ob_buf_addc(out, ':');
+		if (web && end - p >= 3 && !strncasecmp(p, "%3A", 3)) {
+			ob_buf_addc(out, ':'); /* did:web's percent-encoded port */
 			p += 2;
 		} else
 			ob_buf_addc(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
