@@ -10,9 +10,9 @@
  * compiled into obkit); anything else is "context not allowed: URL".
  *
  * Expanded form is a jansson json_t (the spec's data model). toRdf walks
- * it and hands each quad to a callback (ob_jsonld_quad_fn), so quads can
- * go straight into a canonicalizer's dataset, or be written as canonical
- * N-Quads lines with ob_jsonld_nquads_fn.
+ * it and emits RDF terms (ob_rdf_term, rdf.h): straight into a dataset for
+ * RDFC-1.0 (ob_jsonld_to_dataset), or to a callback (ob_jsonld_quad_fn),
+ * e.g. ob_jsonld_nquads_fn, which writes canonical N-Quads lines.
  *
  * Safe mode (VC-DI 1.0 §2.4.3 "data loss"): everything the algorithms
  * would silently drop is an OB_EINVALID error whose message starts with
@@ -26,6 +26,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/doc.h"
+#include "canon/rdf.h"
 
 /* Nesting (expansion, toRdf, scoped and remote contexts) is refused past
  * this depth with OB_EPARSE "JSON-LD nesting deeper than N". */
@@ -96,21 +97,11 @@ size_t ob_jsonld_cache_size(const ob_jsonld *p);
 json_t *ob_jsonld_expand(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
 			 ob_error *err);
 
-/* An RDF term. For literals, datatype is always set (xsd:string or
- * rdf:langString included) and lang only for language-tagged strings. */
-typedef enum { OB_JSONLD_IRI, OB_JSONLD_BNODE, OB_JSONLD_LITERAL } ob_jsonld_kind;
-typedef struct {
-	ob_jsonld_kind kind;
-	const char *value;    /* IRI, blank node label with "_:", or lexical form */
-	const char *datatype; /* literals only */
-	const char *lang;     /* NULL unless rdf:langString */
-} ob_jsonld_term;
-
 /* Receives one quad; g is NULL for the default graph. The terms are only
  * valid during the call. Return 0 to go on, nonzero to stop toRdf (it
  * then fails with OB_EUSAGE "quad callback failed" unless err is set). */
-typedef int (*ob_jsonld_quad_fn)(void *ctx, const ob_jsonld_term *s, const ob_jsonld_term *p,
-				 const ob_jsonld_term *o, const ob_jsonld_term *g);
+typedef int (*ob_jsonld_quad_fn)(void *ctx, const ob_rdf_term *s, const ob_rdf_term *p,
+				 const ob_rdf_term *o, const ob_rdf_term *g);
 
 /* Deserializes doc to RDF (API §8): expands it, then emits every quad
  * through fn (duplicates possible; a dataset should ignore them). Blank
@@ -119,18 +110,18 @@ typedef int (*ob_jsonld_quad_fn)(void *ctx, const ob_jsonld_term *s, const ob_js
 ob_code ob_jsonld_to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
 			 ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err);
 
+/* The same, adding every quad to ds (ob_rdf_dataset_add, whose errors
+ * it returns), as RDFC-1.0 wants its input. */
+ob_code ob_jsonld_to_dataset(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
+			     ob_rdf_dataset *ds, ob_error *err);
+
 /* Same, from an already expanded document. */
 ob_code ob_jsonld_expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o,
 				  ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err);
 
-/* Appends one canonical N-Quads line (RDFC-1.0 App. A, ending "\n") to b.
- * Returns 0, or -1 when out of memory. */
-int ob_jsonld_write_nquad(ob_buf *b, const ob_jsonld_term *s, const ob_jsonld_term *p,
-			  const ob_jsonld_term *o, const ob_jsonld_term *g);
-
-/* An ob_jsonld_quad_fn whose ctx is an ob_buf *: appends the quad as an
- * N-Quads line (ob_jsonld_write_nquad). */
-int ob_jsonld_nquads_fn(void *ctx, const ob_jsonld_term *s, const ob_jsonld_term *p,
-			const ob_jsonld_term *o, const ob_jsonld_term *g);
+/* An ob_jsonld_quad_fn whose ctx is an ob_buf *: appends the quad as a
+ * canonical N-Quads line (ob_rdf_write_nquad). */
+int ob_jsonld_nquads_fn(void *ctx, const ob_rdf_term *s, const ob_rdf_term *p,
+			const ob_rdf_term *o, const ob_rdf_term *g);
 
 #endif

@@ -24,8 +24,9 @@ struct lchunk {
 struct rdf {
 	const ob_jsonld_opts *o;
 	ob_error *err;
-	ob_jsonld_quad_fn fn;
+	ob_jsonld_quad_fn fn;  /* the quads go to fn, or */
 	void *fn_ctx;
+	ob_rdf_dataset *ds;    /* straight into ds */
 	json_t *labels; /* document blank node label -> our label (made when needed) */
 	int bare;       /* a bare scalar is a value object (struct st) */
 	struct lchunk *pool; /* our labels; the first chunk is first */
@@ -37,7 +38,7 @@ struct rdf {
 /* A term plus the storage it points into. ok = 0: not well formed, so
  * every triple that uses it is dropped (§8.1 step 1.3.x). */
 typedef struct {
-	ob_jsonld_term t;
+	ob_rdf_term t;
 	char *own;      /* lexical form or IRI, when built here */
 	char *own_dt;
 	int ok;
@@ -79,7 +80,7 @@ static const char *bnode(struct rdf *r, const char *old)
 	do
 		digits[--n] = (char)('0' + k % 10);
 	while (k /= 10);
-	if (r->pool->used + 3 + (sizeof(digits) - n) + 1 > sizeof(r->pool->data)) {
+	if (r->pool->used + 1 + (sizeof(digits) - n) + 1 > sizeof(r->pool->data)) {
 		struct lchunk *c = malloc(sizeof(*c));
 
 		if (!c)
@@ -89,10 +90,10 @@ static const char *bnode(struct rdf *r, const char *old)
 		r->pool = c;
 	}
 	d = r->pool->data + r->pool->used;
-	memcpy(d, "_:b", 3);
-	memcpy(d + 3, digits + n, sizeof(digits) - n);
-	d[3 + sizeof(digits) - n] = '\0';
-	r->pool->used += 3 + (sizeof(digits) - n) + 1;
+	d[0] = 'b'; /* the label without "_:", as ob_rdf_term has it */
+	memcpy(d + 1, digits + n, sizeof(digits) - n);
+	d[1 + sizeof(digits) - n] = '\0';
+	r->pool->used += 1 + (sizeof(digits) - n) + 1;
 	if (old && ((!r->labels && !(r->labels = json_object())) ||
 		    json_object_set_new(r->labels, old, json_string(d))))
 		return NULL;
@@ -103,14 +104,14 @@ static ob_code iri_term(struct rdf *r, const char *iri, oterm *t, const char *wh
 {
 	memset(t, 0, sizeof(*t));
 	if (is_bnode(iri)) {
-		t->t.kind = OB_JSONLD_BNODE;
+		t->t.kind = OB_RDF_BLANK;
 		t->t.value = bnode(r, iri);
 		if (!t->t.value)
 			return ob_fail(r->err, OB_ENOMEM, "out of memory");
 		t->ok = 1;
 		return OB_OK;
 	}
-	t->t.kind = OB_JSONLD_IRI;
+	t->t.kind = OB_RDF_IRI;
 	t->t.value = iri;
 	t->ok = jl_is_abs_iri(iri);
 	return t->ok ? OB_OK : rdf_loss(r, "relative %s IRI '%s'", what, iri);
@@ -120,16 +121,27 @@ static ob_code iri_term(struct rdf *r, const char *iri, oterm *t, const char *wh
 static void const_iri(const char *iri, oterm *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->t.kind = OB_JSONLD_IRI;
+	t->t.kind = OB_RDF_IRI;
 	t->t.value = iri;
 	t->ok = 1;
 }
 
 static ob_code emit(struct rdf *r, const oterm *s, const oterm *p, const oterm *o, const oterm *g)
 {
+	ob_rdf_term ts = s->t, tp = p->t, to = o->t, tg;
+
 	if (!s->ok || !p->ok || !o->ok || (g && !g->ok))
 		return OB_OK;
-	if (r->fn(r->fn_ctx, &s->t, &p->t, &o->t, g ? &g->t : NULL))
+	ts.len = strlen(ts.value);
+	tp.len = strlen(tp.value);
+	to.len = strlen(to.value);
+	if (g) {
+		tg = g->t;
+		tg.len = strlen(tg.value);
+	}
+	if (r->ds)
+		return ob_rdf_dataset_add(r->ds, &ts, &tp, &to, g ? &tg : NULL, r->err);
+	if (r->fn(r->fn_ctx, &ts, &tp, &to, g ? &tg : NULL))
 		return ob_fail(r->err, OB_EUSAGE, "quad callback failed");
 	return OB_OK;
 }
@@ -208,7 +220,7 @@ static ob_code list_to_rdf(struct rdf *r, const json_t *list, const oterm *g, ot
 	}
 	const_iri(RDF_NS "first", &first);
 	const_iri(RDF_NS "rest", &rest);
-	cur.t.kind = OB_JSONLD_BNODE;
+	cur.t.kind = OB_RDF_BLANK;
 	cur.ok = 1;
 	cur.t.value = bnode(r, NULL);
 	if (!cur.t.value)
@@ -225,7 +237,7 @@ static ob_code list_to_rdf(struct rdf *r, const json_t *list, const oterm *g, ot
 			break;
 		memset(&next, 0, sizeof(next));
 		if (i + 1 < n) {
-			next.t.kind = OB_JSONLD_BNODE;
+			next.t.kind = OB_RDF_BLANK;
 			next.t.value = bnode(r, NULL);
 			next.ok = 1;
 			if (!next.t.value)
@@ -269,7 +281,7 @@ static ob_code value_parts_to_rdf(struct rdf *r, const json_t *val, const char *
 	size_t i;
 
 	memset(o, 0, sizeof(*o));
-	o->t.kind = OB_JSONLD_LITERAL;
+	o->t.kind = OB_RDF_LITERAL;
 	o->ok = 1;
 	if (type && !strcmp(type, "@json")) {
 		ob_buf b = OB_BUF_INIT;
@@ -417,14 +429,14 @@ static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, ot
 	}
 	id = json_string_value(idv);
 	if (json_is_null(idv)) {
-		subj->t.kind = OB_JSONLD_IRI;
+		subj->t.kind = OB_RDF_IRI;
 		subj->t.value = "";
 		subj->ok = 0; /* its @id was ignored: drop its triples */
 		rc = OB_OK;
 	} else if (id) {
 		rc = iri_term(r, id, subj, "subject");
 	} else {
-		subj->t.kind = OB_JSONLD_BNODE;
+		subj->t.kind = OB_RDF_BLANK;
 		subj->t.value = bnode(r, NULL);
 		subj->ok = 1;
 		rc = subj->t.value ? OB_OK : ob_fail(r->err, OB_ENOMEM, "out of memory");
@@ -531,9 +543,10 @@ out:
 }
 
 static ob_code expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o, int bare,
-			       ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
+			       ob_jsonld_quad_fn fn, void *fn_ctx, ob_rdf_dataset *ds,
+			       ob_error *err)
 {
-	struct rdf r = { .o = o, .err = err, .fn = fn, .fn_ctx = fn_ctx, .bare = bare };
+	struct rdf r = { .o = o, .err = err, .fn = fn, .fn_ctx = fn_ctx, .ds = ds, .bare = bare };
 	oterm subj = { 0 };
 	const json_t *item;
 	size_t i;
@@ -561,11 +574,11 @@ static ob_code expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o, 
 ob_code ob_jsonld_expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *o,
 				  ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
 {
-	return expanded_to_rdf(expanded, o, 0, fn, fn_ctx, err);
+	return expanded_to_rdf(expanded, o, 0, fn, fn_ctx, NULL, err);
 }
 
-ob_code ob_jsonld_to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
-			 ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
+static ob_code to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
+		      ob_jsonld_quad_fn fn, void *fn_ctx, ob_rdf_dataset *ds, ob_error *err)
 {
 	json_t *x;
 	ob_code rc;
@@ -574,89 +587,25 @@ ob_code ob_jsonld_to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *
 	p->last = NULL;
 	if (!(x = jl_expand_doc(p, doc, o, 1, err)))
 		return err && err->code ? err->code : OB_EPARSE;
-	rc = expanded_to_rdf(x, o, 1, fn, fn_ctx, err);
+	rc = expanded_to_rdf(x, o, 1, fn, fn_ctx, ds, err);
 	p->last = x;
 	return rc;
 }
 
-static void put_iri(ob_buf *b, const char *s)
+ob_code ob_jsonld_to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
+			 ob_jsonld_quad_fn fn, void *fn_ctx, ob_error *err)
 {
-	ob_buf_addc(b, '<');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= 0x20 || strchr("<>\"{}|^`\\", c))
-			ob_buf_addf(b, "\\u%04X", c);
-		else
-			ob_buf_addc(b, (char)c);
-	}
-	ob_buf_addc(b, '>');
+	return to_rdf(p, doc, o, fn, fn_ctx, NULL, err);
 }
 
-static void put_literal(ob_buf *b, const char *s)
+ob_code ob_jsonld_to_dataset(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
+			     ob_rdf_dataset *ds, ob_error *err)
 {
-	ob_buf_addc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '\b': ob_buf_adds(b, "\\b"); break;
-		case '\t': ob_buf_adds(b, "\\t"); break;
-		case '\n': ob_buf_adds(b, "\\n"); break;
-		case '\f': ob_buf_adds(b, "\\f"); break;
-		case '\r': ob_buf_adds(b, "\\r"); break;
-		case '"': ob_buf_adds(b, "\\\""); break;
-		case '\\': ob_buf_adds(b, "\\\\"); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				ob_buf_addf(b, "\\u%04X", c);
-			else
-				ob_buf_addc(b, (char)c);
-		}
-	}
-	ob_buf_addc(b, '"');
+	return to_rdf(p, doc, o, NULL, NULL, ds, err);
 }
 
-static void put_term(ob_buf *b, const ob_jsonld_term *t)
+int ob_jsonld_nquads_fn(void *c, const ob_rdf_term *s, const ob_rdf_term *p,
+			const ob_rdf_term *o, const ob_rdf_term *g)
 {
-	switch (t->kind) {
-	case OB_JSONLD_IRI:
-		put_iri(b, t->value);
-		break;
-	case OB_JSONLD_BNODE:
-		ob_buf_adds(b, t->value);
-		break;
-	case OB_JSONLD_LITERAL:
-		put_literal(b, t->value);
-		if (t->lang) {
-			ob_buf_addc(b, '@');
-			ob_buf_adds(b, t->lang);
-		} else if (t->datatype && strcmp(t->datatype, XSD_NS "string")) {
-			ob_buf_adds(b, "^^");
-			put_iri(b, t->datatype);
-		}
-		break;
-	}
-}
-
-int ob_jsonld_write_nquad(ob_buf *b, const ob_jsonld_term *s, const ob_jsonld_term *p,
-			  const ob_jsonld_term *o, const ob_jsonld_term *g)
-{
-	put_term(b, s);
-	ob_buf_addc(b, ' ');
-	put_term(b, p);
-	ob_buf_addc(b, ' ');
-	put_term(b, o);
-	if (g) {
-		ob_buf_addc(b, ' ');
-		put_term(b, g);
-	}
-	ob_buf_adds(b, " .\n");
-	return b->oom ? -1 : 0;
-}
-
-int ob_jsonld_nquads_fn(void *c, const ob_jsonld_term *s, const ob_jsonld_term *p,
-			const ob_jsonld_term *o, const ob_jsonld_term *g)
-{
-	return ob_jsonld_write_nquad(c, s, p, o, g);
+	return ob_rdf_write_nquad(c, s, p, o, g);
 }

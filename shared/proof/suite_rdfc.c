@@ -38,70 +38,29 @@ void ob_suite_thread_release(void)
 	memo_key = NULL;
 }
 
-struct bridge {
-	ob_rdf_dataset *ds;
-	ob_error *err;
-};
-
-static void to_rdf_term(const ob_jsonld_term *t, ob_rdf_term *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->value = t->value;
-	switch (t->kind) {
-	case OB_JSONLD_IRI:
-		out->kind = OB_RDF_IRI;
-		break;
-	case OB_JSONLD_BNODE:
-		out->kind = OB_RDF_BLANK;
-		if (!strncmp(out->value, "_:", 2))
-			out->value += 2;
-		break;
-	default:
-		out->kind = OB_RDF_LITERAL;
-		out->datatype = t->datatype;
-		out->lang = t->lang;
-		break;
-	}
-	out->len = strlen(out->value);
-}
-
-static int add_quad(void *ctx, const ob_jsonld_term *s, const ob_jsonld_term *p,
-		    const ob_jsonld_term *o, const ob_jsonld_term *g)
-{
-	struct bridge *b = ctx;
-	ob_rdf_term rs, rp, ro, rg;
-
-	to_rdf_term(s, &rs);
-	to_rdf_term(p, &rp);
-	to_rdf_term(o, &ro);
-	if (g)
-		to_rdf_term(g, &rg);
-	return ob_rdf_dataset_add(b->ds, &rs, &rp, &ro, g ? &rg : NULL, b->err) != OB_OK;
-}
-
 /* JSON-LD toRdf (safe mode, base null) then RDFC-1.0 into canon. */
 static ob_code canonize_with(ob_jsonld *proc, const json_t *doc, int legacy, ob_rdfc_hash hash,
 			     ob_buf *canon, ob_error *err)
 {
 	ob_jsonld_opts o;
-	struct bridge b = { ob_rdf_dataset_new(), err };
+	ob_rdf_dataset *ds = ob_rdf_dataset_new();
 	ob_code rc;
 
-	if (!b.ds)
+	if (!ds)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	ob_jsonld_opts_init(&o);
 	/* Ed25519Signature2020's reference runs without rdfDirection, so
 	 * @direction is data loss there (vc-di.md 7) */
 	if (legacy)
 		o.rdf_direction = OB_JSONLD_DIR_NONE;
-	rc = ob_jsonld_to_rdf(proc, doc, &o, add_quad, &b, err);
+	rc = ob_jsonld_to_dataset(proc, doc, &o, ds, err);
 	if (!rc) {
 		/* legacy: URDNA2015 literal escaping as rdf-canonize 3.x; we
 		 * keep the work limit that reference lacks */
 		ob_rdfc_opts ro = { hash, OB_RDFC_WORK_FACTOR, legacy };
-		rc = ob_rdfc_canonize_ex(b.ds, &ro, canon, NULL, err);
+		rc = ob_rdfc_canonize_ex(ds, &ro, canon, NULL, err);
 	}
-	ob_rdf_dataset_free(b.ds);
+	ob_rdf_dataset_free(ds);
 	return rc;
 }
 
