@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -24,10 +25,21 @@
 #include "base/fsutil.h"
 #include "base/json.h"
 
+/* Ed25519 keeps EVP contexts ready for one more EVP_DigestSign or
+ * EVP_DigestVerify (pure EdDSA keeps no state between messages), which
+ * saves building one per signature (an algorithm fetch and a key
+ * context). They live in the key and die with it, so a key freed and
+ * another allocated at the same address never meets them. Keys are shared
+ * across threads: a thread takes a context by swapping NULL into its
+ * slot, so none is used by two at once, and puts it back after use. */
+#define KEY_CTX_SLOTS 4
+enum { CTX_SIGN, CTX_VERIFY };
+
 struct ob_key {
 	EVP_PKEY *pkey;
 	ob_key_type type;
 	int priv; /* holds the private half */
+	_Atomic(EVP_MD_CTX *) ctx[2][KEY_CTX_SLOTS]; /* CTX_SIGN, CTX_VERIFY */
 };
 
 /* multicodec codes (multiformats table) */
@@ -90,8 +102,13 @@ static ob_key *key_take(EVP_PKEY *pkey, ob_key_type type, int priv, ob_error *er
 
 void ob_key_free(ob_key *key)
 {
+	size_t i, j;
+
 	if (!key)
 		return;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < KEY_CTX_SLOTS; j++)
+			EVP_MD_CTX_free(atomic_load(&key->ctx[i][j]));
 	EVP_PKEY_free(key->pkey);
 	free(key);
 }
@@ -1029,6 +1046,62 @@ out:
 
 /* ---- signatures ---- */
 
+/* An Ed25519 context of the key's, ready for use (see struct ob_key), or
+ * a new one; NULL when out of memory or OpenSSL fails. */
+static EVP_MD_CTX *ed_ctx_take(const ob_key *key, int which)
+{
+	ob_key *k = (ob_key *)key; /* the slots are the key's own cache */
+	EVP_MD_CTX *ctx;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < KEY_CTX_SLOTS; i++)
+		if (atomic_load_explicit(&k->ctx[which][i], memory_order_relaxed) &&
+		    (ctx = atomic_exchange(&k->ctx[which][i], NULL)) != NULL)
+			return ctx;
+	if (!(ctx = EVP_MD_CTX_new()))
+		return NULL;
+	ok = which == CTX_SIGN ? EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey)
+			       : EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey);
+	if (ok != 1) {
+		EVP_MD_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* Puts a context that served well back into a free slot (or frees it). */
+static void ed_ctx_give(const ob_key *key, int which, EVP_MD_CTX *ctx)
+{
+	ob_key *k = (ob_key *)key;
+	size_t i;
+
+	for (i = 0; i < KEY_CTX_SLOTS; i++) {
+		EVP_MD_CTX *none = NULL;
+
+		if (atomic_compare_exchange_strong(&k->ctx[which][i], &none, ctx))
+			return;
+	}
+	EVP_MD_CTX_free(ctx);
+}
+
+static ob_code ed_sign(const ob_key *key, const unsigned char *msg, size_t len,
+		       unsigned char *sig, size_t *siglen, ob_error *err)
+{
+	EVP_MD_CTX *ctx = ed_ctx_take(key, CTX_SIGN);
+	size_t n = OB_SIG_MAX;
+
+	if (!ctx)
+		return ob_fail_ssl(err, "cannot sign");
+	if (EVP_DigestSign(ctx, sig, &n, msg, len) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return ob_fail_ssl(err, "cannot sign");
+	}
+	ed_ctx_give(key, CTX_SIGN, ctx);
+	*siglen = n;
+	return OB_OK;
+}
+
 ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		    unsigned char *sig, size_t *siglen, ob_error *err)
 {
@@ -1045,6 +1118,8 @@ ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		return ob_fail(err, OB_EUSAGE, "cannot sign: not a private key");
 	if (EVP_PKEY_get_size(key->pkey) > OB_SIG_MAX)
 		return ob_fail(err, OB_EUNSUPPORTED, "key too large to sign with");
+	if (key->type == OB_KEY_ED25519)
+		return ed_sign(key, msg, len, sig, siglen, err);
 	if (!(ctx = EVP_MD_CTX_new()))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	/* Ed25519 is pure EdDSA: no digest (vc-di.md 5) */
@@ -1124,16 +1199,24 @@ ob_code ob_key_verify(const ob_key *key, const unsigned char *msg, size_t len,
 			return ob_fail_ssl(err, "cannot encode ECDSA signature");
 		sig = der;
 	}
-	if (!(ctx = EVP_MD_CTX_new())) {
+	if (key->type == OB_KEY_ED25519) {
+		if (!(ctx = ed_ctx_take(key, CTX_VERIFY))) {
+			rc = ob_fail_ssl(err, "cannot verify");
+			goto out;
+		}
+	} else if (!(ctx = EVP_MD_CTX_new())) {
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
-	}
-	if (EVP_DigestVerifyInit(ctx, NULL, key->type == OB_KEY_ED25519 ? NULL : EVP_sha256(),
-				 NULL, key->pkey) != 1) {
+	} else if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) != 1) {
 		rc = ob_fail_ssl(err, "cannot verify");
 		goto out;
 	}
 	r = EVP_DigestVerify(ctx, sig, siglen, msg, len);
+	if (r == 1 && key->type == OB_KEY_ED25519) {
+		/* a context that verified goes back to the key */
+		ed_ctx_give(key, CTX_VERIFY, ctx);
+		ctx = NULL;
+	}
 	if (r != 1) {
 		/* 0 is a bad signature; OpenSSL reports malformed ones (an r or
 		 * s out of range, a value above the modulus) as -1: bad too */

@@ -1,5 +1,6 @@
 /* test_keys: key files, Multikey / did:key / JWK forms, sign and verify. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -646,6 +647,95 @@ static void test_sha256(void)
 	CHECK(same);
 }
 
+/* Ed25519 keeps signing and verifying contexts inside the key: a key
+ * freed and another allocated (likely at the same address) must sign
+ * with its own key, and threads sharing a key must each get a context of
+ * their own. */
+struct ctx_run {
+	const ob_key *key, *pub;
+	const unsigned char *want; /* the signature of msg by key */
+	int bad;
+};
+
+static const unsigned char ctx_msg[64] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+static void *ctx_worker(void *arg)
+{
+	struct ctx_run *r = arg;
+	unsigned char sig[OB_SIG_MAX], bad[64];
+	size_t len, i;
+	ob_error err = { OB_OK, "" };
+
+	for (i = 0; i < 300; i++) {
+		if (ob_key_sign(r->key, ctx_msg, sizeof(ctx_msg), sig, &len, &err) || len != 64 ||
+		    memcmp(sig, r->want, 64))
+			r->bad++;
+		if (ob_key_verify(r->pub, ctx_msg, sizeof(ctx_msg), sig, len, &err))
+			r->bad++;
+		memcpy(bad, sig, 64);
+		bad[i % 64] ^= 1;
+		ob_error_clear(&err);
+		if (ob_key_verify(r->pub, ctx_msg, sizeof(ctx_msg), bad, 64, &err) != OB_EINVALID)
+			r->bad++;
+		ob_error_clear(&err);
+	}
+	return NULL;
+}
+
+static void test_ctx_reuse(void)
+{
+	unsigned char first[64], sig[OB_SIG_MAX];
+	struct ctx_run runs[4];
+	pthread_t th[4];
+	size_t len = 0, i;
+	ob_error err = { OB_OK, "" };
+	ob_key *k = load("issuer-ed25519.json"), *pub, *other, *opub;
+	ob_buf mk = OB_BUF_INIT;
+
+	CHECK(k && ob_key_multikey(k, &mk, &err) == OB_OK);
+	pub = ob_key_from_multikey(mk.data, &err);
+	ob_buf_release(&mk);
+	CHECK(pub != NULL);
+	/* the same signature from a reused context (Ed25519 is deterministic) */
+	CHECK(ob_key_sign(k, ctx_msg, sizeof(ctx_msg), first, &len, &err) == OB_OK && len == 64);
+	for (i = 0; i < 3; i++) {
+		CHECK(ob_key_sign(k, ctx_msg, sizeof(ctx_msg), sig, &len, &err) == OB_OK);
+		CHECK(len == 64 && memcmp(sig, first, 64) == 0);
+		CHECK(ob_key_verify(pub, ctx_msg, sizeof(ctx_msg), sig, len, &err) == OB_OK);
+	}
+	/* threads sharing the key and its public half */
+	for (i = 0; i < 4; i++) {
+		runs[i] = (struct ctx_run){ k, pub, first, 0 };
+		CHECK(pthread_create(&th[i], NULL, ctx_worker, &runs[i]) == 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(runs[i].bad == 0);
+	}
+	/* freed keys and new ones, over and over: each signs as itself */
+	for (i = 0; i < 16; i++) {
+		other = ob_key_generate(OB_KEY_ED25519, &err);
+		CHECK(other && ob_key_multikey(other, &mk, &err) == OB_OK);
+		opub = ob_key_from_multikey(mk.data, &err);
+		ob_buf_release(&mk);
+		CHECK(opub && ob_key_sign(other, ctx_msg, sizeof(ctx_msg), sig, &len, &err) == OB_OK);
+		CHECK(memcmp(sig, first, 64) != 0);
+		CHECK(ob_key_verify(opub, ctx_msg, sizeof(ctx_msg), sig, len, &err) == OB_OK);
+		ob_error_clear(&err);
+		CHECK(ob_key_verify(pub, ctx_msg, sizeof(ctx_msg), sig, len, &err) == OB_EINVALID);
+		ob_error_clear(&err);
+		ob_key_free(opub);
+		ob_key_free(other);
+	}
+	ob_key_free(k);
+	ob_key_free(pub);
+	/* another key loaded (perhaps where k was) signs as itself, not as k */
+	k = load("other-ed25519.json");
+	CHECK(k && ob_key_sign(k, ctx_msg, sizeof(ctx_msg), sig, &len, &err) == OB_OK);
+	CHECK(memcmp(sig, first, 64) != 0);
+	ob_key_free(k);
+}
+
 int main(void)
 {
 	ob_init();
@@ -656,6 +746,7 @@ int main(void)
 	test_bad_multikeys();
 	test_jwk();
 	test_sign_verify();
+	test_ctx_reuse();
 	test_generate_save();
 	test_p256_parity();
 	return check_done("test_keys");
