@@ -73,6 +73,10 @@ struct ob_report {
 	size_t nnested;
 };
 
+/* Status lists verified once for a whole run (ob-verifier verify DIR):
+ * shared by threads. */
+typedef struct ob_status_cache ob_status_cache;
+
 typedef struct {
 	time_t now;             /* evaluation time (0: the clock) */
 	const char *challenge;  /* expected presentation challenge, or NULL */
@@ -86,7 +90,23 @@ typedef struct {
 	int strict;             /* conformance errors make the verdict invalid */
 	int require_trusted;    /* a self-asserted issuer leaves the verdict
 				 * undecided (--require-trusted-issuer) */
+	ob_status_cache *status_cache; /* lists already verified this run, or
+				 * NULL: each status entry fetches and
+				 * verifies its list */
 } ob_verify_opts;
+
+/* A new, empty cache of verified status lists for one run, or NULL when
+ * out of memory. A list is verified once per URL (and nesting depth,
+ * challenge and domain) and what every credential's report says about it
+ * is the same as without the cache. Only answers that cannot change
+ * within the run are kept: a list that verified or was shown not to; a
+ * fetch that failed or a list left undecided is tried again for the next
+ * credential, as without the cache. The verdict on a list is that of its
+ * first use: a list that expires during a run still counts as current.
+ * Several threads may use one cache (each with its own loader, or one
+ * made safe to share); its documents must outlive it. */
+ob_status_cache *ob_status_cache_new(void);
+void ob_status_cache_free(ob_status_cache *c);
 
 /* Verifies a credential, a presentation or a compact VC-JWT given as
  * bytes (sniffed). Never fails for a bad credential: that is the report's

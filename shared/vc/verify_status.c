@@ -1,7 +1,11 @@
 /* verify_status: a credential's status entries (Bitstring Status List
- * 1.0, StatusList2021), each list fetched and verified as a credential. */
+ * 1.0, StatusList2021), each list fetched and verified as a credential,
+ * and the cache that lets a run (ob-verifier verify DIR) verify each list
+ * once. */
 #include "vc/verify_impl.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,28 +13,300 @@
 #include "vc/ob3.h"
 #include "vc/status.h"
 
+/* A run keeps at most this many lists, holding at most this many decoded
+ * bytes; past either, a list is verified for each credential as without
+ * a cache (same report, more work). */
+#define CACHE_MAX_LISTS 1024
+#define CACHE_MAX_BYTES (64u * 1024 * 1024)
+
+/* One status list as the credentials that point at it see it: whatever
+ * does not depend on the credential (its issuer, its purpose, its index).
+ * The key is everything the list's verification depends on that can
+ * differ within a run: the URL, the nesting depth (MAX_NESTING) and the
+ * challenge and domain (ob_verify_opts; nested credentials drop them). */
+struct slist {
+	char *url, *challenge, *domain;
+	int depth;
+	int ready;          /* in a cache: filled in, never changed again */
+	char *fetch_err;    /* the loader's failure (never cached) */
+	json_t *list;       /* the list credential (a reference, read only) */
+	char *bad;          /* NULL: the list verified; else the " (id: message)"
+			     * of why it did not ("" when there is no why) */
+	ob_buf bits;        /* the decoded list, when it verified */
+	char *bits_err;     /* else why it cannot be decoded */
+	int oom;            /* out of memory on the way: none of the above */
+	struct slist *next;
+};
+
+struct ob_status_cache {
+	pthread_mutex_t mu;
+	pthread_cond_t filled;
+	struct slist *head;
+	size_t n, bytes;
+};
+
+static void slist_free(struct slist *l)
+{
+	if (!l)
+		return;
+	free(l->url);
+	free(l->challenge);
+	free(l->domain);
+	free(l->fetch_err);
+	json_decref(l->list);
+	free(l->bad);
+	ob_buf_release(&l->bits);
+	free(l->bits_err);
+	free(l);
+}
+
+ob_status_cache *ob_status_cache_new(void)
+{
+	ob_status_cache *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	if (pthread_mutex_init(&c->mu, NULL)) {
+		free(c);
+		return NULL;
+	}
+	if (pthread_cond_init(&c->filled, NULL)) {
+		pthread_mutex_destroy(&c->mu);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ob_status_cache_free(ob_status_cache *c)
+{
+	struct slist *l, *n;
+
+	if (!c)
+		return;
+	for (l = c->head; l; l = n) {
+		n = l->next;
+		slist_free(l);
+	}
+	pthread_cond_destroy(&c->filled);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static struct slist *find(ob_status_cache *c, const char *url, int depth, const ob_verify_opts *opts)
+{
+	struct slist *l;
+
+	for (l = c->head; l; l = l->next)
+		if (l->depth == depth && !strcmp(l->url, url) && same(l->challenge, opts->challenge) &&
+		    same(l->domain, opts->domain))
+			return l;
+	return NULL;
+}
+
+/* " (id: message)" of the check that kept lr from verifying, "" without
+ * one; NULL when out of memory. */
+static char *why_not(const ob_report *lr)
+{
+	const ob_check *why = lr ? ob_report_first_problem(lr) : NULL;
+	int n = snprintf(NULL, 0, "%s%s%s%s%s", why ? " (" : "", why ? why->id : "", why ? ": " : "",
+			 why ? why->message : "", why ? ")" : "");
+	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+
+	if (s)
+		snprintf(s, (size_t)n + 1, "%s%s%s%s%s", why ? " (" : "", why ? why->id : "",
+			 why ? ": " : "", why ? why->message : "", why ? ")" : "");
+	return s;
+}
+
+/* Fetches and verifies the list at l->url into l. Returns 1 when what it
+ * found may be kept for the rest of the run: a list that verified or was
+ * shown not to (the same document and keys give the same answer), never
+ * a fetch that failed or a list left undecided (a network failure the
+ * next credential's attempt may not meet: the loader does not keep
+ * failures either), nor anything cut short by memory. */
+static int fill(struct slist *l, const ob_verify_opts *opts)
+{
+	ob_verify_opts inner;
+	ob_report *lr = NULL;
+	ob_error e = { 0 };
+	const json_t *list;
+	const char *enc;
+	int keep = 0;
+
+	if (!(list = ob_loader_get_remote(opts->loader, l->url, &e))) {
+		l->oom = !(l->fetch_err = strdup(e.msg));
+		return 0;
+	}
+	l->list = json_incref((json_t *)list);
+	/* the list is checked for what it is, not by the employer's policy
+	 * for badges: no recipient, no strictness, no registry demand */
+	inner = *opts;
+	inner.recipient = NULL;
+	inner.strict = inner.require_trusted = 0;
+	lr = ob_verify_doc(list, &inner, l->depth + 1);
+	if (!lr || lr->verdict != OB_VALID) {
+		keep = lr && lr->verdict == OB_INVALID;
+		if (!lr || !(l->bad = why_not(lr)))
+			keep = 0, l->oom = 1;
+		goto out;
+	}
+	enc = ob_json_str(ob3_subject(list), "encodedList");
+	if (!enc || ob_status_decode(enc, &l->bits, &e)) {
+		ob_buf_release(&l->bits);
+		l->oom = !(l->bits_err = strdup(e.msg[0] ? e.msg : "no encodedList"));
+		keep = !l->oom && e.code != OB_ENOMEM;
+		goto out;
+	}
+	keep = 1;
+out:
+	ob_report_free(lr);
+	return keep;
+}
+
+/* The list at url as this run has it: from the cache (borrowed, *owned
+ * 0), or found now (*owned 1: slist_free it). NULL when out of memory.
+ * A thread that finds another one filling the same list waits for it;
+ * the lists it waits on are always one level deeper than its own, so no
+ * two threads wait on each other. */
+static struct slist *list_get(const ob_verify_opts *opts, const char *url, int depth, int *owned)
+{
+	ob_status_cache *c = opts->status_cache;
+	struct slist *l = NULL, *mine;
+	int keep;
+
+	*owned = 1;
+	if (!(mine = calloc(1, sizeof(*mine))))
+		return NULL;
+	mine->depth = depth;
+	if (!(mine->url = strdup(url)) || (opts->challenge && !(mine->challenge = strdup(opts->challenge))) ||
+	    (opts->domain && !(mine->domain = strdup(opts->domain)))) {
+		slist_free(mine);
+		return NULL;
+	}
+	if (c) {
+		pthread_mutex_lock(&c->mu);
+		while ((l = find(c, url, depth, opts)) && !l->ready)
+			pthread_cond_wait(&c->filled, &c->mu);
+		if (l) {
+			pthread_mutex_unlock(&c->mu);
+			slist_free(mine);
+			*owned = 0;
+			return l;
+		}
+		if (c->n < CACHE_MAX_LISTS && c->bytes < CACHE_MAX_BYTES) {
+			/* others wanting it wait for this thread */
+			mine->next = c->head;
+			c->head = mine;
+			c->n++;
+			*owned = 0;
+		}
+		pthread_mutex_unlock(&c->mu);
+	}
+	keep = fill(mine, opts);
+	if (*owned)
+		return mine;
+	pthread_mutex_lock(&c->mu);
+	if (keep) {
+		mine->ready = 1;
+		c->bytes += mine->bits.len;
+	} else {
+		struct slist **p;
+		for (p = &c->head; *p != mine; p = &(*p)->next)
+			;
+		*p = mine->next;
+		mine->next = NULL;
+		c->n--;
+		*owned = 1;
+	}
+	pthread_cond_broadcast(&c->filled);
+	pthread_mutex_unlock(&c->mu);
+	return mine;
+}
+
 /* Bitstring Status List 1.0 3.2: fetch the list credential, verify it,
  * check issuer and purpose, read bit i (MSB first: index 0 is the high bit
  * of byte 0). Anything that stops the check leaves the verdict open; only
  * a set bit makes the credential invalid. */
+static void check_list(ob_report *r, const json_t *cred, const struct slist *l, const char *type,
+		       const char *purpose, long long i)
+{
+	const int legacy = !strcmp(type, "StatusList2021Entry");
+	const char *want_cred = legacy ? "StatusList2021Credential" : "BitstringStatusListCredential";
+	const char *want_subj = legacy ? "StatusList2021" : "BitstringStatusList";
+	const char *url = l->url, *list_issuer;
+	const json_t *subj;
+	int bit;
+
+	if (l->fetch_err) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", l->fetch_err);
+		return;
+	}
+	if (l->bad) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify%s",
+		    url, l->bad);
+		return;
+	}
+	list_issuer = ob3_issuer_id(l->list);
+	if (!list_issuer || !ob3_issuer_id(cred) || strcmp(list_issuer, ob3_issuer_id(cred)) != 0) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s was issued by %s, not by the credential's issuer",
+		    url, list_issuer ? list_issuer : "(nobody)");
+		return;
+	}
+	subj = ob3_subject(l->list);
+	/* Bitstring Status List 1.0 2.2: the list credential and its
+	 * subject say what they are; anything else is not a status list,
+	 * whatever bits it carries */
+	if (!ob_json_has_value(json_object_get(l->list, "type"), want_cred)) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not a %s", url, want_cred);
+		return;
+	}
+	if (!ob_json_has_value(json_object_get(subj, "type"), want_subj)) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the subject of %s is not a %s",
+		    url, want_subj);
+		return;
+	}
+	if (!ob_json_has_value(json_object_get(subj, "statusPurpose"), purpose)) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s is not for %s", url, purpose);
+		return;
+	}
+	if (l->bits_err) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", l->bits_err);
+		return;
+	}
+	if ((unsigned long long)i / 8 >= l->bits.len) {
+		ob_verify_add(r, "status", OB_FAILED, 0, "status index %lld is outside the status list (%zu entries)", i, l->bits.len * 8);
+		return;
+	}
+	bit = ((unsigned char)l->bits.data[i / 8] >> (7 - i % 8)) & 1;
+	if (bit)
+		ob_verify_add(r, "status", OB_FAILED, 0, "%s: the issuer has %s this credential (%s, index %lld)",
+		    !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : purpose,
+		    !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : "flagged",
+		    url, i);
+	else
+		ob_verify_add(r, "status", OB_PASSED, 0, "not %s (%s, index %lld)",
+		    !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : purpose,
+		    url, i);
+}
+
+/* One status entry: its shape, then its list (check_list). */
 static void check_status_entry(ob_report *r, const json_t *cred, const json_t *st,
 			       const ob_verify_opts *opts, int depth)
 {
 	const char *type = ob_json_str(st, "type");
 	const char *url = ob_json_str(st, "statusListCredential");
 	const char *purpose = ob_json_str(st, "statusPurpose");
-	const json_t *idx = json_object_get(st, "statusListIndex"), *list, *subj;
-	const char *list_issuer, *enc;
-	const int legacy = type && !strcmp(type, "StatusList2021Entry");
-	const char *want_cred = legacy ? "StatusList2021Credential" : "BitstringStatusListCredential";
-	const char *want_subj = legacy ? "StatusList2021" : "BitstringStatusList";
-	ob_verify_opts inner;
-	ob_report *lr = NULL;
-	ob_buf bits = OB_BUF_INIT;
-	ob_error e = { 0 };
+	const json_t *idx = json_object_get(st, "statusListIndex");
+	struct slist *l;
 	long long i = -1;
 	char *end;
-	int bit;
+	int owned;
 
 	if (!type || (strcmp(type, "BitstringStatusListEntry") && strcmp(type, "StatusList2021Entry"))) {
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not supported",
@@ -56,66 +332,13 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: status lists nested too deep");
 		return;
 	}
-	if (!(list = ob_loader_get_remote(opts->loader, url, &e))) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", e.msg);
-		return;
-	}
-	/* the list is checked for what it is, not by the employer's policy
-	 * for badges: no recipient, no strictness, no registry demand */
-	inner = *opts;
-	inner.recipient = NULL;
-	inner.strict = inner.require_trusted = 0;
-	lr = ob_verify_doc(list, &inner, depth + 1);
-	if (!lr || lr->verdict != OB_VALID) {
-		const ob_check *why = lr ? ob_report_first_problem(lr) : NULL;
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify%s%s%s%s%s",
-		    url, why ? " (" : "", why ? why->id : "", why ? ": " : "", why ? why->message : "", why ? ")" : "");
-		goto out;
-	}
-	list_issuer = ob3_issuer_id(list);
-	if (!list_issuer || !ob3_issuer_id(cred) || strcmp(list_issuer, ob3_issuer_id(cred)) != 0) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s was issued by %s, not by the credential's issuer",
-		    url, list_issuer ? list_issuer : "(nobody)");
-		goto out;
-	}
-	subj = ob3_subject(list);
-	/* Bitstring Status List 1.0 2.2: the list credential and its
-	 * subject say what they are; anything else is not a status list,
-	 * whatever bits it carries */
-	if (!ob_json_has_value(json_object_get(list, "type"), want_cred)) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not a %s", url, want_cred);
-		goto out;
-	}
-	if (!ob_json_has_value(json_object_get(subj, "type"), want_subj)) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the subject of %s is not a %s",
-		    url, want_subj);
-		goto out;
-	}
-	if (!ob_json_has_value(json_object_get(subj, "statusPurpose"), purpose)) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s is not for %s", url, purpose);
-		goto out;
-	}
-	if (!(enc = ob_json_str(subj, "encodedList")) || ob_status_decode(enc, &bits, &e)) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", e.msg[0] ? e.msg : "no encodedList");
-		goto out;
-	}
-	if ((unsigned long long)i / 8 >= bits.len) {
-		ob_verify_add(r, "status", OB_FAILED, 0, "status index %lld is outside the status list (%zu entries)", i, bits.len * 8);
-		goto out;
-	}
-	bit = ((unsigned char)bits.data[i / 8] >> (7 - i % 8)) & 1;
-	if (bit)
-		ob_verify_add(r, "status", OB_FAILED, 0, "%s: the issuer has %s this credential (%s, index %lld)",
-		    !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : purpose,
-		    !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : "flagged",
-		    url, i);
+	if (!(l = list_get(opts, url, depth, &owned)) || l->oom)
+		/* as when the list's report could not be made */
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify", url);
 	else
-		ob_verify_add(r, "status", OB_PASSED, 0, "not %s (%s, index %lld)",
-		    !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : purpose,
-		    url, i);
-out:
-	ob_report_free(lr);
-	ob_buf_release(&bits);
+		check_list(r, cred, l, type, purpose, i);
+	if (owned)
+		slist_free(l);
 }
 
 void ob_verify_check_status(ob_report *r, const json_t *cred, const ob_verify_opts *opts, int depth)
