@@ -3,7 +3,7 @@
  * as soon as it and those before it are done. Nothing about a file is
  * kept once its row is out but the counts the summary needs. The status
  * lists the credentials point at are verified once for the run
- * (ob_status_cache); the loader, which is not thread-safe, is shared
+ * (ob_verify_cache); the loader, which is not thread-safe, is shared
  * behind a mutex (it is asked little: did:key needs no document and the
  * contexts are the shipped ones, kept per thread by the suites).
  *
@@ -35,6 +35,8 @@
 /* A directory holds at most this many files to verify. */
 #define MAX_FILES 100000
 #define MAX_JOBS 256
+/* files a thread takes at a time; the window holds four batches a thread */
+#define BATCH 8
 
 /* ---- the rows ---- */
 
@@ -435,7 +437,7 @@ struct pool {
 	pthread_cond_t done, room;
 	struct slot *win;   /* file i waits in win[i % nwin] */
 	size_t nwin, next, out, n;
-	int stop;
+	int stop, waiting, main_waits;
 	/* read-only while the threads run */
 	const char *dir;
 	char **names;
@@ -465,25 +467,42 @@ static void slot_fill(struct pool *p, size_t i, struct slot *s)
 	free(path);
 }
 
+/* Whether a thread may take the next files: a batch of them fits in the
+ * window (or what is left does). */
+static int room_for_batch(const struct pool *p)
+{
+	size_t want = p->n - p->next < BATCH ? p->n - p->next : BATCH;
+
+	return p->next + want <= p->out + p->nwin;
+}
+
+/* Takes files BATCH at a time and says so once a batch: a wake-up per
+ * file cost as much as a tenth of the run. */
 static void *worker_main(void *arg)
 {
 	struct pool *p = arg;
-	struct slot *s;
-	size_t i;
+	size_t i, first, last;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->stop && p->next < p->n && p->next >= p->out + p->nwin)
+		while (!p->stop && p->next < p->n && !room_for_batch(p)) {
+			p->waiting++;
 			pthread_cond_wait(&p->room, &p->mu);
+			p->waiting--;
+		}
 		if (p->stop || p->next >= p->n)
 			break;
-		i = p->next++;
-		s = &p->win[i % p->nwin];
+		first = p->next;
+		last = p->n - first < BATCH ? p->n : first + BATCH;
+		p->next = last;
 		pthread_mutex_unlock(&p->mu);
-		slot_fill(p, i, s);
+		for (i = first; i < last; i++)
+			slot_fill(p, i, &p->win[i % p->nwin]);
 		pthread_mutex_lock(&p->mu);
-		s->done = 1;
-		pthread_cond_broadcast(&p->done);
+		for (i = first; i < last; i++)
+			p->win[i % p->nwin].done = 1;
+		if (p->main_waits)
+			pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	/* the rdfc suite's per-thread JSON-LD processor */
@@ -566,8 +585,11 @@ static int run_pool(struct pool *p, int nw, struct sink *k)
 	for (f = 0; !fatal.code && started && f < p->n; f++) {
 		struct slot *s = &p->win[f % p->nwin];
 		pthread_mutex_lock(&p->mu);
-		while (!s->done)
+		while (!s->done) {
+			p->main_waits = 1;
 			pthread_cond_wait(&p->done, &p->mu);
+		}
+		p->main_waits = 0;
 		pthread_mutex_unlock(&p->mu);
 		if (s->fatal.code)
 			fatal = s->fatal;
@@ -578,7 +600,8 @@ static int run_pool(struct pool *p, int nw, struct sink *k)
 		p->names[f] = NULL;
 		pthread_mutex_lock(&p->mu);
 		p->out++;
-		pthread_cond_broadcast(&p->room);
+		if (p->waiting)
+			pthread_cond_broadcast(&p->room);
 		pthread_mutex_unlock(&p->mu);
 	}
 	pthread_mutex_lock(&p->mu);
@@ -668,8 +691,8 @@ int vdir_verify(const char *dir, const ob_verify_opts *vo, const char *report, i
 	p.want_text = !as_json && !quiet;
 	p.want_csv = k.csv != NULL;
 	p.want_json = k.json != NULL;
-	p.nwin = (size_t)nw * 4 < 16 ? 16 : (size_t)nw * 4;
-	if (!(p.win = calloc(p.nwin, sizeof(*p.win))) || !(p.vo.status_cache = ob_status_cache_new())) {
+	p.nwin = (size_t)nw * BATCH * 4;
+	if (!(p.win = calloc(p.nwin, sizeof(*p.win))) || !(p.vo.cache = ob_verify_cache_new())) {
 		rc = ob_cli_errorf(3, "out of memory");
 		goto out;
 	}
@@ -691,7 +714,7 @@ out:
 		pthread_mutex_destroy(&p.mu);
 		pthread_mutex_destroy(&shared.mu);
 	}
-	ob_status_cache_free(p.vo.status_cache);
+	ob_verify_cache_free(p.vo.cache);
 	for (i = 0; p.win && i < p.nwin; i++)
 		slot_clear(&p.win[i]);
 	free(p.win);

@@ -75,7 +75,7 @@ struct ob_report {
 
 /* Status lists verified once for a whole run (ob-verifier verify DIR):
  * shared by threads. */
-typedef struct ob_status_cache ob_status_cache;
+typedef struct ob_verify_cache ob_verify_cache;
 
 typedef struct {
 	time_t now;             /* evaluation time (0: the clock) */
@@ -90,7 +90,7 @@ typedef struct {
 	int strict;             /* conformance errors make the verdict invalid */
 	int require_trusted;    /* a self-asserted issuer leaves the verdict
 				 * undecided (--require-trusted-issuer) */
-	ob_status_cache *status_cache; /* lists already verified this run, or
+	ob_verify_cache *cache; /* lists already verified this run, or
 				 * NULL: each status entry fetches and
 				 * verifies its list */
 } ob_verify_opts;
@@ -105,8 +105,8 @@ typedef struct {
  * first use: a list that expires during a run still counts as current.
  * Several threads may use one cache (each with its own loader, or one
  * made safe to share); its documents must outlive it. */
-ob_status_cache *ob_status_cache_new(void);
-void ob_status_cache_free(ob_status_cache *c);
+ob_verify_cache *ob_verify_cache_new(void);
+void ob_verify_cache_free(ob_verify_cache *c);
 
 /* Verifies a credential, a presentation or a compact VC-JWT given as
  * bytes (sniffed). Never fails for a bad credential: that is the report's

@@ -39,6 +39,15 @@ void ob_verify_check_proofs(ob_report *r, const json_t *doc, const char *purpose
 /* Remembers the domain a resolved issuer key proved control of. */
 void ob_verify_note_domain(ob_report *r, const ob_vm *vm, const char *issuer);
 
+/* The run's resolution of a did:key verification method url (borrowed
+ * from c, shared by threads: read only), or NULL when c has none (or no
+ * c, or not a did:key). */
+const ob_vm *ob_verify_cache_vm(ob_verify_cache *c, const char *url);
+/* Offers c the resolved vm of url: returns the one c keeps (vm's content
+ * taken and *vm zeroed, or an equal one resolved first by another
+ * thread, vm left to the caller), or NULL when c keeps none. */
+const ob_vm *ob_verify_cache_take_vm(ob_verify_cache *c, const char *url, ob_vm *vm);
+
 /* Checks the credential's status entries (Bitstring Status List). */
 void ob_verify_check_status(ob_report *r, const json_t *cred, const ob_verify_opts *opts, int depth);
 

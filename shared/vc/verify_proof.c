@@ -38,6 +38,24 @@ void ob_verify_note_domain(ob_report *r, const ob_vm *vm, const char *issuer)
 	ob_buf_release(&d);
 }
 
+/* ob_did_resolve, through the run's cache (ob_verify_cache) when there is
+ * one: *vp is then the cache's (vm stays empty) or vm itself; release vm
+ * either way. */
+static ob_code resolve(const ob_verify_opts *opts, const char *url, const char *purpose, ob_vm *vm,
+		       const ob_vm **vp, ob_error *e)
+{
+	ob_code rc;
+
+	memset(vm, 0, sizeof(*vm));
+	if ((*vp = ob_verify_cache_vm(opts->cache, url)))
+		return OB_OK;
+	if ((rc = ob_did_resolve(url, purpose, opts->loader, vm, e)))
+		return rc;
+	if (!(*vp = ob_verify_cache_take_vm(opts->cache, url, vm)))
+		*vp = vm;
+	return OB_OK;
+}
+
 /* Checks every proof of doc (VC-DI 4.4/4.5). expected_controller is the
  * issuer (credentials) or holder (presentations; NULL when absent). The
  * controller of the first key whose proof verifies goes to *signer
@@ -68,6 +86,7 @@ void ob_verify_check_proofs(ob_report *r, const json_t *doc, const char *purpose
 		const json_t *p = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
 		const ob_suite *s;
 		ob_error e = { 0 };
+		const ob_vm *vp;
 		ob_vm vm;
 		char id[32], kid[32];
 
@@ -94,7 +113,7 @@ void ob_verify_check_proofs(ob_report *r, const json_t *doc, const char *purpose
 			failed++;
 			continue;
 		}
-		if (ob_did_resolve(ob_json_str(p, "verificationMethod"), purpose, opts->loader, &vm, &e)) {
+		if (resolve(opts, ob_json_str(p, "verificationMethod"), purpose, &vm, &vp, &e)) {
 			if (e.code == OB_ENET || e.code == OB_EUNSUPPORTED) {
 				ob_verify_add(r, kid, OB_NOT_CHECKED, 1, "could not resolve the key: %s", e.msg);
 				/* without the key the signature stays unchecked, but a
@@ -110,14 +129,14 @@ void ob_verify_check_proofs(ob_report *r, const json_t *doc, const char *purpose
 			}
 			continue;
 		}
-		ob_verify_add(r, kid, OB_PASSED, 0, "key %s resolved", vm.id);
+		ob_verify_add(r, kid, OB_PASSED, 0, "key %s resolved", vp->id);
 		/* VC-DI 2.6: the method's controller must be the issuer/holder */
-		if (expected_controller && !ob_vm_bound_to(&vm, expected_controller)) {
+		if (expected_controller && !ob_vm_bound_to(vp, expected_controller)) {
 			ob_verify_add(r, id, OB_FAILED, 0, "the signing key belongs to %s, not to %s %s",
-			    vm.controller, strcmp(purpose, "authentication") ? "the issuer" : "the holder",
+			    vp->controller, strcmp(purpose, "authentication") ? "the issuer" : "the holder",
 			    expected_controller);
 			failed++;
-		} else if (s->verify(unsecured, p, vm.key, opts->loader, &e)) {
+		} else if (s->verify(unsecured, p, vp->key, opts->loader, &e)) {
 			ob_verify_add(r, id, e.code == OB_EINVALID ? OB_FAILED : OB_NOT_CHECKED, 1,
 			    "%s: %s", s->name, e.msg);
 			if (e.code == OB_EINVALID)
@@ -128,9 +147,9 @@ void ob_verify_check_proofs(ob_report *r, const json_t *doc, const char *purpose
 						   ", made by the issuer's key" : ", made by the holder's key") : "");
 			passed++;
 			if (expected_controller && !strcmp(purpose, "assertionMethod"))
-				ob_verify_note_domain(r, &vm, expected_controller);
+				ob_verify_note_domain(r, vp, expected_controller);
 			if (signer && !*signer)
-				*signer = strdup(expected_controller ? expected_controller : vm.controller);
+				*signer = strdup(expected_controller ? expected_controller : vp->controller);
 		}
 		ob_vm_release(&vm);
 	}

@@ -1,7 +1,7 @@
 /* verify_status: a credential's status entries (Bitstring Status List
  * 1.0, StatusList2021), each list fetched and verified as a credential,
  * and the cache that lets a run (ob-verifier verify DIR) verify each list
- * once. */
+ * once and decode each did:key once. */
 #include "vc/verify_impl.h"
 
 #include <pthread.h>
@@ -18,6 +18,8 @@
  * a cache (same report, more work). */
 #define CACHE_MAX_LISTS 1024
 #define CACHE_MAX_BYTES (64u * 1024 * 1024)
+/* and at most this many did:key keys */
+#define CACHE_MAX_KEYS 4096
 
 /* One status list as the credentials that point at it see it: whatever
  * does not depend on the credential (its issuer, its purpose, its index).
@@ -38,11 +40,22 @@ struct slist {
 	struct slist *next;
 };
 
-struct ob_status_cache {
+/* A did:key verification method: its key is the identifier itself, so
+ * what it resolves to never changes (did:web and https keys come through
+ * the loader, which keeps their documents). */
+struct skey {
+	char *url;
+	ob_vm vm;
+	struct skey *next;
+};
+
+struct ob_verify_cache {
 	pthread_mutex_t mu;
 	pthread_cond_t filled;
 	struct slist *head;
 	size_t n, bytes;
+	struct skey *keys;
+	size_t nkeys;
 };
 
 static void slist_free(struct slist *l)
@@ -60,9 +73,9 @@ static void slist_free(struct slist *l)
 	free(l);
 }
 
-ob_status_cache *ob_status_cache_new(void)
+ob_verify_cache *ob_verify_cache_new(void)
 {
-	ob_status_cache *c = calloc(1, sizeof(*c));
+	ob_verify_cache *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
@@ -78,9 +91,10 @@ ob_status_cache *ob_status_cache_new(void)
 	return c;
 }
 
-void ob_status_cache_free(ob_status_cache *c)
+void ob_verify_cache_free(ob_verify_cache *c)
 {
 	struct slist *l, *n;
+	struct skey *k, *kn;
 
 	if (!c)
 		return;
@@ -88,9 +102,61 @@ void ob_status_cache_free(ob_status_cache *c)
 		n = l->next;
 		slist_free(l);
 	}
+	for (k = c->keys; k; k = kn) {
+		kn = k->next;
+		free(k->url);
+		ob_vm_release(&k->vm);
+		free(k);
+	}
 	pthread_cond_destroy(&c->filled);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
+}
+
+static const ob_vm *key_find(ob_verify_cache *c, const char *url)
+{
+	struct skey *k;
+
+	for (k = c->keys; k; k = k->next)
+		if (!strcmp(k->url, url))
+			return &k->vm;
+	return NULL;
+}
+
+const ob_vm *ob_verify_cache_vm(ob_verify_cache *c, const char *url)
+{
+	const ob_vm *vm;
+
+	if (!c || !url || strncmp(url, "did:key:", 8))
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	vm = key_find(c, url);
+	pthread_mutex_unlock(&c->mu);
+	return vm;
+}
+
+const ob_vm *ob_verify_cache_take_vm(ob_verify_cache *c, const char *url, ob_vm *vm)
+{
+	const ob_vm *have = NULL;
+	struct skey *k;
+
+	if (!c || !url || strncmp(url, "did:key:", 8))
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	if (!(have = key_find(c, url)) && c->nkeys < CACHE_MAX_KEYS && (k = calloc(1, sizeof(*k)))) {
+		if ((k->url = strdup(url))) {
+			k->vm = *vm;
+			k->next = c->keys;
+			c->keys = k;
+			c->nkeys++;
+			memset(vm, 0, sizeof(*vm));
+			have = &k->vm;
+		} else {
+			free(k);
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	return have;
 }
 
 static int same(const char *a, const char *b)
@@ -98,7 +164,7 @@ static int same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static struct slist *find(ob_status_cache *c, const char *url, int depth, const ob_verify_opts *opts)
+static struct slist *find(ob_verify_cache *c, const char *url, int depth, const ob_verify_opts *opts)
 {
 	struct slist *l;
 
@@ -176,7 +242,7 @@ out:
  * two threads wait on each other. */
 static struct slist *list_get(const ob_verify_opts *opts, const char *url, int depth, int *owned)
 {
-	ob_status_cache *c = opts->status_cache;
+	ob_verify_cache *c = opts->cache;
 	struct slist *l = NULL, *mine;
 	int keep;
 
