@@ -1,6 +1,3 @@
-#include <stdlib.h>
-#include <string.h>
-
 #include "cli/cli.h"
 #include "issuer.h"
 
@@ -25,40 +22,16 @@ static const struct ob_cmd cmds[] = {
 	  "clr --recipient DID|EMAIL [--name NAME] [--learner NAME] [--valid-from T] [--partial] [--include-suspended] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
 };
 
-/* --home DIR may stand anywhere before "--"; take it out of argv. */
-static int take_home(int *argc, char **argv)
-{
-	int i, j;
-
-	for (i = 1; i < *argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--home")) {
-			if (i + 1 >= *argc)
-				return -1;
-			issuer_home_opt = argv[i + 1];
-			for (j = i; j + 2 <= *argc; j++)
-				argv[j] = argv[j + 2];
-			*argc -= 2;
-			i--;
-		} else if (!strncmp(argv[i], "--home=", 7)) {
-			issuer_home_opt = argv[i] + 7;
-			for (j = i; j + 1 <= *argc; j++)
-				argv[j] = argv[j + 1];
-			*argc -= 1;
-			i--;
-		}
-	}
-	return 0;
-}
+static const struct ob_opt_global globals[] = {
+	{ "home", 0, "DIR", &issuer_home_opt,
+	  "issuer state (default $OBKIT_ISSUER_HOME, else $XDG_DATA_HOME/obkit/issuer)" },
+	{ "json", 0, NULL, NULL, "JSON output (achievement list, status)" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
 
 int main(int argc, char **argv)
 {
 	ob_cli_init("ob-issuer", 1);
-	if (take_home(&argc, argv) < 0)
-		return ob_cli_errorf(2, "--home needs a directory");
-	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv,
-			   "issue Open Badges 3.0 credentials",
-			   "  --home DIR   issuer state (default $OBKIT_ISSUER_HOME, else $XDG_DATA_HOME/obkit/issuer)\n"
-			   "  --version    print the version\n");
+	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), globals, argc, argv,
+			   "issue Open Badges 3.0 credentials");
 }

@@ -1,11 +1,11 @@
 /* ob-verifier qr: a credential (or a link to it) as a QR code, in the
  * terminal and as PNG/SVG files. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -16,20 +16,6 @@
 #define SYNOPSIS "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] [FILE|-]"
 #define PNG_SCALE 8      /* pixels per module */
 #define WARN_VERSION 25  /* above this, phones struggle (spec/qr.md 3) */
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ob-verifier: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nusage: ob-verifier " SYNOPSIS "\n", stderr);
-	return 2;
-}
 
 static void help(void)
 {
@@ -64,7 +50,6 @@ int cmd_qr(int argc, char **argv)
 	ob_error err = { 0 };
 	ob_qr *qr = NULL;
 
-	opterr = 0;
 	optind = 0; /* glibc and musl: 0 restarts the scan */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -74,30 +59,28 @@ int cmd_qr(int argc, char **argv)
 		case 'n': terminal = 0; break;
 		case 'e':
 			if (strlen(optarg) != 1 || !strchr("LMQHlmqh", optarg[0]))
-				return usage_error("invalid --ecc '%s' (use L, M, Q or H)", optarg);
+				return ob_cli_usage(ob_cli_current(), "invalid --ecc '%s' (use L, M, Q or H)", optarg);
 			ecc = optarg[0];
 			break;
 		case 'h':
 			help();
 			return 0;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
 	if (optind < argc)
 		file = argv[optind++];
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
 	if (url && file)
-		return usage_error("give either --url or FILE, not both (%s)", file);
+		return ob_cli_usage(ob_cli_current(), "give either --url or FILE, not both (%s)", file);
 	if (!url && !file)
-		return usage_error("missing FILE (or --url URL)");
+		return ob_cli_usage(ob_cli_current(), "missing FILE (or --url URL)");
 
 	if (url) {
 		if (!ob_qr_url_ok(url))
-			return usage_error("invalid --url '%s': empty or contains spaces", url);
+			return ob_cli_usage(ob_cli_current(), "invalid --url '%s': empty or contains spaces", url);
 		text = url;
 		if (!ecc)
 			ecc = 'M';

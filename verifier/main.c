@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "cli/netopts.h"
 #include "cmds.h"
 
 static const struct ob_cmd cmds[] = {
@@ -12,9 +13,16 @@ static const struct ob_cmd cmds[] = {
 	  "serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--now T] [--offline] [--cacert FILE] [--allow-private] [--strict] [--require-trusted-issuer] [--registry FILE]... [--doc URL=FILE]..." },
 };
 
+static const struct ob_opt_global globals[] = {
+	{ "json", 0, NULL, NULL, "the result as one JSON object (verify, scan)" },
+	{ "quiet", 'q', NULL, NULL, "errors only (verify, scan)" },
+	OB_NETOPTS_GLOBALS,
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
 int main(int argc, char **argv)
 {
 	ob_cli_init("ob-verifier", 0);
-	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv,
-			   "check Open Badges 3.0 credentials", NULL);
+	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), globals, argc, argv,
+			   "check Open Badges 3.0 credentials");
 }

@@ -1,7 +1,5 @@
 #include "trust.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -10,46 +8,29 @@
 
 int trust_init(struct trust *t)
 {
+	int rc;
+
 	memset(t, 0, sizeof(*t));
-	t->loader = ob_loader_new();
+	if ((rc = ob_netopts_init(&t->net)))
+		return rc;
+	t->loader = t->net.loader;
 	t->reg = ob_registry_new();
-	return t->loader && t->reg ? 0 : ob_cli_errorf(3, "out of memory");
-}
-
-static int parse_timeout(const char *s, long *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0) || v > 600)
-		return -1;
-	*ms = (long)(v * 1000 + 0.5);
-	return *ms > 0 ? 0 : -1;
+	return t->reg ? 0 : ob_cli_errorf(3, "out of memory");
 }
 
 int trust_option(struct trust *t, int c, const char *arg)
 {
 	ob_error err = { 0 };
+	int rc;
 
+	if ((rc = ob_netopts_option(&t->net, c, arg)) >= 0)
+		return rc;
 	switch (c) {
 	case 'n':
 		if (ob_date_parse(arg, &t->vo.now, NULL) < 0)
 			return ob_cli_usage(ob_cli_current(), "invalid --now '%s' (want e.g. 2026-01-01T00:00:00Z)", arg);
 		return 0;
-	case 'D':
-		if (ob_loader_add_spec(t->loader, arg, &err))
-			return ob_cli_usage(ob_cli_current(), "%s", err.msg);
-		return 0;
 	case 'k': t->jwk_path = arg; return 0;
-	case 'o': t->ho.offline = 1; return 0;
-	case 'C': t->ho.cacert = arg; return 0;
-	case 't':
-		if (parse_timeout(arg, &t->ho.timeout_ms) < 0)
-			return ob_cli_usage(ob_cli_current(), "invalid --timeout '%s' (seconds, more than 0, at most 600)", arg);
-		return 0;
-	case 'N': t->no_cache = 1; return 0;
 	case 'r':
 		/* a registry or list that cannot be read is a usage error */
 		if (ob_registry_add_file(t->reg, arg, &err))
@@ -70,13 +51,14 @@ int trust_option(struct trust *t, int c, const char *arg)
 int trust_ready(struct trust *t)
 {
 	ob_error err = { 0 };
+	int rc;
 
 	/* the user's own registries and trusted-issuer list (XDG config)
 	 * come after those named with --registry */
 	if (!t->no_default_registries && ob_registry_add_defaults(t->reg, NULL, &err))
 		return ob_cli_errorf(err.code == OB_ENOMEM ? 3 : 2, "%s", err.msg);
-	if (t->ho.cacert && ob_http_check_cacert(t->ho.cacert, &err))
-		return ob_cli_usage(ob_cli_current(), "%s", err.msg);
+	if ((rc = ob_netopts_check(&t->net)))
+		return rc;
 	if (t->jwk_path) {
 		if (!(t->jwk = ob_key_load(t->jwk_path, &err)))
 			return ob_cli_fail(&err);
@@ -84,10 +66,7 @@ int trust_ready(struct trust *t)
 	}
 	/* network by default, through the disk cache; --offline: the cache
 	 * and --doc only */
-	if (!t->no_cache && !(t->cache = ob_http_cache_dir(&err)))
-		return ob_cli_fail(&err);
-	t->ho.cache_dir = t->cache;
-	if (ob_loader_set_http(t->loader, &t->ho, &err))
+	if (ob_netopts_connect(&t->net, 1, &err))
 		return ob_cli_fail(&err);
 	t->vo.loader = t->loader;
 	t->vo.registries = ob_registry_count(t->reg) ? t->reg : NULL;
@@ -96,9 +75,8 @@ int trust_ready(struct trust *t)
 
 void trust_release(struct trust *t)
 {
-	ob_loader_free(t->loader);
+	ob_netopts_release(&t->net);
 	ob_registry_free(t->reg);
 	ob_key_free(t->jwk);
-	free(t->cache);
 	memset(t, 0, sizeof(*t));
 }

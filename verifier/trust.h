@@ -1,11 +1,11 @@
 /* trust: what `verify` and `scan` share before they verify anything: the
- * evaluation time, the documents given with --doc, the network settings
- * (--offline, --cacert, --timeout, --no-cache, through the disk cache),
- * the registries and an out-of-band --jwk. */
+ * evaluation time, the network options (cli/netopts.h: --doc, --offline,
+ * --cacert, --timeout, --no-cache, through the disk cache), the
+ * registries, the verification policy and an out-of-band --jwk. */
 #ifndef OB_VERIFIER_TRUST_H
 #define OB_VERIFIER_TRUST_H
 
-#include "io/http.h"
+#include "cli/netopts.h"
 #include "proof/keys.h"
 #include "io/loader.h"
 #include "vc/registry.h"
@@ -13,23 +13,21 @@
 
 struct trust {
 	ob_verify_opts vo;  /* ready for ob_verify_* after trust_ready */
-	ob_http_opts ho;
-	ob_loader *loader;
+	struct ob_netopts net;
+	ob_loader *loader;  /* net.loader */
 	ob_registry *reg;
 	ob_key *jwk;
-	char *cache;
 	const char *jwk_path;
-	int no_cache;
 	int no_default_registries;
 };
 
 /* 0, or the exit code (out of memory). trust_release it either way. */
 int trust_init(struct trust *t);
-/* Takes getopt's answer c for the shared options (n now, D doc, k jwk,
- * o offline, C cacert, t timeout, N no-cache, r registry, R
- * no-default-registries, S strict, Y require-trusted-issuer, E
- * recipient); TRUST_LONGOPTS lists them for getopt_long. -1: not one of them; 0:
- * taken; else the exit code of a usage error, already reported. */
+/* Takes getopt's answer c for the shared options (the network ones of
+ * cli/netopts.h, and n now, k jwk, r registry, R no-default-registries,
+ * S strict, Y require-trusted-issuer, E recipient); TRUST_LONGOPTS lists
+ * them for getopt_long. -1: not one of them; 0: taken; else the exit
+ * code of a usage error, already reported. */
 int trust_option(struct trust *t, int c, const char *arg);
 /* After the options: checks --cacert, loads --jwk, opens the disk cache
  * (unless --no-cache) and connects the loader to the network. 0 or the
@@ -38,13 +36,9 @@ int trust_ready(struct trust *t);
 void trust_release(struct trust *t);
 
 #define TRUST_LONGOPTS \
+	OB_NETOPTS_LONGOPTS, \
 	{ "now", required_argument, NULL, 'n' }, \
-	{ "doc", required_argument, NULL, 'D' }, \
 	{ "jwk", required_argument, NULL, 'k' }, \
-	{ "offline", no_argument, NULL, 'o' }, \
-	{ "cacert", required_argument, NULL, 'C' }, \
-	{ "timeout", required_argument, NULL, 't' }, \
-	{ "no-cache", no_argument, NULL, 'N' }, \
 	{ "registry", required_argument, NULL, 'r' }, \
 	{ "no-default-registries", no_argument, NULL, 'R' }, \
 	{ "strict", no_argument, NULL, 'S' }, \

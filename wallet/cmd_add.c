@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/netopts.h"
 #include "base/dates.h"
 #include "canon/jcs.h"
 #include "base/json.h"
@@ -133,25 +134,20 @@ int cmd_add(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "now", required_argument, NULL, 'n' },
-		{ "doc", required_argument, NULL, 'd' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "cacert", required_argument, NULL, 'c' },
+		OB_NETOPTS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_error err = { 0 }, first = { 0 };
 	ob_verify_opts vo = { 0 };
-	ob_loader *loader = NULL;
+	struct ob_netopts net;
 	ob_registry *reg = NULL;
 	wallet w = { 0 };
-	const char *cacert = NULL;
-	int c, i, force = 0, offline = 0, rc = -1, nstdin = 0;
+	int c, i, force = 0, rc = -1, nstdin = 0;
 
-	if (!(loader = ob_loader_new())) {
-		ob_fail(&err, OB_ENOMEM, "out of memory");
+	if ((rc = ob_netopts_init(&net)))
 		goto out;
-	}
-	opterr = 0;
+	rc = -1;
 	while (rc < 0 && (c = getopt_long(argc, argv, ":fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -162,22 +158,14 @@ int cmd_add(int argc, char **argv)
 				rc = ob_cli_usage(ob_cli_current(), "--now wants a date-time such as "
 						  "2026-01-01T00:00:00Z, got '%s'", optarg);
 			break;
-		case 'd':
-			if (ob_loader_add_spec(loader, optarg, &err))
-				rc = err.code == OB_EUSAGE ? ob_cli_usage(ob_cli_current(), "%s", err.msg) :
-							     ob_cli_fail(&err);
-			break;
-		case 'o':
-			offline = 1;
-			break;
-		case 'c':
-			cacert = optarg;
-			break;
 		case 'h':
 			rc = ob_cli_help();
 			break;
 		default:
-			rc = wallet_bad_option(c, argv);
+			if (!(rc = ob_netopts_option(&net, c, optarg)))
+				rc = -1;
+			else if (rc < 0)
+				rc = wallet_bad_option(c, argv);
 		}
 	}
 	if (rc >= 0)
@@ -192,9 +180,12 @@ int cmd_add(int argc, char **argv)
 		rc = ob_cli_usage(ob_cli_current(), "standard input ('-') can be read only once");
 		goto out;
 	}
-	if (wallet_network(loader, offline, cacert, &err))
+	if ((rc = ob_netopts_check(&net)))
 		goto out;
-	vo.loader = loader;
+	rc = -1;
+	if (ob_netopts_connect(&net, 0, &err))
+		goto out;
+	vo.loader = net.loader;
 	if (wallet_registries(&reg, &err))
 		goto out;
 	vo.registries = reg;
@@ -204,7 +195,7 @@ int cmd_add(int argc, char **argv)
 	 * the others added */
 	for (i = optind; i < argc; i++) {
 		ob_error_clear(&err);
-		if (add_one(&w, argv[i], loader, &vo, force, &err)) {
+		if (add_one(&w, argv[i], net.loader, &vo, force, &err)) {
 			if (argc - optind > 1)
 				ob_cli_fail(&err);
 			if (!first.code)
@@ -220,7 +211,7 @@ int cmd_add(int argc, char **argv)
 		err = first;
 out:
 	wallet_close(&w);
-	ob_loader_free(loader);
+	ob_netopts_release(&net);
 	ob_registry_free(reg);
 	if (rc >= 0)
 		return rc;

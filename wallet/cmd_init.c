@@ -80,7 +80,6 @@ int cmd_init(int argc, char **argv)
 	size_t plen = 0;
 	int c;
 
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();

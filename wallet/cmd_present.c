@@ -31,7 +31,6 @@ int cmd_present(int argc, char **argv)
 	const char *path = NULL;
 	int c, force = 0;
 
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': po.challenge = optarg; break;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/netopts.h"
 #include "base/dates.h"
 #include "canon/jcs.h"
 #include "base/json.h"
@@ -38,28 +39,25 @@ int cmd_refresh(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "now", required_argument, NULL, 'n' },
-		{ "doc", required_argument, NULL, 'd' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "cacert", required_argument, NULL, 'c' },
+		OB_NETOPTS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_error err = { 0 };
 	ob_verify_opts vo = { 0 };
-	ob_loader *loader = NULL;
+	struct ob_netopts net;
 	ob_registry *reg = NULL;
 	wallet w = { 0 };
 	struct all a = { 0 };
 	json_t **reports = NULL;
 	char **was = NULL;
-	const char *cacert = NULL;
 	char checked[32];
 	size_t i, changed = 0;
-	int c, offline = 0, rc = -1;
+	int c, rc;
 
-	if (!(loader = ob_loader_new()))
-		return ob_cli_errorf(3, "out of memory");
-	opterr = 0;
+	if ((rc = ob_netopts_init(&net)))
+		goto out;
+	rc = -1;
 	while (rc < 0 && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -67,14 +65,12 @@ int cmd_refresh(int argc, char **argv)
 				rc = ob_cli_usage(ob_cli_current(), "--now wants a date-time such as "
 						  "2026-01-01T00:00:00Z, got '%s'", optarg);
 			break;
-		case 'd':
-			if (ob_loader_add_spec(loader, optarg, &err))
-				rc = ob_cli_usage(ob_cli_current(), "%s", err.msg);
-			break;
-		case 'o': offline = 1; break;
-		case 'c': cacert = optarg; break;
 		case 'h': rc = ob_cli_help(); break;
-		default: rc = wallet_bad_option(c, argv);
+		default:
+			if (!(rc = ob_netopts_option(&net, c, optarg)))
+				rc = -1;
+			else if (rc < 0)
+				rc = wallet_bad_option(c, argv);
 		}
 	}
 	if (rc >= 0)
@@ -83,9 +79,12 @@ int cmd_refresh(int argc, char **argv)
 		rc = ob_cli_usage(ob_cli_current(), "refresh takes no arguments");
 		goto out;
 	}
-	if (wallet_network(loader, offline, cacert, &err))
+	if ((rc = ob_netopts_check(&net)))
 		goto out;
-	vo.loader = loader;
+	rc = -1;
+	if (ob_netopts_connect(&net, 0, &err))
+		goto out;
+	vo.loader = net.loader;
 	if (wallet_registries(&reg, &err))
 		goto out;
 	vo.registries = reg;
@@ -171,7 +170,7 @@ out:
 	if (w.db)
 		ob_store_rollback(w.db);
 	wallet_close(&w);
-	ob_loader_free(loader);
+	ob_netopts_release(&net);
 	ob_registry_free(reg);
 	if (rc >= 0)
 		return rc;

@@ -48,7 +48,6 @@ int cmd_passwd(int argc, char **argv)
 	size_t plen = 0;
 	int c;
 
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();

@@ -87,13 +87,10 @@ out:
 
 int wallet_bad_option(int c, char **argv)
 {
-	const char *opt = optind > 0 ? argv[optind - 1] : "?";
-
-	if (c == ':')
-		return ob_cli_usage(ob_cli_current(), "option '%s' needs a value", opt);
-	if (optopt)
-		return ob_cli_usage(ob_cli_current(), "unknown option '-%c'", optopt);
-	return ob_cli_usage(ob_cli_current(), "unknown option '%s'", opt);
+	(void)c;
+	(void)argv;
+	/* getopt_long (ob_opts_getopt) kept what was wrong; this prints it */
+	return ob_cli_usage(ob_cli_current(), "invalid option");
 }
 
 int wallet_id_arg(int argc, char **argv, const char **id)
@@ -104,7 +101,6 @@ int wallet_id_arg(int argc, char **argv, const char **id)
 	};
 	int c;
 
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
@@ -225,19 +221,4 @@ ob_code wallet_registries(ob_registry **out, ob_error *err)
 	}
 	*out = r;
 	return OB_OK;
-}
-
-ob_code wallet_network(ob_loader *l, int offline, const char *cacert, ob_error *err)
-{
-	ob_http_opts ho = { 0 };
-
-	if (cacert && ob_http_check_cacert(cacert, err))
-		return err->code;
-	/* --offline: only --doc files and what obkit ships. No disk cache,
-	 * unlike the verifier: a credential fetched by URL must not be left
-	 * in clear in ~/.cache */
-	if (offline)
-		return OB_OK;
-	ho.cacert = cacert;
-	return ob_loader_set_http(l, &ho, err);
 }

@@ -121,8 +121,8 @@ char *wallet_home(ob_error *err);
  * caller. */
 ob_code wallet_open(ob_store **out, ob_error *err);
 
-/* Reports a usage error getopt_long found (c is its '?' or ':', with
- * opterr = 0 and ':' leading the short options); returns 2. */
+/* Reports the bad option getopt_long just met (c is its '?' or ':'), in
+ * the tools' one form (cli/opts.h); returns 2. */
 int wallet_bad_option(int c, char **argv);
 
 /* Parses "COMMAND [--help] ID": returns -1 with *id set (borrowed from
@@ -168,10 +168,6 @@ const char *wallet_warning(const ob_report *r);
 int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const char *checked,
 		       int set_doc);
 
-/* Network policy for add and refresh, as the verifier's: https through
- * the loader with cacert as extra CAs, or nothing beyond --doc and the
- * shipped documents when offline. */
-ob_code wallet_network(ob_loader *l, int offline, const char *cacert, ob_error *err);
 /* The learner's own registries and trusted-issuer list (the verifier's
  * defaults under XDG config), so the wallet shows who vouches for an
  * issuer. New registry set (possibly empty) in *out. */

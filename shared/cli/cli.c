@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -56,10 +57,23 @@ int ob_cli_errorf(int code, const char *fmt, ...)
 	return code;
 }
 
+/* A bad option, one form for every tool and command. */
+static int bad_option(const struct ob_cmd *cmd, const char *msg)
+{
+	if (cmd)
+		fprintf(stderr, "%s: %s: %s\nusage: %s %s\n", prog, cmd->name, msg, prog, cmd->synopsis);
+	else
+		fprintf(stderr, "%s: %s\nusage: %s [global options] <command> [options]\n", prog, msg, prog);
+	return 2;
+}
+
 int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
 {
+	const char *bad = ob_opts_take_error();
 	va_list ap;
 
+	if (bad)
+		return bad_option(cmd, bad);
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
@@ -85,15 +99,22 @@ int ob_cli_help(void)
 }
 
 static void list(FILE *f, const struct ob_cmd *cmds, size_t n, const char *summary,
-		 const char *opts_help)
+		 const struct ob_opt_global *g)
 {
 	size_t i;
 
 	fprintf(f, "%s %s: %s\n\nusage: %s [global options] <command> [options]\n\n", prog,
 		OB_VERSION, summary, prog);
-	if (opts_help)
-		fprintf(f, "global options:\n%s\n", opts_help);
-	fprintf(f, "commands:\n");
+	fprintf(f, "global options (before or after the command name):\n");
+	for (; g && g->name; g++) {
+		char opt[64];
+
+		snprintf(opt, sizeof(opt), "%s%c%s--%s%s%s", g->short_name ? "-" : "",
+			 g->short_name ? g->short_name : ' ', g->short_name ? ", " : "", g->name,
+			 g->arg ? " " : "", g->arg ? g->arg : "");
+		fprintf(f, "  %-24s %s\n", opt + !g->short_name, g->help);
+	}
+	fprintf(f, "  %-24s %s\n\ncommands:\n", "--version", "print the version");
 	for (i = 0; i < n; i++)
 		fprintf(f, "  %s %s\n", prog, cmds[i].synopsis);
 }
@@ -108,30 +129,47 @@ static int finish(int rc)
 	return rc;
 }
 
-int ob_cli_main(const struct ob_cmd *cmds, size_t n, int argc, char **argv,
-		const char *summary, const char *opts_help)
+/* The command at argv[at], its command line rearranged (cli/opts.h). */
+static int run(const struct ob_cmd *cmd, const struct ob_opt_global *g, int argc, char **argv, int at)
 {
-	size_t i;
+	char msg[256], **cargv;
+	int cargc, rc;
 
-	if (argc < 2) {
-		list(stderr, cmds, n, summary, opts_help);
+	current = cmd;
+	if (!(cargv = ob_opts_after(g, cmd->synopsis, argc, argv, at, &cargc, msg, sizeof(msg))))
+		return strcmp(msg, "out of memory") ? bad_option(cmd, msg) : ob_cli_errorf(3, "%s", msg);
+	optind = 1; /* getopt_long in the command sees argv[0] = name */
+	rc = cmd->run(cargc, cargv);
+	free(cargv);
+	return finish(rc);
+}
+
+int ob_cli_main(const struct ob_cmd *cmds, size_t n, const struct ob_opt_global *g, int argc,
+		char **argv, const char *summary)
+{
+	char msg[256];
+	const char *word;
+	size_t i;
+	int at;
+
+	if ((at = ob_opts_before(g, argc, argv, msg, sizeof(msg))) < 0)
+		return bad_option(NULL, msg);
+	if (at >= argc) {
+		list(stderr, cmds, n, summary, g);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		list(stdout, cmds, n, summary, opts_help);
+	word = argv[at];
+	if (!strcmp(word, "--help") || !strcmp(word, "-h") || !strcmp(word, "help")) {
+		list(stdout, cmds, n, summary, g);
 		return finish(0);
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(word, "--version")) {
 		printf("%s %s\n", prog, OB_VERSION);
 		return finish(0);
 	}
-	for (i = 0; i < n; i++) {
-		if (!strcmp(argv[1], cmds[i].name)) {
-			current = &cmds[i];
-			optind = 1; /* getopt_long in the command sees argv[0] = name */
-			return finish(cmds[i].run(argc - 1, argv + 1));
-		}
-	}
-	fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", prog, argv[1], prog);
+	for (i = 0; i < n; i++)
+		if (!strcmp(word, cmds[i].name))
+			return run(&cmds[i], g, argc, argv, at);
+	fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", prog, word, prog);
 	return 2;
 }

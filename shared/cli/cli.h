@@ -4,9 +4,15 @@
 #ifndef OB_CLI_H
 #define OB_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include "base/err.h"
+#include "cli/opts.h"
+
+/* Every command's getopt_long is ob_opts_getopt: glibc's messages off,
+ * a bad option reported by ob_cli_usage in the tools' one form. */
+#define getopt_long ob_opts_getopt
 
 struct ob_cmd {
 	const char *name;
@@ -23,7 +29,9 @@ const char *ob_cli_prog(void);
 int ob_cli_fail(const ob_error *e);
 /* "prog: message" on stderr; returns code. */
 int ob_cli_errorf(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Usage error for one command: message and synopsis, returns 2. */
+/* Usage error for one command: message and synopsis, returns 2. Right
+ * after getopt_long (ob_opts_getopt) met a bad option, the message is
+ * that option's, "prog: cmd: unknown option '--frob'", whatever fmt. */
 int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -31,11 +39,12 @@ int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
  * force) or, when path is NULL, to stdout. */
 ob_code ob_cli_output(const char *path, const char *data, size_t len, int force, ob_error *err);
 
-/* Runs argv[1..] against the table: global --help/--version, then the
- * command. opts_help describes global options (may be NULL). Returns the
- * exit code, after checking that stdout was written out. */
-int ob_cli_main(const struct ob_cmd *cmds, size_t ncmds, int argc, char **argv,
-		const char *summary, const char *opts_help);
+/* Runs argv[1..] against the table: global --help/--version, the global
+ * options (table ending in a NULL name, may be NULL; see cli/opts.h)
+ * before or after the command name, then the command. Returns the exit
+ * code, after checking that stdout was written out. */
+int ob_cli_main(const struct ob_cmd *cmds, size_t ncmds, const struct ob_opt_global *globals,
+		int argc, char **argv, const char *summary);
 
 /* The table entry for name (set by ob_cli_main before calling run). */
 const struct ob_cmd *ob_cli_current(void);
