@@ -8,11 +8,15 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "canon/jcs.h"
+
+#define PSEEN_BITS 8
+#define PSEEN (1u << PSEEN_BITS)
 
 /* Storage for our blank node labels, which live as long as the walk. */
 struct lchunk {
@@ -33,7 +37,22 @@ struct rdf {
 	struct lchunk first;
 	unsigned long counter;
 	int depth;
+	/* ds only: the IRIs and blank nodes lately interned, by the address
+	 * of their text, which stays put and unchanged for the whole walk
+	 * (the expanded tree, constants, our labels): a term met again skips
+	 * the checks, strlen and the dataset's hashing of its text */
+	struct pterm {
+		const char *v;
+		uint32_t id;
+		unsigned char kind;
+	} seen[PSEEN];
 };
+
+/* The slot of a term's text address in struct rdf's seen. */
+static unsigned seen_slot(const char *v)
+{
+	return (unsigned)(((uintptr_t)v >> 3) * 0x9e3779b1u) >> (32 - PSEEN_BITS) & (PSEEN - 1);
+}
 
 /* A term plus the storage it points into. ok = 0: not well formed, so
  * every triple that uses it is dropped (§8.1 step 1.3.x). */
@@ -113,6 +132,10 @@ static ob_code iri_term(struct rdf *r, const char *iri, oterm *t, const char *wh
 	}
 	t->t.kind = OB_RDF_IRI;
 	t->t.value = iri;
+	if (r->ds && r->seen[seen_slot(iri)].v == iri && r->seen[seen_slot(iri)].kind == OB_RDF_IRI) {
+		t->ok = 1; /* only well-formed terms are remembered */
+		return OB_OK;
+	}
 	t->ok = jl_is_abs_iri(iri);
 	return t->ok ? OB_OK : rdf_loss(r, "relative %s IRI '%s'", what, iri);
 }
@@ -126,12 +149,48 @@ static void const_iri(const char *iri, oterm *t)
 	t->ok = 1;
 }
 
+/* t's index in r->ds for its role, through r->seen; OB_RDF_NONE on
+ * failure (r->err filled). */
+static uint32_t term_id(struct rdf *r, const ob_rdf_term *t, ob_rdf_role role)
+{
+	struct pterm *e = NULL;
+	ob_rdf_term c;
+	uint32_t id;
+
+	if (t->kind != OB_RDF_LITERAL) {
+		e = &r->seen[seen_slot(t->value)];
+		if (e->v == t->value && e->kind == t->kind && ob_rdf_role_ok(t->kind, role))
+			return e->id;
+	}
+	c = *t;
+	c.len = strlen(c.value);
+	id = ob_rdf_dataset_term(r->ds, &c, role, r->err);
+	if (e && id != OB_RDF_NONE) {
+		e->v = t->value;
+		e->id = id;
+		e->kind = (unsigned char)t->kind;
+	}
+	return id;
+}
+
 static ob_code emit(struct rdf *r, const oterm *s, const oterm *p, const oterm *o, const oterm *g)
 {
-	ob_rdf_term ts = s->t, tp = p->t, to = o->t, tg;
+	ob_rdf_term ts, tp, to, tg;
+	uint32_t si, pi, oi, gi = OB_RDF_NONE;
 
 	if (!s->ok || !p->ok || !o->ok || (g && !g->ok))
 		return OB_OK;
+	if (r->ds) {
+		if ((si = term_id(r, &s->t, OB_RDF_SUBJECT)) == OB_RDF_NONE ||
+		    (pi = term_id(r, &p->t, OB_RDF_PREDICATE)) == OB_RDF_NONE ||
+		    (oi = term_id(r, &o->t, OB_RDF_OBJECT)) == OB_RDF_NONE ||
+		    (g && (gi = term_id(r, &g->t, OB_RDF_GRAPH)) == OB_RDF_NONE))
+			return r->err ? r->err->code : OB_EUSAGE;
+		return ob_rdf_dataset_add_ids(r->ds, si, pi, oi, gi, r->err);
+	}
+	ts = s->t;
+	tp = p->t;
+	to = o->t;
 	ts.len = strlen(ts.value);
 	tp.len = strlen(tp.value);
 	to.len = strlen(to.value);
@@ -139,8 +198,6 @@ static ob_code emit(struct rdf *r, const oterm *s, const oterm *p, const oterm *
 		tg = g->t;
 		tg.len = strlen(tg.value);
 	}
-	if (r->ds)
-		return ob_rdf_dataset_add(r->ds, &ts, &tp, &to, g ? &tg : NULL, r->err);
 	if (r->fn(r->fn_ctx, &ts, &tp, &to, g ? &tg : NULL))
 		return ob_fail(r->err, OB_EUSAGE, "quad callback failed");
 	return OB_OK;

@@ -544,28 +544,52 @@ static uint32_t api_term(ob_rdf_dataset *ds, const ob_rdf_term *t,
 	return id;
 }
 
-ob_code ob_rdf_dataset_add(ob_rdf_dataset *ds, const ob_rdf_term *s,
-			   const ob_rdf_term *p, const ob_rdf_term *o,
-			   const ob_rdf_term *g, ob_error *err)
-{
-	const unsigned node = 1u << OB_RDF_IRI | 1u << OB_RDF_BLANK;
-	uint32_t si, pi, oi, gi = NONE;
-	int r;
+static const unsigned role_kinds[] = {
+	[OB_RDF_SUBJECT] = 1u << OB_RDF_IRI | 1u << OB_RDF_BLANK,
+	[OB_RDF_PREDICATE] = 1u << OB_RDF_IRI,
+	[OB_RDF_OBJECT] = 1u << OB_RDF_IRI | 1u << OB_RDF_BLANK | 1u << OB_RDF_LITERAL,
+	[OB_RDF_GRAPH] = 1u << OB_RDF_IRI | 1u << OB_RDF_BLANK,
+};
+static const char *const role_names[] = { "subject", "predicate", "object", "graph" };
 
-	if (!ds)
-		return ob_fail(err, OB_EUSAGE, "rdf quad: no dataset");
-	if ((si = api_term(ds, s, "subject", node, err)) == NONE ||
-	    (pi = api_term(ds, p, "predicate", 1u << OB_RDF_IRI, err)) == NONE ||
-	    (oi = api_term(ds, o, "object", node | 1u << OB_RDF_LITERAL, err)) == NONE ||
-	    (g && (gi = api_term(ds, g, "graph", node, err)) == NONE))
-		return err ? err->code : OB_EUSAGE;
-	r = add_quad(ds, si, pi, oi, gi);
+uint32_t ob_rdf_dataset_term(ob_rdf_dataset *ds, const ob_rdf_term *t, ob_rdf_role role,
+			     ob_error *err)
+{
+	return api_term(ds, t, role_names[role], role_kinds[role], err);
+}
+
+int ob_rdf_role_ok(ob_rdf_kind kind, ob_rdf_role role)
+{
+	return (role_kinds[role] >> kind) & 1;
+}
+
+ob_code ob_rdf_dataset_add_ids(ob_rdf_dataset *ds, uint32_t s, uint32_t p, uint32_t o,
+			       uint32_t g, ob_error *err)
+{
+	int r = add_quad(ds, s, p, o, g);
+
 	if (r == -2)
 		return ob_fail(err, OB_ELIMIT, "over budget: an RDF dataset of more than %u quads",
 			       OB_RDF_MAX_QUADS);
 	if (r)
 		return ob_fail(err, OB_ENOMEM, "rdf quad: out of memory");
 	return OB_OK;
+}
+
+ob_code ob_rdf_dataset_add(ob_rdf_dataset *ds, const ob_rdf_term *s,
+			   const ob_rdf_term *p, const ob_rdf_term *o,
+			   const ob_rdf_term *g, ob_error *err)
+{
+	uint32_t si, pi, oi, gi = NONE;
+
+	if (!ds)
+		return ob_fail(err, OB_EUSAGE, "rdf quad: no dataset");
+	if ((si = ob_rdf_dataset_term(ds, s, OB_RDF_SUBJECT, err)) == NONE ||
+	    (pi = ob_rdf_dataset_term(ds, p, OB_RDF_PREDICATE, err)) == NONE ||
+	    (oi = ob_rdf_dataset_term(ds, o, OB_RDF_OBJECT, err)) == NONE ||
+	    (g && (gi = ob_rdf_dataset_term(ds, g, OB_RDF_GRAPH, err)) == NONE))
+		return err ? err->code : OB_EUSAGE;
+	return ob_rdf_dataset_add_ids(ds, si, pi, oi, gi, err);
 }
 
 /* ---- N-Quads parser --------------------------------------------------- */

@@ -9,6 +9,7 @@
 #define OB_RDF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -56,6 +57,21 @@ size_t ob_rdf_dataset_size(const ob_rdf_dataset *ds);
 ob_code ob_rdf_dataset_add(ob_rdf_dataset *ds, const ob_rdf_term *s,
 			   const ob_rdf_term *p, const ob_rdf_term *o,
 			   const ob_rdf_term *g, ob_error *err);
+
+/* The same in two steps, for a producer that meets the same terms again
+ * and again (toRdf): ob_rdf_dataset_term checks t as ob_rdf_dataset_add
+ * checks a term in that role and interns it, returning its index in ds
+ * (OB_RDF_NONE on failure, with err as ob_rdf_dataset_add fills it); an
+ * index may be used again in any role ob_rdf_role_ok allows its kind.
+ * ob_rdf_dataset_add_ids adds the quad of indexes (g OB_RDF_NONE: the
+ * default graph). */
+#define OB_RDF_NONE UINT32_MAX
+typedef enum { OB_RDF_SUBJECT, OB_RDF_PREDICATE, OB_RDF_OBJECT, OB_RDF_GRAPH } ob_rdf_role;
+uint32_t ob_rdf_dataset_term(ob_rdf_dataset *ds, const ob_rdf_term *t, ob_rdf_role role,
+			     ob_error *err);
+int ob_rdf_role_ok(ob_rdf_kind kind, ob_rdf_role role);
+ob_code ob_rdf_dataset_add_ids(ob_rdf_dataset *ds, uint32_t s, uint32_t p, uint32_t o,
+			       uint32_t g, ob_error *err);
 
 /* Parses N-Quads (UTF-8) and adds every quad to ds. Strict: malformed input
  * fails with OB_EPARSE and a message "nquads line L column C: ..." (column
