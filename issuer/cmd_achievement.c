@@ -4,8 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "issuer.h"
@@ -65,10 +63,9 @@ static int add(issuer_state *st, int argc, char **argv)
 	const char *id = NULL, *name = NULL, *desc = NULL, *crit = NULL, *image = NULL, *type = "Badge";
 	json_t *ach = NULL, *aligns = json_array();
 	ob_error err = { 0 };
-	sqlite3_stmt *q = NULL;
 	char *text = NULL, *aid = NULL, now[32];
 	const char *url;
-	int c, rc = 0;
+	int c, rc = 0, dup;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -124,19 +121,10 @@ static int add(issuer_state *st, int argc, char **argv)
 		goto fail;
 	}
 	ob_date_format(time(NULL), now);
-	if (sqlite3_prepare_v2(ob_store_db(st->db),
-			       "INSERT INTO achievements(id, json, created) VALUES (?1, ?2, ?3);", -1, &q, NULL) ||
-	    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC) || sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC)) {
-		ob_fail(&err, OB_EIO, "cannot store the achievement: %s", sqlite3_errmsg(ob_store_db(st->db)));
+	if (issuer_db_achievement_add(st->db, id, text, now, &dup, &err))
 		goto fail;
-	}
-	c = sqlite3_step(q);
-	if ((c & 0xff) == SQLITE_CONSTRAINT) {
+	if (dup) {
 		ob_fail(&err, OB_EINVALID, "achievement '%s' already exists", id);
-		goto fail;
-	} else if (c != SQLITE_DONE) {
-		ob_fail(&err, OB_EIO, "cannot store the achievement: %s", sqlite3_errmsg(ob_store_db(st->db)));
 		goto fail;
 	}
 	printf("%s\n", id);
@@ -144,7 +132,6 @@ static int add(issuer_state *st, int argc, char **argv)
 fail:
 	rc = ob_cli_fail(&err);
 out:
-	sqlite3_finalize(q);
 	json_decref(ach);
 	json_decref(aligns);
 	free(text);
@@ -152,59 +139,60 @@ out:
 	return rc;
 }
 
+struct listing {
+	json_t *all; /* --json: the entries; else NULL, one line each */
+};
+
+static ob_code list_one(const char *id, const char *text, size_t len, void *ctx, ob_error *err)
+{
+	struct listing *l = ctx;
+	json_t *a = ob_json_parse(text, len, err);
+
+	if (!a)
+		return err->code;
+	if (l->all) {
+		json_object_set_new(a, "catalogId", json_string(id));
+		json_array_append(l->all, a);
+	} else
+		printf("%-24s %s\n", id, ob_json_str(a, "name"));
+	json_decref(a);
+	return OB_OK;
+}
+
 static int list(issuer_state *st, int json_out)
 {
-	sqlite3_stmt *q = NULL;
-	json_t *all = json_array();
+	struct listing l = { json_out ? json_array() : NULL };
 	ob_error err = { 0 };
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(ob_store_db(st->db), "SELECT id, json FROM achievements ORDER BY id", -1, &q, NULL)) {
-		ob_fail(&err, OB_EIO, "cannot read the catalog: %s", sqlite3_errmsg(ob_store_db(st->db)));
+	if (json_out && !l.all) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		return ob_cli_fail(&err);
+	}
+	if (issuer_db_achievements_each(st->db, list_one, &l, &err))
 		rc = ob_cli_fail(&err);
-		goto out;
-	}
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		json_t *a = ob_json_parse((const char *)sqlite3_column_text(q, 1),
-					  (size_t)sqlite3_column_bytes(q, 1), &err);
-		if (!a) {
-			rc = ob_cli_fail(&err);
-			goto out;
-		}
-		if (json_out) {
-			json_object_set_new(a, "catalogId", json_string((const char *)sqlite3_column_text(q, 0)));
-			json_array_append(all, a);
-		} else
-			printf("%-24s %s\n", (const char *)sqlite3_column_text(q, 0), ob_json_str(a, "name"));
-		json_decref(a);
-	}
-	if (json_out) {
-		char *s = ob_json_dumps(all, OB_JSON_PRETTY);
+	else if (json_out) {
+		char *s = ob_json_dumps(l.all, OB_JSON_PRETTY);
 		if (s)
 			printf("%s\n", s);
 		free(s);
 	}
-out:
-	sqlite3_finalize(q);
-	json_decref(all);
+	json_decref(l.all);
 	return rc;
 }
 
 static int show(issuer_state *st, const char *id)
 {
-	sqlite3_stmt *q = NULL;
 	ob_error err = { 0 };
+	char *text = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(ob_store_db(st->db), "SELECT json FROM achievements WHERE id = ?1", -1, &q, NULL) ||
-	    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC)) {
-		ob_fail(&err, OB_EIO, "cannot read the catalog: %s", sqlite3_errmsg(ob_store_db(st->db)));
+	if (issuer_db_achievement_get(st->db, id, &text, &err)) {
 		rc = ob_cli_fail(&err);
-	} else if (sqlite3_step(q) != SQLITE_ROW) {
+	} else if (!text) {
 		rc = ob_cli_errorf(1, "no achievement '%s' in the catalog", id);
 	} else {
-		json_t *a = ob_json_parse((const char *)sqlite3_column_text(q, 0),
-					  (size_t)sqlite3_column_bytes(q, 0), &err);
+		json_t *a = ob_json_parse(text, strlen(text), &err);
 		char *s = a ? ob_json_dumps(a, OB_JSON_PRETTY) : NULL;
 		if (s)
 			printf("%s\n", s);
@@ -213,7 +201,7 @@ static int show(issuer_state *st, const char *id)
 		free(s);
 		json_decref(a);
 	}
-	sqlite3_finalize(q);
+	free(text);
 	return rc;
 }
 

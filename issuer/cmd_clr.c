@@ -6,15 +6,32 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "vc/clr.h"
 #include "base/dates.h"
 #include "vc/issue.h"
 #include "issuer.h"
 #include "base/json.h"
-#include "logpack.h"
+
+/* One logged credential into the list: an object, or a JWT string. */
+static ob_code add_credential(const char *id, const char *text, size_t len, void *ctx, ob_error *err)
+{
+	json_t *list = ctx, *c;
+	ob_error perr = { 0 };
+
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+		len--;
+	if (len && text[0] == '{')
+		c = ob_json_parse(text, len, &perr);
+	else
+		c = json_stringn(text, len);
+	if (!c)
+		return ob_fail(err, OB_EIO, "issuance log entry %s is unreadable: %s", id,
+			       perr.msg[0] ? perr.msg : "bad text");
+	if (json_array_append_new(list, c))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	return OB_OK;
+}
 
 /* The learner's credentials as issued (objects, or JWT strings), oldest
  * first. Revoked ones stay out: a record must not vouch for them;
@@ -22,64 +39,17 @@
 static json_t *load_credentials(issuer_state *st, const char *recipient, int with_suspended,
 				ob_error *err)
 {
-	sqlite3_stmt *q = NULL;
-	json_t *list = json_array(), *c;
-	ob_error perr = { 0 };
-	ob_buf buf = OB_BUF_INIT;
-	int step;
+	json_t *list = json_array();
 
 	if (!list) {
 		ob_fail(err, OB_ENOMEM, "out of memory");
 		return NULL;
 	}
-	q = ob_store_prepare(st->db,
-			     "SELECT i.id, i.credential, d.dict FROM issued i LEFT JOIN log_dicts d ON d.id = i.log_dict"
-			     " WHERE i.recipient = ?1 AND i.credential IS NOT NULL AND i.revoked = 0"
-			     " AND (?2 OR i.suspended = 0) ORDER BY i.issued_at, i.rowid", err);
-	if (!q)
-		goto fail;
-	sqlite3_bind_text(q, 1, recipient, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 2, with_suspended);
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *text;
-		size_t len;
-
-		buf.len = 0;
-		if (logpack_column(q, 1, &buf, &perr)) {
-			ob_fail(err, perr.code, "issuance log entry %s is unreadable: %s",
-				(const char *)sqlite3_column_text(q, 0), perr.msg);
-			goto fail;
-		}
-		text = buf.data ? buf.data : "";
-		len = buf.len;
-		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
-			len--;
-		if (len && text[0] == '{')
-			c = ob_json_parse(text, len, &perr);
-		else
-			c = json_stringn(text, len);
-		if (!c) {
-			ob_fail(err, OB_EIO, "issuance log entry %s is unreadable: %s",
-				(const char *)sqlite3_column_text(q, 0), perr.msg[0] ? perr.msg : "bad text");
-			goto fail;
-		}
-		if (json_array_append_new(list, c)) {
-			ob_fail(err, OB_ENOMEM, "out of memory");
-			goto fail;
-		}
+	if (issuer_db_log_each_for(st->db, recipient, with_suspended, add_credential, list, err)) {
+		json_decref(list);
+		return NULL;
 	}
-	if (step != SQLITE_DONE) {
-		ob_store_fail(st->db, "reading the issuance log", err);
-		goto fail;
-	}
-	sqlite3_finalize(q);
-	ob_buf_release(&buf);
 	return list;
-fail:
-	sqlite3_finalize(q);
-	ob_buf_release(&buf);
-	json_decref(list);
-	return NULL;
 }
 
 int cmd_clr(int argc, char **argv)

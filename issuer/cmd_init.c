@@ -5,8 +5,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "proof/did.h"
 #include "base/dates.h"
@@ -74,11 +72,10 @@ int cmd_init(int argc, char **argv)
 	ob_buf weburl = OB_BUF_INIT;
 	ob_error err = { 0 };
 	ob_key *key = NULL;
-	ob_store *db = NULL;
+	issuer_db *db = NULL;
 	ob_buf did = OB_BUF_INIT, vm = OB_BUF_INIT;
 	json_t *profile = NULL;
 	char *home = NULL, *dbpath = NULL, *keydir = NULL, *keypath = NULL, *pjson = NULL;
-	sqlite3_stmt *q = NULL;
 	struct stat st;
 	char now[32];
 	int c, rc = 0;
@@ -156,41 +153,18 @@ int cmd_init(int argc, char **argv)
 	 * one transaction: a crash leaves either no issuer or a whole one */
 	if (ob_key_save(key, keypath, 0, &err))
 		goto fail;
-	if (!(db = ob_store_open(dbpath, issuer_migrations, issuer_nmigrations, &err)))
+	if (!(db = issuer_db_open(dbpath, &err)))
 		goto fail;
 	ob_date_format(time(NULL), now);
-	if (ob_store_begin(db, &err))
+	if (issuer_db_create(db, did.data, pjson, vm.data, ob_key_type_name(kt), now, &err))
 		goto fail;
-	if (sqlite3_prepare_v2(ob_store_db(db),
-			       "INSERT INTO profile(id, did, json) VALUES (1, ?1, ?2);", -1, &q, NULL) ||
-	    sqlite3_bind_text(q, 1, did.data, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_text(q, 2, pjson, -1, SQLITE_STATIC) || sqlite3_step(q) != SQLITE_DONE) {
-		ob_fail(&err, OB_EIO, "cannot store the profile: %s", sqlite3_errmsg(ob_store_db(db)));
-		goto rollback;
-	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (sqlite3_prepare_v2(ob_store_db(db),
-			       "INSERT INTO keys(file, vm, type, created, active) VALUES ('keys/key-1.json', ?1, ?2, ?3, 1);",
-			       -1, &q, NULL) ||
-	    sqlite3_bind_text(q, 1, vm.data, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_text(q, 2, ob_key_type_name(kt), -1, SQLITE_STATIC) ||
-	    sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC) || sqlite3_step(q) != SQLITE_DONE) {
-		ob_fail(&err, OB_EIO, "cannot store the key record: %s", sqlite3_errmsg(ob_store_db(db)));
-		goto rollback;
-	}
-	if (ob_store_commit(db, &err))
-		goto rollback;
 	printf("%s\n", did.data);
 	fprintf(stderr, "ob-issuer: issuer '%s' created in %s\n", name, home);
 	goto out;
-rollback:
-	ob_store_rollback(db);
 fail:
 	rc = ob_cli_fail(&err);
 out:
-	sqlite3_finalize(q);
-	ob_store_close(db);
+	issuer_db_close(db);
 	ob_key_free(key);
 	json_decref(profile);
 	ob_buf_release(&did);

@@ -7,52 +7,105 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "vc/issue.h"
 #include "issuer.h"
+#include "roster.h"
 #include "base/json.h"
 #include "vc/ob3.h"
 #include "vc/status.h"
 
-json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err)
+/* One credential: its status slot is chosen and its row logged in one
+ * transaction, and only then is it written out. */
+static int issue_one(const char *ach_id, ob3_issue_opts *io, ob_sign_opts *so, const char *out_path, int force,
+		     const roster_opts *ro)
 {
-	sqlite3_stmt *q = NULL;
-	json_t *a = NULL;
+	issuer_state st = { 0 };
+	status_alloc sa = { 0 };
+	ob_error err = { 0 };
+	json_t *ach = NULL, *cred = NULL;
+	ob_buf out = OB_BUF_INIT;
+	char *base = NULL, now[32];
+	int rc = 0, opened = 0, in_tx = 0, lockfd = -1;
+	long list = 0, idx = 0;
+	struct stat sb;
 
-	if (sqlite3_prepare_v2(ob_store_db(st->db), "SELECT json FROM achievements WHERE id = ?1", -1, &q, NULL) ||
-	    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC))
-		ob_fail(err, OB_EIO, "cannot read the catalog: %s", sqlite3_errmsg(ob_store_db(st->db)));
-	else if (sqlite3_step(q) != SQLITE_ROW)
-		ob_fail(err, OB_EUSAGE, "no achievement '%s' in the catalog (see 'ob-issuer achievement list')", id);
-	else
-		a = ob_json_parse((const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0), err);
-	sqlite3_finalize(q);
-	return a;
-}
-
-/* credentialStatus for slot (list, idx): a revocation entry, and a
- * suspension entry at the same index of the suspension list when asked.
- * New reference, or NULL on out of memory. */
-json_t *issuer_status_json(const char *base, long list, long idx, int suspension)
-{
-	char *rev = issuer_status_url(base, "revocation", list);
-	char *sus = suspension ? issuer_status_url(base, "suspension", list) : NULL;
-	json_t *st = NULL;
-
-	if (rev && (!suspension || sus)) {
-		if (!suspension)
-			st = ob_status_entry("revocation", rev, (unsigned long)idx);
-		else
-			st = json_pack("[o,o]", ob_status_entry("revocation", rev, (unsigned long)idx),
-				       ob_status_entry("suspension", sus, (unsigned long)idx));
+	if (issuer_open(&st, 1, &err))
+		goto fail;
+	opened = 1;
+	so->verification_method = st.vm;
+	if (!(ach = issuer_load_achievement(&st, ach_id, &err)))
+		goto fail;
+	/* refuse before anything is logged: a credential goes to the log
+	 * first and to its file after (see below) */
+	if (out_path && !force && lstat(out_path, &sb) == 0) {
+		ob_fail(&err, OB_EIO, "'%s' exists (use --force)", out_path);
+		goto fail;
 	}
-	free(rev);
-	free(sus);
-	return st;
+	if ((lockfd = issuer_lock(&st, &err)) < 0)
+		goto fail;
+	if (issuer_db_begin(st.db, &err))
+		goto fail;
+	in_tx = 1;
+	if (!ro->no_status) {
+		if (!(base = issuer_base_url(&st, &err)) || status_alloc_load(&st, &sa, &err) ||
+		    status_alloc_next(&sa, &list, &idx, &err))
+			goto fail;
+		if (!(io->status = issuer_status_json(base, list, idx, ro->suspension))) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+	}
+	if (!(cred = ob3_build_credential(st.profile, ach, io, &err)))
+		goto fail;
+	if (ob_issue_sign(cred, st.key, so, &out, &err))
+		goto fail;
+	ob_date_format(time(NULL), now);
+	{
+		issued_row row = {
+			.id = ob_json_str(cred, "id"), .achievement = ach_id, .recipient = io->recipient,
+			.suite = so->suite ? so->suite : ob_issue_default_suite(), .issued_at = now,
+			.credential = out.data, .credential_len = out.len,
+			.list = list, .idx = idx, .suspendable = ro->suspension,
+		};
+		if (issuer_db_log_add(st.db, &row, &err))
+			goto fail;
+	}
+	if (list && (status_alloc_commit(&st, &sa, list, idx, ro->suspension, &err) ||
+		     status_alloc_save(&st, &sa, &err)))
+		goto fail;
+	/* the status slot is taken for good with the log row; the file comes
+	 * after, so no credential is ever out with a slot the log lacks (a
+	 * lost file can be had again from the log) */
+	if (issuer_db_commit(st.db, &err))
+		goto fail;
+	in_tx = 0;
+	if (ob_cli_output(out_path, out.data, out.len, force, &err)) {
+		fprintf(stderr, "ob-issuer: %s was logged but not written out\n", ob_json_str(cred, "id"));
+		goto fail;
+	}
+	if (out_path)
+		fprintf(stderr, "ob-issuer: issued %s to %s\n", ob_json_str(cred, "id"), out_path);
+	goto out;
+fail:
+	if (in_tx)
+		issuer_db_rollback(st.db);
+	rc = ob_cli_fail(&err);
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	status_alloc_release(&sa);
+	json_decref(io->status);
+	io->status = NULL;
+	json_decref(ach);
+	json_decref(cred);
+	ob_buf_release(&out);
+	free(base);
+	if (opened)
+		issuer_close(&st);
+	return rc;
 }
 
 int cmd_issue(int argc, char **argv)
@@ -80,17 +133,10 @@ int cmd_issue(int argc, char **argv)
 	ob3_issue_opts io = { 0 };
 	ob_sign_opts so = { 0 };
 	roster_opts ro = { 0 };
-	issuer_state st = { 0 };
-	status_alloc sa = { 0 };
-	ob_error err = { 0 };
-	json_t *ach = NULL, *cred = NULL;
-	sqlite3_stmt *ins = NULL;
-	ob_buf out = OB_BUF_INIT;
-	char *base = NULL, *end, now[32];
-	int c, rc = 0, force = 0, opened = 0, in_tx = 0, lockfd = -1;
-	long list = 0, idx = 0, jobs;
+	char *end;
+	int c, force = 0;
+	long jobs;
 	time_t t;
-	struct stat sb;
 
 	while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -140,75 +186,5 @@ int cmd_issue(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "--jobs goes with --roster");
 	if (!ach_id || !io.recipient)
 		return ob_cli_usage(ob_cli_current(), "issue needs --achievement and --recipient (or --roster FILE)");
-	if (issuer_open(&st, 1, &err))
-		goto fail;
-	opened = 1;
-	so.verification_method = st.vm;
-	if (!(ach = issuer_load_achievement(&st, ach_id, &err)))
-		goto fail;
-	/* refuse before anything is logged: a credential goes to the log
-	 * first and to its file after (see below) */
-	if (out_path && !force && lstat(out_path, &sb) == 0) {
-		ob_fail(&err, OB_EIO, "'%s' exists (use --force)", out_path);
-		goto fail;
-	}
-	if ((lockfd = issuer_lock(&st, &err)) < 0)
-		goto fail;
-	if (ob_store_begin(st.db, &err))
-		goto fail;
-	in_tx = 1;
-	if (!ro.no_status) {
-		if (!(base = issuer_base_url(&st, &err)) || status_alloc_load(&st, &sa, &err) ||
-		    status_alloc_next(&sa, &list, &idx, &err))
-			goto fail;
-		if (!(io.status = issuer_status_json(base, list, idx, ro.suspension))) {
-			ob_fail(&err, OB_ENOMEM, "out of memory");
-			goto fail;
-		}
-	}
-	if (!(cred = ob3_build_credential(st.profile, ach, &io, &err)))
-		goto fail;
-	if (ob_issue_sign(cred, st.key, &so, &out, &err))
-		goto fail;
-	ob_date_format(time(NULL), now);
-	{
-		issued_row row = {
-			.id = ob_json_str(cred, "id"), .achievement = ach_id, .recipient = io.recipient,
-			.suite = so.suite ? so.suite : ob_issue_default_suite(), .issued_at = now,
-			.credential = out.data, .credential_len = out.len,
-			.list = list, .idx = idx, .suspendable = ro.suspension,
-		};
-		if (!(ins = issued_insert_prepare(&st, &err)) || issued_insert(&st, ins, &row, &err))
-			goto fail;
-	}
-	/* the status slot is taken for good with the log row; the file comes
-	 * after, so no credential is ever out with a slot the log lacks (a
-	 * lost file can be had again from the log) */
-	if (ob_store_commit(st.db, &err))
-		goto fail;
-	in_tx = 0;
-	if (ob_cli_output(out_path, out.data, out.len, force, &err)) {
-		fprintf(stderr, "ob-issuer: %s was logged but not written out\n", ob_json_str(cred, "id"));
-		goto fail;
-	}
-	if (out_path)
-		fprintf(stderr, "ob-issuer: issued %s to %s\n", ob_json_str(cred, "id"), out_path);
-	goto out;
-fail:
-	if (in_tx)
-		ob_store_rollback(st.db);
-	rc = ob_cli_fail(&err);
-out:
-	sqlite3_finalize(ins);
-	if (lockfd >= 0)
-		close(lockfd);
-	status_alloc_release(&sa);
-	json_decref(io.status);
-	json_decref(ach);
-	json_decref(cred);
-	ob_buf_release(&out);
-	free(base);
-	if (opened)
-		issuer_close(&st);
-	return rc;
+	return issue_one(ach_id, &io, &so, out_path, force, &ro);
 }

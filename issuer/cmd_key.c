@@ -17,77 +17,59 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "issuer.h"
 
+static ob_code key_line(const issuer_key_info *k, void *ctx, ob_error *err)
+{
+	const issuer_state *st = ctx;
+
+	(void)err;
+	printf("%s  %s  %s  %s%s\n", k->vm, k->type, k->created, k->file,
+	       k->staged ? "  (staged: published and used from the next 'ob-issuer publish')" :
+	       !strcmp(k->vm, st->vm) ? "  (signing)" : "");
+	return OB_OK;
+}
+
 static int key_list(issuer_state *st)
 {
-	sqlite3_stmt *q;
 	ob_error err = { 0 };
-	int s;
 
-	if (!(q = ob_store_prepare(st->db, "SELECT vm, type, created, file, staged FROM keys ORDER BY id", &err)))
+	if (issuer_db_keys_each(st->db, key_line, st, &err))
 		return ob_cli_fail(&err);
-	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *vm = (const char *)sqlite3_column_text(q, 0);
-		printf("%s  %s  %s  %s%s\n", vm, sqlite3_column_text(q, 1), sqlite3_column_text(q, 2),
-		       sqlite3_column_text(q, 3),
-		       sqlite3_column_int(q, 4) ? "  (staged: published and used from the next 'ob-issuer publish')" :
-		       !strcmp(vm, st->vm) ? "  (signing)" : "");
-	}
-	sqlite3_finalize(q);
-	if (s != SQLITE_DONE) {
-		ob_store_fail(st->db, "cannot read the keys", &err);
-		return ob_cli_fail(&err);
-	}
 	return 0;
 }
 
 static int key_rotate(issuer_state *st)
 {
-	sqlite3_stmt *q = NULL;
 	ob_error err = { 0 };
 	ob_key *key = NULL;
 	ob_buf vm = OB_BUF_INIT, file = OB_BUF_INIT;
-	char *path = NULL, now[32];
-	sqlite3_int64 n;
-	int rc = 0, in_tx = 0, s;
+	char *path = NULL, *staged = NULL, now[32];
+	long n, sid;
+	int rc = 0, in_tx = 0;
 
 	if (strncmp(st->did, "did:web:", 8) != 0) {
 		ob_fail(&err, OB_EUSAGE, "%s cannot change keys: a did:key is its key (make a did:web issuer with 'init --did-web' to rotate keys)",
 			st->did);
 		goto fail;
 	}
-	if (ob_store_begin(st->db, &err))
+	if (issuer_db_begin(st->db, &err))
 		goto fail;
 	in_tx = 1;
-	if (!(q = ob_store_prepare(st->db, "SELECT vm FROM keys WHERE staged = 1", &err)))
+	if (issuer_db_key_staged(st->db, &sid, &staged, &err))
 		goto fail;
-	if ((s = sqlite3_step(q)) == SQLITE_ROW) {
+	if (staged) {
 		ob_fail(&err, OB_EUSAGE, "a staged key is already waiting for 'ob-issuer publish': %s"
-			" (publish, then rotate again)", sqlite3_column_text(q, 0));
+			" (publish, then rotate again)", staged);
 		goto fail;
 	}
-	if (s != SQLITE_DONE) {
-		ob_store_fail(st->db, "cannot read the keys", &err);
+	if (issuer_db_key_next_id(st->db, &n, &err))
 		goto fail;
-	}
-	sqlite3_finalize(q);
-	if (!(q = ob_store_prepare(st->db, "SELECT coalesce(max(id), 0) + 1 FROM keys", &err)))
-		goto fail;
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		ob_store_fail(st->db, "cannot read the keys", &err);
-		goto fail;
-	}
-	n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	q = NULL;
-	ob_buf_addf(&vm, "%s#key-%lld", st->did, (long long)n);
-	ob_buf_addf(&file, "keys/key-%lld.json", (long long)n);
+	ob_buf_addf(&vm, "%s#key-%ld", st->did, n);
+	ob_buf_addf(&file, "keys/key-%ld.json", n);
 	if (vm.oom || file.oom || !(path = ob_path_join(st->home, file.data))) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;
@@ -101,19 +83,9 @@ static int key_rotate(issuer_state *st)
 		goto fail;
 	ob_date_format(time(NULL), now);
 	/* staged, not active: the active key goes on signing until publish */
-	if (!(q = ob_store_prepare(st->db, "INSERT INTO keys(id, file, vm, type, created, active, staged)"
-				   " VALUES (?1, ?2, ?3, ?4, ?5, 0, 1)", &err)))
+	if (issuer_db_key_add_staged(st->db, n, file.data, vm.data, ob_key_type_name(ob_key_get_type(key)), now, &err))
 		goto fail;
-	sqlite3_bind_int64(q, 1, n);
-	sqlite3_bind_text(q, 2, file.data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, vm.data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, ob_key_type_name(ob_key_get_type(key)), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		ob_store_fail(st->db, "cannot store the key record", &err);
-		goto fail;
-	}
-	if (ob_store_commit(st->db, &err))
+	if (issuer_db_commit(st->db, &err))
 		goto fail;
 	in_tx = 0;
 	printf("%s\n", vm.data);
@@ -122,14 +94,14 @@ static int key_rotate(issuer_state *st)
 	goto out;
 fail:
 	if (in_tx)
-		ob_store_rollback(st->db);
+		issuer_db_rollback(st->db);
 	rc = ob_cli_fail(&err);
 out:
-	sqlite3_finalize(q);
 	ob_key_free(key);
 	ob_buf_release(&vm);
 	ob_buf_release(&file);
 	free(path);
+	free(staged);
 	return rc;
 }
 

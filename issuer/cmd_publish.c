@@ -28,8 +28,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "proof/did.h"
@@ -129,31 +127,6 @@ static ob_code put_json(struct site *s, const char *url, const json_t *doc, ob_e
 	return rc;
 }
 
-/* Bits of list `list` that are set for purpose. */
-static ob_code list_bits(issuer_state *st, long list, int suspension, unsigned char *bits, ob_error *err)
-{
-	sqlite3_stmt *q;
-	ob_code rc = OB_OK;
-	int s;
-
-	memset(bits, 0, OB_STATUS_LIST_SIZE / 8);
-	q = ob_store_prepare(st->db, suspension ?
-			     "SELECT status_index FROM issued WHERE status_list = ?1 AND suspended = 1 AND suspendable = 1" :
-			     "SELECT status_index FROM issued WHERE status_list = ?1 AND revoked = 1", err);
-	if (!q)
-		return err->code;
-	sqlite3_bind_int64(q, 1, list);
-	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_int64 i = sqlite3_column_int64(q, 0);
-		if (i >= 0 && i < OB_STATUS_LIST_SIZE)
-			ob_status_set(bits, (size_t)i, 1);
-	}
-	if (s != SQLITE_DONE)
-		rc = ob_store_fail(st->db, "cannot read the log", err);
-	sqlite3_finalize(q);
-	return rc;
-}
-
 static ob_code publish_list(struct site *s, issuer_state *st, const char *base, long list,
 			    int suspension, unsigned char *bits, ob_error *err)
 {
@@ -168,7 +141,7 @@ static ob_code publish_list(struct site *s, issuer_state *st, const char *base, 
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	ob_date_format(time(NULL), now);
 	so.verification_method = st->vm;
-	if (!(rc = list_bits(st, list, suspension, bits, err)) &&
+	if (!(rc = issuer_db_status_bits(st->db, list, suspension, bits, err)) &&
 	    (c = ob_status_list_credential(url, st->did, purpose, now, bits, OB_STATUS_LIST_SIZE / 8, err)) &&
 	    !(rc = ob_issue_sign(c, st->key, &so, &out, err)))
 		rc = put(s, url, out.data, out.len, err);
@@ -180,124 +153,65 @@ static ob_code publish_list(struct site *s, issuer_state *st, const char *base, 
 	return rc;
 }
 
+struct lists {
+	struct site *s;
+	issuer_state *st;
+	const char *base;
+	unsigned char *bits;
+};
+
+static ob_code publish_list_pair(long list, int suspendable, void *ctx, ob_error *err)
+{
+	struct lists *l = ctx;
+	ob_code rc = publish_list(l->s, l->st, l->base, list, 0, l->bits, err);
+
+	if (!rc && suspendable)
+		rc = publish_list(l->s, l->st, l->base, list, 1, l->bits, err);
+	return rc;
+}
+
 static ob_code publish_lists(struct site *s, issuer_state *st, const char *base, ob_error *err)
 {
-	sqlite3_stmt *q;
-	unsigned char *bits = malloc(OB_STATUS_LIST_SIZE / 8);
-	ob_code rc = OB_OK;
-	int r;
-
-	if (!bits)
-		return ob_fail(err, OB_ENOMEM, "out of memory");
-	if (!(q = ob_store_prepare(st->db, "SELECT status_list, max(suspendable) FROM issued"
-				   " WHERE status_list IS NOT NULL GROUP BY status_list ORDER BY status_list", err))) {
-		free(bits);
-		return err->code;
-	}
-	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
-		long list = (long)sqlite3_column_int64(q, 0);
-		rc = publish_list(s, st, base, list, 0, bits, err);
-		if (!rc && sqlite3_column_int(q, 1))
-			rc = publish_list(s, st, base, list, 1, bits, err);
-	}
-	if (!rc && r != SQLITE_DONE)
-		rc = ob_store_fail(st->db, "cannot read the log", err);
-	sqlite3_finalize(q);
-	free(bits);
-	return rc;
-}
-
-/* The staged key's row id (0 if none) and vm (heap, NULL if none). Read
- * before the DID document is built, so the document lists this key. */
-static ob_code staged_key(issuer_state *st, sqlite3_int64 *id, char **vm, ob_error *err)
-{
-	sqlite3_stmt *q;
-	ob_code rc = OB_OK;
-	int s;
-
-	*id = 0;
-	*vm = NULL;
-	if (!(q = ob_store_prepare(st->db, "SELECT id, vm FROM keys WHERE staged = 1", err)))
-		return err->code;
-	if ((s = sqlite3_step(q)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(q, 0);
-		if (!(*vm = strdup((const char *)sqlite3_column_text(q, 1))))
-			rc = ob_fail(err, OB_ENOMEM, "out of memory");
-	} else if (s != SQLITE_DONE)
-		rc = ob_store_fail(st->db, "cannot read the keys", err);
-	sqlite3_finalize(q);
-	return rc;
-}
-
-/* Makes staged key id the signing key and every other key inactive, in
- * one transaction. *done is 0 when it is no longer staged (another
- * publish activated it meanwhile). */
-static ob_code activate_key(issuer_state *st, sqlite3_int64 id, int *done, ob_error *err)
-{
-	sqlite3_stmt *q = NULL;
+	struct lists l = { s, st, base, malloc(OB_STATUS_LIST_SIZE / 8) };
 	ob_code rc;
 
-	*done = 0;
-	if ((rc = ob_store_begin(st->db, err)))
-		return rc;
-	if (!(q = ob_store_prepare(st->db, "UPDATE keys SET active = 1, staged = 0 WHERE id = ?1 AND staged = 1", err))) {
+	if (!l.bits)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	rc = issuer_db_status_lists_each(st->db, publish_list_pair, &l, err);
+	free(l.bits);
+	return rc;
+}
+
+struct catalog_site {
+	struct site *s;
+	const char *base;
+	ob_buf url;
+};
+
+static ob_code publish_achievement(const char *id, const char *text, size_t len, void *ctx, ob_error *err)
+{
+	struct catalog_site *c = ctx;
+	json_t *a = ob_json_parse(text, len, err);
+	ob_code rc;
+
+	ob_buf_truncate(&c->url, 0);
+	ob_buf_addf(&c->url, "%s/achievements/%s.json", c->base, id);
+	if (!a)
 		rc = err->code;
-		goto out;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		rc = ob_store_fail(st->db, "cannot activate the staged key", err);
-		goto out;
-	}
-	if (sqlite3_changes(ob_store_db(st->db)) != 1)
-		goto out;
-	sqlite3_finalize(q);
-	if (!(q = ob_store_prepare(st->db, "UPDATE keys SET active = 0 WHERE id <> ?1", err))) {
-		rc = err->code;
-		goto out;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		rc = ob_store_fail(st->db, "cannot activate the staged key", err);
-		goto out;
-	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (!(rc = ob_store_commit(st->db, err)))
-		*done = 1;
-out:
-	sqlite3_finalize(q);
-	/* a no-op after a commit; otherwise nothing changes */
-	ob_store_rollback(st->db);
+	else if (c->url.oom)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else
+		rc = put_json(c->s, c->url.data, a, err);
+	json_decref(a);
 	return rc;
 }
 
 static ob_code publish_catalog(struct site *s, issuer_state *st, const char *base, ob_error *err)
 {
-	sqlite3_stmt *q;
-	ob_buf url = OB_BUF_INIT;
-	ob_code rc = OB_OK;
-	int r;
+	struct catalog_site c = { s, base, OB_BUF_INIT };
+	ob_code rc = issuer_db_achievements_each(st->db, publish_achievement, &c, err);
 
-	if (!(q = ob_store_prepare(st->db, "SELECT id, json FROM achievements ORDER BY id", err)))
-		return err->code;
-	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
-		json_t *a = ob_json_parse((const char *)sqlite3_column_text(q, 1),
-					  (size_t)sqlite3_column_bytes(q, 1), err);
-		ob_buf_truncate(&url, 0);
-		ob_buf_addf(&url, "%s/achievements/%s.json", base, sqlite3_column_text(q, 0));
-		if (!a)
-			rc = err->code;
-		else if (url.oom)
-			rc = ob_fail(err, OB_ENOMEM, "out of memory");
-		else
-			rc = put_json(s, url.data, a, err);
-		json_decref(a);
-	}
-	if (!rc && r != SQLITE_DONE)
-		rc = ob_store_fail(st->db, "cannot read the catalog", err);
-	sqlite3_finalize(q);
-	ob_buf_release(&url);
+	ob_buf_release(&c.url);
 	return rc;
 }
 
@@ -315,7 +229,7 @@ int cmd_publish(int argc, char **argv)
 	ob_buf root = OB_BUF_INIT, url = OB_BUF_INIT;
 	json_t *doc = NULL;
 	char *base = NULL, *staged_vm = NULL;
-	sqlite3_int64 staged_id = 0;
+	long staged_id = 0;
 	int c, rc = 0, opened = 0, activated;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -352,7 +266,7 @@ int cmd_publish(int argc, char **argv)
 	site.dir = argv[optind];
 	site.root = root.data;
 	if (!strncmp(st.did, "did:web:", 8)) {
-		if (staged_key(&st, &staged_id, &staged_vm, &err) || ob_did_web_url(st.did, &url, &err) ||
+		if (issuer_db_key_staged(st.db, &staged_id, &staged_vm, &err) || ob_did_web_url(st.did, &url, &err) ||
 		    !(doc = issuer_did_document(&st, &err)) || put_json(&site, url.data, doc, &err))
 			goto fail;
 	}
@@ -369,7 +283,7 @@ int cmd_publish(int argc, char **argv)
 	fprintf(stderr, "ob-issuer: published %d files in %s for %s\n", site.nfiles, site.dir, site.root);
 	/* the whole site is on disk: the staged key may sign from now on */
 	if (staged_id) {
-		if (activate_key(&st, staged_id, &activated, &err))
+		if (issuer_db_key_activate(st.db, staged_id, &activated, &err))
 			goto fail;
 		if (activated)
 			fprintf(stderr, "ob-issuer: %s signs from now on (%s stays in the DID document);"

@@ -7,94 +7,23 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "issuer.h"
 #include "canon/jcs.h"
 
-enum { REVOKE, SUSPEND, REINSTATE };
-
-struct logged {
-	char *id;
-	long list, idx;
-	int has_status, suspendable, revoked, suspended;
-	char *reason, *changed_at, *recipient, *achievement, *issued_at, *suite;
-};
-
-static void logged_release(struct logged *l)
-{
-	free(l->id);
-	free(l->reason);
-	free(l->changed_at);
-	free(l->recipient);
-	free(l->achievement);
-	free(l->issued_at);
-	free(l->suite);
-	memset(l, 0, sizeof(*l));
-}
-
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
-/* Finds id (with or without "urn:uuid:"). OB_EINVALID when unknown. */
-static ob_code find_logged(issuer_state *st, const char *id, struct logged *l, ob_error *err)
-{
-	sqlite3_stmt *q;
-	ob_code rc = OB_OK;
-	int s;
-
-	memset(l, 0, sizeof(*l));
-	if (!(q = ob_store_prepare(st->db,
-				   "SELECT id, status_list, status_index, suspendable, revoked, suspended,"
-				   " reason, changed_at, recipient, achievement, issued_at, suite"
-				   " FROM issued WHERE id = ?1 OR id = 'urn:uuid:' || ?1", err)))
-		return err->code;
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	s = sqlite3_step(q);
-	if (s == SQLITE_DONE)
-		rc = ob_fail(err, OB_EINVALID, "no credential '%s' in the issuance log", id);
-	else if (s != SQLITE_ROW)
-		rc = ob_store_fail(st->db, "cannot read the log", err);
-	else {
-		l->id = col_dup(q, 0);
-		l->has_status = sqlite3_column_type(q, 1) != SQLITE_NULL;
-		l->list = (long)sqlite3_column_int64(q, 1);
-		l->idx = (long)sqlite3_column_int64(q, 2);
-		l->suspendable = sqlite3_column_int(q, 3);
-		l->revoked = sqlite3_column_int(q, 4);
-		l->suspended = sqlite3_column_int(q, 5);
-		l->reason = col_dup(q, 6);
-		l->changed_at = col_dup(q, 7);
-		l->recipient = col_dup(q, 8);
-		l->achievement = col_dup(q, 9);
-		l->issued_at = col_dup(q, 10);
-		l->suite = col_dup(q, 11);
-		if (!l->id)
-			rc = ob_fail(err, OB_ENOMEM, "out of memory");
-	}
-	sqlite3_finalize(q);
-	if (rc)
-		logged_release(l);
-	return rc;
-}
+enum { REVOKE = ISSUER_REVOKE, SUSPEND = ISSUER_SUSPEND, REINSTATE = ISSUER_REINSTATE };
 
 static ob_code change(issuer_state *st, int what, const char *id, const char *reason, ob_error *err)
 {
-	struct logged l;
-	sqlite3_stmt *q = NULL;
+	issuer_logged l = { 0 };
 	char now[32];
 	ob_code rc;
 
-	if (ob_store_begin(st->db, err))
+	if (issuer_db_begin(st->db, err))
 		return err->code;
 	/* read and write under the same write lock */
-	if ((rc = find_logged(st, id, &l, err)))
+	if ((rc = issuer_db_log_get(st->db, id, &l, err)))
 		goto out;
 	if (!l.has_status)
 		rc = ob_fail(err, OB_EINVALID, "%s was issued without a status entry (--no-status): it cannot be %s",
@@ -111,31 +40,16 @@ static ob_code change(issuer_state *st, int what, const char *id, const char *re
 	if (rc)
 		goto out;
 	ob_date_format(time(NULL), now);
-	q = ob_store_prepare(st->db,
-			     what == REVOKE ? "UPDATE issued SET revoked = 1, reason = ?2, changed_at = ?3 WHERE id = ?1" :
-			     what == SUSPEND ? "UPDATE issued SET suspended = 1, reason = ?2, changed_at = ?3 WHERE id = ?1" :
-			     "UPDATE issued SET suspended = 0, reason = ?2, changed_at = ?3 WHERE id = ?1", err);
-	if (!q) {
-		rc = err->code;
+	if ((rc = issuer_db_log_set_state(st->db, l.id, what, reason, now, err)))
 		goto out;
-	}
-	sqlite3_bind_text(q, 1, l.id, -1, SQLITE_STATIC);
-	if (reason)
-		sqlite3_bind_text(q, 2, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		rc = ob_store_fail(st->db, "cannot update the log", err);
-		goto out;
-	}
-	rc = ob_store_commit(st->db, err);
+	rc = issuer_db_commit(st->db, err);
 	if (!rc)
 		fprintf(stderr, "ob-issuer: %s %s (status list %ld, index %ld); run 'ob-issuer publish DIR' to publish it\n",
 			l.id, what == REVOKE ? "revoked" : what == SUSPEND ? "suspended" : "reinstated", l.list, l.idx);
 out:
 	if (rc)
-		ob_store_rollback(st->db);
-	sqlite3_finalize(q);
-	logged_release(&l);
+		issuer_db_rollback(st->db);
+	issuer_logged_release(&l);
 	return rc;
 }
 
@@ -194,7 +108,7 @@ int cmd_status(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	issuer_state st;
-	struct logged l;
+	issuer_logged l = { 0 };
 	ob_error err = { 0 };
 	const char *state;
 	json_t *o = NULL;
@@ -213,7 +127,7 @@ int cmd_status(int argc, char **argv)
 				    "unexpected argument '%s'", argv[optind + 1]);
 	if (issuer_open(&st, 0, &err))
 		return ob_cli_fail(&err);
-	if (find_logged(&st, argv[optind], &l, &err)) {
+	if (issuer_db_log_get(st.db, argv[optind], &l, &err)) {
 		rc = ob_cli_fail(&err);
 		goto out;
 	}
@@ -253,7 +167,7 @@ int cmd_status(int argc, char **argv)
 out:
 	free(s);
 	json_decref(o);
-	logged_release(&l);
+	issuer_logged_release(&l);
 	issuer_close(&st);
 	return rc;
 }

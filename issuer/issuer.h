@@ -6,11 +6,11 @@
 
 #include "base/err.h"
 #include "proof/keys.h"
-#include "io/store.h"
+#include "db.h"
 
 typedef struct {
 	char *home;      /* owned */
-	ob_store *db;
+	issuer_db *db;
 	json_t *profile; /* the issuer Profile object */
 	char *did;       /* the issuer's identifier */
 	char *vm;        /* verification method id of the active key */
@@ -47,36 +47,37 @@ int issuer_lock(const issuer_state *st, ob_error *err);
  * New reference, or NULL with err. */
 json_t *issuer_did_document(issuer_state *st, ob_error *err);
 
-/* The status slots of the current list. */
+/* The status slots of the current list: the picture slots are chosen
+ * from (taken ones, and ones handed to rows not yet logged), and what
+ * the log holds (committed), which status_alloc_save records. */
 typedef struct {
-	long list;           /* list number, from 1 */
-	unsigned char *used; /* OB_STATUS_LIST_SIZE bits, MSB first */
+	long list;                /* list number, from 1 */
+	unsigned char *used;      /* OB_STATUS_LIST_SIZE bits, MSB first */
 	size_t nused;
+	long clist;               /* the list committed describes */
+	unsigned char *committed; /* its slots taken by logged rows */
+	int suspendable;          /* a logged row of clist has a suspension entry */
 } status_alloc;
-/* Loads the newest list's used indices from the log. */
+/* Loads the newest list's taken slots. */
 ob_code status_alloc_load(issuer_state *st, status_alloc *a, ob_error *err);
 /* A random unused slot (moving to the next list when this one is full);
  * marks it used in memory. It is taken for good once its row commits. */
 ob_code status_alloc_next(status_alloc *a, long *list, long *idx, ob_error *err);
+/* Inside the transaction that logs a row holding slot (list, idx): marks
+ * it committed, recording a list the slot leaves behind. Rows come in the
+ * order their slots were chosen. */
+ob_code status_alloc_commit(issuer_state *st, status_alloc *a, long list, long idx, int suspendable,
+			    ob_error *err);
+/* Records the committed slots (inside the same transaction). */
+ob_code status_alloc_save(issuer_state *st, status_alloc *a, ob_error *err);
 void status_alloc_release(status_alloc *a);
 
-/* One row of the issuance log. */
-typedef struct {
-	const char *id, *achievement, *recipient, *suite, *issued_at;
-	const char *credential; /* the signed text as written, or packed */
-	size_t credential_len;
-	long log_dict;          /* > 0: credential is packed against this
-				 * log_dicts row (logpack.h) */
-	long list, idx;         /* list 0: no status entry */
-	int suspendable;
-	const unsigned char *row_key; /* 32 bytes; NULL for a single issue */
-} issued_row;
-sqlite3_stmt *issued_insert_prepare(issuer_state *st, ob_error *err);
-/* Inserts r with the prepared q (reused across rows). */
-ob_code issued_insert(issuer_state *st, sqlite3_stmt *q, const issued_row *r, ob_error *err);
-
-extern const char *const issuer_migrations[];
-extern const int issuer_nmigrations;
+/* credentialStatus for status slot (list, idx) under base: the revocation
+ * entry, or [revocation, suspension] entries at the same index. New
+ * reference, or NULL on out of memory. */
+json_t *issuer_status_json(const char *base, long list, long idx, int suspension);
+/* The catalog entry id, or NULL with err (OB_EUSAGE when unknown). */
+json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err);
 
 int cmd_init(int argc, char **argv);
 int cmd_achievement(int argc, char **argv);
@@ -90,16 +91,5 @@ int cmd_reinstate(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
-/* issue --roster: see roster_run.c */
-typedef struct {
-	const char *roster, *outdir, *suite, *created;
-	int no_status, suspension, jobs;
-} roster_opts;
-int issuer_roster_run(const roster_opts *o);
-/* credentialStatus for status slot (list, idx) under base: the revocation
- * entry, or [revocation, suspension] entries at the same index. */
-json_t *issuer_status_json(const char *base, long list, long idx, int suspension);
-/* The catalog entry id, or NULL with err (OB_EUSAGE when unknown). */
-json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err);
 
 #endif

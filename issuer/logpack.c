@@ -88,21 +88,3 @@ ob_code logpack_unpack(const void *dict, size_t dlen, const void *z, size_t zlen
 	text->data[text->len] = '\0';
 	return OB_OK;
 }
-
-ob_code logpack_column(sqlite3_stmt *q, int col, ob_buf *text, ob_error *err)
-{
-	const void *v;
-	size_t n;
-
-	if (sqlite3_column_type(q, col) != SQLITE_BLOB) {
-		v = sqlite3_column_text(q, col);
-		n = (size_t)sqlite3_column_bytes(q, col);
-		if (v && ob_buf_add(text, v, n) < 0)
-			return ob_fail(err, OB_ENOMEM, "out of memory");
-		return OB_OK;
-	}
-	v = sqlite3_column_blob(q, col);
-	n = (size_t)sqlite3_column_bytes(q, col);
-	return logpack_unpack(sqlite3_column_blob(q, col + 1), (size_t)sqlite3_column_bytes(q, col + 1),
-			      v, n, text, err);
-}

@@ -16,8 +16,6 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -34,10 +32,5 @@ ob_code logpack_pack(logpack *p, const void *text, size_t len, ob_buf *out, ob_e
  * stream is damaged or was packed against another dictionary. */
 ob_code logpack_unpack(const void *dict, size_t dlen, const void *z, size_t zlen, ob_buf *text,
 		       ob_error *err);
-
-/* The text of a logged credential from a row of q whose column col is
- * issued.credential (text, or a blob packed against the dictionary in
- * column col + 1, log_dicts.dict). Appends to text. */
-ob_code logpack_column(sqlite3_stmt *q, int col, ob_buf *text, ob_error *err);
 
 #endif

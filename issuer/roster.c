@@ -22,13 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "vc/issue.h"
 #include "issuer.h"
+#include "roster.h"
 #include "canon/jcs.h"
 #include "base/json.h"
 #include "logpack.h"
@@ -40,9 +39,8 @@
 
 /* Rows per transaction, and batches in flight: while this thread waits
  * for a commit's fsync the signing threads still have INFLIGHT-1 batches
- * to sign. Each commit rewrites every page of the log's random-keyed
- * indexes (row key, status slot) that its rows touch, so fewer, larger
- * commits write far less: 2048 rows halve the log's writes against 1024.
+ * to sign. A commit appends its rows (the log has no random-keyed index
+ * on this path since schema 5, see db.c), so its cost is one fsync;
  * 3 x 2048 rows of ~2.5 KiB stay well under 100 MB. */
 #define BATCH 2048
 #define INFLIGHT 3
@@ -99,7 +97,7 @@ struct writer {
 struct catalog {
 	char **ids;   /* sorted */
 	json_t **obj;
-	size_t n;
+	size_t n, cap;
 };
 
 struct pool {
@@ -291,63 +289,51 @@ static void catalog_free(struct catalog *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static ob_code catalog_add(const char *id, const char *json, size_t len, void *ctx, ob_error *err)
+{
+	struct catalog *c = ctx;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		char **ids = realloc(c->ids, cap * sizeof(*ids));
+		json_t **obj;
+		if (ids)
+			c->ids = ids;
+		obj = ids ? realloc(c->obj, cap * sizeof(*obj)) : NULL;
+		if (!obj)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		c->obj = obj;
+		c->cap = cap;
+	}
+	c->ids[c->n] = strdup(id);
+	c->obj[c->n] = ob_json_parse(json, len, err);
+	c->n++;
+	if (!c->ids[c->n - 1] || !c->obj[c->n - 1])
+		return err->code ? err->code : ob_fail(err, OB_ENOMEM, "out of memory");
+	return OB_OK;
+}
+
 static ob_code catalog_load(issuer_state *st, struct catalog *c, ob_error *err)
 {
-	sqlite3_stmt *q;
-	size_t cap = 0;
-	int s;
-	ob_code rc = OB_OK;
+	size_t i, j;
 
 	memset(c, 0, sizeof(*c));
-	if (!(q = ob_store_prepare(st->db, "SELECT id, json FROM achievements ORDER BY id", err)))
-		return err->code;
-	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
-		if (c->n == cap) {
-			char **ids;
-			json_t **obj;
-			cap = cap ? 2 * cap : 16;
-			ids = realloc(c->ids, cap * sizeof(*ids));
-			if (ids)
-				c->ids = ids;
-			obj = realloc(c->obj, cap * sizeof(*obj));
-			if (obj)
-				c->obj = obj;
-			if (!ids || !obj) {
-				rc = ob_fail(err, OB_ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-		c->ids[c->n] = strdup((const char *)sqlite3_column_text(q, 0));
-		c->obj[c->n] = ob_json_parse((const char *)sqlite3_column_text(q, 1),
-					     (size_t)sqlite3_column_bytes(q, 1), err);
-		c->n++;
-		if (!c->ids[c->n - 1] || !c->obj[c->n - 1]) {
-			rc = err->code ? err->code : ob_fail(err, OB_ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	if (s != SQLITE_DONE)
-		rc = ob_store_fail(st->db, "cannot read the catalog", err);
-	/* SQLite's ORDER BY uses BINARY collation, which is strcmp's order,
-	 * but sort anyway so bsearch never depends on it */
-	else if (c->n) {
-		/* sort ids and objects together through an index */
-		size_t i, j;
-		for (i = 1; i < c->n; i++)
-			for (j = i; j > 0 && cmp_str(&c->ids[j - 1], &c->ids[j]) > 0; j--) {
-				char *t = c->ids[j];
-				json_t *o = c->obj[j];
-				c->ids[j] = c->ids[j - 1];
-				c->obj[j] = c->obj[j - 1];
-				c->ids[j - 1] = t;
-				c->obj[j - 1] = o;
-			}
-	}
-out:
-	sqlite3_finalize(q);
-	if (rc)
+	if (issuer_db_achievements_each(st->db, catalog_add, c, err)) {
 		catalog_free(c);
-	return rc;
+		return err->code;
+	}
+	/* the walk is in strcmp's order already, but sort anyway so bsearch
+	 * never depends on the backend's collation */
+	for (i = 1; i < c->n; i++)
+		for (j = i; j > 0 && cmp_str(&c->ids[j - 1], &c->ids[j]) > 0; j--) {
+			char *t = c->ids[j];
+			json_t *o = c->obj[j];
+			c->ids[j] = c->ids[j - 1];
+			c->obj[j] = c->obj[j - 1];
+			c->ids[j - 1] = t;
+			c->obj[j - 1] = o;
+		}
+	return OB_OK;
 }
 
 static int catalog_find(const struct catalog *c, const char *id)
@@ -359,15 +345,20 @@ static int catalog_find(const struct catalog *c, const char *id)
 
 /* ---- the run ---- */
 
+/* The whole run: everything a roster run holds, in one place. The main
+ * thread owns it; the signing threads read pool's fields, the writer
+ * thread reads o, dirfd and manifest and sets werr_seen. */
 struct run {
 	const roster_opts *o;
 	issuer_state st;
+	int opened;
+	int lockfd;
 	struct catalog cat;
 	status_alloc sa;
 	ob_roster *ros;
-	sqlite3_stmt *lookup, *ins;
 	const char *suite;
 	int dirfd;
+	char *mtmp, *mpath;   /* the manifest while written, and its name */
 	FILE *manifest;
 	char *base;
 	ob_buf dict;          /* the log's dictionary (logpack.h) */
@@ -376,6 +367,17 @@ struct run {
 	struct timespec t0;
 	int tty, eof;
 	volatile int werr_seen; /* the writer failed: it writes no more */
+	/* the threads: the mutexes and conditions are made before any
+	 * thread starts (sync_init) and destroyed after all have stopped */
+	int sync_ready;
+	struct pool pool;
+	struct worker *w;
+	int nw, started;
+	struct writer wr;
+	int writer_started, flusher_started;
+	/* batches in flight, a ring: bt[head] is the oldest */
+	struct batch bt[INFLIGHT];
+	int head, inflight;
 };
 
 static double elapsed(const struct run *r)
@@ -445,10 +447,9 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *row, o
 	const char *rcp = row->f[OB_ROSTER_RECIPIENT], *vu = row->f[OB_ROSTER_VALID_UNTIL];
 	const char *ev = row->f[OB_ROSTER_EVIDENCE];
 	unsigned char key[32];
-	ob_error e = { 0 };
 	long prev;
 	time_t t;
-	int s;
+	int found;
 
 	if (!*row->f[OB_ROSTER_ACHIEVEMENT])
 		return item_bad(it, "%s:%lu: no achievement", path, it->line), 0;
@@ -472,28 +473,12 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *row, o
 		return item_bad(it, "%s:%lu: duplicate of line %ld, skipped", path, it->line, prev), 0;
 	memcpy(it->key, key, sizeof(key));
 	/* already issued by an earlier run: take it from the log */
-	sqlite3_reset(r->lookup);
-	sqlite3_bind_blob(r->lookup, 1, it->key, sizeof(it->key), SQLITE_STATIC);
-	s = sqlite3_step(r->lookup);
-	if (s == SQLITE_ROW) {
+	if (issuer_db_log_find_row(r->st.db, it->key, &found, &it->id, &it->out, &it->list, &it->idx, err))
+		return -1;
+	if (found) {
 		it->kind = IT_OLD;
-		it->id = strdup((const char *)sqlite3_column_text(r->lookup, 0));
-		it->list = (long)sqlite3_column_int64(r->lookup, 3);
-		it->idx = (long)sqlite3_column_int64(r->lookup, 4);
-		if (!it->id) {
-			sqlite3_reset(r->lookup);
-			return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
-		}
-		if (logpack_column(r->lookup, 1, &it->out, &e)) {
-			sqlite3_reset(r->lookup);
-			return ob_fail(err, e.code, "issuance log entry %s: %s", it->id, e.msg), -1;
-		}
-		sqlite3_reset(r->lookup);
 		return 0;
 	}
-	sqlite3_reset(r->lookup);
-	if (s != SQLITE_DONE)
-		return ob_store_fail(r->st.db, "cannot read the log", err), -1;
 	it->kind = IT_NEW;
 	if (item_take_fields(it, row) < 0)
 		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
@@ -511,12 +496,12 @@ static int fill(struct run *r, struct batch *b, ob_error *err)
 {
 	int rc;
 
-	if (ob_store_exec(r->st.db, "BEGIN", err))
+	if (issuer_db_read_begin(r->st.db, err))
 		return -1;
 	rc = fill_rows(r, b, err);
 	if (rc < 0)
-		ob_store_rollback(r->st.db);
-	else if (ob_store_commit(r->st.db, err))
+		issuer_db_rollback(r->st.db);
+	else if (issuer_db_read_end(r->st.db, err))
 		rc = -1;
 	return rc;
 }
@@ -647,24 +632,8 @@ out:
 	ob_buf_release(&cred);
 }
 
-/* Stores the dictionary (inside the first batch's transaction). */
-static int log_dict(struct run *r, ob_error *err)
-{
-	sqlite3_stmt *q = ob_store_prepare(r->st.db, "INSERT INTO log_dicts(dict) VALUES (?1)", err);
-	int s;
-
-	if (!q)
-		return -1;
-	sqlite3_bind_blob(q, 1, r->dict.data, (int)r->dict.len, SQLITE_STATIC);
-	s = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (s != SQLITE_DONE)
-		return ob_store_fail(r->st.db, "cannot log the dictionary", err), -1;
-	r->dict_id = (long)sqlite3_last_insert_rowid(ob_store_db(r->st.db));
-	return 0;
-}
-
-/* Logs the batch's new credentials in one transaction (main thread). */
+/* Logs the batch's new credentials and the status slots they take in
+ * one transaction (main thread). */
 static int finalize_db(struct run *r, struct batch *b, ob_error *err)
 {
 	char now[32];
@@ -675,10 +644,12 @@ static int finalize_db(struct run *r, struct batch *b, ob_error *err)
 		if (b->it[i].kind == IT_NEW && !b->it[i].err.code)
 			break;
 	if (i < b->n) {
-		if (ob_store_begin(r->st.db, err))
+		if (issuer_db_begin(r->st.db, err))
 			goto out;
 		in_tx = 1;
-		if (r->dict.len && !r->dict_id && log_dict(r, err))
+		/* the dictionary goes with the first rows packed against it */
+		if (r->dict.len && !r->dict_id && issuer_db_log_dict_add(r->st.db, r->dict.data, r->dict.len,
+									  &r->dict_id, err))
 			goto out;
 		for (; i < b->n; i++) {
 			struct item *it = &b->it[i];
@@ -696,17 +667,18 @@ static int finalize_db(struct run *r, struct batch *b, ob_error *err)
 				row.credential = it->packed.data;
 				row.credential_len = it->packed.len;
 			}
-			if (issued_insert(&r->st, r->ins, &row, err))
+			if (issuer_db_log_add(r->st.db, &row, err) ||
+			    (it->list && status_alloc_commit(&r->st, &r->sa, it->list, it->idx, r->o->suspension, err)))
 				goto out;
 		}
-		if (ob_store_commit(r->st.db, err))
+		if ((!r->o->no_status && status_alloc_save(&r->st, &r->sa, err)) || issuer_db_commit(r->st.db, err))
 			goto out;
 		in_tx = 0;
 	}
 	rc = 0;
 out:
 	if (in_tx) {
-		ob_store_rollback(r->st.db);
+		issuer_db_rollback(r->st.db);
 		r->dict_id = 0;
 	}
 	return rc;
@@ -894,242 +866,275 @@ static ob_code remove_stale(int dirfd, const char *dir, ob_error *err)
 	return OB_OK;
 }
 
-int issuer_roster_run(const roster_opts *o)
+/* Opens the issuer, the roster and the output directory; takes the lock
+ * and indexes row keys a killed run left pending, so every earlier row is
+ * found. */
+static ob_code run_open(struct run *r, ob_error *err)
 {
-	struct run r;
-	static struct pool p;
-	static struct writer wr;
-	int writer_started = 0, flusher_started = 0;
-	struct worker *w = NULL;
-	static struct batch bt[INFLIGHT];
-	int head = 0, inflight = 0;
-	ob_error err = { 0 };
-	char *mtmp = NULL, *mpath = NULL;
-	int mfd = -1;
-	int opened = 0, lockfd = -1, nw = 0, started = 0, cur = 0, rc = 0, i, pool_init = 0;
-	long ncpu;
-	size_t k;
-	double t;
+	const roster_opts *o = r->o;
+	int mfd;
 
-	memset(&r, 0, sizeof(r));
-	memset(&p, 0, sizeof(p));
-	r.o = o;
-	r.dirfd = -1;
-	clock_gettime(CLOCK_MONOTONIC, &r.t0);
-	r.suite = o->suite ? o->suite : ob_issue_default_suite();
-	if (issuer_open(&r.st, 1, &err))
-		goto fail;
-	opened = 1;
-	if (!(r.ros = ob_roster_open(o->roster, &err)))
-		goto fail;
-	/* a checkpoint every 64 MiB of log instead of 4: fewer fsyncs while
-	 * each commit stays durable (synchronous stays FULL); a 32 MiB page
-	 * cache holds the random-keyed indexes (row_key, status slot) of a
-	 * large run */
-	if (ob_store_exec(r.st.db, "PRAGMA wal_autocheckpoint = 16384; PRAGMA cache_size = -32768; PRAGMA locking_mode = EXCLUSIVE", &err))
-		goto fail;
-	if ((lockfd = issuer_lock(&r.st, &err)) < 0)
-		goto fail;
-	if (catalog_load(&r.st, &r.cat, &err))
-		goto fail;
-	if (!o->no_status && (!(r.base = issuer_base_url(&r.st, &err)) || status_alloc_load(&r.st, &r.sa, &err)))
-		goto fail;
-	if (!(r.lookup = ob_store_prepare(r.st.db, "SELECT i.id, i.credential, d.dict, coalesce(i.status_list, 0),"
-					  " coalesce(i.status_index, 0) FROM issued i"
-					  " LEFT JOIN log_dicts d ON d.id = i.log_dict WHERE i.row_key = ?1", &err)) ||
-	    !(r.ins = issued_insert_prepare(&r.st, &err)))
-		goto fail;
-	if (ob_mkdir_p(o->outdir, &err))
-		goto fail;
-	if ((r.dirfd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		ob_fail(&err, OB_EIO, "cannot open '%s': %s", o->outdir, strerror(errno));
-		goto fail;
-	}
-	if (remove_stale(r.dirfd, o->outdir, &err))
-		goto fail;
-	if (!(mtmp = ob_path_join(o->outdir, ".manifest.jsonl.tmp")) ||
-	    !(mpath = ob_path_join(o->outdir, "manifest.jsonl"))) {
-		ob_fail(&err, OB_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if ((mfd = open(mtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
-	    !(r.manifest = fdopen(mfd, "w"))) {
+	if (issuer_open(&r->st, 1, err))
+		return err->code;
+	r->opened = 1;
+	if (!(r->ros = ob_roster_open(o->roster, err)) || issuer_db_bulk(r->st.db, err))
+		return err->code;
+	if ((r->lockfd = issuer_lock(&r->st, err)) < 0)
+		return err->code;
+	if (issuer_db_row_keys_merge(r->st.db, err) || catalog_load(&r->st, &r->cat, err))
+		return err->code;
+	if (!o->no_status && (!(r->base = issuer_base_url(&r->st, err)) || status_alloc_load(&r->st, &r->sa, err)))
+		return err->code;
+	if (ob_mkdir_p(o->outdir, err))
+		return err->code;
+	if ((r->dirfd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ob_fail(err, OB_EIO, "cannot open '%s': %s", o->outdir, strerror(errno));
+	if (remove_stale(r->dirfd, o->outdir, err))
+		return err->code;
+	if (!(r->mtmp = ob_path_join(o->outdir, ".manifest.jsonl.tmp")) ||
+	    !(r->mpath = ob_path_join(o->outdir, "manifest.jsonl")))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if ((mfd = open(r->mtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
+	    !(r->manifest = fdopen(mfd, "w"))) {
 		if (mfd >= 0)
 			close(mfd);
-		ob_fail(&err, OB_EIO, "cannot create '%s': %s", mtmp, strerror(errno));
-		goto fail;
+		return ob_fail(err, OB_EIO, "cannot create '%s': %s", r->mtmp, strerror(errno));
 	}
-	r.tty = isatty(2);
+	r->tty = isatty(2);
+	return OB_OK;
+}
 
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	nw = o->jobs ? o->jobs : (ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1);
-	if (!(w = calloc((size_t)nw, sizeof(*w)))) {
-		ob_fail(&err, OB_ENOMEM, "out of memory");
-		goto fail;
-	}
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.work, NULL);
-	pthread_cond_init(&p.fin, NULL);
-	memset(&wr, 0, sizeof(wr));
-	pthread_mutex_init(&wr.mu, NULL);
-	pthread_cond_init(&wr.work, NULL);
-	pthread_cond_init(&wr.fin, NULL);
-	pool_init = 1;
-	p.o = o;
-	p.key = r.st.key;
-	p.vm = r.st.vm;
-	p.base = r.base;
-	make_dict(&r, &p);
-	for (i = 0; i < nw; i++) {
-		w[i].p = &p;
-		w[i].profile = json_deep_copy(r.st.profile);
-		w[i].ach = calloc(r.cat.n ? r.cat.n : 1, sizeof(json_t *));
-		if (!w[i].profile || !w[i].ach) {
-			ob_fail(&err, OB_ENOMEM, "out of memory");
-			goto fail;
-		}
-		w[i].nach = r.cat.n;
-		if (r.dict.len && !(w[i].pack = logpack_new(r.dict.data, r.dict.len))) {
-			ob_fail(&err, OB_ENOMEM, "out of memory");
-			goto fail;
-		}
-		for (k = 0; k < r.cat.n; k++)
-			if (!(w[i].ach[k] = json_deep_copy(r.cat.obj[k]))) {
-				ob_fail(&err, OB_ENOMEM, "out of memory");
-				goto fail;
-			}
-	}
-	for (i = 0; i < nw; i++, started++)
-		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0) {
-			ob_fail(&err, OB_ENOMEM, "cannot start a signing thread");
-			goto fail;
-		}
+/* Every mutex and condition the threads share, before any thread runs. */
+static void sync_init(struct run *r)
+{
+	pthread_mutex_init(&r->pool.mu, NULL);
+	pthread_cond_init(&r->pool.work, NULL);
+	pthread_cond_init(&r->pool.fin, NULL);
+	pthread_mutex_init(&r->wr.mu, NULL);
+	pthread_cond_init(&r->wr.work, NULL);
+	pthread_cond_init(&r->wr.fin, NULL);
+	pthread_cond_init(&r->wr.fwork, NULL);
+	r->sync_ready = 1;
+}
 
-	wr.r = &r;
-	if (pthread_create(&wr.th, NULL, writer_main, &wr) != 0) {
-		ob_fail(&err, OB_ENOMEM, "cannot start the writing thread");
-		goto fail;
+/* The signing threads' own copies of what they read (jansson refcounts
+ * are not shared across threads) and their packers. */
+static ob_code workers_make(struct run *r, ob_error *err)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k;
+	int i;
+
+	r->nw = r->o->jobs ? r->o->jobs : (ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1);
+	if (!(r->w = calloc((size_t)r->nw, sizeof(*r->w))))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	for (i = 0; i < r->nw; i++) {
+		struct worker *w = &r->w[i];
+		w->p = &r->pool;
+		w->profile = json_deep_copy(r->st.profile);
+		w->ach = calloc(r->cat.n ? r->cat.n : 1, sizeof(json_t *));
+		if (!w->profile || !w->ach)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		w->nach = r->cat.n;
+		if (r->dict.len && !(w->pack = logpack_new(r->dict.data, r->dict.len)))
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		for (k = 0; k < r->cat.n; k++)
+			if (!(w->ach[k] = json_deep_copy(r->cat.obj[k])))
+				return ob_fail(err, OB_ENOMEM, "out of memory");
 	}
-	writer_started = 1;
-	pthread_cond_init(&wr.fwork, NULL);
+	return OB_OK;
+}
+
+static ob_code threads_start(struct run *r, ob_error *err)
+{
+	int i;
+
+	r->pool.o = r->o;
+	r->pool.key = r->st.key;
+	r->pool.vm = r->st.vm;
+	r->pool.base = r->base;
+	r->wr.r = r;
+	r->wr.ffd = -1;
+	sync_init(r);
+	make_dict(r, &r->pool);
+	if (workers_make(r, err))
+		return err->code;
+	for (i = 0; i < r->nw; i++, r->started++)
+		if (pthread_create(&r->w[i].th, NULL, worker_main, &r->w[i]) != 0)
+			return ob_fail(err, OB_ENOMEM, "cannot start a signing thread");
+	if (pthread_create(&r->wr.th, NULL, writer_main, &r->wr) != 0)
+		return ob_fail(err, OB_ENOMEM, "cannot start the writing thread");
+	r->writer_started = 1;
 	/* without its own descriptor or thread the run simply flushes at
 	 * the end */
-	if ((wr.ffd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
-	    pthread_create(&wr.fth, NULL, flusher_main, &wr) == 0)
-		flusher_started = 1;
-	/* up to INFLIGHT batches: the threads sign the newer ones while this
-	 * thread logs the oldest and the writer writes out the ones logged
-	 * (a ring, bt[head] oldest) */
+	if ((r->wr.ffd = open(r->o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+	    pthread_create(&r->wr.fth, NULL, flusher_main, &r->wr) == 0)
+		r->flusher_started = 1;
+	return OB_OK;
+}
+
+static void batch_clear(struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		item_release(&b->it[i]);
+	b->n = 0;
+}
+
+/* Up to INFLIGHT batches: the threads sign the newer ones while this
+ * thread logs the oldest and the writer writes out the ones logged. */
+static ob_code pipeline(struct run *r, ob_error *err)
+{
+	struct batch *b;
+
 	for (;;) {
-		while (!r.eof && inflight < INFLIGHT) {
-			struct batch *b = &bt[(head + inflight) % INFLIGHT];
-			if (writer_reap(&wr, &r, b, &err) < 0)
-				goto fail;
-			if (fill(&r, b, &err) < 0) {
-				for (i = 0; i < b->n; i++)
-					item_release(&b->it[i]);
-				b->n = 0;
-				goto fail;
+		while (!r->eof && r->inflight < INFLIGHT) {
+			b = &r->bt[(r->head + r->inflight) % INFLIGHT];
+			if (writer_reap(&r->wr, r, b, err) < 0)
+				return err->code;
+			if (fill(r, b, err) < 0) {
+				batch_clear(b);
+				return err->code;
 			}
 			if (!b->n)
 				break;
-			post(&p, b);
-			inflight++;
+			post(&r->pool, b);
+			r->inflight++;
 		}
-		if (!inflight)
-			break;
-		wait_done(&p, &bt[head]);
-		if (finalize_db(&r, &bt[head], &err) < 0) {
-			for (i = 0; i < bt[head].n; i++)
-				item_release(&bt[head].it[i]);
-			bt[head].n = 0;
-			head = (head + 1) % INFLIGHT;
-			inflight--;
-			goto fail;
+		if (!r->inflight)
+			return OB_OK;
+		b = &r->bt[r->head];
+		wait_done(&r->pool, b);
+		r->head = (r->head + 1) % INFLIGHT;
+		r->inflight--;
+		if (finalize_db(r, b, err) < 0) {
+			batch_clear(b);
+			return err->code;
 		}
-		writer_post(&wr, &bt[head]);
-		head = (head + 1) % INFLIGHT;
-		inflight--;
+		writer_post(&r->wr, b);
 	}
+}
+
+/* After the last batch: every file written, the run's row keys indexed,
+ * the manifest in place, all of it on disk. */
+static ob_code run_finish(struct run *r, ob_error *err)
+{
+	int i;
+
 	for (i = 0; i < INFLIGHT; i++)
-		if (writer_reap(&wr, &r, &bt[i], &err) < 0)
-			goto fail;
-	progress(&r, 1);
-	if (finish_files(&r, mtmp, mpath, &err))
-		goto fail;
-	t = elapsed(&r);
-	fprintf(stderr, "%s: %lu rows: %lu issued, %lu already issued, %lu bad; %.2f s, %.0f credentials/s\n",
-		ob_cli_prog(), r.rows, r.issued, r.already, r.bad, t, t > 0 ? (double)r.issued / t : 0.0);
-	printf("%s\n", mpath);
-	rc = r.bad ? 1 : 0;
-	goto out;
-fail:
-	if (r.tty && r.rows)
-		fputc('\n', stderr);
-	rc = ob_cli_fail(&err);
-out:
-	if (writer_started) {
-		ob_error e2 = { 0 };
-		/* what was logged is written (or left for the next run) */
+		if (writer_reap(&r->wr, r, &r->bt[i], err) < 0)
+			return err->code;
+	if (issuer_db_row_keys_merge(r->st.db, err))
+		return err->code;
+	progress(r, 1);
+	return finish_files(r, r->mtmp, r->mpath, err);
+}
+
+/* Stops the threads: what was logged is written (or left for the next
+ * run), what is being signed is finished and dropped. */
+static void threads_stop(struct run *r)
+{
+	ob_error e2 = { 0 };
+	int i;
+
+	if (r->writer_started) {
 		for (i = 0; i < INFLIGHT; i++)
-			writer_reap(&wr, &r, &bt[i], &e2);
-		pthread_mutex_lock(&wr.mu);
-		wr.stop = 1;
-		wr.fstop = 1;
-		pthread_cond_broadcast(&wr.work);
-		pthread_cond_broadcast(&wr.fwork);
-		pthread_mutex_unlock(&wr.mu);
-		pthread_join(wr.th, NULL);
-		if (flusher_started)
-			pthread_join(wr.fth, NULL);
-		if (wr.ffd >= 0)
-			close(wr.ffd);
-		pthread_cond_destroy(&wr.fwork);
+			writer_reap(&r->wr, r, &r->bt[i], &e2);
+		pthread_mutex_lock(&r->wr.mu);
+		r->wr.stop = 1;
+		r->wr.fstop = 1;
+		pthread_cond_broadcast(&r->wr.work);
+		pthread_cond_broadcast(&r->wr.fwork);
+		pthread_mutex_unlock(&r->wr.mu);
+		pthread_join(r->wr.th, NULL);
+		if (r->flusher_started)
+			pthread_join(r->wr.fth, NULL);
 	}
-	if (pool_init) {
-		/* let the threads finish what is queued, then stop them */
-		for (i = 0; i < inflight; i++)
-			wait_done(&p, &bt[(head + i) % INFLIGHT]);
-		pthread_mutex_lock(&p.mu);
-		p.stop = 1;
-		pthread_cond_broadcast(&p.work);
-		while (p.parked < started)
-			pthread_cond_wait(&p.fin, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		for (i = 0; i < started; i++)
-			pthread_join(w[i].th, NULL);
-		for (cur = 0; cur < inflight; cur++) {
-			struct batch *b = &bt[(head + cur) % INFLIGHT];
-			for (i = 0; i < b->n; i++)
-				item_release(&b->it[i]);
-			b->n = 0;
-		}
+	if (r->wr.ffd >= 0)
+		close(r->wr.ffd);
+	if (!r->sync_ready)
+		return;
+	for (i = 0; i < r->inflight; i++)
+		wait_done(&r->pool, &r->bt[(r->head + i) % INFLIGHT]);
+	pthread_mutex_lock(&r->pool.mu);
+	r->pool.stop = 1;
+	pthread_cond_broadcast(&r->pool.work);
+	while (r->pool.parked < r->started)
+		pthread_cond_wait(&r->pool.fin, &r->pool.mu);
+	pthread_mutex_unlock(&r->pool.mu);
+	for (i = 0; i < r->started; i++)
+		pthread_join(r->w[i].th, NULL);
+	for (i = 0; i < r->inflight; i++)
+		batch_clear(&r->bt[(r->head + i) % INFLIGHT]);
+	pthread_mutex_destroy(&r->pool.mu);
+	pthread_cond_destroy(&r->pool.work);
+	pthread_cond_destroy(&r->pool.fin);
+	pthread_mutex_destroy(&r->wr.mu);
+	pthread_cond_destroy(&r->wr.work);
+	pthread_cond_destroy(&r->wr.fin);
+	pthread_cond_destroy(&r->wr.fwork);
+}
+
+static void run_close(struct run *r)
+{
+	size_t k;
+	int i;
+
+	for (i = 0; r->w && i < r->nw; i++) {
+		json_decref(r->w[i].profile);
+		for (k = 0; r->w[i].ach && k < r->w[i].nach; k++)
+			json_decref(r->w[i].ach[k]);
+		free(r->w[i].ach);
+		logpack_free(r->w[i].pack);
+		ob_buf_release(&r->w[i].scratch);
 	}
-	for (i = 0; w && i < nw; i++) {
-		json_decref(w[i].profile);
-		for (k = 0; w[i].ach && k < w[i].nach; k++)
-			json_decref(w[i].ach[k]);
-		free(w[i].ach);
-		logpack_free(w[i].pack);
-		ob_buf_release(&w[i].scratch);
+	free(r->w);
+	if (r->manifest)
+		fclose(r->manifest);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	if (r->lockfd >= 0)
+		close(r->lockfd);
+	status_alloc_release(&r->sa);
+	catalog_free(&r->cat);
+	ob_roster_close(r->ros);
+	free(r->base);
+	ob_buf_release(&r->dict);
+	free(r->mtmp);
+	free(r->mpath);
+	if (r->opened)
+		issuer_close(&r->st);
+	free(r);
+}
+
+int issuer_roster_run(const roster_opts *o)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	ob_error err = { 0 };
+	double t;
+	int rc;
+
+	if (!r) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		return ob_cli_fail(&err);
 	}
-	free(w);
-	if (r.manifest)
-		fclose(r.manifest);
-	if (r.dirfd >= 0)
-		close(r.dirfd);
-	sqlite3_finalize(r.lookup);
-	sqlite3_finalize(r.ins);
-	if (lockfd >= 0)
-		close(lockfd);
-	status_alloc_release(&r.sa);
-	catalog_free(&r.cat);
-	ob_roster_close(r.ros);
-	free(r.base);
-	ob_buf_release(&r.dict);
-	free(mtmp);
-	free(mpath);
-	if (opened)
-		issuer_close(&r.st);
+	r->o = o;
+	r->dirfd = r->lockfd = r->wr.ffd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->suite = o->suite ? o->suite : ob_issue_default_suite();
+	if (run_open(r, &err) || threads_start(r, &err) || pipeline(r, &err) || run_finish(r, &err)) {
+		if (r->tty && r->rows)
+			fputc('\n', stderr);
+		rc = ob_cli_fail(&err);
+	} else {
+		t = elapsed(r);
+		fprintf(stderr, "%s: %lu rows: %lu issued, %lu already issued, %lu bad; %.2f s, %.0f credentials/s\n",
+			ob_cli_prog(), r->rows, r->issued, r->already, r->bad, t, t > 0 ? (double)r->issued / t : 0.0);
+		printf("%s\n", r->mpath);
+		rc = r->bad ? 1 : 0;
+	}
+	threads_stop(r);
+	run_close(r);
 	return rc;
 }
