@@ -45,75 +45,117 @@ static void row_cells(const json_t *o, const char *cell[NTABLE], char from[16])
 	cell[4] = wallet_status(get(o, "verdict"), get(o, "validUntil"));
 }
 
-/* Two passes over the rows: widths, then the table. */
-static void print_table(const json_t *all)
+/* Both modes go over the records twice in one read transaction, holding
+ * one record at a time (a list of 50,000 held them all: 244 MB): the
+ * table measures its columns, then prints; --json makes sure every
+ * record opens, then prints, so a damaged record still leaves stdout
+ * empty. */
+struct pass {
+	int json, print;
+	size_t n, width[NTABLE];
+	ob_buf text;  /* --json: the record's object */
+};
+
+static ob_code table_row(struct pass *p, const json_t *o)
 {
 	const char *cell[NTABLE];
-	size_t width[NTABLE], w, r;
-	const json_t *o;
 	char from[16];
+	size_t w;
 	int i;
 
-	if (!json_array_size(all)) {
-		fprintf(stderr, "%s: the wallet is empty\n", ob_cli_prog());
-		return;
-	}
-	for (i = 0; i < NTABLE; i++)
-		width[i] = strlen(heads[i]);
-	json_array_foreach(all, r, o) {
-		row_cells(o, cell, from);
-		for (i = 0; i < NTABLE; i++)
-			if ((w = wallet_put(NULL, cell[i])) > width[i])
-				width[i] = w;
-	}
-	for (i = 0; i < NTABLE - 1; i++)
-		printf("%-*s  ", (int)width[i], heads[i]);
-	printf("%s\n", heads[NTABLE - 1]);
-	json_array_foreach(all, r, o) {
-		row_cells(o, cell, from);
-		for (i = 0; i < NTABLE; i++) {
-			w = wallet_put(stdout, cell[i]);
-			if (i < NTABLE - 1)
-				printf("%*s", (int)(width[i] - w + 2), "");
+	row_cells(o, cell, from);
+	for (i = 0; i < NTABLE; i++) {
+		if (!p->print) {
+			if ((w = wallet_put(NULL, cell[i])) > p->width[i])
+				p->width[i] = w;
+			continue;
 		}
+		w = wallet_put(stdout, cell[i]);
+		if (i < NTABLE - 1)
+			printf("%*s", (int)(p->width[i] - w + 2), "");
+	}
+	if (p->print)
 		putchar('\n');
-	}
-}
-
-static ob_code print_json(const json_t *all, ob_error *err)
-{
-	json_t *out = json_array(), *o;
-	const json_t *s;
-	char *text = NULL;
-	size_t r, i;
-	int bad = !out;
-
-	json_array_foreach(all, r, s) {
-		if (bad || !(o = json_object()) || json_array_append_new(out, o)) {
-			bad = 1;
-			break;
-		}
-		for (i = 0; i < sizeof(json_keys) / sizeof(json_keys[0]); i++)
-			if (get(s, json_keys[i]))
-				bad |= json_object_set_new(o, json_keys[i], json_string(get(s, json_keys[i])));
-		bad |= json_object_set_new(o, "status", json_string(wallet_status(
-			get(s, "verdict"), get(s, "validUntil"))));
-	}
-	if (bad || !(text = ob_json_dumps(out, OB_JSON_PRETTY))) {
-		json_decref(out);
-		return ob_fail(err, OB_ENOMEM, "out of memory");
-	}
-	printf("%s\n", text);
-	free(text);
-	json_decref(out);
 	return OB_OK;
 }
 
-static ob_code collect(wallet_rec *r, void *ctx, ob_error *err)
+/* One member of the array, where the pretty writer puts it: "[" or ","
+ * and a new line indented one level, then the object. */
+static ob_code json_row(struct pass *p, const json_t *s, ob_error *err)
 {
-	if (json_array_append(ctx, r->summary))
+	json_t *o = json_object();
+	size_t i;
+	int bad = !o;
+
+	for (i = 0; !bad && i < sizeof(json_keys) / sizeof(json_keys[0]); i++)
+		if (get(s, json_keys[i]))
+			bad |= json_object_set_new(o, json_keys[i], json_string(get(s, json_keys[i])));
+	bad |= bad || json_object_set_new(o, "status", json_string(wallet_status(
+		get(s, "verdict"), get(s, "validUntil"))));
+	p->text.len = 0;
+	bad |= bad || ob_json_write(&p->text, o, OB_JSON_PRETTY) < 0;
+	json_decref(o);
+	if (bad)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
+	fputs(p->n ? ",\n  " : "[\n  ", stdout);
+	/* strings escape their newlines: every one here is layout */
+	for (i = 0; i < p->text.len; i++)
+		if (p->text.data[i] == '\n')
+			fputs("\n  ", stdout);
+		else
+			putchar(p->text.data[i]);
 	return OB_OK;
+}
+
+static ob_code each(wallet_rec *r, void *ctx, ob_error *err)
+{
+	struct pass *p = ctx;
+	ob_code rc = OB_OK;
+
+	if (p->print)
+		rc = p->json ? json_row(p, r->summary, err) : table_row(p, r->summary);
+	else if (!p->json)
+		rc = table_row(p, r->summary);
+	p->n++;
+	return rc;
+}
+
+static ob_code list(wallet *w, int json, ob_error *err)
+{
+	struct pass p;
+	ob_code rc;
+	int i;
+
+	memset(&p, 0, sizeof(p));
+	p.json = json;
+	for (i = 0; i < NTABLE; i++)
+		p.width[i] = strlen(heads[i]);
+	if ((rc = ob_store_exec(w->db, "BEGIN", err)))
+		return rc;
+	if ((rc = wallet_rec_each(w, 0, each, &p, err)))
+		goto out;
+	if (!p.n) {
+		if (json)
+			printf("[]\n");
+		else
+			fprintf(stderr, "%s: the wallet is empty\n", ob_cli_prog());
+		goto out;
+	}
+	if (!json) {
+		for (i = 0; i < NTABLE - 1; i++)
+			printf("%-*s  ", (int)p.width[i], heads[i]);
+		printf("%s\n", heads[NTABLE - 1]);
+	}
+	p.print = 1;
+	p.n = 0;
+	if ((rc = wallet_rec_each(w, 0, each, &p, err)))
+		goto out;
+	if (json)
+		printf("\n]\n");
+out:
+	ob_buf_release(&p.text);
+	ob_store_exec(w->db, "COMMIT", NULL);
+	return rc;
 }
 
 int cmd_list(int argc, char **argv)
@@ -125,7 +167,6 @@ int cmd_list(int argc, char **argv)
 	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
-	json_t *all = NULL;
 	int c, json = 0;
 
 	opterr = 0;
@@ -139,20 +180,8 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "list takes no arguments");
-	if (wallet_unlock(&w, &err))
-		goto out;
-	if (!(all = json_array())) {
-		ob_fail(&err, OB_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (wallet_rec_each(&w, 0, collect, all, &err))
-		goto out;
-	if (json)
-		print_json(all, &err);
-	else
-		print_table(all);
-out:
-	json_decref(all);
+	if (!wallet_unlock(&w, &err))
+		list(&w, json, &err);
 	wallet_close(&w);
 	return err.code ? ob_cli_fail(&err) : 0;
 }

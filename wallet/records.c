@@ -150,7 +150,14 @@ ob_code wallet_rec_each(wallet *w, int want, ob_code (*fn)(wallet_rec *r, void *
 	int step;
 	ob_code rc = OB_OK;
 
-	if (!(q = ob_store_prepare(w->db, "SELECT " COLS " FROM records ORDER BY seq", err)))
+	/* the columns not wanted are not read: a list of 50,000 would read
+	 * (and page through) every credential and report too */
+	q = ob_store_prepare(w->db, (want & (WREC_RAW | WREC_REPORT)) == (WREC_RAW | WREC_REPORT) ?
+			     "SELECT " COLS " FROM records ORDER BY seq" :
+			     want & WREC_RAW ? "SELECT seq, rid, summary, raw, NULL FROM records ORDER BY seq" :
+			     want & WREC_REPORT ? "SELECT seq, rid, summary, NULL, report FROM records ORDER BY seq" :
+			     "SELECT seq, rid, summary, NULL, NULL FROM records ORDER BY seq", err);
+	if (!q)
 		return err->code;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		if ((rc = load(w, q, want, &r, err)))

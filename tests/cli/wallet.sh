@@ -156,6 +156,24 @@ ok "list: header and two rows" [ "$(wc -l <"$T/out")" -eq 3 ]
 expect "list --json" 0 out "\"id\": \"$ID04\"" "$W" --home "$H" list --json
 ok "list --json parses, two entries" json_ok "$T/out" 2
 ok "list --json has the verdict" grep -q -F '"verdict": "valid"' "$T/out"
+ok "list --json: the pretty layout, one member a line" python3 -c "
+import json, sys
+t = open(sys.argv[1]).read()
+assert t == json.dumps(json.load(open(sys.argv[1])), indent=2, ensure_ascii=False) + '\n'" "$T/out"
+# list streams one record at a time, yet a record that does not open
+# (here the last) still leaves stdout empty, in both forms
+cp -R "$H" "$T/damaged"
+python3 -c "
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+seq, s = db.execute('SELECT seq, summary FROM records ORDER BY seq DESC LIMIT 1').fetchone()
+s = bytearray(s); s[-3] ^= 1
+db.execute('UPDATE records SET summary = ? WHERE seq = ?', (bytes(s), seq))
+db.commit()" "$T/damaged/wallet.db"
+expect "list of a damaged record" 1 err "modified or belongs elsewhere" "$W" --home "$T/damaged" list
+ok "list of a damaged record: stdout empty" test ! -s "$T/out"
+expect "list --json of a damaged record" 1 err "modified or belongs elsewhere" "$W" --home "$T/damaged" list --json
+ok "list --json of a damaged record: stdout empty" test ! -s "$T/out"
 expect "show" 0 out "Welding Fundamentals" "$W" --home "$H" show "$ID03"
 ok "show gives the issuer" grep -q -F "Riverbend Technical College" "$T/out"
 ok "show gives the learner" grep -q -F "did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMTKvY1yBnLjej9ByvP" "$T/out"
