@@ -10,7 +10,7 @@ static const struct ob_cmd cmds[] = {
 	{ "scan", cmd_scan,
 	  "scan [--json] [-q] [--strict] [--require-trusted-issuer] [--recipient EMAIL] [--now T] [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] [--registry FILE]... [--no-default-registries] [--doc URL=FILE]... [--jwk FILE] IMAGE|-" },
 	{ "serve", cmd_serve,
-	  "serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--now T] [--offline] [--cacert FILE] [--allow-private] [--strict] [--require-trusted-issuer] [--registry FILE]... [--doc URL=FILE]..." },
+	  "serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--now T] [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] [--allow-private] [--strict] [--require-trusted-issuer] [--registry FILE]... [--doc URL=FILE]..." },
 };
 
 static const struct ob_opt_global globals[] = {
