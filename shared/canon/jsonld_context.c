@@ -57,34 +57,51 @@ static const char *term_name(const char *term, char buf[48])
 	return buf;
 }
 
-/* §4.2 Create Term Definition. */
-static ob_code define_term(struct st *s, ctx **active, const json_t *local, const char *term,
-			   json_t *defined, const char *base_url, int protected_default,
-			   int override_protected, json_t *remote)
-{
-	json_t *value = json_object_get(local, term), *def = NULL, *d, *v;
-	const json_t *prev;
-	json_t *prev_copy = NULL;
-	int simple = 0;
-	const char *key, *colon;
-	char *iri = NULL;
-	ob_code rc = OB_OK;
+/* What Create Term Definition (§4.2) works on, handed from step to step. */
+struct tdef {
+	struct st *s;
+	ctx **active;
+	const json_t *local;
+	const char *term;
+	json_t *defined;
+	const char *base_url;
+	int protected_default, override_protected;
+	json_t *remote;
+	json_t *value;  /* local[term] */
+	json_t *def;    /* the definition being built */
+	int simple;     /* value is a string */
+	int ignore;     /* a step found the term maps to a keyword form */
+};
 
+/* value's entry k, when value is an object */
+static json_t *tval(const struct tdef *t, const char *k)
+{
+	return json_is_object(t->value) ? json_object_get(t->value, k) : NULL;
+}
+
+/* Steps 1-4: cycles, the empty term, keywords. *done: define_term
+ * returns rc now. */
+static ob_code td_check(struct tdef *t, int *done)
+{
+	struct st *s = t->s;
+	const char *term = t->term;
+	json_t *d = json_object_get(t->defined, term);
+
+	*done = 1;
 	/* step 1, 2 */
-	d = json_object_get(defined, term);
 	if (d)
 		return json_is_true(d) ? OB_OK : FAIL(s, "cyclic IRI mapping: %s", term);
 	if (!*term)
 		return FAIL(s, "invalid term definition: empty term");
-	if (json_object_set_new(defined, term, json_false()))
+	if (json_object_set_new(t->defined, term, json_false()))
 		return jl_nomem(s);
 	/* step 4 */
-	if (strcmp(term, "@type") == 0 && !s->mode_10 && json_is_object(value)) {
+	if (strcmp(term, "@type") == 0 && !s->mode_10 && json_is_object(t->value)) {
 		const char *k;
 		json_t *x;
-		int ok = json_object_size(value) > 0;
+		int ok = json_object_size(t->value) > 0;
 
-		json_object_foreach(value, k, x) {
+		json_object_foreach(t->value, k, x) {
 			if (strcmp(k, "@container") == 0 && json_is_string(x) &&
 			    strcmp(json_string_value(x), "@set") == 0)
 				continue;
@@ -97,10 +114,437 @@ static ob_code define_term(struct st *s, ctx **active, const json_t *local, cons
 	} else if (jl_is_keyword(term)) {
 		return FAIL(s, "keyword redefinition: %s", term);
 	} else if (jl_keyword_form(term)) {
-		if (json_object_set_new(defined, term, json_true()))
+		if (json_object_set_new(t->defined, term, json_true()))
 			return jl_nomem(s);
 		return jl_data_loss(s, "reserved term '%s' ignored", term);
 	}
+	*done = 0;
+	return OB_OK;
+}
+
+/* Step 11: @protected, and the entries a definition may have. */
+static ob_code td_protected(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@protected");
+	const char *key;
+	ob_code rc;
+
+	if (v && (!json_is_boolean(v) || s->mode_10))
+		return FAIL(s, "invalid @protected value: %s", t->term);
+	if (v ? json_is_true(v) : t->protected_default) {
+		if ((rc = set_new(s, t->def, "protected", json_true())))
+			return rc;
+		(*t->active)->protected_terms = 1;
+	}
+	if (json_is_object(t->value)) {
+		json_object_foreach(t->value, key, v) {
+			const char *const *k;
+
+			for (k = def_keys; *k && strcmp(*k, key); k++)
+				;
+			if (!*k)
+				return FAIL(s, "invalid term definition: %s has %s", t->term, key);
+		}
+	}
+	return OB_OK;
+}
+
+/* Step 12: @type. */
+static ob_code td_type(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@type");
+	char *iri = NULL;
+	ob_code rc;
+
+	if (!v)
+		return OB_OK;
+	if (!json_is_string(v))
+		return FAIL(s, "invalid type mapping: %s", t->term);
+	rc = jl_expand_iri(s, t->active, json_string_value(v), 0, 1, t->local, t->defined, &iri);
+	if (rc)
+		return rc;
+	if (!iri || (strcmp(iri, "@id") && strcmp(iri, "@vocab") &&
+		     ((strcmp(iri, "@json") && strcmp(iri, "@none")) || s->mode_10) &&
+		     (!jl_is_abs_iri(iri)))) {
+		free(iri);
+		return FAIL(s, "invalid type mapping: %s", t->term);
+	}
+	rc = set_new(s, t->def, "@type", json_string(iri));
+	free(iri);
+	return rc;
+}
+
+/* Step 13: @reverse. *done: the IRI mapping is made (steps 14-18 are
+ * skipped). */
+static ob_code td_reverse(struct tdef *t, int *done)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@reverse");
+	char *iri = NULL;
+	ob_code rc;
+
+	*done = 0;
+	if (!v)
+		return OB_OK;
+	*done = 1;
+	if (json_object_get(t->value, "@id") || json_object_get(t->value, "@nest"))
+		return FAIL(s, "invalid reverse property: %s", t->term);
+	if (!json_is_string(v))
+		return FAIL(s, "invalid IRI mapping: %s", t->term);
+	if (jl_keyword_form(json_string_value(v))) {
+		json_object_set_new(t->defined, t->term, json_true());
+		t->ignore = 1;
+		return OB_OK;
+	}
+	rc = jl_expand_iri(s, t->active, json_string_value(v), 0, 1, t->local, t->defined, &iri);
+	if (rc)
+		return rc;
+	if (!iri || !strchr(iri, ':')) {
+		free(iri);
+		return FAIL(s, "invalid IRI mapping: %s", t->term);
+	}
+	rc = set_new(s, t->def, "@id", json_string(iri));
+	free(iri);
+	if (rc || (rc = set_new(s, t->def, "reverse", json_true())))
+		return rc;
+	v = json_object_get(t->value, "@container");
+	if (v && !json_is_null(v) &&
+	    (!json_is_string(v) || (strcmp(json_string_value(v), "@set") &&
+				    strcmp(json_string_value(v), "@index"))))
+		return FAIL(s, "invalid reverse property: %s", t->term);
+	return OB_OK;
+}
+
+/* Step 14: an explicit @id (v) that is not the term itself. */
+static ob_code td_explicit_id(struct tdef *t, json_t *v)
+{
+	struct st *s = t->s;
+	const char *term = t->term;
+	char *iri = NULL;
+	ob_code rc;
+
+	if (json_is_null(v))
+		return set_new(s, t->def, "@id", json_null());
+	if (!json_is_string(v))
+		return FAIL(s, "invalid IRI mapping: %s", term);
+	if (!jl_is_keyword(json_string_value(v)) && jl_keyword_form(json_string_value(v))) {
+		json_object_set_new(t->defined, term, json_true());
+		t->ignore = 1;
+		return OB_OK;
+	}
+	rc = jl_expand_iri(s, t->active, json_string_value(v), 0, 1, t->local, t->defined, &iri);
+	if (rc)
+		return rc;
+	if (!iri || (!jl_is_keyword(iri) && !strchr(iri, ':'))) {
+		rc = FAIL(s, "invalid IRI mapping: %s", term);
+		goto out;
+	}
+	if (strcmp(iri, "@context") == 0) {
+		rc = FAIL(s, "invalid keyword alias: %s", term);
+		goto out;
+	}
+	/* step 14.2.4: a term that looks like an IRI must expand to itself */
+	if (strchr(term + 1, ':') || strchr(term, '/')) {
+		char *self = NULL;
+
+		if (json_object_set_new(t->defined, term, json_true())) {
+			rc = jl_nomem(s);
+			goto out;
+		}
+		rc = jl_expand_iri(s, t->active, term, 0, 1, t->local, t->defined, &self);
+		if (!rc && (!self || strcmp(self, iri)))
+			rc = FAIL(s, "invalid IRI mapping: %s", term);
+		free(self);
+		if (rc)
+			goto out;
+	}
+	/* step 14.2.5: the prefix flag */
+	if (!strchr(term, ':') && !strchr(term, '/') && t->simple &&
+	    (jl_is_gen_delim(iri[strlen(iri) - 1]) || is_bnode(iri)))
+		if ((rc = set_new(s, t->def, "prefix", json_true())))
+			goto out;
+	rc = set_new(s, t->def, "@id", json_string(iri));
+out:
+	free(iri);
+	return rc;
+}
+
+/* Step 15: a compact IRI or absolute IRI term (colon: its first ':'). */
+static ob_code td_compact_id(struct tdef *t, const char *colon)
+{
+	struct st *s = t->s;
+	char *prefix = strndup(t->term, (size_t)(colon - t->term));
+	const json_t *pd;
+	ob_code rc = OB_OK;
+
+	if (!prefix)
+		return jl_nomem(s);
+	if (json_object_get(t->local, prefix))
+		rc = jl_create_term(s, t->active, t->local, prefix, t->defined, t->base_url,
+				    t->protected_default, t->override_protected, t->remote);
+	pd = term_def(*t->active, prefix);
+	free(prefix);
+	if (rc)
+		return rc;
+	if (pd && def_str(pd, "@id")) {
+		ob_buf b = OB_BUF_INIT;
+
+		ob_buf_adds(&b, def_str(pd, "@id"));
+		ob_buf_adds(&b, colon + 1);
+		rc = b.oom ? jl_nomem(s) : set_new(s, t->def, "@id", json_string(b.data));
+		ob_buf_release(&b);
+		return rc;
+	}
+	return set_new(s, t->def, "@id", json_string(t->term));
+}
+
+/* Steps 14-18: the IRI mapping. */
+static ob_code td_id(struct tdef *t)
+{
+	struct st *s = t->s;
+	const char *term = t->term, *colon;
+	json_t *v = t->simple ? t->value : json_object_get(t->value, "@id");
+	char *iri = NULL;
+	ob_code rc;
+
+	if (v && !(json_is_string(v) && strcmp(json_string_value(v), term) == 0))
+		return td_explicit_id(t, v);
+	if ((colon = strchr(term + 1, ':')) != NULL)
+		return td_compact_id(t, colon);
+	if (strchr(term, '/')) {
+		/* step 16: relative IRI term */
+		rc = jl_expand_iri(s, t->active, term, 0, 1, NULL, NULL, &iri);
+		if (rc)
+			return rc;
+		if (!iri || !strchr(iri, ':')) {
+			free(iri);
+			return FAIL(s, "invalid IRI mapping: %s", term);
+		}
+		rc = set_new(s, t->def, "@id", json_string(iri));
+		free(iri);
+		return rc;
+	}
+	if (strcmp(term, "@type") == 0)
+		return set_new(s, t->def, "@id", json_string("@type"));
+	if ((*t->active)->vocab) {
+		ob_buf b = OB_BUF_INIT;
+
+		ob_buf_adds(&b, (*t->active)->vocab);
+		ob_buf_adds(&b, term);
+		rc = b.oom ? jl_nomem(s) : set_new(s, t->def, "@id", json_string(b.data));
+		ob_buf_release(&b);
+		return rc;
+	}
+	return FAIL(s, "invalid IRI mapping: %s", term);
+}
+
+/* Step 19: @container. */
+static ob_code td_container(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@container"), *arr, *c;
+	size_t i, n;
+	int has_graph = 0, has_list = 0, has_other = 0, has_idx = 0;
+	ob_code rc;
+
+	if (!v)
+		return OB_OK;
+	arr = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
+	if (!arr)
+		return FAIL(s, "invalid container mapping: %s", t->term);
+	n = json_array_size(arr);
+	json_array_foreach(arr, i, c) {
+		const char *cs = json_string_value(c);
+
+		if (!cs)
+			break;
+		if (strcmp(cs, "@graph") == 0)
+			has_graph = 1;
+		else if (strcmp(cs, "@set") == 0)
+			; /* goes with anything */
+		else if (strcmp(cs, "@list") == 0)
+			has_list = 1;
+		else if (strcmp(cs, "@id") == 0 || strcmp(cs, "@index") == 0)
+			has_idx++;
+		else if (strcmp(cs, "@language") == 0 || strcmp(cs, "@type") == 0)
+			has_other++;
+		else
+			break;
+	}
+	if (i < n || n == 0 || (has_list && n > 1) ||
+	    (s->mode_10 && (n > 1 || has_graph || json_is_array(v) ||
+			    (n == 1 && (strcmp(json_string_value(json_array_get(arr, 0)), "@id") == 0 ||
+					strcmp(json_string_value(json_array_get(arr, 0)), "@type") == 0)))) ||
+	    (has_graph && (has_other || has_list)) || has_idx + has_other > 1 ||
+	    (has_idx > 1)) {
+		json_decref(arr);
+		return FAIL(s, "invalid container mapping: %s", t->term);
+	}
+	if ((rc = set_new(s, t->def, "@container", arr)))
+		return rc;
+	if (jl_def_container(t->def, "@type")) {
+		const char *ty = def_str(t->def, "@type");
+
+		if (!ty)
+			return set_new(s, t->def, "@type", json_string("@id"));
+		if (strcmp(ty, "@id") && strcmp(ty, "@vocab"))
+			return FAIL(s, "invalid type mapping: %s", t->term);
+	}
+	return OB_OK;
+}
+
+/* Step 20: @index. */
+static ob_code td_index(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@index");
+
+	if (!v)
+		return OB_OK;
+	if (s->mode_10 || !jl_def_container(t->def, "@index") || !json_is_string(v) ||
+	    json_string_value(v)[0] == '@')
+		return FAIL(s, "invalid term definition: %s", t->term);
+	return set_new(s, t->def, "@index", json_incref(v));
+}
+
+/* Step 21: a scoped context, which must process (step 21.3; remote
+ * contexts already being processed are skipped). */
+static ob_code td_scoped(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@context"), *rcopy;
+	ob_error verr = { 0 }, *saved = s->err;
+	ctx *tmp;
+	char nb[48];
+	ob_code rc;
+
+	if (!v)
+		return OB_OK;
+	if (s->mode_10)
+		return FAIL(s, "invalid term definition: %s", t->term);
+	if (!json_is_null(v) && !json_is_object(v) && !json_is_array(v) && !json_is_string(v))
+		return FAIL(s, "invalid scoped context: %s", t->term);
+	if (s->scoped_depth >= OB_JSONLD_MAX_SCOPED_DEPTH)
+		return ob_fail(s->err, OB_ELIMIT, "over budget: JSON-LD scoped contexts "
+			       "nested more than %d deep (at term '%s')",
+			       OB_JSONLD_MAX_SCOPED_DEPTH, term_name(t->term, nb));
+	rcopy = t->remote ? json_copy(t->remote) : json_array();
+	tmp = jl_ctx_ref(*t->active);
+	s->err = &verr;
+	s->scoped_depth++;
+	rc = rcopy ? process_ctx(s, &tmp, v, t->base_url, rcopy, 1, 1, 0) : jl_nomem(s);
+	s->scoped_depth--;
+	s->err = saved;
+	jl_ctx_unref(tmp);
+	json_decref(rcopy);
+	if (rc == OB_ENOMEM || rc == OB_ELIMIT)
+		return ob_fail(s->err, rc, "%s", rc == OB_ENOMEM ? "out of memory" : verr.msg);
+	if (rc)
+		return FAIL(s, "invalid scoped context: %s: %s", t->term, verr.msg);
+	if ((rc = set_new(s, t->def, "@context", json_incref(v))) ||
+	    (t->base_url && (rc = set_new(s, t->def, "base", json_string(t->base_url)))))
+		return rc;
+	return OB_OK;
+}
+
+/* Steps 22-24: @language, @direction, @nest. */
+static ob_code td_lang_dir_nest(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@language");
+	ob_code rc;
+
+	if (v && !json_object_get(t->value, "@type")) {
+		if (!json_is_null(v) && !json_is_string(v))
+			return FAIL(s, "invalid language mapping: %s", t->term);
+		if ((rc = set_new(s, t->def, "@language", json_incref(v))))
+			return rc;
+	}
+	v = tval(t, "@direction");
+	if (v && !json_object_get(t->value, "@type")) {
+		if (!json_is_null(v) && (!json_is_string(v) ||
+					 (strcmp(json_string_value(v), "ltr") &&
+					  strcmp(json_string_value(v), "rtl"))))
+			return FAIL(s, "invalid base direction: %s", t->term);
+		if ((rc = set_new(s, t->def, "@direction", json_incref(v))))
+			return rc;
+	}
+	v = tval(t, "@nest");
+	if (v) {
+		if (s->mode_10 || !json_is_string(v) ||
+		    (jl_is_keyword(json_string_value(v)) && strcmp(json_string_value(v), "@nest")))
+			return FAIL(s, "invalid @nest value: %s", t->term);
+		if ((rc = set_new(s, t->def, "@nest", json_incref(v))))
+			return rc;
+	}
+	return OB_OK;
+}
+
+/* Step 25: @prefix. */
+static ob_code td_prefix(struct tdef *t)
+{
+	struct st *s = t->s;
+	json_t *v = tval(t, "@prefix");
+
+	if (!v)
+		return OB_OK;
+	if (s->mode_10 || strchr(t->term, ':') || strchr(t->term, '/'))
+		return FAIL(s, "invalid term definition: %s", t->term);
+	if (!json_is_boolean(v))
+		return FAIL(s, "invalid @prefix value: %s", t->term);
+	if (json_is_true(v) && def_str(t->def, "@id") && jl_is_keyword(def_str(t->def, "@id")))
+		return FAIL(s, "invalid term definition: %s", t->term);
+	return set_new(s, t->def, "prefix", json_incref(v));
+}
+
+/* Step 27: protected terms may only be redefined identically; then the
+ * definition goes into the active context. */
+static ob_code td_finish(struct tdef *t, const json_t *prev, json_t *prev_copy)
+{
+	if (!t->override_protected && prev && json_is_true(json_object_get(prev, "protected"))) {
+		if (!same_def(t->def, prev))
+			return FAIL(t->s, "protected term redefinition: %s", t->term);
+		json_decref(t->def);
+		t->def = json_incref(prev_copy);
+	}
+	if (json_object_set((*t->active)->terms, t->term, t->def) ||
+	    json_object_set_new(t->defined, t->term, json_true()))
+		return jl_nomem(t->s);
+	return OB_OK;
+}
+
+/* Steps 7-25 for a string or object value: the definition's entries. */
+static ob_code td_entries(struct tdef *t)
+{
+	int done;
+	ob_code rc;
+
+	if ((rc = td_protected(t)) || (rc = td_type(t)) || (rc = td_reverse(t, &done)) || t->ignore)
+		return rc;
+	if (!done && ((rc = td_id(t)) || t->ignore))
+		return rc;
+	if ((rc = td_container(t)) || (rc = td_index(t)) || (rc = td_scoped(t)) ||
+	    (rc = td_lang_dir_nest(t)) || (rc = td_prefix(t)))
+		return rc;
+	return OB_OK;
+}
+
+/* §4.2 Create Term Definition. */
+static ob_code define_term(struct st *s, ctx **active, const json_t *local, const char *term,
+			   json_t *defined, const char *base_url, int protected_default,
+			   int override_protected, json_t *remote)
+{
+	struct tdef t = { s, active, local, term, defined, base_url, protected_default,
+			  override_protected, remote, json_object_get(local, term), NULL, 0, 0 };
+	const json_t *prev;
+	json_t *prev_copy = NULL;
+	int done;
+	ob_code rc;
+
+	if ((rc = td_check(&t, &done)) || done)
+		return rc;
 	/* step 5, 6 */
 	prev = json_object_get((*active)->terms, term);
 	if (!prev && json_object_size((*active)->terms) >= OB_JSONLD_MAX_TERMS) {
@@ -119,403 +563,32 @@ static ob_code define_term(struct st *s, ctx **active, const json_t *local, cons
 		goto out;
 	}
 	json_object_del((*active)->terms, term);
-	def = json_object();
-	if (!def) {
+	if (!(t.def = json_object())) {
 		rc = jl_nomem(s);
 		goto out;
 	}
 	/* step 7-9 */
-	if (json_is_null(value)) {
-		value = NULL;
-		rc = set_new(s, def, "@id", json_null());
+	if (json_is_null(t.value)) {
+		/* a null mapping: nothing else applies */
+		rc = set_new(s, t.def, "@id", json_null());
 		if (!rc && protected_default) {
-			rc = set_new(s, def, "protected", json_true());
+			rc = set_new(s, t.def, "protected", json_true());
 			(*active)->protected_terms = 1;
 		}
-		if (rc)
-			goto out;
-		goto container_done; /* null mapping: nothing else applies */
-	} else if (json_is_string(value)) {
-		simple = 1;
-	} else if (!json_is_object(value)) {
+	} else if (json_is_string(t.value)) {
+		t.simple = 1;
+		rc = td_entries(&t);
+	} else if (!json_is_object(t.value)) {
 		rc = FAIL(s, "invalid term definition: %s", term);
-		goto out;
-	}
-	/* step 11 */
-	v = json_is_object(value) ? json_object_get(value, "@protected") : NULL;
-	if (v && (!json_is_boolean(v) || s->mode_10)) {
-		rc = FAIL(s, "invalid @protected value: %s", term);
-		goto out;
-	}
-	if (v ? json_is_true(v) : protected_default) {
-		if ((rc = set_new(s, def, "protected", json_true())))
-			goto out;
-		(*active)->protected_terms = 1;
-	}
-	if (json_is_object(value)) {
-		json_object_foreach(value, key, v) {
-			const char *const *k;
-
-			for (k = def_keys; *k && strcmp(*k, key); k++)
-				;
-			if (!*k) {
-				rc = FAIL(s, "invalid term definition: %s has %s", term, key);
-				goto out;
-			}
-		}
-	}
-	/* step 12: @type */
-	v = json_is_object(value) ? json_object_get(value, "@type") : NULL;
-	if (v) {
-		if (!json_is_string(v)) {
-			rc = FAIL(s, "invalid type mapping: %s", term);
-			goto out;
-		}
-		rc = jl_expand_iri(s, active, json_string_value(v), 0, 1, local, defined, &iri);
-		if (rc)
-			goto out;
-		if (!iri || (strcmp(iri, "@id") && strcmp(iri, "@vocab") &&
-			     ((strcmp(iri, "@json") && strcmp(iri, "@none")) || s->mode_10) &&
-			     (!jl_is_abs_iri(iri)))) {
-			rc = FAIL(s, "invalid type mapping: %s", term);
-			goto out;
-		}
-		rc = set_new(s, def, "@type", json_string(iri));
-		free(iri);
-		iri = NULL;
-		if (rc)
-			goto out;
-	}
-	/* step 13: @reverse */
-	v = json_is_object(value) ? json_object_get(value, "@reverse") : NULL;
-	if (v) {
-		if (json_object_get(value, "@id") || json_object_get(value, "@nest")) {
-			rc = FAIL(s, "invalid reverse property: %s", term);
-			goto out;
-		}
-		if (!json_is_string(v)) {
-			rc = FAIL(s, "invalid IRI mapping: %s", term);
-			goto out;
-		}
-		if (jl_keyword_form(json_string_value(v))) {
-			json_object_set_new(defined, term, json_true());
-			goto out_ignore;
-		}
-		rc = jl_expand_iri(s, active, json_string_value(v), 0, 1, local, defined, &iri);
-		if (rc)
-			goto out;
-		if (!iri || !strchr(iri, ':')) {
-			rc = FAIL(s, "invalid IRI mapping: %s", term);
-			goto out;
-		}
-		if ((rc = set_new(s, def, "@id", json_string(iri))) ||
-		    (rc = set_new(s, def, "reverse", json_true())))
-			goto out;
-		free(iri);
-		iri = NULL;
-		v = json_object_get(value, "@container");
-		if (v && !json_is_null(v) &&
-		    (!json_is_string(v) || (strcmp(json_string_value(v), "@set") &&
-					    strcmp(json_string_value(v), "@index")))) {
-			rc = FAIL(s, "invalid reverse property: %s", term);
-			goto out;
-		}
-		goto id_done;
-	}
-	/* step 14: @id */
-	v = simple ? value : json_object_get(value, "@id");
-	if (v && !(json_is_string(v) && strcmp(json_string_value(v), term) == 0)) {
-		if (json_is_null(v)) {
-			if ((rc = set_new(s, def, "@id", json_null())))
-				goto out;
-			goto id_done;
-		}
-		if (!json_is_string(v)) {
-			rc = FAIL(s, "invalid IRI mapping: %s", term);
-			goto out;
-		}
-		if (!jl_is_keyword(json_string_value(v)) && jl_keyword_form(json_string_value(v))) {
-			json_object_set_new(defined, term, json_true());
-			goto out_ignore;
-		}
-		rc = jl_expand_iri(s, active, json_string_value(v), 0, 1, local, defined, &iri);
-		if (rc)
-			goto out;
-		if (!iri || (!jl_is_keyword(iri) && !strchr(iri, ':'))) {
-			rc = FAIL(s, "invalid IRI mapping: %s", term);
-			goto out;
-		}
-		if (strcmp(iri, "@context") == 0) {
-			rc = FAIL(s, "invalid keyword alias: %s", term);
-			goto out;
-		}
-		/* step 14.2.4: a term that looks like an IRI must expand to itself */
-		if (strchr(term + 1, ':') || strchr(term, '/')) {
-			char *self = NULL;
-
-			if (json_object_set_new(defined, term, json_true())) {
-				rc = jl_nomem(s);
-				goto out;
-			}
-			rc = jl_expand_iri(s, active, term, 0, 1, local, defined, &self);
-			if (!rc && (!self || strcmp(self, iri)))
-				rc = FAIL(s, "invalid IRI mapping: %s", term);
-			free(self);
-			if (rc)
-				goto out;
-		}
-		/* step 14.2.5: the prefix flag */
-		if (!strchr(term, ':') && !strchr(term, '/') && simple &&
-		    (jl_is_gen_delim(iri[strlen(iri) - 1]) || is_bnode(iri)))
-			if ((rc = set_new(s, def, "prefix", json_true())))
-				goto out;
-		rc = set_new(s, def, "@id", json_string(iri));
-		free(iri);
-		iri = NULL;
-		if (rc)
-			goto out;
-	} else if ((colon = strchr(term + 1, ':')) != NULL) {
-		/* step 15: compact IRI or absolute IRI term */
-		char *prefix = strndup(term, (size_t)(colon - term));
-		const json_t *pd;
-
-		if (!prefix) {
-			rc = jl_nomem(s);
-			goto out;
-		}
-		if (json_object_get(local, prefix))
-			rc = jl_create_term(s, active, local, prefix, defined, base_url,
-					 protected_default, override_protected, remote);
-		pd = term_def(*active, prefix);
-		free(prefix);
-		if (rc)
-			goto out;
-		if (pd && def_str(pd, "@id")) {
-			ob_buf b = OB_BUF_INIT;
-
-			ob_buf_adds(&b, def_str(pd, "@id"));
-			ob_buf_adds(&b, colon + 1);
-			rc = b.oom ? jl_nomem(s) : set_new(s, def, "@id", json_string(b.data));
-			ob_buf_release(&b);
-		} else {
-			rc = set_new(s, def, "@id", json_string(term));
-		}
-		if (rc)
-			goto out;
-	} else if (strchr(term, '/')) {
-		/* step 16: relative IRI term */
-		rc = jl_expand_iri(s, active, term, 0, 1, NULL, NULL, &iri);
-		if (rc)
-			goto out;
-		if (!iri || !strchr(iri, ':')) {
-			rc = FAIL(s, "invalid IRI mapping: %s", term);
-			goto out;
-		}
-		rc = set_new(s, def, "@id", json_string(iri));
-		free(iri);
-		iri = NULL;
-		if (rc)
-			goto out;
-	} else if (strcmp(term, "@type") == 0) {
-		if ((rc = set_new(s, def, "@id", json_string("@type"))))
-			goto out;
-	} else if ((*active)->vocab) {
-		ob_buf b = OB_BUF_INIT;
-
-		ob_buf_adds(&b, (*active)->vocab);
-		ob_buf_adds(&b, term);
-		rc = b.oom ? jl_nomem(s) : set_new(s, def, "@id", json_string(b.data));
-		ob_buf_release(&b);
-		if (rc)
-			goto out;
 	} else {
-		rc = FAIL(s, "invalid IRI mapping: %s", term);
-		goto out;
+		rc = td_entries(&t);
 	}
-id_done:
-	/* step 19: @container */
-	v = json_is_object(value) ? json_object_get(value, "@container") : NULL;
-	if (v) {
-		json_t *arr = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
-		size_t i, n;
-		json_t *c;
-		int has_graph = 0, has_set = 0, has_list = 0, has_other = 0, has_idx = 0;
-
-		if (!arr) {
-			rc = FAIL(s, "invalid container mapping: %s", term);
-			goto out;
-		}
-		n = json_array_size(arr);
-		json_array_foreach(arr, i, c) {
-			const char *cs = json_string_value(c);
-
-			if (!cs)
-				break;
-			if (strcmp(cs, "@graph") == 0)
-				has_graph = 1;
-			else if (strcmp(cs, "@set") == 0)
-				has_set = 1;
-			else if (strcmp(cs, "@list") == 0)
-				has_list = 1;
-			else if (strcmp(cs, "@id") == 0 || strcmp(cs, "@index") == 0)
-				has_idx++;
-			else if (strcmp(cs, "@language") == 0 || strcmp(cs, "@type") == 0)
-				has_other++;
-			else
-				break;
-		}
-		if (i < n || n == 0 || (has_list && n > 1) ||
-		    (s->mode_10 && (n > 1 || has_graph || json_is_array(v) ||
-				    (n == 1 && (strcmp(json_string_value(json_array_get(arr, 0)), "@id") == 0 ||
-						strcmp(json_string_value(json_array_get(arr, 0)), "@type") == 0)))) ||
-		    (has_graph && (has_other || has_list)) || has_idx + has_other > 1 ||
-		    (has_idx > 1)) {
-			json_decref(arr);
-			rc = FAIL(s, "invalid container mapping: %s", term);
-			goto out;
-		}
-		(void)has_set;
-		if ((rc = set_new(s, def, "@container", arr)))
-			goto out;
-		if (jl_def_container(def, "@type")) {
-			const char *t = def_str(def, "@type");
-
-			if (!t) {
-				if ((rc = set_new(s, def, "@type", json_string("@id"))))
-					goto out;
-			} else if (strcmp(t, "@id") && strcmp(t, "@vocab")) {
-				rc = FAIL(s, "invalid type mapping: %s", term);
-				goto out;
-			}
-		}
-	}
-	/* step 20: @index */
-	v = json_is_object(value) ? json_object_get(value, "@index") : NULL;
-	if (v) {
-		if (s->mode_10 || !jl_def_container(def, "@index") || !json_is_string(v) ||
-		    json_string_value(v)[0] == '@') {
-			rc = FAIL(s, "invalid term definition: %s", term);
-			goto out;
-		}
-		if ((rc = set_new(s, def, "@index", json_incref(v))))
-			goto out;
-	}
-	/* step 21: scoped context (validated when applied) */
-	v = json_is_object(value) ? json_object_get(value, "@context") : NULL;
-	if (v) {
-		if (s->mode_10) {
-			rc = FAIL(s, "invalid term definition: %s", term);
-			goto out;
-		}
-		if (!json_is_null(v) && !json_is_object(v) && !json_is_array(v) && !json_is_string(v)) {
-			rc = FAIL(s, "invalid scoped context: %s", term);
-			goto out;
-		}
-		/* step 21.3: the scoped context must process (remote contexts
-		 * already being processed are skipped) */
-		{
-			ob_error verr = { 0 }, *saved = s->err;
-			json_t *rcopy;
-			ctx *tmp;
-			char nb[48];
-
-			if (s->scoped_depth >= OB_JSONLD_MAX_SCOPED_DEPTH) {
-				rc = ob_fail(s->err, OB_ELIMIT, "over budget: JSON-LD scoped contexts "
-					     "nested more than %d deep (at term '%s')",
-					     OB_JSONLD_MAX_SCOPED_DEPTH, term_name(term, nb));
-				goto out;
-			}
-			rcopy = remote ? json_copy(remote) : json_array();
-			tmp = jl_ctx_ref(*active);
-			s->err = &verr;
-			s->scoped_depth++;
-			rc = rcopy ? process_ctx(s, &tmp, v, base_url, rcopy, 1, 1, 0) : jl_nomem(s);
-			s->scoped_depth--;
-			s->err = saved;
-			jl_ctx_unref(tmp);
-			json_decref(rcopy);
-			if (rc == OB_ENOMEM || rc == OB_ELIMIT) {
-				rc = ob_fail(s->err, rc, "%s", rc == OB_ENOMEM ? "out of memory" : verr.msg);
-				goto out;
-			}
-			if (rc) {
-				rc = FAIL(s, "invalid scoped context: %s: %s", term, verr.msg);
-				goto out;
-			}
-		}
-		if ((rc = set_new(s, def, "@context", json_incref(v))) ||
-		    (base_url && (rc = set_new(s, def, "base", json_string(base_url)))))
-			goto out;
-	}
-	/* step 22, 23: @language, @direction */
-	v = json_is_object(value) ? json_object_get(value, "@language") : NULL;
-	if (v && !json_object_get(value, "@type")) {
-		if (!json_is_null(v) && !json_is_string(v)) {
-			rc = FAIL(s, "invalid language mapping: %s", term);
-			goto out;
-		}
-		if ((rc = set_new(s, def, "@language", json_incref(v))))
-			goto out;
-	}
-	v = json_is_object(value) ? json_object_get(value, "@direction") : NULL;
-	if (v && !json_object_get(value, "@type")) {
-		if (!json_is_null(v) && (!json_is_string(v) ||
-					 (strcmp(json_string_value(v), "ltr") &&
-					  strcmp(json_string_value(v), "rtl")))) {
-			rc = FAIL(s, "invalid base direction: %s", term);
-			goto out;
-		}
-		if ((rc = set_new(s, def, "@direction", json_incref(v))))
-			goto out;
-	}
-	/* step 24: @nest */
-	v = json_is_object(value) ? json_object_get(value, "@nest") : NULL;
-	if (v) {
-		if (s->mode_10 || !json_is_string(v) ||
-		    (jl_is_keyword(json_string_value(v)) && strcmp(json_string_value(v), "@nest"))) {
-			rc = FAIL(s, "invalid @nest value: %s", term);
-			goto out;
-		}
-		if ((rc = set_new(s, def, "@nest", json_incref(v))))
-			goto out;
-	}
-	/* step 25: @prefix */
-	v = json_is_object(value) ? json_object_get(value, "@prefix") : NULL;
-	if (v) {
-		if (s->mode_10 || strchr(term, ':') || strchr(term, '/')) {
-			rc = FAIL(s, "invalid term definition: %s", term);
-			goto out;
-		}
-		if (!json_is_boolean(v)) {
-			rc = FAIL(s, "invalid @prefix value: %s", term);
-			goto out;
-		}
-		if (json_is_true(v) && def_str(def, "@id") && jl_is_keyword(def_str(def, "@id"))) {
-			rc = FAIL(s, "invalid term definition: %s", term);
-			goto out;
-		}
-		if ((rc = set_new(s, def, "prefix", json_incref(v))))
-			goto out;
-	}
-container_done:
-	/* step 27: protected terms may only be redefined identically */
-	if (!override_protected && prev && json_is_true(json_object_get(prev, "protected"))) {
-		if (!same_def(def, prev)) {
-			rc = FAIL(s, "protected term redefinition: %s", term);
-			goto out;
-		}
-		json_decref(def);
-		def = json_incref(prev_copy);
-	}
-	if (json_object_set(( *active)->terms, term, def) ||
-	    json_object_set_new(defined, term, json_true()))
-		rc = jl_nomem(s);
-	goto out;
-out_ignore:
-	rc = jl_data_loss(s, "term '%s' maps to a reserved keyword form", term);
+	if (!rc && t.ignore)
+		rc = jl_data_loss(s, "term '%s' maps to a reserved keyword form", term);
+	else if (!rc)
+		rc = td_finish(&t, prev, prev_copy);
 out:
-	free(iri);
-	json_decref(def);
+	json_decref(t.def);
 	json_decref(prev_copy);
 	return rc;
 }
