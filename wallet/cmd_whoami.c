@@ -9,16 +9,20 @@
 
 int cmd_whoami(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	ob_key *key = NULL;
 	ob_buf did = OB_BUF_INIT;
+	int c;
 
-	if (argc > 1) {
-		if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-			return ob_cli_help();
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+		return c == 'h' ? ob_cli_help() : wallet_bad_option(c, argv);
+	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "whoami takes no arguments");
-	}
 	if (wallet_unlock(&w, &err) || !(key = wallet_holder_key(&w, &err)) ||
 	    ob_key_did(key, &did, NULL, &err))
 		goto out;
