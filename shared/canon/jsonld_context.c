@@ -681,13 +681,187 @@ out:
 	return rc;
 }
 
+/* §4.1 step 5.6 @import: *c becomes the imported context overridden by
+ * *c, held in *merged (the caller frees it). */
+static ob_code ctx_import(struct st *s, const json_t **c, const json_t *v, const char *base_url,
+			  json_t **merged)
+{
+	const json_t *idoc, *ic;
+	char *iurl;
+
+	if (s->mode_10)
+		return FAIL(s, "invalid context entry: @import");
+	if (!json_is_string(v))
+		return FAIL(s, "invalid @import value");
+	iurl = base_url ? jl_iri_resolve(base_url, json_string_value(v))
+			: strdup(json_string_value(v));
+	if (!iurl)
+		return jl_nomem(s);
+	idoc = s->p->load(s->p->load_ctx, iurl, s->err);
+	free(iurl);
+	if (!idoc)
+		return s->err && s->err->code ? s->err->code : OB_ENET;
+	ic = json_object_get(idoc, "@context");
+	if (!json_is_object(ic))
+		return FAIL(s, "invalid remote context: @import");
+	if (json_object_get(ic, "@import"))
+		return FAIL(s, "invalid context entry: @import in imported context");
+	json_decref(*merged);
+	*merged = json_copy((json_t *)ic);
+	if (!*merged || json_object_update(*merged, (json_t *)*c))
+		return jl_nomem(s);
+	json_object_del(*merged, "@import");
+	*c = *merged;
+	return OB_OK;
+}
+
+/* §4.1 steps 5.7 @base (only outside remote contexts) and 5.8 @vocab. */
+static ob_code ctx_base_vocab(struct st *s, ctx **result, const json_t *c, const json_t *remote)
+{
+	const json_t *v;
+	ob_code rc;
+
+	if ((v = json_object_get(c, "@base")) != NULL && json_array_size(remote) == 0) {
+		char *nb = NULL;
+
+		if (json_is_null(v))
+			nb = NULL;
+		else if (!json_is_string(v))
+			return FAIL(s, "invalid base IRI");
+		else if (jl_scheme_len(json_string_value(v)))
+			nb = strdup(json_string_value(v));
+		else if ((*result)->base)
+			nb = jl_iri_resolve((*result)->base, json_string_value(v));
+		else
+			return FAIL(s, "invalid base IRI: %s", json_string_value(v));
+		if (!json_is_null(v) && !nb)
+			return jl_nomem(s);
+		free((*result)->base);
+		(*result)->base = nb;
+	}
+	if ((v = json_object_get(c, "@vocab")) != NULL) {
+		char *nv = NULL;
+
+		if (json_is_string(v)) {
+			rc = jl_expand_iri(s, result, json_string_value(v), 1, 1, NULL, NULL, &nv);
+			if (rc)
+				return rc;
+			if (!nv || !strchr(nv, ':')) {
+				free(nv);
+				return FAIL(s, "invalid vocab mapping");
+			}
+		} else if (!json_is_null(v)) {
+			return FAIL(s, "invalid vocab mapping");
+		}
+		free((*result)->vocab);
+		(*result)->vocab = nv;
+	}
+	return OB_OK;
+}
+
+/* §4.1 steps 5.9 @language and 5.10 @direction, and the @propagate and
+ * @protected entries' checks. */
+static ob_code ctx_lang_dir(struct st *s, ctx *result, const json_t *c)
+{
+	const json_t *v;
+
+	if ((v = json_object_get(c, "@language")) != NULL) {
+		char *nl = NULL;
+
+		if (json_is_string(v))
+			nl = strdup(json_string_value(v));
+		else if (!json_is_null(v))
+			return FAIL(s, "invalid default language");
+		if (json_is_string(v) && !nl)
+			return jl_nomem(s);
+		free(result->lang);
+		result->lang = nl;
+	}
+	if ((v = json_object_get(c, "@direction")) != NULL) {
+		char *nd = NULL;
+
+		if (s->mode_10)
+			return FAIL(s, "invalid context entry: @direction");
+		if (json_is_string(v) && (!strcmp(json_string_value(v), "ltr") ||
+					  !strcmp(json_string_value(v), "rtl"))) {
+			if (!(nd = strdup(json_string_value(v))))
+				return jl_nomem(s);
+		} else if (!json_is_null(v)) {
+			return FAIL(s, "invalid base direction");
+		}
+		free(result->dir);
+		result->dir = nd;
+	}
+	if ((v = json_object_get(c, "@propagate")) != NULL && s->mode_10)
+		return FAIL(s, "invalid context entry: @propagate");
+	if ((v = json_object_get(c, "@protected")) != NULL && !json_is_boolean(v))
+		return FAIL(s, "invalid @protected value");
+	return OB_OK;
+}
+
+/* §4.1 steps 5.11-5.13: a term definition for each other entry of c. */
+static ob_code ctx_terms(struct st *s, ctx **result, const json_t *c, const char *base_url,
+			 json_t *remote, int override_protected)
+{
+	json_t *defined = json_object(), *v;
+	const char *key;
+	ob_code rc = OB_OK;
+
+	if (!defined)
+		return jl_nomem(s);
+	s->ctx_base_url = base_url;
+	s->ctx_protected = json_is_true(json_object_get(c, "@protected"));
+	s->ctx_override = override_protected;
+	s->ctx_remote = remote;
+	json_object_foreach((json_t *)c, key, v) {
+		if (!strcmp(key, "@base") || !strcmp(key, "@direction") ||
+		    !strcmp(key, "@import") || !strcmp(key, "@language") ||
+		    !strcmp(key, "@propagate") || !strcmp(key, "@protected") ||
+		    !strcmp(key, "@version") || !strcmp(key, "@vocab"))
+			continue;
+		rc = jl_create_term(s, result, c, key, defined, base_url,
+				    json_is_true(json_object_get(c, "@protected")),
+				    override_protected, remote);
+		if (rc)
+			break;
+	}
+	json_decref(defined);
+	return rc;
+}
+
+/* §4.1 steps 5.5-5.13: a local context object c. */
+static ob_code ctx_object(struct st *s, ctx **result, const json_t *c, const char *base_url,
+			  json_t *remote, int override_protected, json_t **merged)
+{
+	const json_t *v;
+	ob_code rc;
+
+	if ((*result)->refs > 1 && (rc = jl_charge(s, json_object_size((*result)->terms))))
+		return rc;
+	if (jl_ctx_mut(result))
+		return jl_nomem(s);
+	/* step 5.5 @version */
+	if ((v = json_object_get(c, "@version")) != NULL) {
+		if (!json_is_number(v) || json_number_value(v) != 1.1)
+			return FAIL(s, "invalid @version value");
+		if (s->mode_10)
+			return FAIL(s, "processing mode conflict");
+	}
+	if ((v = json_object_get(c, "@import")) != NULL &&
+	    (rc = ctx_import(s, &c, v, base_url, merged)))
+		return rc;
+	if ((rc = ctx_base_vocab(s, result, c, remote)) || (rc = ctx_lang_dir(s, *result, c)))
+		return rc;
+	return ctx_terms(s, result, c, base_url, remote, override_protected);
+}
+
 /* §4.1 Context Processing. *active is replaced by the result (a new
  * reference); remote is the list of remote contexts being processed. */
 static ob_code process_ctx(struct st *s, ctx **active, const json_t *local, const char *base_url,
 			   json_t *remote, int override_protected, int propagate, int validate)
 {
 	ctx *result = jl_ctx_ref(*active);
-	json_t *defined = NULL, *v, *merged = NULL;
+	json_t *v, *merged = NULL;
 	struct st saved = *s; /* the ctx_* fields, for nested calls */
 	size_t i, n;
 	ob_code rc;
@@ -715,7 +889,6 @@ static ob_code process_ctx(struct st *s, ctx **active, const json_t *local, cons
 	n = json_is_array(local) ? json_array_size(local) : 1;
 	for (i = 0; i < n; i++) {
 		const json_t *c = json_is_array(local) ? json_array_get(local, i) : local;
-		const char *key;
 
 		if (json_is_null(c)) {
 			/* step 5.1 */
@@ -736,190 +909,14 @@ static ob_code process_ctx(struct st *s, ctx **active, const json_t *local, cons
 			result = fresh;
 			continue;
 		}
-		if (json_is_string(c)) {
+		if (json_is_string(c))
 			rc = remote_ctx(s, &result, json_string_value(c), base_url, remote, validate);
-			if (rc)
-				goto out;
-			continue;
-		}
-		if (!json_is_object(c)) {
+		else if (!json_is_object(c))
 			rc = FAIL(s, "invalid local context");
+		else
+			rc = ctx_object(s, &result, c, base_url, remote, override_protected, &merged);
+		if (rc)
 			goto out;
-		}
-		if (result->refs > 1 && (rc = jl_charge(s, json_object_size(result->terms))))
-			goto out;
-		if (jl_ctx_mut(&result)) {
-			rc = jl_nomem(s);
-			goto out;
-		}
-		/* step 5.5 @version */
-		if ((v = json_object_get(c, "@version")) != NULL) {
-			if (!json_is_number(v) || json_number_value(v) != 1.1) {
-				rc = FAIL(s, "invalid @version value");
-				goto out;
-			}
-			if (s->mode_10) {
-				rc = FAIL(s, "processing mode conflict");
-				goto out;
-			}
-		}
-		/* step 5.6 @import: the imported context, overridden by c */
-		if ((v = json_object_get(c, "@import")) != NULL) {
-			const json_t *idoc, *ic;
-			char *iurl;
-
-			if (s->mode_10) {
-				rc = FAIL(s, "invalid context entry: @import");
-				goto out;
-			}
-			if (!json_is_string(v)) {
-				rc = FAIL(s, "invalid @import value");
-				goto out;
-			}
-			iurl = base_url ? jl_iri_resolve(base_url, json_string_value(v))
-					: strdup(json_string_value(v));
-			if (!iurl) {
-				rc = jl_nomem(s);
-				goto out;
-			}
-			idoc = s->p->load(s->p->load_ctx, iurl, s->err);
-			free(iurl);
-			if (!idoc) {
-				rc = s->err && s->err->code ? s->err->code : OB_ENET;
-				goto out;
-			}
-			ic = json_object_get(idoc, "@context");
-			if (!json_is_object(ic)) {
-				rc = FAIL(s, "invalid remote context: @import");
-				goto out;
-			}
-			if (json_object_get(ic, "@import")) {
-				rc = FAIL(s, "invalid context entry: @import in imported context");
-				goto out;
-			}
-			json_decref(merged);
-			merged = json_copy((json_t *)ic);
-			if (!merged || json_object_update(merged, (json_t *)c)) {
-				rc = jl_nomem(s);
-				goto out;
-			}
-			json_object_del(merged, "@import");
-			c = merged;
-		}
-		/* step 5.7 @base: only outside remote contexts */
-		if ((v = json_object_get(c, "@base")) != NULL && json_array_size(remote) == 0) {
-			char *nb = NULL;
-
-			if (json_is_null(v)) {
-				nb = NULL;
-			} else if (!json_is_string(v)) {
-				rc = FAIL(s, "invalid base IRI");
-				goto out;
-			} else if (jl_scheme_len(json_string_value(v))) {
-				nb = strdup(json_string_value(v));
-			} else if (result->base) {
-				nb = jl_iri_resolve(result->base, json_string_value(v));
-			} else {
-				rc = FAIL(s, "invalid base IRI: %s", json_string_value(v));
-				goto out;
-			}
-			if (!json_is_null(v) && !nb) {
-				rc = jl_nomem(s);
-				goto out;
-			}
-			free(result->base);
-			result->base = nb;
-		}
-		/* step 5.8 @vocab */
-		if ((v = json_object_get(c, "@vocab")) != NULL) {
-			char *nv = NULL;
-
-			if (json_is_string(v)) {
-				rc = jl_expand_iri(s, &result, json_string_value(v), 1, 1, NULL, NULL, &nv);
-				if (rc)
-					goto out;
-				if (!nv || !strchr(nv, ':')) {
-					free(nv);
-					rc = FAIL(s, "invalid vocab mapping");
-					goto out;
-				}
-			} else if (!json_is_null(v)) {
-				rc = FAIL(s, "invalid vocab mapping");
-				goto out;
-			}
-			free(result->vocab);
-			result->vocab = nv;
-		}
-		/* step 5.9 @language */
-		if ((v = json_object_get(c, "@language")) != NULL) {
-			char *nl = NULL;
-
-			if (json_is_string(v))
-				nl = strdup(json_string_value(v));
-			else if (!json_is_null(v)) {
-				rc = FAIL(s, "invalid default language");
-				goto out;
-			}
-			if (json_is_string(v) && !nl) {
-				rc = jl_nomem(s);
-				goto out;
-			}
-			free(result->lang);
-			result->lang = nl;
-		}
-		/* step 5.10 @direction */
-		if ((v = json_object_get(c, "@direction")) != NULL) {
-			char *nd = NULL;
-
-			if (s->mode_10) {
-				rc = FAIL(s, "invalid context entry: @direction");
-				goto out;
-			}
-			if (json_is_string(v) && (!strcmp(json_string_value(v), "ltr") ||
-						  !strcmp(json_string_value(v), "rtl"))) {
-				if (!(nd = strdup(json_string_value(v)))) {
-					rc = jl_nomem(s);
-					goto out;
-				}
-			} else if (!json_is_null(v)) {
-				rc = FAIL(s, "invalid base direction");
-				goto out;
-			}
-			free(result->dir);
-			result->dir = nd;
-		}
-		if ((v = json_object_get(c, "@propagate")) != NULL && s->mode_10) {
-			rc = FAIL(s, "invalid context entry: @propagate");
-			goto out;
-		}
-		if ((v = json_object_get(c, "@protected")) != NULL && !json_is_boolean(v)) {
-			rc = FAIL(s, "invalid @protected value");
-			goto out;
-		}
-		/* step 5.11-5.13 */
-		defined = json_object();
-		if (!defined) {
-			rc = jl_nomem(s);
-			goto out;
-		}
-		s->ctx_base_url = base_url;
-		s->ctx_protected = json_is_true(json_object_get(c, "@protected"));
-		s->ctx_override = override_protected;
-		s->ctx_remote = remote;
-		json_object_foreach((json_t *)c, key, v) {
-			if (!strcmp(key, "@base") || !strcmp(key, "@direction") ||
-			    !strcmp(key, "@import") || !strcmp(key, "@language") ||
-			    !strcmp(key, "@propagate") || !strcmp(key, "@protected") ||
-			    !strcmp(key, "@version") || !strcmp(key, "@vocab"))
-				continue;
-			rc = jl_create_term(s, &result, c, key, defined, base_url,
-					 json_is_true(json_object_get(c, "@protected")),
-					 override_protected, remote);
-			if (rc)
-				goto out;
-		}
-		json_decref(defined);
-		defined = NULL;
 	}
 	jl_ctx_unref(*active);
 	*active = result;
@@ -931,7 +928,6 @@ out:
 	s->ctx_override = saved.ctx_override;
 	s->ctx_remote = saved.ctx_remote;
 	json_decref(merged);
-	json_decref(defined);
 	jl_ctx_unref(result);
 	return rc;
 }
