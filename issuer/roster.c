@@ -27,6 +27,7 @@
 #include "vc/issue.h"
 #include "issuer.h"
 #include "roster.h"
+#include "rowseen.h"
 #include "canon/jcs.h"
 #include "base/json.h"
 #include "logpack.h"
@@ -353,6 +354,7 @@ struct run {
 	struct catalog cat;
 	status_alloc sa;
 	ob_roster *ros;
+	rowseen seen;         /* this run's rows so far, for duplicates */
 	const char *suite;
 	int dirfd;
 	char *mtmp, *mpath;   /* the manifest while written, and its name */
@@ -464,7 +466,7 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *row, o
 	if (ev && *ev && (!strchr(ev, ':') || strchr(ev, ' ')))
 		return item_bad(it, "%s:%lu: evidence '%.100s' is not a URL", path, it->line, ev), 0;
 	ob_roster_row_key(row, key);
-	if ((prev = ob_roster_seen(r->ros, key, it->line)) < 0)
+	if ((prev = rowseen_add(&r->seen, key, it->line)) < 0)
 		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
 	if (prev > 0)
 		return item_bad(it, "%s:%lu: duplicate of line %ld, skipped", path, it->line, prev), 0;
@@ -1058,6 +1060,7 @@ static void run_close(struct run *r)
 	status_alloc_release(&r->sa);
 	catalog_free(&r->cat);
 	ob_roster_close(r->ros);
+	rowseen_release(&r->seen);
 	free(r->base);
 	ob_buf_release(&r->dict);
 	free(r->mtmp);

@@ -233,4 +233,81 @@ assert [r['line'] for r in rows if 'error' in r]==[3,5,6,7,8,9,10]
 names={json.load(open('$T/mout/'+r['file']))['credentialSubject'].get('name') for r in rows if 'file' in r}
 assert names=={'Good One','Good Two','Good Three','Jos\u00e9 UTF8'}, names"
 expect 1 "rows: 0 issued, 4 already issued, 7 bad" is issue --roster "$T/mixed.csv" -o "$T/mout"
+# schema 5 (issue 13): row keys are indexed in key order at a run's start
+# and end, and each list's taken slots are a bitmap saved with the rows
+check "row keys: every logged row key indexed, none left pending" python3 - "$H/issuer.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute('select count(*) from row_keys_pending').fetchone()[0] == 0
+n = c.execute('select count(*) from issued where row_key is not null').fetchone()[0]
+assert n > 4000, n
+assert c.execute('select count(*) from row_keys').fetchone()[0] == n
+assert c.execute('select count(*) from row_keys k join issued i on i.id = k.id and i.row_key = k.row_key').fetchone()[0] == n
+PY
+slots_match() {
+	python3 - "$1" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+lists = c.execute('select list, used, suspendable from status_lists order by list').fetchall()
+logged = c.execute('select distinct status_list from issued where status_list is not null order by 1').fetchall()
+assert [l[0] for l in lists] == [l[0] for l in logged], (lists, logged)
+for lst, used, susp in lists[-1:]:
+    want = {r[0] for r in c.execute('select status_index from issued where status_list = ?', (lst,))}
+    have = {i for i in range(len(used) * 8) if used[i // 8] & (0x80 >> (i % 8))}
+    assert have == want, (lst, len(have), len(want))
+    assert susp == c.execute('select max(suspendable) from issued where status_list = ?', (lst,)).fetchone()[0]
+PY
+}
+check "status_lists: the newest list's bitmap is exactly its logged slots" slots_match "$H/issuer.db"
+
+# a run killed after logging but before its closing merge: the next run
+# indexes the pending keys first, so nothing is issued twice
+check "make 1000 row keys pending again" python3 - "$H/issuer.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("""INSERT INTO row_keys_pending SELECT k.row_key, k.id FROM row_keys k
+  JOIN issued i ON i.id = k.id WHERE i.recipient LIKE 'student%' OR i.recipient LIKE 'did:example:learner%';
+DELETE FROM row_keys WHERE row_key IN (SELECT row_key FROM row_keys_pending);""")
+assert c.execute('select count(*) from row_keys_pending').fetchone()[0] == 1000
+PY
+expect 0 "1000 rows: 0 issued, 1000 already issued, 0 bad" is issue --roster "$T/r1000.csv" -o "$T/rout"
+check "pending keys merged" test "$(python3 -c "
+import sqlite3; print(sqlite3.connect('$H/issuer.db').execute('select count(*) from row_keys_pending').fetchone()[0])")" = 0
+
+# a home from before schema 5 (user_version 4: unique indexes on row_key
+# and on the status slot) is upgraded: its rows are found again, and new
+# slots never repeat the old ones
+U="$T/upgrade"
+expect 0 "" "$IS" --home "$U" init --name Up --url https://up.example.edu
+expect 0 "" "$IS" --home "$U" achievement add --id weld-101 --name W --description W --criteria W
+python3 - "$T/u300.csv" "$T/u600.csv" <<'PY'
+import sys
+rows = ['Up %d,up%d@example.edu,weld-101\n' % (i, i) for i in range(600)]
+open(sys.argv[1], 'w').write('name,recipient,achievement\n' + ''.join(rows[:300]))
+open(sys.argv[2], 'w').write('name,recipient,achievement\n' + ''.join(rows))
+PY
+expect 0 "300 rows: 300 issued" "$IS" --home "$U" issue --roster "$T/u300.csv" -o "$T/uout" --suspension
+check "downgrade to user_version 4" python3 - "$U/issuer.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("""DROP TABLE status_lists; DROP TABLE row_keys; DROP TABLE row_keys_pending;
+DROP INDEX issued_revoked; DROP INDEX issued_suspended;
+CREATE UNIQUE INDEX issued_status ON issued(status_list, status_index);
+CREATE UNIQUE INDEX issued_row_key ON issued(row_key);
+PRAGMA user_version = 4;""")
+PY
+expect 0 "600 rows: 300 issued, 300 already issued, 0 bad" "$IS" --home "$U" issue --roster "$T/u600.csv" -o "$T/uout" --suspension
+expect 0 "" "$IS" --home "$U" issue --achievement weld-101 --recipient single@example.edu -o "$T/usingle.json"
+check "upgraded: user_version 5, 601 distinct slots, row keys indexed" python3 - "$U/issuer.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute('PRAGMA user_version').fetchone()[0] == 5
+assert c.execute('select count(*), count(distinct status_index) from issued where status_list = 1').fetchone() == (601, 601)
+assert c.execute('select count(*) from row_keys').fetchone()[0] == 600
+assert c.execute("select name from sqlite_master where name in ('issued_status', 'issued_row_key')").fetchall() == []
+PY
+check "upgraded: the bitmap is exactly the logged slots" slots_match "$U/issuer.db"
+expect 0 "" "$IS" --home "$U" suspend "urn:uuid:$(basename "$(ls "$T"/uout/*.json | head -n 1)" .json)"
+expect 0 "" "$IS" --home "$U" publish "$T/usite"
+check "upgraded: publish writes the revocation and suspension lists" test -s "$T/usite/status/suspension/1.json" -a -s "$T/usite/status/revocation/1.json"
 done_tests
