@@ -200,119 +200,199 @@ out:
 static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 			   const char **sorted, size_t nsorted);
 
+/* One @type value t expanded (§5.1 step 13.4.4): *ti borrowed from the
+ * context's memo or *own (freed by the caller); NULL when it maps to
+ * nothing (data loss). */
+static ob_code type_iri(struct st *s, struct xobj *x, const json_t *t, const char **ti, char **own)
+{
+	ob_code rc;
+
+	*ti = NULL;
+	if (!json_is_string(t))
+		return FAIL(s, "invalid type value");
+	rc = jl_vocab_iri_ref(s, x->type_scoped, json_string_value(t), 1, ti, own);
+	if (!rc && !*ti)
+		rc = jl_data_loss(s, "@type '%s' ignored", json_string_value(t));
+	if (!rc && *ti && !jl_is_abs_iri(*ti) && !is_bnode(*ti))
+		rc = jl_data_loss(s, "relative @type '%s'", *ti);
+	return rc;
+}
+
+/* §5.1 step 13.4.4: @type. */
+static ob_code kw_type(struct st *s, struct xobj *x, const char *kw, const json_t *value)
+{
+	json_t *result = x->result, *arr, *ev;
+	const char *ti = NULL;
+	char *own = NULL;
+	size_t i;
+	ob_code rc;
+
+	if (!json_is_string(value) && !json_is_array(value))
+		return FAIL(s, "invalid type value");
+	if (json_is_string(value) && !json_object_get(result, "@type")) {
+		/* the usual single type: no array to build and unwrap */
+		rc = type_iri(s, x, value, &ti, &own);
+		if (rc || !ti) {
+			free(own);
+			return rc;
+		}
+		ev = json_string_nocheck(ti);
+		free(own);
+		if (!ev)
+			return jl_nomem(s);
+		return json_object_set_new(result, kw, ev) ? jl_nomem(s) : OB_OK;
+	}
+	if (!(arr = json_array()))
+		return jl_nomem(s);
+	for (i = 0; i < (json_is_array(value) ? json_array_size(value) : 1); i++) {
+		rc = type_iri(s, x, json_is_array(value) ? json_array_get(value, i) : value, &ti, &own);
+		if (!rc && ti && json_array_append_new(arr, json_string_nocheck(ti)))
+			rc = jl_nomem(s);
+		free(own);
+		own = NULL;
+		if (rc) {
+			json_decref(arr);
+			return rc;
+		}
+	}
+	if (json_is_string(json_object_get(result, "@type")) &&
+	    json_object_set_new(result, "@type", json_pack("[O]", json_object_get(result, "@type")))) {
+		json_decref(arr);
+		return jl_nomem(s);
+	}
+	if (json_object_get(result, "@type") || json_is_array(value))
+		return add_value(s, result, "@type", arr);
+	ev = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	if (!ev)
+		return OB_OK;
+	return json_object_set_new(result, kw, ev) ? jl_nomem(s) : OB_OK;
+}
+
+/* §5.1 step 13.4.6: @included. */
+static ob_code kw_included(struct st *s, struct xobj *x, const json_t *value)
+{
+	json_t *ev = NULL, *v;
+	size_t i, n = json_is_array(value) ? json_array_size(value) : 1;
+	ob_code rc;
+
+	if (s->mode_10)
+		return OB_OK;
+	for (i = 0; i < n; i++)
+		if (!json_is_object(json_is_array(value) ? json_array_get(value, i) : value))
+			return FAIL(s, "invalid @included value");
+	if ((rc = jl_expand(s, x->active, NULL, value, x->base_url, 0, &ev)))
+		return rc;
+	ev = jl_as_array(ev ? ev : json_array());
+	if (json_array_size(ev) < n) {
+		json_decref(ev);
+		return FAIL(s, "invalid @included value");
+	}
+	json_array_foreach(ev, i, v)
+		if (!json_is_object(v) || jl_is_value_obj(v) || jl_is_list_obj(v) ||
+		    json_object_get(v, "@set")) {
+			json_decref(ev);
+			return FAIL(s, "invalid @included value");
+		}
+	return add_value(s, x->result, "@included", ev);
+}
+
+/* §5.1 step 13.4.13: @reverse. */
+static ob_code kw_reverse(struct st *s, struct xobj *x, const json_t *value)
+{
+	json_t *ev = NULL, *rev, *v, *result = x->result;
+	const char *k;
+	size_t i;
+	ob_code rc;
+
+	if (!json_is_object(value))
+		return FAIL(s, "invalid @reverse value");
+	s->no_bare++;
+	rc = jl_expand(s, x->active, "@reverse", value, x->base_url, 0, &ev);
+	s->no_bare--;
+	if (rc)
+		return rc;
+	if ((rev = json_object_get(ev, "@reverse")) != NULL)
+		json_object_foreach(rev, k, v)
+			if ((rc = add_value(s, result, k, json_incref(v))))
+				goto out;
+	json_object_foreach(ev, k, v) {
+		json_t *rmap, *item;
+
+		if (!strcmp(k, "@reverse"))
+			continue;
+		rmap = json_object_get(result, "@reverse");
+		if (!rmap && (!(rmap = json_object()) ||
+			      json_object_set_new(result, "@reverse", rmap))) {
+			rc = jl_nomem(s);
+			goto out;
+		}
+		json_array_foreach(v, i, item)
+			if (jl_is_value_obj(item) || jl_is_list_obj(item)) {
+				rc = FAIL(s, "invalid reverse property value: %s", k);
+				goto out;
+			}
+		if ((rc = add_value(s, rmap, k, json_incref(v))))
+			goto out;
+	}
+out:
+	json_decref(ev);
+	return rc;
+}
+
+/* §5.1 step 13.4.3: @id. */
+static ob_code kw_at_id(struct st *s, struct xobj *x, const char *key, const json_t *value,
+		     json_t **ev)
+{
+	char *iri = NULL;
+	ob_code rc;
+
+	if (!json_is_string(value))
+		return FAIL(s, "invalid @id value: %s", key);
+	if ((rc = jl_expand_iri(s, &x->active, json_string_value(value), 1, 0, NULL, NULL, &iri)))
+		return rc;
+	if (!iri) {
+		/* keep "@id": null so toRdf drops the node (§5.1 13.4.3) */
+		if ((rc = jl_data_loss(s, "@id '%s' ignored", json_string_value(value))))
+			return rc;
+		return json_object_set_new(x->result, "@id", json_null()) ? jl_nomem(s) : OB_OK;
+	}
+	if (!jl_is_abs_iri(iri) && !is_bnode(iri) && (rc = jl_data_loss(s, "relative @id '%s'", iri))) {
+		free(iri);
+		return rc;
+	}
+	*ev = json_string_nocheck(iri);
+	free(iri);
+	return *ev ? OB_OK : jl_nomem(s);
+}
+
 /* §5.1 step 13.4: one entry whose key expands to the keyword kw. */
 static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, const char *kw,
 			      const json_t *value, json_t **nests)
 {
 	json_t *ev = NULL, *result = x->result;
-	char *iri = NULL;
 	int id = jl_kw_id(kw);
 	ob_code rc = OB_OK;
-	size_t i;
-	json_t *v;
 
 	if (x->prop && !strcmp(x->prop, "@reverse"))
 		return FAIL(s, "invalid reverse property map");
 	if (json_object_get(result, kw) && id != K_INCLUDED && id != K_TYPE)
 		return FAIL(s, "colliding keywords: %s", kw);
-	if (id == K_ID) {
-		if (!json_is_string(value))
-			return FAIL(s, "invalid @id value: %s", key);
-		if ((rc = jl_expand_iri(s, &x->active, json_string_value(value), 1, 0, NULL, NULL, &iri)))
+	switch (id) {
+	case K_ID:
+		if ((rc = kw_at_id(s, x, key, value, &ev)) || !ev)
 			return rc;
-		if (!iri) {
-			/* keep "@id": null so toRdf drops the node (§5.1 13.4.3) */
-			if ((rc = jl_data_loss(s, "@id '%s' ignored", json_string_value(value))))
-				return rc;
-			return json_object_set_new(result, "@id", json_null()) ? jl_nomem(s) : OB_OK;
-		}
-		if (!jl_is_abs_iri(iri) && !is_bnode(iri) && (rc = jl_data_loss(s, "relative @id '%s'", iri)))
-			goto out;
-		ev = json_string_nocheck(iri);
-	} else if (id == K_TYPE) {
-		json_t *arr = NULL;
-
-		if (!json_is_string(value) && !json_is_array(value))
-			return FAIL(s, "invalid type value");
-		if (json_is_string(value) && !json_object_get(result, "@type")) {
-			/* the usual single type: no array to build and unwrap */
-			const char *ti = NULL;
-
-			rc = jl_vocab_iri_ref(s, x->type_scoped, json_string_value(value), 1, &ti, &iri);
-			if (!rc && !ti)
-				rc = jl_data_loss(s, "@type '%s' ignored", json_string_value(value));
-			if (!rc && ti && !jl_is_abs_iri(ti) && !is_bnode(ti))
-				rc = jl_data_loss(s, "relative @type '%s'", ti);
-			if (rc || !ti)
-				goto out;
-			ev = json_string_nocheck(ti);
-			free(iri);
-			iri = NULL;
-			if (!ev)
-				return jl_nomem(s);
-			return json_object_set_new(result, kw, ev) ? jl_nomem(s) : OB_OK;
-		}
-		arr = json_array();
-		if (!arr)
-			return jl_nomem(s);
-		for (i = 0; i < (json_is_array(value) ? json_array_size(value) : 1); i++) {
-			const json_t *t = json_is_array(value) ? json_array_get(value, i) : value;
-			const char *ti = NULL;
-
-			if (!json_is_string(t)) {
-				json_decref(arr);
-				return FAIL(s, "invalid type value");
-			}
-			rc = jl_vocab_iri_ref(s, x->type_scoped, json_string_value(t), 1, &ti, &iri);
-			if (!rc && !ti)
-				rc = jl_data_loss(s, "@type '%s' ignored", json_string_value(t));
-			if (!rc && ti && !jl_is_abs_iri(ti) && !is_bnode(ti))
-				rc = jl_data_loss(s, "relative @type '%s'", ti);
-			if (!rc && ti && json_array_append_new(arr, json_string_nocheck(ti)))
-				rc = jl_nomem(s);
-			free(iri);
-			iri = NULL;
-			if (rc) {
-				json_decref(arr);
-				return rc;
-			}
-		}
-		if (json_is_string(json_object_get(result, "@type")) &&
-		    json_object_set_new(result, "@type", json_pack("[O]", json_object_get(result, "@type")))) {
-			json_decref(arr);
-			return jl_nomem(s);
-		}
-		if (json_object_get(result, "@type") || json_is_array(value))
-			return add_value(s, result, "@type", arr);
-		ev = json_incref(json_array_get(arr, 0));
-		json_decref(arr);
-		if (!ev)
-			return OB_OK;
-	} else if (id == K_GRAPH) {
+		break;
+	case K_TYPE:
+		return kw_type(s, x, kw, value);
+	case K_GRAPH:
 		if ((rc = jl_expand(s, x->active, "@graph", value, x->base_url, 0, &ev)))
 			return rc;
 		ev = jl_as_array(ev ? ev : json_array());
-	} else if (id == K_INCLUDED) {
-		if (s->mode_10)
-			return OB_OK;
-		for (i = 0; i < (json_is_array(value) ? json_array_size(value) : 1); i++)
-			if (!json_is_object(json_is_array(value) ? json_array_get(value, i) : value))
-				return FAIL(s, "invalid @included value");
-		if ((rc = jl_expand(s, x->active, NULL, value, x->base_url, 0, &ev)))
-			return rc;
-		ev = jl_as_array(ev ? ev : json_array());
-		if (json_array_size(ev) < (json_is_array(value) ? json_array_size(value) : 1)) {
-			json_decref(ev);
-			return FAIL(s, "invalid @included value");
-		}
-		json_array_foreach(ev, i, v)
-			if (!json_is_object(v) || jl_is_value_obj(v) || jl_is_list_obj(v) ||
-			    json_object_get(v, "@set")) {
-				json_decref(ev);
-				return FAIL(s, "invalid @included value");
-			}
-		return add_value(s, result, "@included", ev);
-	} else if (id == K_VALUE) {
+		break;
+	case K_INCLUDED:
+		return kw_included(s, x, value);
+	case K_VALUE:
 		if (x->input_type && !strcmp(x->input_type, "@json")) {
 			if (s->mode_10)
 				return FAIL(s, "invalid value object value");
@@ -321,84 +401,50 @@ static ob_code expand_keyword(struct st *s, struct xobj *x, const char *key, con
 			return FAIL(s, "invalid value object value");
 		}
 		return json_object_set(result, "@value", (json_t *)value) ? jl_nomem(s) : OB_OK;
-	} else if (id == K_LANGUAGE) {
+	case K_LANGUAGE:
 		if (!json_is_string(value))
 			return FAIL(s, "invalid language-tagged string");
 		ev = json_incref((json_t *)value);
-	} else if (id == K_DIRECTION) {
+		break;
+	case K_DIRECTION:
 		if (s->mode_10)
 			return OB_OK;
 		if (!json_is_string(value) || (strcmp(json_string_value(value), "ltr") &&
 					       strcmp(json_string_value(value), "rtl")))
 			return FAIL(s, "invalid base direction");
 		ev = json_incref((json_t *)value);
-	} else if (id == K_INDEX) {
+		break;
+	case K_INDEX:
 		if (!json_is_string(value))
 			return FAIL(s, "invalid @index value");
 		ev = json_incref((json_t *)value);
-	} else if (id == K_LIST) {
+		break;
+	case K_LIST:
 		if (!x->prop || !strcmp(x->prop, "@graph"))
 			return jl_data_loss(s, "free-floating list ignored");
 		if ((rc = jl_expand(s, x->active, x->prop, value, x->base_url, 0, &ev)))
 			return rc;
 		ev = jl_as_array(ev ? ev : json_array());
-	} else if (id == K_SET) {
+		break;
+	case K_SET:
 		if ((rc = jl_expand(s, x->active, x->prop, value, x->base_url, 0, &ev)))
 			return rc;
 		if (!ev)
 			ev = json_array();
-	} else if (id == K_REVERSE) {
-		const char *k;
-		json_t *rev;
-
-		if (!json_is_object(value))
-			return FAIL(s, "invalid @reverse value");
-		s->no_bare++;
-		rc = jl_expand(s, x->active, "@reverse", value, x->base_url, 0, &ev);
-		s->no_bare--;
-		if (rc)
-			return rc;
-		if ((rev = json_object_get(ev, "@reverse")) != NULL)
-			json_object_foreach(rev, k, v)
-				if ((rc = add_value(s, result, k, json_incref(v))))
-					goto out;
-		json_object_foreach(ev, k, v) {
-			json_t *rmap, *item;
-
-			if (!strcmp(k, "@reverse"))
-				continue;
-			rmap = json_object_get(result, "@reverse");
-			if (!rmap && (!(rmap = json_object()) ||
-				      json_object_set_new(result, "@reverse", rmap))) {
-				rc = jl_nomem(s);
-				goto out;
-			}
-			json_array_foreach(v, i, item)
-				if (jl_is_value_obj(item) || jl_is_list_obj(item)) {
-					rc = FAIL(s, "invalid reverse property value: %s", k);
-					goto out;
-				}
-			if ((rc = add_value(s, rmap, k, json_incref(v))))
-				goto out;
-		}
-		goto out;
-	} else if (id == K_NEST) {
+		break;
+	case K_REVERSE:
+		return kw_reverse(s, x, value);
+	case K_NEST:
 		if (!*nests && !(*nests = json_array()))
 			return jl_nomem(s);
 		return json_array_append_new(*nests, json_string(key)) ? jl_nomem(s) : OB_OK;
-	} else {
+	default:
 		/* framing keywords and others: not part of expansion */
 		return OB_OK;
 	}
 	if (!ev)
 		return jl_nomem(s);
-	if (json_object_set_new(result, kw, ev))
-		rc = jl_nomem(s);
-	ev = NULL;
-out:
-	json_decref(ev);
-	free(iri);
-	return rc;
+	return json_object_set_new(result, kw, ev) ? jl_nomem(s) : OB_OK;
 }
 
 /* §5.1 step 13.8: index, id and type maps. */
