@@ -764,21 +764,190 @@ static ob_code keeps_prev(struct st *s, ctx *active, const json_t *elem, int *ke
 	return OB_OK;
 }
 
-/* di: prop's definition in active. */
+/* §5.1 steps 10-12 for one key: when it expands to @type, the types'
+ * scoped contexts apply to *act in order, and *input_type (borrowed, or
+ * in *input_own) becomes the last type expanded. */
+static ob_code obj_types(struct st *s, ctx **act, ctx *tsc, const char *key,
+			 const char **input_type, char **input_own)
+{
+	const json_t *tv;
+	const char *tbuf[8], **types = tbuf, *kiri;
+	char *iri = NULL;
+	size_t j, tn;
+	int is_type;
+	ob_code rc;
+
+	if ((rc = jl_key_iri_ref(s, *act, key, &kiri, &iri)))
+		return rc;
+	is_type = kiri && kiri[0] == '@' && eq(kiri, "@type");
+	free(iri);
+	if (!is_type)
+		return OB_OK;
+	tv = jl_key_value(key);
+	tn = json_is_array(tv) ? json_array_size(tv) : 1;
+	if (tn > 8 && !(types = malloc(tn * sizeof(*types))))
+		return jl_nomem(s);
+	for (j = 0; j < tn; j++) {
+		types[j] = json_string_value(json_is_array(tv) ? json_array_get(tv, j) : tv);
+		if (!types[j])
+			types[j] = "";
+	}
+	jl_sort_strs(types, tn);
+	for (j = 0; j < tn && !rc; j++) {
+		const json_t *td = term_def(tsc, types[j]);
+		const json_t *tctx = json_object_get(td, "@context");
+
+		if (tctx)
+			rc = jl_apply_ctx(s, act, tctx, def_str(td, "base"), 0, 0, 1);
+	}
+	/* step 12: input type, for @json values */
+	if (!rc && tn) {
+		free(*input_own);
+		*input_own = NULL;
+		rc = jl_key_iri_ref(s, *act, types[tn - 1], input_type, input_own);
+	}
+	if (types != tbuf)
+		free(types);
+	return rc;
+}
+
+/* §5.1 steps 7-9: the context a node object expands in. */
+static ob_code obj_context(struct st *s, ctx **act, const struct dinfo *di, const json_t *elem,
+			   const char **keys, size_t n, const char *base_url, int from_map)
+{
+	size_t i;
+	int keep;
+	ob_code rc;
+
+	/* step 7: revert a non-propagated (type-scoped) context */
+	if ((*act)->prev && !from_map) {
+		if ((rc = keeps_prev(s, *act, elem, &keep)))
+			return rc;
+		if (!keep) {
+			ctx *p = jl_ctx_ref((*act)->prev);
+
+			jl_ctx_unref(*act);
+			*act = p;
+		}
+	}
+	/* step 8: property-scoped context */
+	if (di->ctx && (rc = jl_apply_ctx(s, act, di->ctx, di->base, 1, 1, 1)))
+		return rc;
+	/* step 9 */
+	for (i = 0; i < n; i++)
+		if (keys[i][0] == '@' && eq(keys[i], "@context"))
+			return jl_apply_ctx(s, act, jl_key_value(keys[i]), base_url, 0, 1, 0);
+	return OB_OK;
+}
+
+/* §5.1 step 15: a value object's checks. *drop: it goes (@value null). */
+static ob_code obj_value(struct st *s, const json_t *result, unsigned has, int *drop)
+{
+	const char *k;
+	json_t *v;
+	const json_t *val = json_object_get(result, "@value");
+	const json_t *typ = json_object_get(result, "@type");
+
+	*drop = 0;
+	json_object_foreach((json_t *)result, k, v)
+		if (strcmp(k, "@direction") && strcmp(k, "@index") && strcmp(k, "@language") &&
+		    strcmp(k, "@type") && strcmp(k, "@value"))
+			return FAIL(s, "invalid value object: %s", k);
+	if (typ && (has & (1u << K_LANGUAGE | 1u << K_DIRECTION)))
+		return FAIL(s, "invalid value object");
+	if (typ && json_is_string(typ) && !strcmp(json_string_value(typ), "@json"))
+		return OB_OK;
+	if (json_is_null(val)) {
+		*drop = 1;
+		return jl_data_loss(s, "value object with @value null");
+	}
+	if (!json_is_string(val) && (has & 1u << K_LANGUAGE))
+		return FAIL(s, "invalid language-tagged value");
+	if (typ && (!json_is_string(typ) || !jl_is_abs_iri(json_string_value(typ))))
+		return FAIL(s, "invalid typed value");
+	return OB_OK;
+}
+
+/* §5.1 steps 15-19 on the expanded object *result, which may become
+ * another value (a @set's) or NULL (dropped). */
+static ob_code obj_result(struct st *s, const char *prop, json_t **result)
+{
+	size_t rn = json_object_size(*result);
+	unsigned has = 0;
+	const char *k;
+	json_t *v;
+	int drop = 0;
+	ob_code rc = OB_OK;
+
+	/* which keywords result has, in one pass instead of a lookup each */
+	json_object_foreach(*result, k, v)
+		if (k[0] == '@')
+			has |= 1u << jl_kw_id(k);
+	if (has & 1u << K_VALUE) {
+		if ((rc = obj_value(s, *result, has, &drop)) || drop ||
+		    ((v = json_object_get(*result, "@type")) && json_is_string(v) &&
+		     !strcmp(json_string_value(v), "@json")))
+			goto out;
+	} else if ((has & 1u << K_TYPE) && !json_is_array(v = json_object_get(*result, "@type"))) {
+		/* step 16 */
+		json_t *a = json_array();
+
+		if (!a || json_array_append(a, v)) {
+			json_decref(a);
+			return jl_nomem(s);
+		}
+		if (json_object_set_new(*result, "@type", a)) /* takes a */
+			return jl_nomem(s);
+	} else if (has & (1u << K_SET | 1u << K_LIST)) {
+		/* step 17 */
+		if (rn > 2 || (rn == 2 && !(has & 1u << K_INDEX)))
+			return FAIL(s, "invalid set or list object");
+		if (has & 1u << K_SET) {
+			json_t *setv = json_incref(json_object_get(*result, "@set"));
+
+			json_decref(*result);
+			*result = setv;
+			return OB_OK;
+		}
+	}
+	/* step 18 */
+	if (rn == 1 && (has & 1u << K_LANGUAGE)) {
+		drop = 1;
+		rc = jl_data_loss(s, "object with only @language");
+		goto out;
+	}
+	/* step 19: free-floating values at the top */
+	if (!prop || !strcmp(prop, "@graph")) {
+		if (rn == 0 || (has & (1u << K_VALUE | 1u << K_LIST))) {
+			drop = 1;
+			rc = jl_data_loss(s, "free-floating value ignored");
+		} else if (rn == 1 && (has & 1u << K_ID)) {
+			drop = 1;
+			rc = jl_data_loss(s, "node object with only @id ('%s') ignored",
+					  json_string_value(json_object_get(*result, "@id")));
+		}
+	}
+out:
+	if (drop) {
+		json_decref(*result);
+		*result = NULL;
+	}
+	return rc;
+}
+
+/* §5.1 steps 7-19 for a map; di: prop's definition in active. */
 static ob_code expand_object(struct st *s, ctx *active, const char *prop, const struct dinfo *di,
 			     const json_t *elem, const char *base_url, int from_map, json_t **out)
 {
 	const char *kbuf[KEYS_STACK];
-	const json_t *pscoped = di->ctx;
 	ctx *act = jl_ctx_ref(active), *tsc = NULL;
 	const char **keys = NULL, *input_type = NULL;
-	json_t *result = NULL, *v;
-	char *iri = NULL, *input_own = NULL;
-	size_t i, n = 0, rn;
+	json_t *result = NULL;
+	char *input_own = NULL;
+	size_t i, n = 0;
 	struct xobj x;
 	ob_code rc = OB_OK;
-	unsigned has = 0;
-	int keep, bare = s->bare;
+	int bare = s->bare;
 
 	s->bare = 0; /* only a property's own scalars may be bare */
 	/* the keys in order (step 13 walks them so), which also tell whether
@@ -787,74 +956,15 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 		rc = jl_nomem(s);
 		goto out;
 	}
-	/* step 7: revert a non-propagated (type-scoped) context */
-	if (act->prev && !from_map) {
-		if ((rc = keeps_prev(s, act, elem, &keep)))
-			goto out;
-		if (!keep) {
-			ctx *p = jl_ctx_ref(act->prev);
-
-			jl_ctx_unref(act);
-			act = p;
-		}
-	}
-	/* step 8: property-scoped context */
-	if (pscoped && (rc = jl_apply_ctx(s, &act, pscoped, di->base, 1, 1, 1)))
+	if ((rc = obj_context(s, &act, di, elem, keys, n, base_url, from_map)))
 		goto out;
-	/* step 9 */
-	for (i = 0; i < n; i++)
-		if (keys[i][0] == '@' && eq(keys[i], "@context")) {
-			if ((rc = jl_apply_ctx(s, &act, jl_key_value(keys[i]), base_url, 0, 1, 0)))
-				goto out;
-			break;
-		}
 	/* step 10, 11: type-scoped contexts, types in order */
 	tsc = jl_ctx_ref(act);
-	for (i = 0; i < n; i++) {
-		const json_t *tv;
-		const char *tbuf[8], **types = tbuf, *kiri;
-		size_t j, tn;
-		int is_type;
-
-		if ((rc = jl_key_iri_ref(s, act, keys[i], &kiri, &iri)))
-			goto out;
-		is_type = kiri && kiri[0] == '@' && eq(kiri, "@type");
-		free(iri);
-		iri = NULL;
-		if (!is_type)
-			continue;
-		tv = jl_key_value(keys[i]);
-		tn = json_is_array(tv) ? json_array_size(tv) : 1;
-		if (tn > 8 && !(types = malloc(tn * sizeof(*types)))) {
-			rc = jl_nomem(s);
-			goto out;
-		}
-		for (j = 0; j < tn; j++) {
-			types[j] = json_string_value(json_is_array(tv) ? json_array_get(tv, j) : tv);
-			if (!types[j])
-				types[j] = "";
-		}
-		jl_sort_strs(types, tn);
-		for (j = 0; j < tn && !rc; j++) {
-			const json_t *td = term_def(tsc, types[j]);
-			const json_t *tctx = json_object_get(td, "@context");
-
-			if (tctx)
-				rc = jl_apply_ctx(s, &act, tctx, def_str(td, "base"), 0, 0, 1);
-		}
-		/* step 12: input type, for @json values */
-		if (!rc && tn) {
-			free(input_own);
-			input_own = NULL;
-			rc = jl_key_iri_ref(s, act, types[tn - 1], &input_type, &input_own);
-		}
-		if (types != tbuf)
-			free(types);
-		if (rc)
-			goto out;
-	}
-	result = json_object();
-	if (!result) {
+	for (i = 0; i < n && !rc; i++)
+		rc = obj_types(s, &act, tsc, keys[i], &input_type, &input_own);
+	if (rc)
+		goto out;
+	if (!(result = json_object())) {
 		rc = jl_nomem(s);
 		goto out;
 	}
@@ -864,105 +974,13 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 	x.base_url = base_url;
 	x.input_type = input_type;
 	x.result = result;
-	if ((rc = expand_keys(s, &x, elem, keys, n)))
+	if ((rc = expand_keys(s, &x, elem, keys, n)) || (rc = obj_result(s, prop, &result)))
 		goto out;
-	rn = json_object_size(result);
-	/* which keywords result has, in one pass instead of a lookup each */
-	{
-		const char *k;
-
-		json_object_foreach(result, k, v)
-			if (k[0] == '@')
-				has |= 1u << jl_kw_id(k);
-	}
-	/* step 15: value objects */
-	if (has & 1u << K_VALUE) {
-		const char *k;
-		const json_t *val = json_object_get(result, "@value");
-		const json_t *typ = json_object_get(result, "@type");
-
-		json_object_foreach(result, k, v)
-			if (strcmp(k, "@direction") && strcmp(k, "@index") && strcmp(k, "@language") &&
-			    strcmp(k, "@type") && strcmp(k, "@value")) {
-				rc = FAIL(s, "invalid value object: %s", k);
-				goto out;
-			}
-		if (typ && (has & (1u << K_LANGUAGE | 1u << K_DIRECTION))) {
-			rc = FAIL(s, "invalid value object");
-			goto out;
-		}
-		if (typ && json_is_string(typ) && !strcmp(json_string_value(typ), "@json"))
-			goto done;
-		if (json_is_null(val)) {
-			rc = jl_data_loss(s, "value object with @value null");
-			json_decref(result);
-			result = NULL;
-			goto done;
-		}
-		if (!json_is_string(val) && (has & 1u << K_LANGUAGE)) {
-			rc = FAIL(s, "invalid language-tagged value");
-			goto out;
-		}
-		if (typ && (!json_is_string(typ) || !jl_is_abs_iri(json_string_value(typ)))) {
-			rc = FAIL(s, "invalid typed value");
-			goto out;
-		}
-	} else if ((has & 1u << K_TYPE) && !json_is_array(v = json_object_get(result, "@type"))) {
-		/* step 16 */
-		json_t *a = json_array();
-
-		if (!a || json_array_append(a, v)) {
-			json_decref(a);
-			rc = jl_nomem(s);
-			goto out;
-		}
-		if (json_object_set_new(result, "@type", a)) { /* takes a */
-			rc = jl_nomem(s);
-			goto out;
-		}
-	} else if (has & (1u << K_SET | 1u << K_LIST)) {
-		/* step 17 */
-		if (rn > 2 || (rn == 2 && !(has & 1u << K_INDEX))) {
-			rc = FAIL(s, "invalid set or list object");
-			goto out;
-		}
-		if (has & 1u << K_SET) {
-			json_t *setv = json_incref(json_object_get(result, "@set"));
-
-			json_decref(result);
-			result = setv;
-			goto done;
-		}
-	}
-	/* step 18 */
-	if (rn == 1 && (has & 1u << K_LANGUAGE)) {
-		rc = jl_data_loss(s, "object with only @language");
-		json_decref(result);
-		result = NULL;
-		goto done;
-	}
-	/* step 19: free-floating values at the top */
-	if (!prop || !strcmp(prop, "@graph")) {
-		if (rn == 0 || (has & (1u << K_VALUE | 1u << K_LIST))) {
-			rc = jl_data_loss(s, "free-floating value ignored");
-			json_decref(result);
-			result = NULL;
-		} else if (rn == 1 && (has & 1u << K_ID)) {
-			rc = jl_data_loss(s, "node object with only @id ('%s') ignored",
-				       json_string_value(json_object_get(result, "@id")));
-			json_decref(result);
-			result = NULL;
-		}
-	}
-done:
-	if (!rc) {
-		*out = result;
-		result = NULL;
-	}
+	*out = result;
+	result = NULL;
 out:
 	json_decref(result);
 	jl_keys_free(keys, kbuf);
-	free(iri);
 	free(input_own);
 	jl_ctx_unref(tsc);
 	jl_ctx_unref(act);
