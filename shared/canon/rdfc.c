@@ -562,34 +562,21 @@ static int path_cmp(const ob_buf *a, const ob_buf *b)
 	return cmp_text(a->data, a->len, b->data, b->len);
 }
 
-/* RDFC-1.0 4.8 Hash N-Degree Quads: hashes node b into out; io is the
- * issuer passed in and, on return, the chosen issuer (step 6). */
-static ob_code hash_ndegree(struct canon *c, uint32_t b, struct issuer *io,
-			    unsigned char *out)
+/* RDFC-1.0 4.8.3 steps 1-3: the hash to related blank nodes map of b,
+ * as *rel (nrel entries, sorted by hash: step 5's order; the caller frees
+ * it). */
+static ob_code related_map(struct canon *c, uint32_t b, const struct issuer *io,
+			   struct related **relp, size_t *nrelp)
 {
-	struct related *rel = NULL;
-	uint32_t *cur = NULL, *elem = NULL, *recur = NULL;
-	unsigned char *dir = NULL;
-	struct issuer copy = { 0 }, chosen = { 0 };
-	ob_buf data = OB_BUF_INIT, path = OB_BUF_INIT, best = OB_BUF_INIT;
-	size_t nrel = 0, cap, i, g, ge;
+	size_t cap = 3 * (size_t)(c->qoff[b + 1] - c->qoff[b]), nrel = 0;
+	struct related *rel = malloc((cap ? cap : 1) * sizeof(*rel));
 	uint32_t qi;
-	ob_code rc = OB_OK;
+	ob_code rc;
 
-	/* work limit (§4.4.3 note, rdf-canonize's maxDeepIterations) */
-	if (c->limited) {
-		if (c->calls_left == 0) {
-			rc = ob_fail(c->err, OB_EINVALID,
-				     "canonicalization work limit exceeded (%llu)",
-				     c->max_calls);
-			goto out;
-		}
-		c->calls_left--;
-	}
-	/* RDFC-1.0 4.8.3 steps 1-3: hash to related blank nodes map */
-	cap = 3 * (size_t)(c->qoff[b + 1] - c->qoff[b]);
-	if (!(rel = malloc((cap ? cap : 1) * sizeof(*rel))))
-		goto oom;
+	*relp = rel;
+	*nrelp = 0;
+	if (!rel)
+		return fail_oom(c);
 	for (qi = c->qoff[b]; qi < c->qoff[b + 1]; qi++) {
 		const struct quad *q = &c->ds->quads[c->qlist[qi]];
 		const uint32_t comp[3] = { q->s, q->o, q->g };
@@ -605,7 +592,7 @@ static ob_code hash_ndegree(struct canon *c, uint32_t b, struct issuer *io,
 				continue;
 			/* 4.8.3 step 3.1.1 */
 			if ((rc = hash_related(c, r, q, io, posc[k], rel[nrel].hash)))
-				goto out;
+				return rc;
 			rel[nrel].node = r;
 			rel[nrel].seq = (uint32_t)nrel;
 			rel[nrel].hlen = c->hlen;
@@ -614,6 +601,35 @@ static ob_code hash_ndegree(struct canon *c, uint32_t b, struct issuer *io,
 	}
 	/* RDFC-1.0 4.8.3 step 5: related hashes in order */
 	qsort(rel, nrel, sizeof(*rel), cmp_related);
+	*nrelp = nrel;
+	return OB_OK;
+}
+
+/* RDFC-1.0 4.8 Hash N-Degree Quads: hashes node b into out; io is the
+ * issuer passed in and, on return, the chosen issuer (step 6). */
+static ob_code hash_ndegree(struct canon *c, uint32_t b, struct issuer *io,
+			    unsigned char *out)
+{
+	struct related *rel = NULL;
+	uint32_t *cur = NULL, *elem = NULL, *recur = NULL;
+	unsigned char *dir = NULL;
+	struct issuer copy = { 0 }, chosen = { 0 };
+	ob_buf data = OB_BUF_INIT, path = OB_BUF_INIT, best = OB_BUF_INIT;
+	size_t nrel = 0, i, g, ge;
+	ob_code rc = OB_OK;
+
+	/* work limit (§4.4.3 note, rdf-canonize's maxDeepIterations) */
+	if (c->limited) {
+		if (c->calls_left == 0) {
+			rc = ob_fail(c->err, OB_EINVALID,
+				     "canonicalization work limit exceeded (%llu)",
+				     c->max_calls);
+			goto out;
+		}
+		c->calls_left--;
+	}
+	if ((rc = related_map(c, b, io, &rel, &nrel)))
+		goto out;
 	if (nrel && (!(cur = malloc(nrel * sizeof(*cur))) ||
 		     !(elem = malloc(nrel * sizeof(*elem))) ||
 		     !(recur = malloc(nrel * sizeof(*recur))) ||
@@ -794,6 +810,214 @@ ob_code ob_rdfc_canonize(const ob_rdf_dataset *ds, ob_rdfc_hash hash,
 	return ob_rdfc_canonize_ex(ds, &o, out, map, err);
 }
 
+/* RDFC-1.0 4.4.3 step 2: the blank node to quads map, nodes numbered by
+ * first appearance (subject, object, graph), and the working arrays, in
+ * one block (*blk, freed by the caller; c->bn_of_term too). */
+static ob_code canon_index(struct canon *c, void **blk, struct line **lines, uint32_t **order)
+{
+	const ob_rdf_dataset *ds = c->ds;
+	uint32_t nt = ds->nterms, qi, b, *pos;
+
+	if (!(c->bn_of_term = malloc((nt ? 2 * (size_t)nt : 1) * sizeof(uint32_t))))
+		return fail_oom(c);
+	c->bn_term = c->bn_of_term + nt;
+	memset(c->bn_of_term, 0xff, nt * sizeof(uint32_t));
+	for (qi = 0; qi < ds->nquads; qi++) {
+		const struct quad *q = &ds->quads[qi];
+		const uint32_t comp[3] = { q->s, q->o, q->g };
+		int k;
+
+		for (k = 0; k < 3; k++)
+			if (comp[k] != NONE && ds->terms[comp[k]].kind == OB_RDF_BLANK &&
+			    c->bn_of_term[comp[k]] == NONE) {
+				c->bn_of_term[comp[k]] = c->nb;
+				c->bn_term[c->nb++] = comp[k];
+			}
+	}
+	/* one block for the per-node and per-quad arrays: lines first (the
+	 * widest alignment), then the uint32_t arrays, then the bytes; a quad
+	 * lists at most 3 blank nodes */
+	{
+		size_t nb1 = (size_t)c->nb + 1, nq1 = (size_t)ds->nquads + 1;
+		size_t n32 = (nb1 + 1) + nb1 + (3 * (size_t)ds->nquads + 1) + 4 * nb1;
+		uint32_t *u;
+
+		if (!(*blk = malloc(nq1 * sizeof(**lines) + n32 * sizeof(uint32_t) +
+				    nb1 * c->hlen + nb1 * (2 * c->hlen + 1))))
+			return fail_oom(c);
+		*lines = *blk;
+		u = (uint32_t *)(*lines + nq1);
+		c->qoff = u;
+		u += nb1 + 1;
+		pos = u;
+		u += nb1;
+		c->qlist = u;
+		u += 3 * (size_t)ds->nquads + 1;
+		c->canon = u;
+		u += nb1;
+		c->canon_order = u;
+		u += nb1;
+		c->rank = u;
+		u += nb1;
+		*order = u;
+		u += nb1;
+		c->fd = (unsigned char *)u;
+		c->fdhex = (char *)(c->fd + nb1 * c->hlen);
+	}
+	memset(c->qoff, 0, ((size_t)c->nb + 2) * sizeof(uint32_t));
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass) {
+			for (b = 0; b < c->nb; b++)
+				c->qoff[b + 1] += c->qoff[b];
+			memcpy(pos, c->qoff, ((size_t)c->nb + 1) * sizeof(uint32_t));
+		}
+		for (qi = 0; qi < ds->nquads; qi++) {
+			const struct quad *q = &ds->quads[qi];
+			const uint32_t comp[3] = { q->s, q->o, q->g };
+			uint32_t seen[3];
+			int k, j, ns = 0;
+
+			for (k = 0; k < 3; k++) {
+				if (comp[k] == NONE || (b = c->bn_of_term[comp[k]]) == NONE)
+					continue;
+				for (j = 0; j < ns && seen[j] != b; j++)
+					;
+				if (j < ns)
+					continue;
+				seen[ns++] = b;
+				if (pass)
+					c->qlist[pos[b]++] = qi;
+				else
+					c->qoff[b + 1]++;
+			}
+		}
+	}
+	memset(c->canon, 0xff, (size_t)c->nb * sizeof(uint32_t));
+	/* the serialization is the largest use of the scratch text: size it
+	 * once */
+	{
+		size_t room = 0;
+
+		for (qi = 0; qi < ds->nquads; qi++)
+			room += quad_room(c, &ds->quads[qi]);
+		if (ob_buf_grow(&c->text, room))
+			return fail_oom(c);
+	}
+	return OB_OK;
+}
+
+/* RDFC-1.0 4.4.3 step 5: the nodes that share a first-degree hash, group
+ * by group in hash order (order); res has room for all of them. */
+static ob_code canon_shared(struct canon *c, const uint32_t *order, struct result *res)
+{
+	size_t nres, i, g, ge;
+	uint32_t b, qi;
+	ob_code rc;
+
+	for (g = 0; g < c->nb; g = ge) {
+		for (ge = g + 1; ge < c->nb &&
+		     !memcmp(c->fd + (size_t)order[g] * c->hlen,
+			     c->fd + (size_t)order[ge] * c->hlen, c->hlen); ge++)
+			;
+		if (ge - g == 1)
+			continue;
+		/* 4.4.3 step 5.2 */
+		nres = 0;
+		for (i = g; i < ge; i++) {
+			struct result *r = &res[nres];
+
+			b = order[i];
+			if (c->canon[b] != NONE) /* 4.4.3 step 5.2.1 */
+				continue;
+			/* 4.4.3 steps 5.2.2-5.2.4 */
+			r->is.n = 0;
+			if (iss_issue(&r->is, b) < 0)
+				return fail_oom(c);
+			r->seq = (uint32_t)nres;
+			r->hlen = c->hlen;
+			nres++;
+			if ((rc = hash_ndegree(c, b, &r->is, r->hash)))
+				return rc;
+		}
+		/* 4.4.3 step 5.3: by hash; ties keep their order */
+		qsort(res, nres, sizeof(*res), cmp_result);
+		for (i = 0; i < nres; i++)
+			for (qi = 0; qi < res[i].is.n; qi++)
+				issue_canonical(c, res[i].is.ids[qi]); /* 4.4.3 step 5.3.1 */
+	}
+	return OB_OK;
+}
+
+/* RDFC-1.0 4.4.3 steps 6-7: relabel, serialize, sort, drop duplicates;
+ * and the issued identifiers map when map is not NULL. */
+static ob_code canon_output(struct canon *c, struct line *lines, ob_buf *out, ob_buf *map)
+{
+	const ob_rdf_dataset *ds = c->ds;
+	uint32_t qi;
+	size_t i;
+
+	c->text.len = 0;
+	for (qi = 0; qi < ds->nquads; qi++) {
+		lines[qi].off = c->text.len;
+		put_quad(c, &c->text, &ds->quads[qi], NONE - 1);
+		lines[qi].len = (uint32_t)(c->text.len - lines[qi].off);
+		lines[qi].ascii = quad_ascii(c, &ds->quads[qi]);
+	}
+	if (c->text.oom)
+		return fail_oom(c);
+	sort_lines(c->text.data, lines, ds->nquads);
+	if (ob_buf_grow(out, c->text.len))
+		return fail_oom(c);
+	for (qi = 0; qi < ds->nquads; qi++) {
+		if (qi && lines[qi].len == lines[qi - 1].len &&
+		    !memcmp(c->text.data + lines[qi].off,
+			    c->text.data + lines[qi - 1].off, lines[qi].len))
+			continue;
+		ob_buf_add(out, c->text.data + lines[qi].off, lines[qi].len);
+	}
+	if (map) {
+		for (i = 0; i < c->ncanon; i++)
+			ob_buf_addf(map, "%s c14n%zu\n", label(c, c->canon_order[i]), i);
+		if (map->oom)
+			return fail_oom(c);
+	}
+	return OB_OK;
+}
+
+/* RDFC-1.0 4.4.3 steps 4 and 5's budget: a node with a unique
+ * first-degree hash gets its canonical id, in hash order (*order); the
+ * others count (*nonunique) towards the work limit. */
+static void canon_unique(struct canon *c, uint32_t *order, int work_factor, size_t *nonunique)
+{
+	size_t g, ge;
+	uint32_t b;
+
+	for (b = 0; b < c->nb; b++)
+		order[b] = b;
+	tl_canon = c;
+	qsort(order, c->nb, sizeof(*order), cmp_fd);
+	*nonunique = 0;
+	for (g = 0; g < c->nb; g = ge) {
+		for (ge = g + 1; ge < c->nb &&
+		     !memcmp(c->fd + (size_t)order[g] * c->hlen,
+			     c->fd + (size_t)order[ge] * c->hlen, c->hlen); ge++)
+			;
+		if (ge - g == 1)
+			issue_canonical(c, order[g]); /* 4.4.3 step 4.2 */
+		else
+			*nonunique += ge - g;
+	}
+	c->limited = work_factor >= 0;
+	c->max_calls = work_limit(*nonunique, work_factor);
+	if (c->max_calls == ULLONG_MAX)
+		c->limited = 0;
+	c->calls_left = c->max_calls;
+	c->perms_left = c->max_calls > ULLONG_MAX / OB_RDFC_PERM_BUDGET ? ULLONG_MAX
+			: c->max_calls * OB_RDFC_PERM_BUDGET;
+	if (c->perms_left < OB_RDFC_PERM_MIN)
+		c->perms_left = OB_RDFC_PERM_MIN;
+}
+
 ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 			    ob_buf *out, ob_buf *map, ob_error *err)
 {
@@ -801,12 +1025,12 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 	ob_rdfc_hash hash = opts ? opts->hash : OB_RDFC_SHA256;
 	int work_factor = opts ? opts->work_factor : OB_RDFC_WORK_FACTOR;
 	struct line *lines = NULL;
-	uint32_t *order = NULL, *pos = NULL;
+	uint32_t *order = NULL;
 	struct result *res = NULL;
 	void *blk = NULL;
 	size_t out_len0 = out ? out->len : 0, map_len0 = map ? map->len : 0;
-	size_t nres = 0, i, g, ge, nonunique = 0;
-	uint32_t b, nt, qi;
+	size_t i, nonunique = 0;
+	uint32_t b;
 	ob_code rc = OB_OK;
 
 	if (!ds || !out)
@@ -821,96 +1045,12 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 		goto out;
 	}
 	c.hlen = (size_t)EVP_MD_get_size(c.md);
-	if (!(c.ctx = EVP_MD_CTX_new()))
-		goto oom;
-	nt = ds->nterms;
-	/* RDFC-1.0 4.4.3 step 2: blank node to quads map, nodes numbered by
-	 * first appearance (subject, object, graph) */
-	if (!(c.bn_of_term = malloc((nt ? 2 * (size_t)nt : 1) * sizeof(uint32_t))))
-		goto oom;
-	c.bn_term = c.bn_of_term + nt;
-	memset(c.bn_of_term, 0xff, nt * sizeof(uint32_t));
-	for (qi = 0; qi < ds->nquads; qi++) {
-		const struct quad *q = &ds->quads[qi];
-		const uint32_t comp[3] = { q->s, q->o, q->g };
-		int k;
-
-		for (k = 0; k < 3; k++)
-			if (comp[k] != NONE && ds->terms[comp[k]].kind == OB_RDF_BLANK &&
-			    c.bn_of_term[comp[k]] == NONE) {
-				c.bn_of_term[comp[k]] = c.nb;
-				c.bn_term[c.nb++] = comp[k];
-			}
+	if (!(c.ctx = EVP_MD_CTX_new())) {
+		rc = fail_oom(&c);
+		goto out;
 	}
-	/* one block for the per-node and per-quad arrays: lines first (the
-	 * widest alignment), then the uint32_t arrays, then the bytes; a quad
-	 * lists at most 3 blank nodes */
-	{
-		size_t nb1 = (size_t)c.nb + 1, nq1 = (size_t)ds->nquads + 1;
-		size_t n32 = (nb1 + 1) + nb1 + (3 * (size_t)ds->nquads + 1) + 4 * nb1;
-		uint32_t *u;
-
-		if (!(blk = malloc(nq1 * sizeof(*lines) + n32 * sizeof(uint32_t) +
-				   nb1 * c.hlen + nb1 * (2 * c.hlen + 1))))
-			goto oom;
-		lines = blk;
-		u = (uint32_t *)(lines + nq1);
-		c.qoff = u;
-		u += nb1 + 1;
-		pos = u;
-		u += nb1;
-		c.qlist = u;
-		u += 3 * (size_t)ds->nquads + 1;
-		c.canon = u;
-		u += nb1;
-		c.canon_order = u;
-		u += nb1;
-		c.rank = u;
-		u += nb1;
-		order = u;
-		u += nb1;
-		c.fd = (unsigned char *)u;
-		c.fdhex = (char *)(c.fd + nb1 * c.hlen);
-	}
-	memset(c.qoff, 0, ((size_t)c.nb + 2) * sizeof(uint32_t));
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass) {
-			for (b = 0; b < c.nb; b++)
-				c.qoff[b + 1] += c.qoff[b];
-			memcpy(pos, c.qoff, ((size_t)c.nb + 1) * sizeof(uint32_t));
-		}
-		for (qi = 0; qi < ds->nquads; qi++) {
-			const struct quad *q = &ds->quads[qi];
-			const uint32_t comp[3] = { q->s, q->o, q->g };
-			uint32_t seen[3];
-			int k, j, ns = 0;
-
-			for (k = 0; k < 3; k++) {
-				if (comp[k] == NONE || (b = c.bn_of_term[comp[k]]) == NONE)
-					continue;
-				for (j = 0; j < ns && seen[j] != b; j++)
-					;
-				if (j < ns)
-					continue;
-				seen[ns++] = b;
-				if (pass)
-					c.qlist[pos[b]++] = qi;
-				else
-					c.qoff[b + 1]++;
-			}
-		}
-	}
-	memset(c.canon, 0xff, (size_t)c.nb * sizeof(uint32_t));
-	/* the serialization below is the largest use of the scratch text:
-	 * size it once */
-	{
-		size_t room = 0;
-
-		for (qi = 0; qi < ds->nquads; qi++)
-			room += quad_room(&c, &ds->quads[qi]);
-		if (ob_buf_grow(&c.text, room))
-			goto oom;
-	}
+	if ((rc = canon_index(&c, &blk, &lines, &order)))
+		goto out;
 	tl_canon = &c;
 	/* labels ranked as rdf-canonize's permuter sorts them */
 	for (b = 0; b < c.nb; b++)
@@ -922,94 +1062,13 @@ ob_code ob_rdfc_canonize_ex(const ob_rdf_dataset *ds, const ob_rdfc_opts *opts,
 	for (b = 0; b < c.nb; b++)
 		if ((rc = hash_first_degree(&c, b, lines)))
 			goto out;
-	/* RDFC-1.0 4.4.3 step 4: in hash order, a node with a unique hash gets
-	 * its canonical id */
-	for (b = 0; b < c.nb; b++)
-		order[b] = b;
-	tl_canon = &c;
-	qsort(order, c.nb, sizeof(*order), cmp_fd);
-	for (g = 0; g < c.nb; g = ge) {
-		for (ge = g + 1; ge < c.nb &&
-		     !memcmp(c.fd + (size_t)order[g] * c.hlen,
-			     c.fd + (size_t)order[ge] * c.hlen, c.hlen); ge++)
-			;
-		if (ge - g == 1)
-			issue_canonical(&c, order[g]); /* 4.4.3 step 4.2 */
-		else
-			nonunique += ge - g;
+	canon_unique(&c, order, work_factor, &nonunique);
+	if (nonunique && !(res = calloc(nonunique, sizeof(*res)))) {
+		rc = fail_oom(&c);
+		goto out;
 	}
-	c.limited = work_factor >= 0;
-	c.max_calls = work_limit(nonunique, work_factor);
-	if (c.max_calls == ULLONG_MAX)
-		c.limited = 0;
-	c.calls_left = c.max_calls;
-	c.perms_left = c.max_calls > ULLONG_MAX / OB_RDFC_PERM_BUDGET ? ULLONG_MAX
-		       : c.max_calls * OB_RDFC_PERM_BUDGET;
-	if (c.perms_left < OB_RDFC_PERM_MIN)
-		c.perms_left = OB_RDFC_PERM_MIN;
-	/* RDFC-1.0 4.4.3 step 5: the shared hashes, in hash order */
-	if (nonunique && !(res = calloc(nonunique, sizeof(*res))))
-		goto oom;
-	for (g = 0; g < c.nb; g = ge) {
-		for (ge = g + 1; ge < c.nb &&
-		     !memcmp(c.fd + (size_t)order[g] * c.hlen,
-			     c.fd + (size_t)order[ge] * c.hlen, c.hlen); ge++)
-			;
-		if (ge - g == 1)
-			continue;
-		/* 4.4.3 step 5.2 */
-		nres = 0;
-		for (i = g; i < ge; i++) {
-			struct result *r = &res[nres];
-
-			b = order[i];
-			if (c.canon[b] != NONE) /* 4.4.3 step 5.2.1 */
-				continue;
-			/* 4.4.3 steps 5.2.2-5.2.4 */
-			r->is.n = 0;
-			if (iss_issue(&r->is, b) < 0)
-				goto oom;
-			r->seq = (uint32_t)nres;
-			r->hlen = c.hlen;
-			nres++;
-			if ((rc = hash_ndegree(&c, b, &r->is, r->hash)))
-				goto out;
-		}
-		/* 4.4.3 step 5.3: by hash; ties keep their order */
-		qsort(res, nres, sizeof(*res), cmp_result);
-		for (i = 0; i < nres; i++)
-			for (qi = 0; qi < res[i].is.n; qi++)
-				issue_canonical(&c, res[i].is.ids[qi]); /* 4.4.3 step 5.3.1 */
-	}
-	/* RDFC-1.0 4.4.3 steps 6-7: relabel, serialize, sort, drop duplicates */
-	c.text.len = 0;
-	for (qi = 0; qi < ds->nquads; qi++) {
-		lines[qi].off = c.text.len;
-		put_quad(&c, &c.text, &ds->quads[qi], NONE - 1);
-		lines[qi].len = (uint32_t)(c.text.len - lines[qi].off);
-		lines[qi].ascii = quad_ascii(&c, &ds->quads[qi]);
-	}
-	if (c.text.oom)
-		goto oom;
-	sort_lines(c.text.data, lines, ds->nquads);
-	if (ob_buf_grow(out, c.text.len))
-		goto oom;
-	for (qi = 0; qi < ds->nquads; qi++) {
-		if (qi && lines[qi].len == lines[qi - 1].len &&
-		    !memcmp(c.text.data + lines[qi].off,
-			    c.text.data + lines[qi - 1].off, lines[qi].len))
-			continue;
-		ob_buf_add(out, c.text.data + lines[qi].off, lines[qi].len);
-	}
-	if (map) {
-		for (i = 0; i < c.ncanon; i++)
-			ob_buf_addf(map, "%s c14n%zu\n", label(&c, c.canon_order[i]), i);
-		if (map->oom)
-			goto oom;
-	}
-	goto out;
-oom:
-	rc = ob_fail(err, OB_ENOMEM, "canonicalization: out of memory");
+	if (!(rc = canon_shared(&c, order, res)))
+		rc = canon_output(&c, lines, out, map);
 out:
 	if (rc) {
 		if (out && !out->oom && out->data) {
