@@ -25,7 +25,8 @@
 static _Thread_local ob_jsonld *shared_proc;
 static _Thread_local ob_loader *shipped_only; /* an empty map: shipped contexts */
 /* the last proof configuration hashed on this thread (config_hash) */
-static _Thread_local char *memo_key;
+static _Thread_local json_t *memo_config;
+static _Thread_local int memo_legacy;
 static _Thread_local unsigned char memo_hash[32];
 
 void ob_suite_thread_release(void)
@@ -34,8 +35,8 @@ void ob_suite_thread_release(void)
 	shared_proc = NULL;
 	ob_loader_free(shipped_only);
 	shipped_only = NULL;
-	free(memo_key);
-	memo_key = NULL;
+	json_decref(memo_config);
+	memo_config = NULL;
 }
 
 /* JSON-LD toRdf (safe mode, base null) then RDFC-1.0 into canon. */
@@ -131,31 +132,31 @@ static int shipped_contexts(const json_t *ctx)
 static ob_code config_hash(const json_t *config, int legacy, ob_loader *loader,
 			   unsigned char out[32], ob_error *err)
 {
-	char *key = NULL;
 	ob_buf c = OB_BUF_INIT;
+	int memo = shipped_contexts(json_object_get(config, "@context"));
 	ob_code rc;
 
-	if (shipped_contexts(json_object_get(config, "@context")) &&
-	    (key = ob_json_dumps(config, OB_JSON_COMPACT)) != NULL) {
-		/* the flag is part of the key: legacy escapes differently */
-		key[0] = legacy ? 'L' : '{';
-		if (memo_key && !strcmp(memo_key, key)) {
-			memcpy(out, memo_hash, 32);
-			free(key);
-			return OB_OK;
-		}
+	/* json_equal compares without serializing; legacy is part of the
+	 * key: it escapes differently */
+	if (memo && memo_config && memo_legacy == legacy && json_equal(memo_config, config)) {
+		memcpy(out, memo_hash, 32);
+		return OB_OK;
 	}
 	rc = ob_rdfc_canonize_json(config, loader, legacy, 0, &c, err);
 	if (!rc) {
 		ob_sha256((const unsigned char *)c.data, c.len, out);
-		if (key) {
-			free(memo_key);
-			memo_key = key;
-			key = NULL;
-			memcpy(memo_hash, out, 32);
+		if (memo) {
+			json_t *copy = json_deep_copy(config);
+
+			/* failing to remember is harmless */
+			if (copy) {
+				json_decref(memo_config);
+				memo_config = copy;
+				memo_legacy = legacy;
+				memcpy(memo_hash, out, 32);
+			}
 		}
 	}
-	free(key);
 	ob_buf_release(&c);
 	return rc;
 }
