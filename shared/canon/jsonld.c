@@ -99,6 +99,8 @@ const struct ment *jl_memo_put(struct memo **mp, const char *key, uint32_t h, si
 		return NULL;
 	memcpy(e->key, key, klen + 1);
 	e->iri = iri;
+	e->abs = iri && jl_is_abs_iri(iri);
+	e->di = NULL;
 	e->hash = h;
 	e->len = (uint32_t)klen;
 	m->n++;
@@ -114,6 +116,7 @@ static void memo_free(struct memo *m)
 	for (i = 0; i <= m->mask; i++) {
 		free(m->tab[i].key);
 		free(m->tab[i].iri);
+		free(m->tab[i].di);
 	}
 	free(m->tab);
 	free(m);

@@ -206,14 +206,15 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 static ob_code type_iri(struct st *s, struct xobj *x, const json_t *t, const char **ti, char **own)
 {
 	ob_code rc;
+	int abs;
 
 	*ti = NULL;
 	if (!json_is_string(t))
 		return FAIL(s, "invalid type value");
-	rc = jl_vocab_iri_ref(s, x->type_scoped, json_string_value(t), 1, ti, own);
+	rc = jl_vocab_iri_ref(s, x->type_scoped, json_string_value(t), 1, ti, own, &abs);
 	if (!rc && !*ti)
 		rc = jl_data_loss(s, "@type '%s' ignored", json_string_value(t));
-	if (!rc && *ti && !jl_is_abs_iri(*ti) && !is_bnode(*ti))
+	if (!rc && *ti && !abs && !is_bnode(*ti))
 		rc = jl_data_loss(s, "relative @type '%s'", *ti);
 	return rc;
 }
@@ -576,22 +577,17 @@ out:
 	return rc;
 }
 
-/* §5.1 step 13.5 onwards: an entry whose key is a property IRI. */
+/* §5.1 step 13.5 onwards: an entry whose key is a property IRI; di: the
+ * key's definition in x->active. */
 static ob_code expand_property(struct st *s, struct xobj *x, const char *key, const char *piri,
-			       const json_t *value)
+			       const struct dinfo *di, const json_t *value)
 {
-	const json_t *def = term_def(x->active, key);
-	struct dinfo di;
-	const char *type;
-	int cf, reverse;
+	const json_t *def = di->def;
+	const char *type = di->type;
+	int cf = di->cf, reverse = di->reverse;
 	json_t *ev = NULL, *item;
 	size_t i;
 	ob_code rc = OB_OK;
-
-	jl_dinfo_of(def, &di);
-	type = di.type;
-	cf = di.cf;
-	reverse = di.reverse;
 
 	if (type && jl_kw_id(type) == K_JSON) {
 		ev = json_pack("{s:O,s:s}", "@value", value, "@type", "@json");
@@ -605,7 +601,7 @@ static ob_code expand_property(struct st *s, struct xobj *x, const char *key, co
 			return rc;
 	} else {
 		s->bare = s->rdf && !reverse;
-		rc = expand_def(s, x->active, key, &di, value, x->base_url, 0, &ev);
+		rc = expand_def(s, x->active, key, di, value, x->base_url, 0, &ev);
 		s->bare = 0;
 		if (rc)
 			return rc;
@@ -676,12 +672,14 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 	}
 	for (i = 0; i < n && !rc; i++) {
 		const json_t *value;
+		const struct dinfo *di;
+		struct dinfo dbuf;
 		const char *kiri;
 		int kw;
 
 		if (keys[i][0] == '@' && eq(keys[i], "@context"))
 			continue;
-		if ((rc = jl_key_iri_ref(s, x->active, keys[i], &kiri, &iri)))
+		if ((rc = jl_key_info(s, x->active, keys[i], &kiri, &iri, &di, &dbuf)))
 			break;
 		value = jl_key_value(keys[i]);
 		kw = kiri && jl_is_keyword(kiri);
@@ -690,7 +688,7 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 		else if (kw)
 			rc = expand_keyword(s, x, keys[i], kiri, value, &nests);
 		else
-			rc = expand_property(s, x, keys[i], kiri, value);
+			rc = expand_property(s, x, keys[i], kiri, di, value);
 		free(iri);
 		iri = NULL;
 	}

@@ -36,10 +36,26 @@ typedef struct ctx {
 
 /* A memo of IRI expansions (open addressing): cheaper than a json_t
  * object for the lookup every key of every node makes. */
+/* What expansion reads from a term definition, gathered in one pass. */
+struct dinfo {
+	const json_t *def;    /* NULL: no definition */
+	const char *type;     /* "@type" */
+	const json_t *lang;   /* "@language" (may be null) */
+	const json_t *dir;    /* "@direction" (may be null) */
+	const json_t *ctx;    /* "@context": the scoped context */
+	const char *base;     /* "base": the scoped context's base URL */
+	int cf;               /* "@container" as C_* flags */
+	int reverse;          /* "reverse" */
+};
+
 struct ment {
 	char *key; /* NULL: an empty slot */
 	char *iri; /* NULL: the key expands to nothing */
 	uint32_t hash, len;
+	int abs;   /* iri is an absolute IRI */
+	/* a key's definition as expansion reads it (jl_key_info), made when
+	 * first asked; its own block, so it stays put when the table grows */
+	struct dinfo *di;
 };
 
 struct memo {
@@ -110,18 +126,6 @@ static inline const char *def_str(const json_t *def, const char *key)
 }
 
 enum { C_LIST = 1, C_SET = 2, C_GRAPH = 4, C_ID = 8, C_INDEX = 16, C_LANGUAGE = 32, C_TYPE = 64 };
-
-/* What expansion reads from a term definition, gathered in one pass. */
-struct dinfo {
-	const json_t *def;    /* NULL: no definition */
-	const char *type;     /* "@type" */
-	const json_t *lang;   /* "@language" (may be null) */
-	const json_t *dir;    /* "@direction" (may be null) */
-	const json_t *ctx;    /* "@context": the scoped context */
-	const char *base;     /* "base": the scoped context's base URL */
-	int cf;               /* "@container" as C_* flags */
-	int reverse;          /* "reverse" */
-};
 
 struct centry {
 	ctx *parent;
@@ -234,7 +238,9 @@ ob_code jl_expand_iri(struct st *s, ctx **active, const char *value, int doc_rel
 			  int vocab, const json_t *local, json_t *defined, char **out);
 ob_code jl_key_iri(struct st *s, ctx *active, const char *key, char **out);
 ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
-			     const char **out, char **own);
+			     const char **out, char **own, int *abs);
+ob_code jl_key_info(struct st *s, ctx *active, const char *key, const char **out, char **own,
+		    const struct dinfo **d, struct dinfo *buf);
 ob_code jl_key_iri_ref(struct st *s, ctx *active, const char *key, const char **out,
 			   char **own);
 

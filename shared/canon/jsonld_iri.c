@@ -362,21 +362,23 @@ ob_code jl_key_iri(struct st *s, ctx *active, const char *key, char **out)
 /* IRI expansion with vocab (a key, or with doc_rel a @type value), the
  * result borrowed: *out points into active's memo (cached contexts never
  * change, so a string always expands alike) or into *own, which the
- * caller frees. */
-ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
-			     const char **out, char **own)
+ * caller frees. *m: the memo entry, or NULL. */
+static ob_code vocab_lookup(struct st *s, ctx *active, const char *key, int doc_rel,
+			    const char **out, char **own, struct ment **m)
 {
 	struct memo **memo = doc_rel ? &active->tmemo : &active->memo;
-	const struct ment *m;
 	uint32_t h = 0;
 	size_t klen = 0;
 	ob_code rc;
 
 	*own = NULL;
+	*m = NULL;
 	if (active->cached) {
 		h = jl_str_hash(key, &klen);
-		if ((m = jl_memo_get(*memo, key, h, klen)) != NULL) {
-			*out = m->iri;
+		/* the entries are this thread's processor's: filling in an
+		 * entry's di later is no race */
+		if ((*m = (struct ment *)jl_memo_get(*memo, key, h, klen)) != NULL) {
+			*out = (*m)->iri;
 			return OB_OK;
 		}
 	}
@@ -384,13 +386,48 @@ ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel
 		return rc;
 	*out = *own;
 	/* failing to remember is harmless */
-	if (active->cached && jl_memo_put(memo, key, h, klen, *own))
+	if (active->cached && (*m = (struct ment *)jl_memo_put(memo, key, h, klen, *own)))
 		*own = NULL;
 	return OB_OK;
 }
 
-ob_code jl_key_iri_ref(struct st *s, ctx *active, const char *key, const char **out,
-			   char **own)
+/* abs (may be NULL): whether *out is an absolute IRI. */
+ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
+			 const char **out, char **own, int *abs)
 {
-	return jl_vocab_iri_ref(s, active, key, 0, out, own);
+	struct ment *m;
+	ob_code rc = vocab_lookup(s, active, key, doc_rel, out, own, &m);
+
+	if (!rc && abs)
+		*abs = m ? m->abs : *out && jl_is_abs_iri(*out);
+	return rc;
+}
+
+/* A key's IRI (as jl_key_iri_ref) and what expansion reads from its
+ * definition in active: *d points into active's memo, or at buf. */
+ob_code jl_key_info(struct st *s, ctx *active, const char *key, const char **out, char **own,
+		    const struct dinfo **d, struct dinfo *buf)
+{
+	struct ment *m;
+	ob_code rc = vocab_lookup(s, active, key, 0, out, own, &m);
+
+	if (rc)
+		return rc;
+	if (m && !m->di && (m->di = malloc(sizeof(*m->di))) != NULL)
+		jl_dinfo_of(term_def(active, key), m->di);
+	if (m && m->di) {
+		*d = m->di;
+	} else {
+		jl_dinfo_of(term_def(active, key), buf);
+		*d = buf;
+	}
+	return OB_OK;
+}
+
+ob_code jl_key_iri_ref(struct st *s, ctx *active, const char *key, const char **out,
+		       char **own)
+{
+	struct ment *m;
+
+	return vocab_lookup(s, active, key, 0, out, own, &m);
 }
