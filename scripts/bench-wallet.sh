@@ -5,9 +5,13 @@
 # transaction per credential), `list` time, backup/restore time and the
 # database size. The credentials are issued by ob-issuer issue --roster
 # (eddsa-jcs-2022, no status list: the figures are the wallet's, not the
-# network's). Run by `make bench`.
+# network's). Then a wallet of 50,000 (BENCH_WALLET_LIST_N overrides): the
+# peak RSS of `list --json` and `list`, which hold one record at a time
+# (a list of 50,000 once built 244 MB); this part takes a few minutes.
+# Run by `make bench` (MAXRSS= the peak-RSS tool; else /proc is polled).
 BIN=${1:?usage: sh scripts/bench-wallet.sh BIN_DIR}
 N=${BENCH_WALLET_N:-10000}
+NL=${BENCH_WALLET_LIST_N:-50000}
 BATCH=500
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-wallet.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -84,3 +88,59 @@ awk -v n="$N" -v s="$add" -v b="$nb" 'BEGIN { printf "bench-wallet: add %d crede
 echo "bench-wallet: list of $N: $list s (table), $listj s (--json); show one: $show s (each includes the unlock)"
 echo "bench-wallet: backup: $backup s ($(stat -c %s "$T/w.bak") bytes); restore: $restore s"
 awk -v d="$size" -v w="$wal" -v s="$src" -v n="$N" 'BEGIN { printf "bench-wallet: database %.1f MiB (+ WAL %.1f MiB) for %.1f MiB of credentials, %.0f bytes per credential\n", d / 1048576, w / 1048576, s / 1048576, d / n }'
+
+# peak RSS of a command (KiB): tests/tools/maxrss when make bench gives
+# it, else VmHWM polled from /proc
+peak() { # OUT CMD...
+	out=$1
+	shift
+	if [ -n "$MAXRSS" ] && [ -x "$MAXRSS" ]; then
+		"$MAXRSS" "$T/rss" "$@" >"$out" 2>/dev/null || return 1
+		cat "$T/rss"
+		return 0
+	fi
+	"$@" >"$out" 2>/dev/null &
+	p=$!
+	kb=0
+	while kill -0 "$p" 2>/dev/null; do
+		while read -r k v _; do
+			[ "$k" = VmHWM: ] && [ "$v" -gt "$kb" ] && kb=$v
+		done <"/proc/$p/status" 2>/dev/null
+		sleep 0.1
+	done
+	wait "$p" || return 1
+	echo "$kb"
+}
+
+# list at 50,000: a wallet of its own
+awk -v n="$NL" 'BEGIN { print "recipient,name,achievement"; for (i = 0; i < n; i++) printf "big%d@example.edu,Learner %d,b1\n", i, i }' >"$T/roster-big.csv"
+t0=$(now)
+"$IS" --home "$T/issuer" issue --roster "$T/roster-big.csv" -o "$T/big" --suite eddsa-jcs-2022 \
+	--no-status >/dev/null 2>"$T/err" || { cat "$T/err" >&2; die "roster of $NL failed"; }
+ls "$T/big" | grep -E '\.json$' | grep -v manifest | sed "s|^|$T/big/|" >"$T/bigfiles"
+[ "$(wc -l <"$T/bigfiles")" -eq "$NL" ] || die "the roster made $(wc -l <"$T/bigfiles") credentials, want $NL"
+"$W" --home "$T/wbig" init >/dev/null 2>&1 || die "ob-wallet init failed"
+split -l 2000 "$T/bigfiles" "$T/bigbatch."
+for b in "$T"/bigbatch.*; do
+	# shellcheck disable=SC2046
+	"$W" --home "$T/wbig" add $(cat "$b") >/dev/null 2>"$T/err" || { head -n 3 "$T/err" >&2; die "add failed"; }
+done
+t1=$(now)
+echo "bench-wallet: a wallet of $NL credentials made in $(secs "$t0" "$t1") s (setup)"
+"$W" --home "$T/wempty" init >/dev/null 2>&1 || die "ob-wallet init failed"
+kbe=$(peak "$T/liste" "$W" --home "$T/wempty" list --json) || die "list --json of an empty wallet failed"
+t0=$(now)
+kbj=$(peak "$T/listj" "$W" --home "$T/wbig" list --json) || die "list --json of $NL failed"
+t1=$(now)
+listj=$(secs "$t0" "$t1")
+[ "$(grep -c '"id": ' "$T/listj")" -eq "$NL" ] || die "list --json shows $(grep -c '"id": ' "$T/listj") credentials, want $NL"
+t0=$(now)
+kbt=$(peak "$T/listt" "$W" --home "$T/wbig" list) || die "list of $NL failed"
+t1=$(now)
+listt=$(secs "$t0" "$t1")
+[ "$(($(wc -l <"$T/listt") - 1))" -eq "$NL" ] || die "list shows $(($(wc -l <"$T/listt") - 1)) credentials, want $NL"
+awk -v n="$NL" -v j="$kbj" -v t="$kbt" -v e="$kbe" -v sj="$listj" -v st="$listt" -v bj="$(wc -c <"$T/listj")" 'BEGIN {
+	printf "bench-wallet: list --json of %d: %s s, peak RSS %.1f MB (%.1f MB of output)\n", n, sj, j / 1024, bj / 1048576
+	printf "bench-wallet: list of %d: %s s, peak RSS %.1f MB\n", n, st, t / 1024
+	printf "bench-wallet: (list --json of an empty wallet: peak RSS %.1f MB, the unlock\047s scrypt)\n", e / 1024
+}'
