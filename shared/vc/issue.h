@@ -15,6 +15,13 @@ typedef struct {
 	const char *proof_purpose;       /* NULL: assertionMethod */
 	const char *challenge;           /* presentations */
 	const char *domain;
+	/* 1 for credentials the issuer builds (issue, --roster): sign them in
+	 * the form the 1EdTech OB 3.0 JSON Schema wants (a single
+	 * credentialStatus entry as an object, proof as an array even of
+	 * one) and refuse an achievementType it rejects. 0 (sign,
+	 * presentations): the document is signed as given and a first proof
+	 * is an object, as in the suites' vectors. */
+	int schema_form;
 } ob_sign_opts;
 
 /* The default suite of `issue` and `sign`: eddsa-rdfc-2022 (what 1EdTech
@@ -26,6 +33,12 @@ const char *ob_issue_default_suite(void);
  * and a newline for "vc-jwt". */
 ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
 		      ob_buf *out, ob_error *err);
+
+/* 1 when type is an achievementType the OB 3.0 JSON Schema accepts
+ * ($defs.Achievement.achievementType): one of its 31 values (Badge,
+ * Certificate, Course, ...) or "ext:" and a name of letters, digits,
+ * '.', '-' and '_' starting with a letter or digit. */
+int ob_issue_achievement_type_ok(const char *type);
 
 /* Comma-separated list of the values `suite` accepts. */
 const char *ob_issue_suites(void);
