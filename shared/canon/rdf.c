@@ -100,14 +100,14 @@ ob_rdf_dataset *ob_rdf_dataset_new(void)
 	if (!ds)
 		return NULL;
 	memset(ds, 0, offsetof(ob_rdf_dataset, terms0));
-	ds->term_mask = 255;
-	ds->quad_mask = 255;
+	ds->term_mask = sizeof(ds->term_tab0) / sizeof(ds->term_tab0[0]) - 1;
+	ds->quad_mask = sizeof(ds->quad_tab0) / sizeof(ds->quad_tab0[0]) - 1;
 	ds->term_tab = ds->term_tab0;
 	ds->quad_tab = ds->quad_tab0;
 	ds->terms = ds->terms0;
-	ds->terms_cap = 64;
+	ds->terms_cap = sizeof(ds->terms0) / sizeof(ds->terms0[0]);
 	ds->quads = ds->quads0;
-	ds->quads_cap = 64;
+	ds->quads_cap = sizeof(ds->quads0) / sizeof(ds->quads0[0]);
 	ds->arena0_used = 0;
 	return ds;
 }

@@ -47,13 +47,14 @@ struct ob_rdf_dataset {
 	ob_buf nt;           /* scratch for building a term's form */
 	ob_buf val;          /* scratch for the parser's decoded values */
 	ob_buf aux;
-	/* first storage, in the same allocation: a credential's dataset
+	/* first storage, in the same allocation: a credential's dataset (an
+	 * Open Badge is about 100 quads, 150 terms and 12 KB of term text)
 	 * needs no other */
-	uint32_t term_tab0[256], quad_tab0[256];
-	struct term terms0[64];
-	struct quad quads0[64];
+	uint32_t term_tab0[512], quad_tab0[256];
+	struct term terms0[256];
+	struct quad quads0[128];
 	size_t arena0_used;
-	char arena0[4096];
+	char arena0[16384];
 };
 
 #endif
