@@ -73,7 +73,7 @@ struct ob_report {
 	size_t nnested;
 };
 
-/* Status lists verified once for a whole run (ob-verifier verify DIR):
+/* What a run (ob-verifier verify DIR) verifies once: status lists, keys;
  * shared by threads. */
 typedef struct ob_verify_cache ob_verify_cache;
 
@@ -90,21 +90,23 @@ typedef struct {
 	int strict;             /* conformance errors make the verdict invalid */
 	int require_trusted;    /* a self-asserted issuer leaves the verdict
 				 * undecided (--require-trusted-issuer) */
-	ob_verify_cache *cache; /* lists already verified this run, or
+	ob_verify_cache *cache; /* what this run verified already, or
 				 * NULL: each status entry fetches and
-				 * verifies its list */
+				 * verifies its list, each key is decoded */
 } ob_verify_opts;
 
-/* A new, empty cache of verified status lists for one run, or NULL when
- * out of memory. A list is verified once per URL (and nesting depth,
- * challenge and domain) and what every credential's report says about it
- * is the same as without the cache. Only answers that cannot change
- * within the run are kept: a list that verified or was shown not to; a
- * fetch that failed or a list left undecided is tried again for the next
- * credential, as without the cache. The verdict on a list is that of its
- * first use: a list that expires during a run still counts as current.
- * Several threads may use one cache (each with its own loader, or one
- * made safe to share); its documents must outlive it. */
+/* A new, empty cache for one run (ob-verifier verify DIR), or NULL when
+ * out of memory. It keeps what the credentials of a run share: each status
+ * list, fetched and verified once per URL (and nesting depth, challenge
+ * and domain), and each did:key key, decoded once. Every report says what
+ * it says without the cache. Only answers that cannot change within the
+ * run are kept: a list that verified or was shown not to; a fetch that
+ * failed or a list left undecided is tried again for the next credential,
+ * as without the cache (a network failure may pass; the loader does not
+ * keep failures either). The verdict on a list is that of its first use:
+ * a list that expires during a run still counts as current for the rest
+ * of it. Several threads may share one cache (with a loader each, or one
+ * made safe to share); the loader's documents must outlive it. */
 ob_verify_cache *ob_verify_cache_new(void);
 void ob_verify_cache_free(ob_verify_cache *c);
 
