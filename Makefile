@@ -147,7 +147,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(O)/tests/fuzz/fuzz_%)
 tests-build: $(FUZZ_REPLAY_BINS)
 
 # the http target includes verifier/cmd_serve.c and links verifier/page.c
-$(O)/tests/fuzz/fuzz_http $(O)/fuzz/fuzz_http: verifier/cmd_serve.c $(O)/verifier/page.o
+$(O)/tests/fuzz/fuzz_http $(O)/fuzz/fuzz_http: verifier/cmd_serve.c verifier/serve_answer.c verifier/serve_http.c verifier/serve_pool.c $(O)/verifier/page.o
 
 $(O)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)

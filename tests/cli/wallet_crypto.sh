@@ -47,7 +47,7 @@ expect 2 "--kdf-cost" "$W" --home "$H" --passphrase-file "$T/pass" init --kdf-co
 expect 2 "empty" "$W" --home "$H" --passphrase-file "$T/empty" init --kdf-cost test
 check "an empty passphrase creates nothing" test ! -e "$H/wallet.db"
 expect 3 "cannot read the passphrase file: cannot open" "$W" --home "$H" --passphrase-file "$T/nope" init --kdf-cost test
-expect 2 "needs a file" "$W" --home "$H" --passphrase-file
+expect 2 "option '--passphrase-file' needs an argument" "$W" --home "$H" --passphrase-file
 expect 0 "created wallet" w init --kdf-cost test
 check "wallet is 0600" test "$(stat -c %a "$H/wallet.db")" = 600
 check "home is 0700" test "$(stat -c %a "$H")" = 700
