@@ -866,6 +866,18 @@ static ob_code obj_value(struct st *s, const json_t *result, unsigned has, int *
 	return OB_OK;
 }
 
+/* §5.1 step 16: result's single @type v becomes an array. */
+static ob_code wrap_type(struct st *s, json_t *result, json_t *v)
+{
+	json_t *a = json_array();
+
+	if (!a || json_array_append(a, v)) {
+		json_decref(a);
+		return jl_nomem(s);
+	}
+	return json_object_set_new(result, "@type", a) ? jl_nomem(s) : OB_OK; /* takes a */
+}
+
 /* §5.1 steps 15-19 on the expanded object *result, which may become
  * another value (a @set's) or NULL (dropped). */
 static ob_code obj_result(struct st *s, const char *prop, json_t **result)
@@ -887,15 +899,10 @@ static ob_code obj_result(struct st *s, const char *prop, json_t **result)
 		     !strcmp(json_string_value(v), "@json")))
 			goto out;
 	} else if ((has & 1u << K_TYPE) && !json_is_array(v = json_object_get(*result, "@type"))) {
-		/* step 16 */
-		json_t *a = json_array();
-
-		if (!a || json_array_append(a, v)) {
-			json_decref(a);
-			return jl_nomem(s);
-		}
-		if (json_object_set_new(*result, "@type", a)) /* takes a */
-			return jl_nomem(s);
+		/* step 16; for toRdf a single type may stay a string, which it
+		 * reads alike (struct st's bare) */
+		if (!s->rdf && (rc = wrap_type(s, *result, v)))
+			return rc;
 	} else if (has & (1u << K_SET | 1u << K_LIST)) {
 		/* step 17 */
 		if (rn > 2 || (rn == 2 && !(has & 1u << K_INDEX)))

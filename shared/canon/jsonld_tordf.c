@@ -519,7 +519,10 @@ static ob_code props_to_rdf(struct rdf *r, const char **keys, size_t n, const js
 	ob_code rc = OB_OK;
 
 	const_iri(RDF_NS "type", &rdftype);
-	json_array_foreach(types, j, item) {
+	/* a bare tree may hold a single type as a string */
+	nv = json_is_array(types) ? json_array_size(types) : (size_t)(r->bare && json_is_string(types));
+	for (j = 0; j < nv; j++) {
+		item = json_is_array(types) ? json_array_get(types, j) : types;
 		if ((rc = iri_term(r, json_string_value(item), &obj, "type")) ||
 		    (rc = emit(r, subj, &rdftype, &obj, g)))
 			goto out;

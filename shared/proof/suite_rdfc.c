@@ -174,9 +174,9 @@ static ob_code hash_data(const json_t *doc, const json_t *proof, int legacy, ob_
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	rc = config_hash(config, legacy, loader, out, err);
 	if (!rc) {
-		/* a credential's canonical form is a few KiB: one allocation
+		/* a credential's canonical form is about 12 KB: one allocation
 		 * instead of doubling up from 64 bytes */
-		ob_buf_grow(&c, 8192);
+		ob_buf_grow(&c, 16384);
 		rc = ob_rdfc_canonize_json(doc, loader, legacy, 0, &c, err);
 		if (!rc)
 			ob_sha256((const unsigned char *)c.data, c.len, out + 32);
