@@ -372,6 +372,29 @@ static void report(const char *id, int ok, const char *why, const char *detail)
 		printf("%s %s %s\n", id, ok ? "pass" : "fail", ok ? "" : why);
 }
 
+/* An expand test's result against the expected document at path. */
+static void check_expansion(const char *id, const json_t *expanded, const char *path)
+{
+	ob_error err = { 0 };
+	json_t *wantj = ob_json_load_file(path, &err);
+
+	if (!wantj) {
+		report(id, 0, err.msg, NULL);
+	} else if (ld_equal(expanded, wantj, 0)) {
+		report(id, 1, "", NULL);
+	} else {
+		char *g = json_dumps(expanded, JSON_INDENT(1)), *w = json_dumps(wantj, JSON_INDENT(1)), *d = NULL;
+
+		if (asprintf(&d, "  got:\n%s\n  want:\n%s", g ? g : "", w ? w : "") < 0)
+			d = NULL;
+		report(id, 0, "different expansion", d);
+		free(d);
+		free(g);
+		free(w);
+	}
+	json_decref(wantj);
+}
+
 static void run_test(const json_t *t)
 {
 	const char *id = json_string_value(json_object_get(t, "@id"));
@@ -381,7 +404,7 @@ static void run_test(const json_t *t)
 	const json_t *opt = json_object_get(t, "option"), *types = json_object_get(t, "@type");
 	const char *v;
 	char url[4096], path[4096], *want = NULL, msg[512], tid[256];
-	json_t *expanded = NULL, *wantj = NULL;
+	json_t *expanded = NULL;
 	size_t wlen;
 	ob_jsonld *p = NULL;
 	ob_jsonld_opts o;
@@ -467,21 +490,7 @@ static void run_test(const json_t *t)
 	if (snprintf(path, sizeof(path), "%s/%s", suite_dir, expect) >= (int)sizeof(path))
 		goto out;
 	if (expand_mode) {
-		wantj = ob_json_load_file(path, &err);
-		if (!wantj) {
-			report(id, 0, err.msg, NULL);
-		} else if (ld_equal(expanded, wantj, 0)) {
-			report(id, 1, "", NULL);
-		} else {
-			char *g = json_dumps(expanded, JSON_INDENT(1)), *w = json_dumps(wantj, JSON_INDENT(1)), *d = NULL;
-
-			if (asprintf(&d, "  got:\n%s\n  want:\n%s", g ? g : "", w ? w : "") < 0)
-				d = NULL;
-			report(id, 0, "different expansion", d);
-			free(d);
-			free(g);
-			free(w);
-		}
+		check_expansion(id, expanded, path);
 		goto out;
 	}
 	if (ob_file_read(path, OB_JSON_MAX_SIZE, &want, &wlen, &err)) {
@@ -518,7 +527,6 @@ static void run_test(const json_t *t)
 	}
 out:
 	json_decref(expanded);
-	json_decref(wantj);
 	free_quads(qa, na);
 	free_quads(qb, nb);
 	free(want);
