@@ -742,17 +742,74 @@ out:
 	return rc;
 }
 
+/* Gathers c's aliases of @id, @type and @value (struct ctx). */
+static void gather_aliases(ctx *c)
+{
+	static const char *const kws[] = { [AL_ID] = "@id", [AL_TYPE] = "@type",
+					   [AL_VALUE] = "@value" };
+	size_t n[3] = { 0, 0, 0 };
+	const char *k, *id;
+	json_t *def;
+	int kw;
+
+	c->aliases = 1;
+	json_object_foreach(c->terms, k, def) {
+		if (!(id = def_str(def, "@id")) || id[0] != '@')
+			continue;
+		for (kw = 0; kw < 3; kw++)
+			if (!strcmp(id, kws[kw])) {
+				if (n[kw] == AL_MAX)
+					c->aliases = -1;
+				else
+					c->alias[kw][n[kw]++] = k;
+			}
+	}
+}
+
+/* Whether key expands (IRI Expansion, vocab) to the keyword kw (AL_*) in
+ * active, without expanding it: 1 or 0, or -1 when only expansion can
+ * tell (a context that is not cached). In a cached context a key is that
+ * keyword only as itself or as a term whose @id it is: a compact IRI, a
+ * vocab-relative or an absolute IRI is never a keyword. */
+static int is_alias(ctx *active, const char *key, int kw)
+{
+	static const char *const kws[] = { [AL_ID] = "@id", [AL_TYPE] = "@type",
+					   [AL_VALUE] = "@value" };
+	const char *const *a;
+
+	if (!active->cached)
+		return -1;
+	if (!active->aliases)
+		gather_aliases(active);
+	if (active->aliases < 0)
+		return -1;
+	if (jl_is_keyword(key))
+		return !strcmp(key, kws[kw]);
+	if (jl_keyword_form(key))
+		return 0;
+	for (a = active->alias[kw]; *a; a++)
+		if (!strcmp(*a, key))
+			return 1;
+	return 0;
+}
+
 /* §5.1 step 7: whether a node object keeps the type-scoped context. */
 static ob_code keeps_prev(struct st *s, ctx *active, const json_t *elem, int *keep)
 {
 	const char *k, *iri;
 	json_t *v;
 	char *own = NULL;
-	int only_id = json_object_size(elem) == 1;
+	int only_id = json_object_size(elem) == 1, a, b;
 	ob_code rc;
 
 	*keep = 0;
 	json_object_foreach((json_t *)elem, k, v) {
+		a = is_alias(active, k, AL_VALUE);
+		b = only_id ? is_alias(active, k, AL_ID) : 0;
+		if (a >= 0 && b >= 0) {
+			*keep |= a || b;
+			continue;
+		}
 		if ((rc = jl_key_iri_ref(s, active, k, &iri, &own)))
 			return rc;
 		if (iri && iri[0] == '@' && (!strcmp(iri, "@value") || (only_id && !strcmp(iri, "@id"))))
@@ -775,10 +832,12 @@ static ob_code obj_types(struct st *s, ctx **act, ctx *tsc, const char *key,
 	int is_type;
 	ob_code rc;
 
-	if ((rc = jl_key_iri_ref(s, *act, key, &kiri, &iri)))
-		return rc;
-	is_type = kiri && kiri[0] == '@' && eq(kiri, "@type");
-	free(iri);
+	if ((is_type = is_alias(*act, key, AL_TYPE)) < 0) {
+		if ((rc = jl_key_iri_ref(s, *act, key, &kiri, &iri)))
+			return rc;
+		is_type = kiri && kiri[0] == '@' && eq(kiri, "@type");
+		free(iri);
+	}
 	if (!is_type)
 		return OB_OK;
 	tv = jl_key_value(key);

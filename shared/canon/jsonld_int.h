@@ -20,6 +20,9 @@
 #define CACHE_MAX 4096
 #define DCACHE_MAX_TERMS 65536 /* per document: a few MB at most */
 
+enum { AL_ID, AL_TYPE, AL_VALUE };
+#define AL_MAX 8
+
 typedef struct ctx {
 	int refs;
 	json_t *terms;    /* term -> definition */
@@ -32,6 +35,10 @@ typedef struct ctx {
 	int cached;       /* derived from cached contexts only: may key the cache */
 	struct memo *memo;  /* cached contexts: key -> expanded IRI (or none) */
 	struct memo *tmemo; /* the same for @type values (document-relative) */
+	/* cached contexts: the terms that alias @id, @type and @value (AL_*),
+	 * gathered when first asked (aliases 1; -1: too many to keep) */
+	int aliases;
+	const char *alias[3][AL_MAX + 1];
 } ctx;
 
 /* A memo of IRI expansions (open addressing): cheaper than a json_t
