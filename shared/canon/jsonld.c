@@ -44,7 +44,7 @@ uint32_t jl_str_hash(const char *s, size_t *len)
 }
 
 const struct ment *jl_memo_get(const struct memo *m, const char *key, uint32_t h,
-				   size_t klen)
+			       size_t klen)
 {
 	uint32_t i;
 
@@ -59,7 +59,7 @@ const struct ment *jl_memo_get(const struct memo *m, const char *key, uint32_t h
 /* Remembers key -> iri, taking iri; returns the entry, or NULL (when full
  * or out of memory: iri is then still the caller's). */
 const struct ment *jl_memo_put(struct memo **mp, const char *key, uint32_t h, size_t klen,
-				   char *iri)
+			       char *iri)
 {
 	struct memo *m = *mp;
 	struct ment *e;
@@ -456,14 +456,14 @@ ob_code jl_nomem(struct st *s)
  * derives from the document's own contexts is kept for this call only,
  * up to DCACHE_MAX_TERMS terms in all. Failures to remember are harmless. */
 ctx *jl_cache_get(struct st *s, const ctx *parent, const char *url, const json_t *local,
-		      const char *base_url, int flags)
+		  const char *base_url, int flags)
 {
 	return cache_find(parent->cached ? s->p->cache : s->dcache, parent, url, local, base_url,
 			  flags);
 }
 
 void jl_cache_put(struct st *s, ctx *parent, const char *url, const json_t *local,
-		      const char *base_url, int flags, ctx *result)
+		  const char *base_url, int flags, ctx *result)
 {
 	size_t n = json_object_size(result->terms);
 
@@ -588,7 +588,7 @@ static ctx *initial_ctx(ob_jsonld *p, const ob_jsonld_opts *o)
 
 /* rdf: for toRdf, which reads bare values (struct st) */
 json_t *jl_expand_doc(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o, int rdf,
-			  ob_error *err)
+		      ob_error *err)
 {
 	struct st s = { .p = p, .o = o, .err = err, .mode_10 = o->mode_10, .rdf = rdf };
 	ctx *active = initial_ctx(p, o);

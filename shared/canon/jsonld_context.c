@@ -597,8 +597,8 @@ out:
  * terms of a scoped context) is defined first, recursively: the depth of
  * that recursion is bounded so a chain of terms cannot exhaust the stack. */
 ob_code jl_create_term(struct st *s, ctx **active, const json_t *local, const char *term,
-			   json_t *defined, const char *base_url, int protected_default,
-			   int override_protected, json_t *remote)
+		       json_t *defined, const char *base_url, int protected_default,
+		       int override_protected, json_t *remote)
 {
 	ob_code rc;
 	char nb[48];
@@ -938,7 +938,7 @@ out:
  * the same result. A document's own @context is processed each time; the
  * remote contexts it names are cached by URL. */
 ob_code jl_apply_ctx(struct st *s, ctx **active, const json_t *local, const char *base_url,
-			 int override_protected, int propagate, int cache_local)
+		     int override_protected, int propagate, int cache_local)
 {
 	int flags = 2 * !!override_protected + 4 * !!propagate;
 	ctx *r = cache_local ? jl_cache_get(s, *active, NULL, local, base_url, flags) : NULL;

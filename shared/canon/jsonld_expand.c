@@ -343,7 +343,7 @@ out:
 
 /* §5.1 step 13.4.3: @id. */
 static ob_code kw_at_id(struct st *s, struct xobj *x, const char *key, const json_t *value,
-		     json_t **ev)
+			json_t **ev)
 {
 	char *iri = NULL;
 	ob_code rc;
@@ -1054,7 +1054,7 @@ out:
 
 /* §5.1 Expansion Algorithm. *out: a new reference, or NULL for null. */
 ob_code jl_expand(struct st *s, ctx *active, const char *prop, const json_t *elem,
-		      const char *base_url, int from_map, json_t **out)
+		  const char *base_url, int from_map, json_t **out)
 {
 	struct dinfo d;
 

@@ -204,9 +204,9 @@ static inline int is_bnode(const char *s)
 /* jsonld.c */
 uint32_t jl_str_hash(const char *s, size_t *len);
 const struct ment *jl_memo_get(const struct memo *m, const char *key, uint32_t h,
-				   size_t klen);
+			       size_t klen);
 const struct ment *jl_memo_put(struct memo **mp, const char *key, uint32_t h, size_t klen,
-				   char *iri);
+			       char *iri);
 ctx *jl_ctx_new(const char *base);
 ctx *jl_ctx_ref(ctx *c);
 void jl_ctx_unref(ctx *c);
@@ -219,9 +219,9 @@ ob_code jl_data_loss(struct st *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 ob_code jl_nomem(struct st *s);
 ctx *jl_cache_get(struct st *s, const ctx *parent, const char *url, const json_t *local,
-		      const char *base_url, int flags);
+		  const char *base_url, int flags);
 void jl_cache_put(struct st *s, ctx *parent, const char *url, const json_t *local,
-		      const char *base_url, int flags, ctx *result);
+		  const char *base_url, int flags, ctx *result);
 ob_code jl_charge(struct st *s, size_t n);
 ob_code jl_enter(struct st *s);
 json_t *jl_as_array(json_t *v); /* takes v */
@@ -232,7 +232,7 @@ void jl_keys_free(const char **keys, const char **stack);
 int jl_is_value_obj(const json_t *v);
 int jl_is_list_obj(const json_t *v);
 json_t *jl_expand_doc(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o, int rdf,
-			  ob_error *err);
+		      ob_error *err);
 
 /* jsonld_iri.c */
 int jl_is_keyword(const char *s);
@@ -242,24 +242,24 @@ int jl_is_abs_iri(const char *s);
 int jl_is_gen_delim(char c);
 char *jl_iri_resolve(const char *base, const char *ref);
 ob_code jl_expand_iri(struct st *s, ctx **active, const char *value, int doc_rel,
-			  int vocab, const json_t *local, json_t *defined, char **out);
+		      int vocab, const json_t *local, json_t *defined, char **out);
 ob_code jl_key_iri(struct st *s, ctx *active, const char *key, char **out);
 ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
-			     const char **out, char **own, int *abs);
+			 const char **out, char **own, int *abs);
 ob_code jl_key_info(struct st *s, ctx *active, const char *key, const char **out, char **own,
 		    const struct dinfo **d, struct dinfo *buf);
 ob_code jl_key_iri_ref(struct st *s, ctx *active, const char *key, const char **out,
-			   char **own);
+		       char **own);
 
 /* jsonld_context.c */
 ob_code jl_create_term(struct st *s, ctx **active, const json_t *local, const char *term,
-			   json_t *defined, const char *base_url, int protected_default,
-			   int override_protected, json_t *remote);
+		       json_t *defined, const char *base_url, int protected_default,
+		       int override_protected, json_t *remote);
 ob_code jl_apply_ctx(struct st *s, ctx **active, const json_t *local, const char *base_url,
-			 int override_protected, int propagate, int cache_local);
+		     int override_protected, int propagate, int cache_local);
 
 /* jsonld_expand.c */
 ob_code jl_expand(struct st *s, ctx *active, const char *prop, const json_t *elem,
-		      const char *base_url, int from_map, json_t **out);
+		  const char *base_url, int from_map, json_t **out);
 
 #endif

@@ -252,7 +252,7 @@ char *jl_iri_resolve(const char *base, const char *ref)
  * null (an explicitly null term, or a keyword-like string). local and
  * defined are given during context processing only. */
 ob_code jl_expand_iri(struct st *s, ctx **active, const char *value, int doc_rel,
-			  int vocab, const json_t *local, json_t *defined, char **out)
+		      int vocab, const json_t *local, json_t *defined, char **out)
 {
 	const json_t *def, *d;
 	const char *colon, *iri;
