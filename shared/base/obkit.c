@@ -11,14 +11,30 @@ static void *zalloc_malloc(size_t n)
 	return malloc(n);
 }
 
+/* ob_wipe_pause's depth on this thread */
+static _Thread_local unsigned wipe_paused;
+
 /* jansson does not wipe what it frees; secrets (JWK "d", key file
- * contents) pass through json_t, so every jansson buffer is cleansed. */
+ * contents) pass through json_t, so every jansson buffer is cleansed,
+ * except inside a pause. */
 static void zalloc_free(void *p)
 {
 	if (!p)
 		return;
-	OPENSSL_cleanse(p, malloc_usable_size(p));
+	if (!wipe_paused)
+		OPENSSL_cleanse(p, malloc_usable_size(p));
 	free(p);
+}
+
+void ob_wipe_pause(void)
+{
+	wipe_paused++;
+}
+
+void ob_wipe_resume(void)
+{
+	if (wipe_paused)
+		wipe_paused--;
 }
 
 void ob_init(void)

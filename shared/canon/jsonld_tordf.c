@@ -3,6 +3,7 @@
  * yields the same set of quads (RDF merges subjects that the node map
  * would merge), with fewer copies. */
 #include "canon/jsonld.h"
+#include "base/obkit.h"
 #include "canon/jsonld_int.h"
 
 #include <ctype.h>
@@ -643,12 +644,18 @@ static ob_code to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
 	json_t *x;
 	ob_code rc;
 
+	/* the expanded tree and everything toRdf makes are the document's
+	 * derivatives, never key material (base/obkit.h) */
+	ob_wipe_pause();
 	json_decref(p->last);
 	p->last = NULL;
-	if (!(x = jl_expand_doc(p, doc, o, 1, err)))
+	if (!(x = jl_expand_doc(p, doc, o, 1, err))) {
+		ob_wipe_resume();
 		return err && err->code ? err->code : OB_EPARSE;
+	}
 	rc = expanded_to_rdf(x, o, 1, fn, fn_ctx, ds, err);
 	p->last = x;
+	ob_wipe_resume();
 	return rc;
 }
 
