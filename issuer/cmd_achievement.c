@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "issuer.h"
+#include "vc/issue.h"
 #include "canon/jcs.h"
 #include "base/json.h"
 
@@ -68,7 +69,7 @@ static int add(issuer_state *st, int argc, char **argv)
 	int c, rc = 0, dup;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': id = optarg; break;
 		case 'n': name = optarg; break;
@@ -96,6 +97,11 @@ static int add(issuer_state *st, int argc, char **argv)
 	if (image && !issuer_image_url_ok(image)) {
 		json_decref(aligns);
 		return ob_cli_usage(ob_cli_current(), "--image must be an https URL or a data:image/... URI");
+	}
+	if (!ob_issue_achievement_type_ok(type)) {
+		json_decref(aligns);
+		return ob_cli_usage(ob_cli_current(), "unknown achievement type '%s' (an OB 3.0 type such as Badge, "
+				    "Certificate, Course, MicroCredential, or ext:NAME)", type);
 	}
 	if (!valid_id(id)) {
 		json_decref(aligns);

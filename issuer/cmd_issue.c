@@ -131,14 +131,14 @@ int cmd_issue(int argc, char **argv)
 	};
 	const char *ach_id = NULL, *out_path = NULL;
 	ob3_issue_opts io = { 0 };
-	ob_sign_opts so = { 0 };
+	ob_sign_opts so = { .schema_form = 1 };
 	roster_opts ro = { 0 };
 	char *end;
 	int c, force = 0;
 	long jobs;
 	time_t t;
 
-	while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "o:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': ach_id = optarg; break;
 		case 'r': io.recipient = optarg; break;

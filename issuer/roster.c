@@ -186,6 +186,7 @@ static ob_code sign_row(const struct pool *p, json_t *profile, json_t *ach, cons
 	so.suite = p->o->suite;
 	so.created = p->o->created;
 	so.verification_method = p->vm;
+	so.schema_form = 1;
 	if (!(cred = ob3_build_credential(profile, ach, &io, err))) {
 		rc = err->code;
 		goto out;

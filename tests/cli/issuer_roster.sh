@@ -183,7 +183,7 @@ expect 0 "1 issued" is issue --roster "$T/ns.csv" -o "$T/nsout" --no-status --su
 check "--no-status roster credential has no credentialStatus" python3 -c "
 import json,glob
 c=json.load(open(glob.glob('$T/nsout/*.json')[0]))
-assert 'credentialStatus' not in c and c['proof']['cryptosuite']=='eddsa-jcs-2022'"
+assert 'credentialStatus' not in c and c['proof'][0]['cryptosuite']=='eddsa-jcs-2022'"
 expect 0 "no status entry" "$VF" verify "$T"/nsout/*.json
 printf 'name,recipient,achievement\nJWT Row,did:example:jwt,weld-101\n' >"$T/jwt.csv"
 expect 0 "1 issued" is issue --roster "$T/jwt.csv" -o "$T/jout" --suite vc-jwt --suspension
