@@ -25,7 +25,7 @@ int cmd_bake(int argc, char **argv)
 	ob_error err = { 0 };
 	int c, rc = 0, force = 0;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cred_path = optarg; break;
 		case 'i': img_path = optarg; break;

@@ -80,7 +80,7 @@ int cmd_clr(int argc, char **argv)
 	size_t i, n;
 	time_t t;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': co.recipient = optarg; break;
 		case 'n': co.name = optarg; break;

@@ -81,7 +81,7 @@ int cmd_init(int argc, char **argv)
 	int c, rc = 0;
 	ob_key_type kt;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'u': url = optarg; break;

@@ -232,7 +232,7 @@ int cmd_publish(int argc, char **argv)
 	long staged_id = 0;
 	int c, rc = 0, opened = 0, activated;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': base_opt = optarg; break;
 		case 'h': return ob_cli_help();

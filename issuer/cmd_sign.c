@@ -35,7 +35,7 @@ int cmd_sign(int argc, char **argv)
 	int c, rc = 0, force = 0;
 	time_t t;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keyfile = optarg; break;
 		case 's': so.suite = optarg; break;

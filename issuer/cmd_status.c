@@ -65,7 +65,7 @@ static int run_change(int what, int argc, char **argv)
 	ob_error err = { 0 };
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "h", what == REINSTATE ? opts + 1 : opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", what == REINSTATE ? opts + 1 : opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': reason = optarg; break;
 		case 'h': return ob_cli_help();
@@ -115,7 +115,7 @@ int cmd_status(int argc, char **argv)
 	char *s = NULL;
 	int c, json = 0, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'h': return ob_cli_help();

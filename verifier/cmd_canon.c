@@ -109,7 +109,7 @@ int cmd_canon(int argc, char **argv)
 
 	if (!loader)
 		return ob_cli_errorf(3, "out of memory");
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': nquads = 1; break;
 		case 's': show_steps = 1; break;

@@ -51,7 +51,7 @@ int cmd_qr(int argc, char **argv)
 	ob_qr *qr = NULL;
 
 	optind = 0; /* glibc and musl: 0 restarts the scan */
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': png = optarg; break;
 		case 's': svg = optarg; break;

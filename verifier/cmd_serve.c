@@ -199,7 +199,7 @@ static int options(int argc, char **argv, struct server *s, struct start *st, st
 	};
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
 		if ((rc = ob_netopts_option(net, c, optarg)) < 0)

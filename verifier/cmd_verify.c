@@ -185,7 +185,7 @@ int cmd_verify(int argc, char **argv)
 
 	if ((rc = trust_init(&t)))
 		goto out;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((rc = trust_option(&t, c, optarg)) >= 0) {
 			if (rc)
 				goto out;

@@ -148,7 +148,7 @@ int cmd_add(int argc, char **argv)
 	if ((rc = ob_netopts_init(&net)))
 		goto out;
 	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, ":fh", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = ob_opts_getopt(argc, argv, ":fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			force = 1;

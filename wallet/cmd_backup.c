@@ -127,7 +127,7 @@ int cmd_backup(int argc, char **argv)
 	size_t n = 0;
 	int c, force = 0;
 
-	while ((c = getopt_long(argc, argv, ":fh", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":fh", longopts, NULL)) != -1) {
 		if (c == 'f')
 			force = 1;
 		else if (c == 'h')

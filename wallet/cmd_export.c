@@ -49,7 +49,7 @@ int cmd_export(int argc, char **argv)
 	size_t ilen = 0;
 	int c, json = 0, force = 0;
 
-	while ((c = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'b': image = optarg; break;

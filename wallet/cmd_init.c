@@ -80,7 +80,7 @@ int cmd_init(int argc, char **argv)
 	size_t plen = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
 		if (c != 'k')

@@ -170,7 +170,7 @@ int cmd_list(int argc, char **argv)
 	int c, json = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = 1;
 		else if (c == 'h')

@@ -31,7 +31,7 @@ int cmd_present(int argc, char **argv)
 	const char *path = NULL;
 	int c, force = 0;
 
-	while ((c = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': po.challenge = optarg; break;
 		case 'd': po.domain = optarg; break;

@@ -58,7 +58,7 @@ int cmd_refresh(int argc, char **argv)
 	if ((rc = ob_netopts_init(&net)))
 		goto out;
 	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (ob_date_parse(optarg, &vo.now, NULL) < 0)

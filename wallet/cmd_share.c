@@ -101,7 +101,7 @@ int cmd_share(int argc, char **argv)
 	const char *png = NULL, *url = NULL;
 	int c, want_qr = 0, want_li = 0;
 
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q': want_qr = 1; break;
 		case 'p': png = optarg; break;

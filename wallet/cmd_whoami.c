@@ -19,7 +19,7 @@ int cmd_whoami(int argc, char **argv)
 	ob_buf did = OB_BUF_INIT;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1)
 		return c == 'h' ? ob_cli_help() : wallet_bad_option(c, argv);
 	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "whoami takes no arguments");
@@ -52,7 +52,7 @@ int cmd_passwd(int argc, char **argv)
 	size_t plen = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
 		if (c != 'n')

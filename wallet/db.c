@@ -101,7 +101,7 @@ int wallet_id_arg(int argc, char **argv, const char **id)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
 		return wallet_bad_option(c, argv);

@@ -10,9 +10,9 @@
 #include "base/err.h"
 #include "cli/opts.h"
 
-/* Every command's getopt_long is ob_opts_getopt: glibc's messages off,
- * a bad option reported by ob_cli_usage in the tools' one form. */
-#define getopt_long ob_opts_getopt
+/* Every command parses its options with ob_opts_getopt (cli/opts.h), not
+ * getopt_long: glibc's messages off, a bad option reported by
+ * ob_cli_usage in the tools' one form (tests/cli/layers.sh checks). */
 
 struct ob_cmd {
 	const char *name;

@@ -6,7 +6,7 @@
  * stand before the command name, and are moved behind it, so the
  * command parses them as its own (one that does not take them says so).
  *
- * Every command's getopt_long is ob_opts_getopt (cli/cli.h maps the name),
+ * Every command calls ob_opts_getopt where it would call getopt_long,
  * which turns glibc's messages off and keeps what went wrong; cli.h's
  * ob_cli_usage then prints it in one form for every tool and command:
  *

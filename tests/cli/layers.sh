@@ -23,6 +23,8 @@ check "jsonld.o needs nothing from io" sh -c "! nm -u '$O/shared/canon/jsonld.o'
 check "rdfc.o needs nothing from io" sh -c "! nm -u '$O/shared/canon/rdfc.o' | grep -qE 'ob_(http|store)|curl_|sqlite3_'"
 check "suites are told apart by fields, not pointers" sh -c "! grep -nE '== *&ob_suite_|&ob_suite_[a-z0-9_]+ *==' '$top'/shared/vc/*.c"
 
+check "commands parse options through ob_opts_getopt (one message form)" sh -c "! grep -n 'getopt_long(' '$top'/issuer/*.c '$top'/wallet/*.c '$top'/verifier/*.c"
+
 # a planted upward include is caught
 mkdir -p "$T/tree"
 cp -r "$top/shared" "$top/issuer" "$top/wallet" "$top/verifier" "$T/tree/"
