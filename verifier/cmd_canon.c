@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,7 @@ int cmd_canon(int argc, char **argv)
 		{ "steps", no_argument, NULL, 's' },
 		{ "hash", required_argument, NULL, 'H' },
 		{ "doc", required_argument, NULL, 'D' },
+		{ "work-factor", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -106,6 +108,9 @@ int cmd_canon(int argc, char **argv)
 	char *data = NULL;
 	size_t len;
 	int c, rc = 0, nquads = 0, show_steps = 0, sha384 = 0;
+	int wf = OB_RDFC_GENERAL_WORK_FACTOR;
+	char *end;
+	long v;
 
 	if (!loader)
 		return ob_cli_errorf(3, "out of memory");
@@ -127,6 +132,16 @@ int cmd_canon(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'W':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 0 || v > OB_RDFC_MAX_WORK_FACTOR) {
+				rc = ob_cli_usage(ob_cli_current(), "--work-factor is a number from 0 to %d, not '%s'",
+						  OB_RDFC_MAX_WORK_FACTOR, optarg);
+				goto out;
+			}
+			wf = (int)v;
+			break;
 		case 'h': rc = ob_cli_help(); goto out;
 		default: rc = ob_cli_usage(ob_cli_current(), "invalid option"); goto out;
 		}
@@ -144,7 +159,7 @@ int cmd_canon(int argc, char **argv)
 		goto out;
 	}
 	if (nquads) {
-		ob_rdfc_opts ro = { sha384 ? OB_RDFC_SHA384 : OB_RDFC_SHA256, OB_RDFC_WORK_FACTOR, 0 };
+		ob_rdfc_opts ro = { sha384 ? OB_RDFC_SHA384 : OB_RDFC_SHA256, wf, 0 };
 		if (!(ds = ob_rdf_dataset_new())) {
 			rc = ob_cli_errorf(3, "out of memory");
 			goto out;
@@ -163,7 +178,7 @@ int cmd_canon(int argc, char **argv)
 			rc = steps(doc, loader);
 			goto out;
 		}
-		if (ob_rdfc_canonize_json(doc, loader, 0, sha384, &out, &err)) {
+		if (ob_rdfc_canonize_json_wf(doc, loader, 0, sha384, wf, &out, &err)) {
 			rc = ob_cli_fail(&err);
 			goto out;
 		}

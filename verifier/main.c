@@ -5,7 +5,7 @@
 static const struct ob_cmd cmds[] = {
 	{ "verify", cmd_verify,
 	  "verify [--json] [-q] [--strict] [--require-trusted-issuer] [--recipient EMAIL] [--now T] [--challenge C] [--domain D] [--doc URL=FILE]... [--jwk FILE] [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] [--registry FILE]... [--no-default-registries] [--report OUT.csv|OUT.json] FILE|URL|DIR|-" },
-	{ "canon", cmd_canon, "canon [--nquads] [--steps] [--hash sha256|sha384] [--doc URL=FILE]... FILE|-" },
+	{ "canon", cmd_canon, "canon [--nquads] [--steps] [--hash sha256|sha384] [--work-factor N] [--doc URL=FILE]... FILE|-" },
 	{ "qr", cmd_qr, "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] [FILE|-]" },
 	{ "scan", cmd_scan,
 	  "scan [--json] [-q] [--strict] [--require-trusted-issuer] [--recipient EMAIL] [--now T] [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] [--registry FILE]... [--no-default-registries] [--doc URL=FILE]... [--jwk FILE] IMAGE|-" },

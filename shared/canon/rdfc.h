@@ -18,6 +18,11 @@ typedef enum { OB_RDFC_SHA256 = 0, OB_RDFC_SHA384 } ob_rdfc_hash;
  * Permutations are budgeted too (OB_RDFC_PERM_BUDGET per allowed call, at
  * least OB_RDFC_PERM_MIN), so a poison graph fails in bounded time. */
 #define OB_RDFC_WORK_FACTOR 1
+/* The general tool's default (`ob-verifier canon`): the RDFC-1.0 test
+ * suite marks the graphs it accepts computable within this; at most
+ * OB_RDFC_MAX_WORK_FACTOR may be asked for. */
+#define OB_RDFC_GENERAL_WORK_FACTOR 3
+#define OB_RDFC_MAX_WORK_FACTOR 8
 #define OB_RDFC_UNLIMITED (-1)
 #define OB_RDFC_PERM_BUDGET 1000u
 #define OB_RDFC_PERM_MIN 100000u

@@ -88,6 +88,11 @@ void ob_suite_thread_release(void);
  * ones, then loader's (may be NULL). */
 ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, int sha384,
 			      ob_buf *canon, ob_error *err);
+/* Same with RDFC-1.0's work factor given (canon/rdfc.h): the proof suites
+ * use OB_RDFC_WORK_FACTOR; `ob-verifier canon`, a general tool, lets the
+ * user choose (OB_RDFC_GENERAL_WORK_FACTOR by default). */
+ob_code ob_rdfc_canonize_json_wf(const json_t *doc, ob_loader *loader, int legacy, int sha384,
+				 int work_factor, ob_buf *canon, ob_error *err);
 
 /* The proof configuration a suite hashes: proof without proofValue, with
  * the document's @context (DI-EdDSA 3.2.5). New reference. */

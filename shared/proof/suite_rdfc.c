@@ -41,7 +41,7 @@ void ob_suite_thread_release(void)
 
 /* JSON-LD toRdf (safe mode, base null) then RDFC-1.0 into canon. */
 static ob_code canonize_with(ob_jsonld *proc, const json_t *doc, int legacy, ob_rdfc_hash hash,
-			     ob_buf *canon, ob_error *err)
+			     int work_factor, ob_buf *canon, ob_error *err)
 {
 	ob_jsonld_opts o;
 	ob_rdf_dataset *ds = ob_rdf_dataset_new();
@@ -58,7 +58,7 @@ static ob_code canonize_with(ob_jsonld *proc, const json_t *doc, int legacy, ob_
 	if (!rc) {
 		/* legacy: URDNA2015 literal escaping as rdf-canonize 3.x; we
 		 * keep the work limit that reference lacks */
-		ob_rdfc_opts ro = { hash, OB_RDFC_WORK_FACTOR, legacy };
+		ob_rdfc_opts ro = { hash, work_factor, legacy };
 		rc = ob_rdfc_canonize_ex(ds, &ro, canon, NULL, err);
 	}
 	ob_rdf_dataset_free(ds);
@@ -68,6 +68,12 @@ static ob_code canonize_with(ob_jsonld *proc, const json_t *doc, int legacy, ob_
 ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, int sha384,
 			      ob_buf *canon, ob_error *err)
 {
+	return ob_rdfc_canonize_json_wf(doc, loader, legacy, sha384, OB_RDFC_WORK_FACTOR, canon, err);
+}
+
+ob_code ob_rdfc_canonize_json_wf(const json_t *doc, ob_loader *loader, int legacy, int sha384,
+				 int work_factor, ob_buf *canon, ob_error *err)
+{
 	ob_error first = { 0 };
 	ob_jsonld *own;
 	ob_code rc;
@@ -76,7 +82,8 @@ ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, 
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	if (!shared_proc && !(shared_proc = ob_jsonld_new(shipped_only)))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
-	rc = canonize_with(shared_proc, doc, legacy, sha384 ? OB_RDFC_SHA384 : OB_RDFC_SHA256, canon, &first);
+	rc = canonize_with(shared_proc, doc, legacy, sha384 ? OB_RDFC_SHA384 : OB_RDFC_SHA256,
+			   work_factor, canon, &first);
 	if (rc != OB_ENET || !loader) {
 		if (rc)
 			ob_fail(err, rc, "%s", first.msg);
@@ -85,7 +92,8 @@ ob_code ob_rdfc_canonize_json(const json_t *doc, ob_loader *loader, int legacy, 
 	/* a context outside the shipped set: try the caller's documents */
 	if (!(own = ob_jsonld_new(loader)))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
-	rc = canonize_with(own, doc, legacy, sha384 ? OB_RDFC_SHA384 : OB_RDFC_SHA256, canon, err);
+	rc = canonize_with(own, doc, legacy, sha384 ? OB_RDFC_SHA384 : OB_RDFC_SHA256, work_factor,
+			   canon, err);
 	ob_jsonld_free(own);
 	return rc;
 }
