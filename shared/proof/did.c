@@ -73,9 +73,10 @@ static ob_code resolve_did_key(const char *url, ob_vm *out, ob_error *err)
 		goto out;
 	}
 	/* did:key methods we know of but do not verify with (secp256k1,
-	 * P-384, X25519) leave the verdict open; anything else that does
-	 * not decode to a key is a broken credential */
-	if (!strncmp(m, "zQ3s", 4) || !strncmp(m, "z82", 3) || !strncmp(m, "z6LS", 4)) {
+	 * X25519) leave the verdict open; anything else that does not
+	 * decode to a key is a broken credential. Ed25519 "z6Mk", P-256
+	 * "zDn" and P-384 "z82" Multikeys decode below. */
+	if (!strncmp(m, "zQ3s", 4) || !strncmp(m, "z6LS", 4)) {
 		rc = ob_fail(err, OB_EUNSUPPORTED, "unsupported did:key type: %s", url);
 		goto out;
 	}

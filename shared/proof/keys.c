@@ -46,9 +46,13 @@ struct ob_key {
 #define MC_ED25519_PUB 0xed
 #define MC_ED25519_PRIV 0x1300
 #define MC_P256_PUB 0x1200
+#define MC_P384_PUB 0x1201
+#define MC_P256_PRIV 0x1306
+#define MC_P384_PRIV 0x1307
 
 #define ED25519_LEN 32
 #define P256_LEN 32
+#define EC_MAX 48 /* P-384's coordinate and scalar size, the largest */
 #define RSA_MIN_BITS 2048
 #define RSA_MAX_BITS (OB_SIG_MAX * 8)
 #define RSA_GEN_BITS 3072
@@ -67,6 +71,8 @@ ob_key_type ob_key_type_parse(const char *name)
 		return OB_KEY_ED25519;
 	if (!strcasecmp(name, "p256") || !strcasecmp(name, "p-256") || !strcasecmp(name, "es256"))
 		return OB_KEY_P256;
+	if (!strcasecmp(name, "p384") || !strcasecmp(name, "p-384") || !strcasecmp(name, "es384"))
+		return OB_KEY_P384;
 	if (!strcasecmp(name, "rsa") || !strcasecmp(name, "rs256"))
 		return OB_KEY_RSA;
 	return 0;
@@ -79,6 +85,8 @@ const char *ob_key_type_name(ob_key_type t)
 		return "Ed25519";
 	case OB_KEY_P256:
 		return "P-256";
+	case OB_KEY_P384:
+		return "P-384";
 	case OB_KEY_RSA:
 		return "RSA";
 	}
@@ -137,6 +145,10 @@ const char *ob_key_jose_alg(const ob_key *key)
 		return "ES256";
 	case OB_KEY_RSA:
 		return "RS256";
+	case OB_KEY_P384:
+		/* ES384 would be its alg, but our JWT module speaks only
+		 * EdDSA, ES256 and RS256: no VC-JWTs by P-384 keys */
+		return NULL;
 	}
 	return NULL;
 }
@@ -151,6 +163,9 @@ ob_key *ob_key_generate(ob_key_type type, ob_error *err)
 		break;
 	case OB_KEY_P256:
 		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		break;
+	case OB_KEY_P384:
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
 		break;
 	case OB_KEY_RSA:
 		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)RSA_GEN_BITS);
@@ -219,20 +234,36 @@ out:
 	return rc;
 }
 
-static ob_code p256_xy(const ob_key *key, unsigned char x[P256_LEN], unsigned char y[P256_LEN],
-		       ob_error *err)
+static int is_ec(ob_key_type t)
+{
+	return t == OB_KEY_P256 || t == OB_KEY_P384;
+}
+
+/* Coordinate (and scalar) size of an EC key type's curve. */
+static size_t ec_len(ob_key_type t)
+{
+	return t == OB_KEY_P384 ? 48 : P256_LEN;
+}
+
+static const char *ec_curve(ob_key_type t)
+{
+	return t == OB_KEY_P384 ? "P-384" : "P-256";
+}
+
+/* x and y, each ec_len(key->type) bytes */
+static ob_code ec_xy(const ob_key *key, unsigned char *x, unsigned char *y, ob_error *err)
 {
 	ob_code rc;
 
-	if ((rc = bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, x, P256_LEN, err)))
+	if ((rc = bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, x, ec_len(key->type), err)))
 		return rc;
-	return bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, y, P256_LEN, err);
+	return bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, y, ec_len(key->type), err);
 }
 
 ob_code ob_key_multikey(const ob_key *key, ob_buf *out, ob_error *err)
 {
-	unsigned char raw[2 + 1 + P256_LEN], x[P256_LEN], y[P256_LEN];
-	size_t n;
+	unsigned char raw[2 + 1 + EC_MAX], x[EC_MAX], y[EC_MAX];
+	size_t n, cl;
 	ob_code rc;
 
 	switch (ob_key_get_type(key)) {
@@ -243,13 +274,15 @@ ob_code ob_key_multikey(const ob_key *key, ob_buf *out, ob_error *err)
 		n += ED25519_LEN;
 		break;
 	case OB_KEY_P256:
-		/* did.md: P-256 multikeys carry the compressed SEC1 point */
-		n = ob_varint_encode(MC_P256_PUB, raw);
-		if ((rc = p256_xy(key, x, y, err)))
+	case OB_KEY_P384:
+		/* did.md, ecdsa.md 1: EC multikeys carry the compressed SEC1 point */
+		cl = ec_len(key->type);
+		n = ob_varint_encode(key->type == OB_KEY_P384 ? MC_P384_PUB : MC_P256_PUB, raw);
+		if ((rc = ec_xy(key, x, y, err)))
 			return rc;
-		raw[n++] = 0x02 | (y[P256_LEN - 1] & 1);
-		memcpy(raw + n, x, P256_LEN);
-		n += P256_LEN;
+		raw[n++] = 0x02 | (y[cl - 1] & 1);
+		memcpy(raw + n, x, cl);
+		n += cl;
 		break;
 	case OB_KEY_RSA:
 		return ob_fail(err, OB_EUNSUPPORTED, "RSA keys have no Multikey form");
@@ -301,7 +334,7 @@ static int set_bn_b64(json_t *o, const char *name, const EVP_PKEY *pkey, const c
 
 json_t *ob_key_public_jwk(const ob_key *key, ob_error *err)
 {
-	unsigned char a[P256_LEN], b[P256_LEN];
+	unsigned char a[EC_MAX], b[EC_MAX];
 	json_t *jwk = json_object();
 	int bad = !jwk;
 
@@ -316,12 +349,13 @@ json_t *ob_key_public_jwk(const ob_key *key, ob_error *err)
 		bad |= set_b64(jwk, "x", a, ED25519_LEN);
 		break;
 	case OB_KEY_P256:
-		if (p256_xy(key, a, b, err))
+	case OB_KEY_P384:
+		if (ec_xy(key, a, b, err))
 			goto fail;
 		bad |= json_object_set_new(jwk, "kty", json_string("EC"));
-		bad |= json_object_set_new(jwk, "crv", json_string("P-256"));
-		bad |= set_b64(jwk, "x", a, P256_LEN);
-		bad |= set_b64(jwk, "y", b, P256_LEN);
+		bad |= json_object_set_new(jwk, "crv", json_string(ec_curve(key->type)));
+		bad |= set_b64(jwk, "x", a, ec_len(key->type));
+		bad |= set_b64(jwk, "y", b, ec_len(key->type));
 		break;
 	case OB_KEY_RSA:
 		bad |= json_object_set_new(jwk, "kty", json_string("RSA"));
@@ -378,9 +412,10 @@ static int pkey_check(EVP_PKEY *pkey, int priv)
 	return ok;
 }
 
-/* pub is a SEC1 point (compressed or not); d is NULL for a public key. */
-static ob_key *p256_from_parts(const unsigned char *pub, size_t publen,
-			       const unsigned char *d, ob_error *err)
+/* pub is a SEC1 point (compressed or not) on type's curve; d (ec_len
+ * bytes) is NULL for a public key. */
+static ob_key *ec_from_parts(ob_key_type type, const unsigned char *pub, size_t publen,
+			     const unsigned char *d, ob_error *err)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	BIGNUM *bn = NULL;
@@ -388,9 +423,9 @@ static ob_key *p256_from_parts(const unsigned char *pub, size_t publen,
 
 	if (!bld)
 		goto nomem;
-	if (d && (!(bn = BN_secure_new()) || !BN_bin2bn(d, P256_LEN, bn)))
+	if (d && (!(bn = BN_secure_new()) || !BN_bin2bn(d, (int)ec_len(type), bn)))
 		goto nomem;
-	if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) ||
+	if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, ec_curve(type), 0) ||
 	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, publen) ||
 	    (bn && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, bn)))
 		goto nomem;
@@ -400,8 +435,8 @@ static ob_key *p256_from_parts(const unsigned char *pub, size_t publen,
 		EVP_PKEY_free(pkey);
 		pkey = NULL;
 		ERR_clear_error();
-		ob_fail(err, OB_EPARSE, d ? "invalid P-256 key pair (d does not match the point)"
-			: "invalid P-256 public key: not a point on the curve");
+		ob_fail(err, OB_EPARSE, d ? "invalid %s key pair (d does not match the point)"
+			: "invalid %s public key: not a point on the curve", ec_curve(type));
 	}
 	goto out;
 nomem:
@@ -409,7 +444,38 @@ nomem:
 out:
 	BN_clear_free(bn);
 	OSSL_PARAM_BLD_free(bld);
-	return pkey ? key_take(pkey, OB_KEY_P256, d != NULL, err) : NULL;
+	return pkey ? key_take(pkey, type, d != NULL, err) : NULL;
+}
+
+/* The key pair of secret scalar d (ec_len(type) bytes): its public point
+ * is d·G (a Multikey secret carries no public half). */
+static ob_key *ec_from_secret(ob_key_type type, const unsigned char *d, ob_error *err)
+{
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(type == OB_KEY_P384 ? NID_secp384r1
+					       : NID_X9_62_prime256v1);
+	EC_POINT *pt = g ? EC_POINT_new(g) : NULL;
+	BIGNUM *bn = BN_secure_new();
+	unsigned char pub[1 + 2 * EC_MAX];
+	size_t n = 0;
+	ob_key *key = NULL;
+
+	if (!g || !pt || !bn || !BN_bin2bn(d, (int)ec_len(type), bn)) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (BN_is_zero(bn) || BN_cmp(bn, EC_GROUP_get0_order(g)) >= 0 ||
+	    EC_POINT_mul(g, pt, bn, NULL, NULL, NULL) != 1 ||
+	    !(n = EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof(pub), NULL))) {
+		ERR_clear_error();
+		ob_fail(err, OB_EPARSE, "invalid %s secret key", ec_curve(type));
+		goto out;
+	}
+	key = ec_from_parts(type, pub, n, d, err);
+out:
+	BN_clear_free(bn);
+	EC_POINT_free(pt);
+	EC_GROUP_free(g);
+	return key;
 }
 
 static ob_key *ed25519_from_seed(const unsigned char seed[ED25519_LEN], ob_error *err)
@@ -485,7 +551,7 @@ ob_key *ob_key_from_multikey(const char *mb, ob_error *err)
 	if (multibase_z(mb, "publicKeyMultibase", &b, err))
 		goto out;
 	h = multicodec(&b, &codec);
-	if (!h || (codec != MC_ED25519_PUB && codec != MC_P256_PUB)) {
+	if (!h || (codec != MC_ED25519_PUB && codec != MC_P256_PUB && codec != MC_P384_PUB)) {
 		bad_header(&b, err);
 		goto out;
 	}
@@ -498,15 +564,17 @@ ob_key *ob_key_from_multikey(const char *mb, ob_error *err)
 		}
 		key = ed25519_from_pub(p, err);
 	} else {
-		if (n != 1 + P256_LEN) {
-			ob_fail(err, OB_EPARSE, "wrong key length: %zu bytes, want %d", n, 1 + P256_LEN);
+		ob_key_type t = codec == MC_P384_PUB ? OB_KEY_P384 : OB_KEY_P256;
+
+		if (n != 1 + ec_len(t)) {
+			ob_fail(err, OB_EPARSE, "wrong key length: %zu bytes, want %zu", n, 1 + ec_len(t));
 			goto out;
 		}
 		if (p[0] != 0x02 && p[0] != 0x03) {
-			ob_fail(err, OB_EPARSE, "P-256 multikey is not a compressed point");
+			ob_fail(err, OB_EPARSE, "%s multikey is not a compressed point", ec_curve(t));
 			goto out;
 		}
-		key = p256_from_parts(p, n, NULL, err);
+		key = ec_from_parts(t, p, n, NULL, err);
 	}
 out:
 	ob_buf_release(&b);
@@ -514,7 +582,8 @@ out:
 }
 
 /* Ed25519 secretKeyMultibase: 0x80 0x26 + 32-byte seed, or + seed||public
- * (the Digital Bazaar form, 64 bytes; the public half must match). */
+ * (the Digital Bazaar form, 64 bytes; the public half must match).
+ * P-256 / P-384: 0x86 0x26 / 0x87 0x26 + the secret scalar (ecdsa.md 1). */
 static ob_key *from_secret_multikey(const char *mb, ob_error *err)
 {
 	ob_buf b = OB_BUF_INIT;
@@ -527,6 +596,16 @@ static ob_key *from_secret_multikey(const char *mb, ob_error *err)
 	if (multibase_z(mb, "secretKeyMultibase", &b, err))
 		goto out;
 	h = multicodec(&b, &codec);
+	if (h && (codec == MC_P256_PRIV || codec == MC_P384_PRIV)) {
+		ob_key_type t = codec == MC_P384_PRIV ? OB_KEY_P384 : OB_KEY_P256;
+
+		if (b.len - h != ec_len(t))
+			ob_fail(err, OB_EPARSE, "wrong %s secret key length: %zu bytes, want %zu",
+				ec_curve(t), b.len - h, ec_len(t));
+		else
+			key = ec_from_secret(t, (const unsigned char *)b.data + h, err);
+		goto out;
+	}
 	if (!h || codec != MC_ED25519_PRIV) {
 		const unsigned char *q = (const unsigned char *)b.data;
 		if (b.len < 2)
@@ -618,22 +697,26 @@ out:
 static ob_key *jwk_ec(const json_t *jwk, int priv, ob_error *err)
 {
 	ob_buf x = OB_BUF_INIT, y = OB_BUF_INIT, d = OB_BUF_INIT;
-	unsigned char pt[1 + 2 * P256_LEN];
+	unsigned char pt[1 + 2 * EC_MAX];
 	const char *crv = ob_json_str(jwk, "crv");
 	ob_key *key = NULL;
+	ob_key_type t;
+	size_t cl;
 
-	if (!crv || strcmp(crv, "P-256") != 0) {
+	if (!crv || (strcmp(crv, "P-256") != 0 && strcmp(crv, "P-384") != 0)) {
 		ob_fail(err, OB_EUNSUPPORTED, "unsupported EC curve '%s'", crv ? crv : "(none)");
 		goto out;
 	}
-	if (jwk_bytes(jwk, "x", P256_LEN, &x, err) || jwk_bytes(jwk, "y", P256_LEN, &y, err))
+	t = strcmp(crv, "P-384") == 0 ? OB_KEY_P384 : OB_KEY_P256;
+	cl = ec_len(t);
+	if (jwk_bytes(jwk, "x", cl, &x, err) || jwk_bytes(jwk, "y", cl, &y, err))
 		goto out;
-	if (priv && jwk_bytes(jwk, "d", P256_LEN, &d, err))
+	if (priv && jwk_bytes(jwk, "d", cl, &d, err))
 		goto out;
 	pt[0] = 0x04;
-	memcpy(pt + 1, x.data, P256_LEN);
-	memcpy(pt + 1 + P256_LEN, y.data, P256_LEN);
-	key = p256_from_parts(pt, sizeof(pt), priv ? (unsigned char *)d.data : NULL, err);
+	memcpy(pt + 1, x.data, cl);
+	memcpy(pt + 1 + cl, y.data, cl);
+	key = ec_from_parts(t, pt, 1 + 2 * cl, priv ? (unsigned char *)d.data : NULL, err);
 out:
 	ob_buf_release(&x);
 	ob_buf_release(&y);
@@ -900,7 +983,8 @@ static ob_code key_file_text(const ob_key *key, ob_buf *out, ob_error *err)
 		{ "dq", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
 		{ "qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
 	};
-	unsigned char sk[2 + 2 * ED25519_LEN], x[P256_LEN], y[P256_LEN], d[P256_LEN];
+	unsigned char sk[2 + 2 * ED25519_LEN], x[EC_MAX], y[EC_MAX], d[EC_MAX];
+	size_t cl = ec_len(key->type);
 	ob_buf mb = OB_BUF_INIT, did = OB_BUF_INIT;
 	size_t n, i;
 	int pass;
@@ -934,18 +1018,19 @@ static ob_code key_file_text(const ob_key *key, ob_buf *out, ob_error *err)
 		ob_buf_adds(out, "\"\n}\n");
 		break;
 	case OB_KEY_P256:
-		if ((rc = p256_xy(key, x, y, err)) ||
-		    (rc = bn_param(key->pkey, OSSL_PKEY_PARAM_PRIV_KEY, d, P256_LEN, err)))
+	case OB_KEY_P384:
+		if ((rc = ec_xy(key, x, y, err)) ||
+		    (rc = bn_param(key->pkey, OSSL_PKEY_PARAM_PRIV_KEY, d, cl, err)))
 			goto out;
 		for (pass = 0; pass < 2; pass++) {
-			ob_buf_addf(out, ",\n  \"%s\": {\n    \"kty\": \"EC\",\n    \"crv\": \"P-256\",\n"
-				    "    \"x\": \"", pass ? "privateKeyJwk" : "publicKeyJwk");
-			add_b64_bytes(out, x, P256_LEN, err);
+			ob_buf_addf(out, ",\n  \"%s\": {\n    \"kty\": \"EC\",\n    \"crv\": \"%s\",\n"
+				    "    \"x\": \"", pass ? "privateKeyJwk" : "publicKeyJwk", ec_curve(key->type));
+			add_b64_bytes(out, x, cl, err);
 			ob_buf_adds(out, "\",\n    \"y\": \"");
-			add_b64_bytes(out, y, P256_LEN, err);
+			add_b64_bytes(out, y, cl, err);
 			if (pass) {
 				ob_buf_adds(out, "\",\n    \"d\": \"");
-				add_b64_bytes(out, d, P256_LEN, err);
+				add_b64_bytes(out, d, cl, err);
 			}
 			ob_buf_adds(out, "\"\n  }");
 		}
@@ -1107,10 +1192,10 @@ ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 {
 	EVP_MD_CTX *ctx = NULL;
 	ECDSA_SIG *es = NULL;
-	unsigned char der[80];
+	unsigned char der[128];
 	const unsigned char *p;
 	const BIGNUM *r, *s;
-	size_t n;
+	size_t n, cl = ec_len(key ? key->type : 0);
 	ob_code rc = OB_OK;
 
 	*siglen = 0;
@@ -1122,13 +1207,13 @@ ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		return ed_sign(key, msg, len, sig, siglen, err);
 	if (!(ctx = EVP_MD_CTX_new()))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
-	/* Ed25519 is pure EdDSA: no digest (vc-di.md 5) */
-	if (EVP_DigestSignInit(ctx, NULL, key->type == OB_KEY_ED25519 ? NULL : EVP_sha256(),
+	/* P-384 signs with SHA-384 (ES384; ecdsa.md 1.3), the others SHA-256 */
+	if (EVP_DigestSignInit(ctx, NULL, key->type == OB_KEY_P384 ? EVP_sha384() : EVP_sha256(),
 			       NULL, key->pkey) != 1) {
 		rc = ob_fail_ssl(err, "cannot sign");
 		goto out;
 	}
-	if (key->type != OB_KEY_P256) {
+	if (!is_ec(key->type)) {
 		n = OB_SIG_MAX;
 		if (EVP_DigestSign(ctx, sig, &n, msg, len) != 1) {
 			rc = ob_fail_ssl(err, "cannot sign");
@@ -1137,7 +1222,7 @@ ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		*siglen = n;
 		goto out;
 	}
-	/* ES256 (RFC 7518 3.4): DER -> fixed 32-byte r || s */
+	/* ES256/ES384 (RFC 7518 3.4), IEEE P1363: DER -> fixed-size r || s */
 	n = sizeof(der);
 	p = der;
 	if (EVP_DigestSign(ctx, der, &n, msg, len) != 1) {
@@ -1149,23 +1234,23 @@ ob_code ob_key_sign(const ob_key *key, const unsigned char *msg, size_t len,
 		goto out;
 	}
 	ECDSA_SIG_get0(es, &r, &s);
-	if (BN_bn2binpad(r, sig, P256_LEN) < 0 || BN_bn2binpad(s, sig + P256_LEN, P256_LEN) < 0) {
+	if (BN_bn2binpad(r, sig, (int)cl) < 0 || BN_bn2binpad(s, sig + cl, (int)cl) < 0) {
 		rc = ob_fail(err, OB_ECRYPTO, "ECDSA signature out of range");
 		goto out;
 	}
-	*siglen = 2 * P256_LEN;
+	*siglen = 2 * cl;
 out:
 	ECDSA_SIG_free(es);
 	EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
-/* Raw r || s -> DER for EVP. Returns the DER length or 0. */
-static size_t p256_raw_to_der(const unsigned char *sig, unsigned char **der)
+/* Raw r || s (cl bytes each) -> DER for EVP. Returns the DER length or 0. */
+static size_t ec_raw_to_der(const unsigned char *sig, size_t cl, unsigned char **der)
 {
 	ECDSA_SIG *es = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(sig, P256_LEN, NULL);
-	BIGNUM *s = BN_bin2bn(sig + P256_LEN, P256_LEN, NULL);
+	BIGNUM *r = BN_bin2bn(sig, (int)cl, NULL);
+	BIGNUM *s = BN_bin2bn(sig + cl, (int)cl, NULL);
 	int n = 0;
 
 	*der = NULL;
@@ -1190,12 +1275,13 @@ ob_code ob_key_verify(const ob_key *key, const unsigned char *msg, size_t len,
 
 	if (!key)
 		return ob_fail(err, OB_EUSAGE, "no key");
-	want = key->type == OB_KEY_RSA ? (size_t)EVP_PKEY_get_size(key->pkey) : 64;
+	want = key->type == OB_KEY_RSA ? (size_t)EVP_PKEY_get_size(key->pkey) :
+	       is_ec(key->type) ? 2 * ec_len(key->type) : 64;
 	if (siglen != want)
 		return ob_fail(err, OB_EINVALID, "%s signature is %zu bytes, want %zu",
 			       ob_key_type_name(key->type), siglen, want);
-	if (key->type == OB_KEY_P256) {
-		if (!(siglen = p256_raw_to_der(sig, &der)))
+	if (is_ec(key->type)) {
+		if (!(siglen = ec_raw_to_der(sig, ec_len(key->type), &der)))
 			return ob_fail_ssl(err, "cannot encode ECDSA signature");
 		sig = der;
 	}
@@ -1207,7 +1293,8 @@ ob_code ob_key_verify(const ob_key *key, const unsigned char *msg, size_t len,
 	} else if (!(ctx = EVP_MD_CTX_new())) {
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
-	} else if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) != 1) {
+	} else if (EVP_DigestVerifyInit(ctx, NULL, key->type == OB_KEY_P384 ? EVP_sha384() : EVP_sha256(),
+					NULL, key->pkey) != 1) {
 		rc = ob_fail_ssl(err, "cannot verify");
 		goto out;
 	}

@@ -14,6 +14,8 @@ static const ob_suite *const suites[] = {
 	&ob_suite_eddsa_jcs_2022,
 	&ob_suite_eddsa_rdfc_2022,
 	&ob_suite_ed25519_2020,
+	&ob_suite_ecdsa_rdfc_2019,
+	&ob_suite_ecdsa_jcs_2019,
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
 

@@ -102,5 +102,27 @@ json_t *ob_proof_config(const json_t *doc, const json_t *proof);
 extern const ob_suite ob_suite_eddsa_jcs_2022;
 extern const ob_suite ob_suite_eddsa_rdfc_2022;
 extern const ob_suite ob_suite_ed25519_2020;
+extern const ob_suite ob_suite_ecdsa_rdfc_2019; /* suite_ecdsa.c */
+extern const ob_suite ob_suite_ecdsa_jcs_2019;
+
+/* What an ECDSA suite (ecdsa-rdfc-2019, ecdsa-jcs-2019) hashes, step by
+ * step (ecdsa.md 2), for its own create/verify, the conformance runner
+ * and `canon --steps`: the canonical document and proof configuration
+ * (RDFC-1.0 N-Quads or JCS) and hashData = H(config) || H(document), H
+ * being SHA-256 for P-256 and SHA-384 for P-384 (also RDFC's hash). */
+typedef struct {
+	ob_buf doc;
+	ob_buf config;
+	unsigned char hash[96];
+	size_t hash_len; /* 64 or 96 */
+} ob_ecdsa_steps;
+
+/* Fills st for doc (no proof member) and proof (its proofValue ignored;
+ * for ecdsa-jcs-2019 its own @context is kept, for ecdsa-rdfc-2019 it gets
+ * the document's). curve is OB_KEY_P256 or OB_KEY_P384. Release st with
+ * ob_ecdsa_steps_release, also after a failure. */
+ob_code ob_ecdsa_steps_make(const ob_suite *suite, const json_t *doc, const json_t *proof,
+			    ob_key_type curve, ob_loader *loader, ob_ecdsa_steps *st, ob_error *err);
+void ob_ecdsa_steps_release(ob_ecdsa_steps *st);
 
 #endif

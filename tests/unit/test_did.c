@@ -53,6 +53,34 @@ int main(void)
 	/* fragment that is not the key */
 	ob_error_clear(&e);
 	CHECK(ob_did_resolve("did:key:z6MkvMCQDyJBzWRVKzsAyCBPs1LzKsvPFjHVevgWaFeGVmkT#key-1", NULL, NULL, &vm, &e) == OB_EINVALID);
+	/* P-256 "zDn" and P-384 "z82" Multikeys (the W3C ECDSA vectors' keys) */
+	{
+		static const char *const ec[] = {
+			"zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP",
+			"z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
+		};
+		char url[400];
+		int i;
+
+		for (i = 0; i < 2; i++) {
+			ob_buf mb = OB_BUF_INIT;
+
+			snprintf(url, sizeof(url), "did:key:%s#%s", ec[i], ec[i]);
+			ob_error_clear(&e);
+			CHECK(ob_did_resolve(url, "assertionMethod", NULL, &vm, &e) == OB_OK);
+			CHECK(ob_key_get_type(vm.key) == (i ? OB_KEY_P384 : OB_KEY_P256));
+			CHECK_STR(vm.id, url);
+			/* and back to the same Multikey */
+			CHECK(vm.key && ob_key_multikey(vm.key, &mb, &e) == OB_OK);
+			CHECK_STR(mb.data, ec[i]);
+			ob_buf_release(&mb);
+			ob_vm_release(&vm);
+		}
+		/* a P-384 key cut short is broken, not unsupported */
+		ob_error_clear(&e);
+		CHECK(ob_did_resolve("did:key:z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kuj",
+				     NULL, NULL, &vm, &e) == OB_EINVALID);
+	}
 	/* broken and unsupported keys */
 	ob_error_clear(&e);
 	CHECK(ob_did_resolve("did:key:z6MkvMCQDyJBzWRVKz", NULL, NULL, &vm, &e) == OB_EINVALID);

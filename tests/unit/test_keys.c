@@ -525,7 +525,8 @@ static void round_trip(ob_key_type type, const char *dir)
 		CHECK(ob_key_did(k, &did, NULL, &err) == OB_OK);
 		CHECK_STR(ob_json_str(file, "controller"), did.data);
 		CHECK(strncmp(ob_json_str(file, "publicKeyMultibase"),
-			      type == OB_KEY_ED25519 ? "z6Mk" : "zDn", type == OB_KEY_ED25519 ? 4 : 3) == 0);
+			      type == OB_KEY_ED25519 ? "z6Mk" : type == OB_KEY_P384 ? "z82" : "zDn",
+			      type == OB_KEY_ED25519 ? 4 : 3) == 0);
 	}
 
 	/* no overwrite without force */
@@ -575,6 +576,7 @@ static void test_generate_save(void)
 	CHECK(mkdtemp(dir) != NULL);
 	round_trip(OB_KEY_ED25519, dir);
 	round_trip(OB_KEY_P256, dir);
+	round_trip(OB_KEY_P384, dir);
 	round_trip(OB_KEY_RSA, dir);
 	CHECK(rmdir(dir) == 0);
 }
@@ -611,6 +613,9 @@ static void test_names(void)
 	CHECK(ob_key_type_parse("p256") == OB_KEY_P256);
 	CHECK(ob_key_type_parse("P-256") == OB_KEY_P256);
 	CHECK(ob_key_type_parse("rsa") == OB_KEY_RSA);
+	CHECK(ob_key_type_parse("p384") == OB_KEY_P384);
+	CHECK(ob_key_type_parse("P-384") == OB_KEY_P384);
+	CHECK_STR(ob_key_type_name(OB_KEY_P384), "P-384");
 	CHECK(ob_key_type_parse("secp256k1") == 0);
 	CHECK(ob_key_type_parse(NULL) == 0);
 	CHECK_STR(ob_key_type_name(OB_KEY_ED25519), "Ed25519");
@@ -736,9 +741,75 @@ static void test_ctx_reuse(void)
 	ob_key_free(k);
 }
 
+/* The W3C ECDSA vectors' key pairs: Multikey secrets (0x86 0x26 / 0x87
+ * 0x26 + scalar) whose public halves are the published Multikeys; P-384
+ * signs with SHA-384 into 96 bytes of r || s. */
+static void test_ecdsa_multikeys(void)
+{
+	static const struct { const char *file; ob_key_type type; size_t siglen; } kp[] = {
+		{ "p256KeyPair.json", OB_KEY_P256, 64 },
+		{ "p384KeyPair.json", OB_KEY_P384, 96 },
+	};
+	static const unsigned char msg[] = "hashData";
+	unsigned char sig[OB_SIG_MAX];
+	size_t i, len;
+
+	for (i = 0; i < 2; i++) {
+		char path[4200];
+		ob_error err = { OB_OK, "" };
+		ob_key *k, *pub = NULL, *wrong;
+		json_t *file, *jwk = NULL;
+		ob_buf mb = OB_BUF_INIT;
+		const char *txt;
+
+		snprintf(path, sizeof(path), "%s/vc-di-ecdsa/%s", conformance_dir(), kp[i].file);
+		k = ob_key_load(path, &err);
+		file = ob_json_load_file(path, &err);
+		CHECK(k && ob_key_get_type(k) == kp[i].type && ob_key_has_private(k));
+		if (!k || !file) {
+			ob_key_free(k);
+			json_decref(file);
+			continue;
+		}
+		CHECK(ob_key_multikey(k, &mb, &err) == OB_OK);
+		CHECK_STR(mb.data, ob_json_str(file, "publicKeyMultibase"));
+		pub = ob_key_from_multikey(ob_json_str(file, "publicKeyMultibase"), &err);
+		CHECK(pub && ob_key_equal_public(k, pub) && !ob_key_has_private(pub));
+		CHECK(ob_key_sign(k, msg, sizeof(msg), sig, &len, &err) == OB_OK && len == kp[i].siglen);
+		CHECK(ob_key_verify(pub, msg, sizeof(msg), sig, len, &err) == OB_OK);
+		sig[5] ^= 1;
+		ob_error_clear(&err);
+		CHECK(ob_key_verify(pub, msg, sizeof(msg), sig, len, &err) == OB_EINVALID);
+		ob_error_clear(&err);
+		CHECK(ob_key_verify(pub, msg, sizeof(msg), sig, 64 + 96 - len, &err) == OB_EINVALID);
+		/* the JWK form says the curve and comes back as the same key */
+		jwk = ob_key_public_jwk(k, &err);
+		CHECK_STR(ob_json_str(jwk, "crv"), ob_key_type_name(kp[i].type));
+		wrong = ob_key_from_jwk(jwk, &err);
+		CHECK(wrong && ob_key_equal_public(wrong, k));
+		ob_key_free(wrong);
+		CHECK(ob_key_jose_alg(k) == NULL || kp[i].type == OB_KEY_P256);
+		/* the secret scalar with the other curve's header is refused */
+		ob_error_clear(&err);
+		txt = i ? "{\"secretKeyMultibase\":\"z42twTcNeSYcnqg1FLuSFs2bsGH3ZqbRHFmvS9XMsYhjxvHN\","
+				     "\"publicKeyMultibase\":\"z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ\"}"
+				   : "{\"secretKeyMultibase\":\"z42twTcNeSYcnqg1FLuSFs2bsGH3ZqbRHFmvS9XMsYhjxvHN\","
+				     "\"keyType\":\"P-384\"}";
+		wrong = ob_key_parse(txt, strlen(txt), &err);
+		CHECK(wrong == NULL && err.code == OB_EINVALID);
+		ob_key_free(wrong);
+		json_decref(jwk);
+		json_decref(file);
+		ob_buf_release(&mb);
+		ob_key_free(pub);
+		ob_key_free(k);
+	}
+}
+
 int main(void)
 {
 	ob_init();
+	test_ecdsa_multikeys();
 	test_sha256();
 	test_names();
 	test_vectors();
