@@ -112,12 +112,13 @@ int cmd_init(int argc, char **argv)
 		ob_buf_release(&weburl);
 		return ob_cli_usage(ob_cli_current(), "--image must be an https URL or a data:image/... URI");
 	}
-	if (!(kt = ob_key_type_parse(ktype)) || kt == OB_KEY_RSA) {
+	if (!(kt = ob_key_type_parse(ktype)) || (kt != OB_KEY_ED25519 && kt != OB_KEY_P256)) {
 		ob_buf_release(&weburl);
 		return ob_cli_usage(ob_cli_current(), "unknown --key-type '%s' (ed25519 or p256)", ktype);
 	}
 	if (kt != OB_KEY_ED25519)
-		fprintf(stderr, "ob-issuer: note: Data Integrity proofs (eddsa-*) need Ed25519; a P-256 issuer signs VC-JWTs (ES256) only\n");
+		fprintf(stderr, "ob-issuer: note: a P-256 issuer signs ecdsa-rdfc-2019 proofs (also --suite"
+			" ecdsa-jcs-2019 or vc-jwt); the eddsa-* suites need Ed25519\n");
 
 	if (!(home = ob_home_dir(issuer_home_opt, "OBKIT_ISSUER_HOME", "issuer", &err)))
 		goto fail;
