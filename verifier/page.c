@@ -7,6 +7,12 @@
 
 #include <openssl/evp.h>
 
+#include "vc/display.h"
+
+/* Images: only data: URIs of raster or SVG types are shown, through
+ * <img> (where an SVG's scripts never run), and the policy allows no
+ * other source (img-src data:); an https image is a link, never
+ * fetched by the page. */
 /* Contrast: body text #1b1b1b on white is 17:1; the verdict colours on
  * their tints are all above 7:1 (WCAG AAA). The verdict is also spelled
  * out, never shown by colour alone. A valid signature from an issuer
@@ -37,7 +43,8 @@ static const char style[] =
 	".passed{color:#0a5c26}.failed{color:#a30d0d;font-weight:700}.not-checked{color:#6b4500}"
 	".warning{color:#6b4500;font-weight:700}"
 	"td.passed,td.failed,td.not-checked{white-space:nowrap}"
-	"code{font-size:.9rem}footer{margin-top:3rem;color:#444;font-size:.9rem}";
+	"code{font-size:.9rem}footer{margin-top:3rem;color:#444;font-size:.9rem}"
+	"img.badge{max-width:12rem;max-height:12rem;border:1px solid #bbb}";
 
 static char csp[256];
 static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
@@ -49,12 +56,12 @@ static void make_csp(void)
 
 	if (!EVP_Digest(style, strlen(style), md, &n, EVP_sha256(), NULL) || n != 32) {
 		/* cannot hash: fall back to allowing inline styles only */
-		snprintf(csp, sizeof(csp), "default-src 'none'; style-src 'unsafe-inline'; "
+		snprintf(csp, sizeof(csp), "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 			 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 		return;
 	}
 	EVP_EncodeBlock(b64, md, 32);
-	snprintf(csp, sizeof(csp), "default-src 'none'; style-src 'sha256-%s'; "
+	snprintf(csp, sizeof(csp), "default-src 'none'; style-src 'sha256-%s'; img-src data:; "
 		 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'", b64);
 }
 
@@ -154,6 +161,7 @@ static const char *check_name(const char *id)
 		{ "challenge", "Challenge" },
 		{ "credentials", "Credentials inside" },
 		{ "image", "Badge image" },
+		{ "endorsement", "Endorsement" },
 	};
 	size_t i, n = strcspn(id, "[");
 
@@ -170,6 +178,8 @@ static int is_presentation(const ob_report *r)
 
 static const char *doc_word(const ob_report *r)
 {
+	if (r->display && r->display->endorsement)
+		return "endorsement";
 	return is_presentation(r) ? "presentation" :
 	       !strcmp(r->kind, "clr") ? "Comprehensive Learner Record" : "credential";
 }
@@ -431,6 +441,78 @@ static void item(ob_buf *o, const char *term, const char *value)
 	ob_buf_adds(o, "</dd>\n");
 }
 
+/* The badge image: a data:image URI inline through <img> (an SVG's
+ * scripts do not run there), an https URL as a link the page does not
+ * follow, anything else named only. */
+static void image(ob_buf *o, const char *img, int fact)
+{
+	ob_image_show how = ob_display_image_kind(img);
+
+	if (!img)
+		return;
+	ob_buf_addf(o, "<dt>%s</dt><dd>", fact ? "Image" : "Claims the image");
+	if (how == OB_IMAGE_SHOW_INLINE) {
+		ob_buf_adds(o, "<img class=\"badge\" alt=\"The badge image\" src=\"");
+		page_escape(o, img);
+		ob_buf_adds(o, "\">");
+	} else if (how == OB_IMAGE_SHOW_LINK) {
+		ob_buf_adds(o, "<a href=\"");
+		page_escape(o, img);
+		ob_buf_adds(o, "\" rel=\"noopener noreferrer nofollow\">");
+		page_escape(o, img);
+		ob_buf_adds(o, "</a> (not loaded by this page)");
+	} else {
+		ob_buf_adds(o, "not shown (neither an https URL nor a data:image URI): <code>");
+		page_escape(o, strlen(img) > 200 ? "(a long value)" : img);
+		ob_buf_adds(o, "</code>");
+	}
+	ob_buf_adds(o, "</dd>\n");
+}
+
+/* One <dt>/<dd> per item of a list (evidence, results, alignments). */
+static void list_items(ob_buf *o, const char *term, const ob_display *d, const json_t *list, int which)
+{
+	ob_buf line = OB_BUF_INIT;
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v) {
+		ob_buf_truncate(&line, 0);
+		if (which == 0)
+			ob_display_evidence(v, &line);
+		else if (which == 1)
+			ob_display_result(d, v, &line);
+		else
+			ob_display_alignment(v, &line);
+		if (line.len)
+			item(o, term, line.data);
+	}
+	ob_buf_release(&line);
+}
+
+/* What a Displayer must show (image, description, criteria, awarded
+ * date) and may (evidence, results, alignments). */
+static void display_items(ob_buf *o, const ob_report *r, int fact)
+{
+	const ob_display *d = r->display;
+
+	if (!d)
+		return;
+	if (d->endorsement) {
+		item(o, fact ? "Endorsement" : "Claims the endorsement", d->name);
+		item(o, fact ? "Endorses" : "Claims to endorse", d->endorses);
+		item(o, fact ? "Comment" : "Claims the comment", d->comment);
+	}
+	image(o, d->image, fact);
+	item(o, fact ? "Description" : "Claims the description", d->description);
+	item(o, fact ? "Criteria" : "Claims the criteria", d->criteria);
+	item(o, fact ? "Criteria at" : "Claims the criteria at", d->criteria_url);
+	item(o, fact ? "Awarded on" : "Claims to be awarded on", d->awarded);
+	list_items(o, fact ? "Evidence" : "Claims the evidence", d, d->evidence, 0);
+	list_items(o, fact ? "Result" : "Claims the result", d, d->results, 1);
+	list_items(o, fact ? "Aligned to" : "Claims alignment to", d, d->alignments, 2);
+}
+
 /* What the document says. Unless the verdict is valid, all of it is
  * a claim and labelled so; the issuer's name always is. */
 static void summary(ob_buf *o, const ob_report *r)
@@ -441,8 +523,10 @@ static void summary(ob_buf *o, const ob_report *r)
 	if (is_presentation(r)) {
 		item(o, fact ? "Signed by its holder" : "Claims to be signed by", r->learner);
 	} else {
-		item(o, fact ? "Learner" : "Claims to be issued to", r->learner);
+		if (!r->display || !r->display->endorsement) /* its subject is what it endorses */
+			item(o, fact ? "Learner" : "Claims to be issued to", r->learner);
 		item(o, fact ? "Achievement" : "Claims the achievement", r->achievement_name);
+		display_items(o, r, fact);
 	}
 	if (r->issuer_name || r->issuer_id) {
 		ob_buf_addf(o, "<dt>%s</dt><dd>", fact ? "Issuer" : "Claims to be issued by");
@@ -471,7 +555,8 @@ static void summary(ob_buf *o, const ob_report *r)
 	item(o, "Valid until", r->valid_until);
 	item(o, "Credential id", r->credential_id);
 	ob_buf_adds(o, "</dl>\n");
-	if (!fact && (r->learner || r->achievement_name || r->issuer_name))
+	if (!fact && (r->learner || r->achievement_name || r->issuer_name || (r->display && (r->display->description ||
+	    r->display->image || r->display->name))))
 		ob_buf_adds(o, "<p>These are the document&#39;s own claims; nothing vouches for them.</p>\n");
 }
 
@@ -536,6 +621,34 @@ static void verdict(ob_buf *o, const ob_report *r, const char *how)
 	dimensions(o, r);
 }
 
+/* Each embedded endorsement with its own verdict: one that fails is a
+ * warning, not a verdict on the credential. */
+static void endorsements(ob_buf *o, const ob_report *r)
+{
+	const ob_display *d = r->display;
+	size_t i;
+
+	if (!d || !d->nendorsements)
+		return;
+	ob_buf_addf(o, "<h2>Endorsements (%zu)</h2>\n<p>Others vouching for this credential, its "
+		    "issuer or its achievement. Each is verified on its own; one that is not valid "
+		    "does not change the verdict above.</p>\n", d->nendorsements);
+	for (i = 0; i < d->nendorsements; i++) {
+		const ob_report *n = d->endorsements[i];
+		char cap[80];
+
+		ob_buf_addf(o, "<h3>Endorsement %zu, of the %s</h3>\n<div class=\"verdict %s\"><p><strong>", i + 1,
+			    ob_endorsed_name(d->where[i]), verdict_class(n));
+		title(o, n);
+		ob_buf_adds(o, "</strong></p>\n<p>");
+		reason(o, n);
+		ob_buf_adds(o, "</p></div>\n");
+		summary(o, n);
+		snprintf(cap, sizeof(cap), "Checks on endorsement %zu", i + 1);
+		checks(o, n, cap);
+	}
+}
+
 int page_report(ob_buf *o, const ob_report *r, const char *how)
 {
 	size_t i;
@@ -560,6 +673,9 @@ int page_report(ob_buf *o, const ob_report *r, const char *how)
 		snprintf(cap, sizeof(cap), "Checks on credential %zu", i + 1);
 		checks(o, n, cap);
 	}
+	endorsements(o, r);
+	for (i = 0; i < r->nnested; i++)
+		endorsements(o, r->nested[i]);
 	ob_buf_adds(o, "<p><a href=\"/\">Check another credential</a></p>\n");
 	foot(o);
 	return o->oom ? -1 : 0;

@@ -11,6 +11,8 @@
 
 #include "io/bake.h"
 #include "vc/clr.h"
+#include "vc/display.h"
+#include "vc/endorse.h"
 #include "base/codec.h"
 #include "base/dates.h"
 #include "proof/did.h"
@@ -56,7 +58,7 @@ static void fill_summary(ob_report *r, const json_t *cred)
 	if (json_is_array(ach))
 		ach = json_array_get(ach, 0);
 	r->achievement_name = dup_or_null(text_of(json_object_get(ach, "name")));
-	if (!r->achievement_name)
+	if (!r->achievement_name && !ob_endorse_is_endorsement(cred)) /* an endorsement's name is its own */
 		r->achievement_name = dup_or_null(text_of(json_object_get(cred, "name")));
 	if (text_of(json_object_get(subj, "name")))
 		r->learner = dup_or_null(text_of(json_object_get(subj, "name")));
@@ -78,6 +80,7 @@ static void fill_summary(ob_report *r, const json_t *cred)
 		until = ob_json_str(cred, "expirationDate");
 	r->valid_from = dup_or_null(from);
 	r->valid_until = dup_or_null(until);
+	r->display = ob_display_new(cred);
 }
 
 /* An Open Badges 2.0 assertion (spec/ob2.md): not a Verifiable
@@ -136,6 +139,10 @@ static void check_openbadge(ob_report *r, const json_t *cred)
 {
 	ob_error e = { 0 };
 
+	if (ob_endorse_is_endorsement(cred)) {
+		ob_endorse_check_shape(r, cred);
+		return;
+	}
 	if (!ob3_is_openbadge(cred)) {
 		ob_verify_add(r, "openbadges", OB_NOT_CHECKED, 0,
 		    "not an Open Badges credential; Open Badges fields not checked");
@@ -391,6 +398,7 @@ static void verify_credential(ob_report *r, const json_t *cred, const ob_verify_
 	check_recipient(r, cred, opts);
 	check_registry(r, opts);
 	settle_identity(r, opts);
+	ob_endorse_verify_embedded(r, cred, opts, depth);
 }
 
 
@@ -642,12 +650,18 @@ dates:
 	check_recipient(r, jwt.credential, opts);
 	check_registry(r, opts);
 	settle_identity(r, opts);
+	ob_endorse_verify_embedded(r, jwt.credential, opts, depth);
 out:
 	ob_vm_release(&vm);
 	ob_key_free(owned);
 	ob_jwt_release(&jwt);
 	ob_verify_settle(r);
 	return r;
+}
+
+ob_report *ob_verify_jwt_depth(const char *text, size_t len, const ob_verify_opts *opts, int depth)
+{
+	return verify_jwt_text(text, len, opts, depth);
 }
 
 ob_report *ob_verify_json(const json_t *doc, const ob_verify_opts *opts, ob_error *err)

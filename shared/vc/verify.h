@@ -46,6 +46,7 @@ typedef struct {
 } ob_check;
 
 typedef struct ob_report ob_report;
+typedef struct ob_display ob_display; /* vc/display.h */
 
 struct ob_report {
 	ob_verdict verdict;
@@ -71,6 +72,10 @@ struct ob_report {
 	/* a presentation's embedded credentials, each verified on its own */
 	ob_report **nested;
 	size_t nnested;
+	/* what a Displayer shows besides the summary (image, description,
+	 * criteria, evidence, ...) and the embedded endorsements, each
+	 * verified on its own; owned, NULL when not filled */
+	ob_display *display;
 };
 
 /* What a run (ob-verifier verify DIR) verifies once: status lists, keys;
@@ -150,7 +155,14 @@ int ob_report_render_text(const ob_report *r, ob_buf *out);
  * "issuerIdentity": "domain" | "registry" | "self-asserted",
  * "issuerIdentityBasis", "summary": {...},
  * "checks": [{"id","outcome","message","dimension"}],
- * "credentials": [...nested]}. */
+ * "credentials": [...nested],
+ * "endorsements": [...each embedded endorsement's own report, with
+ * "endorsed": where it sits]}. The summary also carries the Displayer's
+ * fields when present (vc/display.h): "description", "image",
+ * "imageDisplay" ("inline", "link", "none"), "criteria": {"narrative",
+ * "id"}, "awardedDate", "evidence", "results", "alignments" (plain-words
+ * strings), and an endorsement's "endorsement": {"name", "endorses",
+ * "comment"}. */
 json_t *ob_report_to_json(const ob_report *r);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "vc/display.h"
 
 const char *ob_verdict_name(ob_verdict v)
 {
@@ -154,6 +155,7 @@ void ob_report_free(ob_report *r)
 	free(r->issuer_domain);
 	free(r->registry_name);
 	free(r->registered_name);
+	ob_display_free(r->display);
 	free(r);
 }
 
@@ -231,6 +233,9 @@ ob_report *ob_verify_new_report(void)
 
 static const char *kind_words(const ob_report *r)
 {
+	if (r->display && r->display->endorsement)
+		return !strcmp(r->kind, "vc-jwt") ? "endorsement (EndorsementCredential, VC-JWT)" :
+		       "endorsement (EndorsementCredential)";
 	return !strcmp(r->kind, "presentation") ? "presentation" :
 	       !strcmp(r->kind, "vc-jwt") ? "credential (VC-JWT)" :
 	       !strcmp(r->kind, "clr") ? "Comprehensive Learner Record" : "credential";
@@ -333,6 +338,85 @@ static void field(ob_buf *o, const char *indent, const char *label, const char *
 	ob_buf_addc(o, '\n');
 }
 
+/* 1 when the report shows a field of the Displayer's view. */
+static int claims_shown(const ob_report *r)
+{
+	const ob_display *d = r->display;
+
+	return d && (d->description || d->image || d->criteria || d->criteria_url || d->awarded || d->name ||
+		     d->endorses || d->comment || d->evidence || d->results || d->alignments);
+}
+
+/* The image in words: a data: URI by its media type and size (the page
+ * shows it), a URL as written. */
+static void image_field(ob_buf *o, const char *indent, const char *label, const char *img)
+{
+	const char *comma;
+
+	if (!img)
+		return;
+	ob_buf_addf(o, "%s  %-12s ", indent, label);
+	if (ob_display_image_kind(img) == OB_IMAGE_SHOW_INLINE && (comma = strchr(img, ','))) {
+		char *type = strndup(img + 5, (size_t)(comma - img - 5));
+		ob_text_add_safe(o, type ? type : "image");
+		ob_buf_addf(o, " (embedded, %zu bytes)", strlen(comma + 1));
+		free(type);
+	} else {
+		ob_text_add_safe(o, img);
+		if (ob_display_image_kind(img) == OB_IMAGE_SHOW_NONE)
+			ob_buf_adds(o, " (not shown: neither an https URL nor a data:image URI)");
+	}
+	ob_buf_addc(o, '\n');
+}
+
+/* The Displayer's single fields: an endorsement's name, subject and
+ * comment; description, criteria, image, awarded date. */
+static void display_fields(const ob_report *r, ob_buf *o, const char *indent, int fact)
+{
+	const ob_display *d = r->display;
+
+	if (!d)
+		return;
+	if (d->endorsement) {
+		field(o, indent, fact ? "Endorsement:" : "Endorsement?", d->name);
+		field(o, indent, fact ? "Endorses:" : "Endorses?", d->endorses);
+		field(o, indent, fact ? "Comment:" : "Comment?", d->comment);
+	}
+	field(o, indent, fact ? "Description:" : "Description?", d->description);
+	field(o, indent, fact ? "Criteria:" : "Criteria?", d->criteria);
+	field(o, indent, fact ? "Criteria at:" : "Criteria at?", d->criteria_url);
+	image_field(o, indent, fact ? "Image:" : "Image?", d->image);
+	field(o, indent, fact ? "Awarded:" : "Awarded?", d->awarded);
+}
+
+/* One line per item of evidence, results and alignments. */
+static void display_lists(const ob_report *r, ob_buf *o, const char *indent, int fact)
+{
+	const ob_display *d = r->display;
+	const json_t *v;
+	ob_buf line = OB_BUF_INIT;
+	size_t i;
+
+	if (!d)
+		return;
+	json_array_foreach(d->evidence, i, v) {
+		ob_buf_truncate(&line, 0);
+		if (!ob_display_evidence(v, &line) && line.len)
+			field(o, indent, fact ? "Evidence:" : "Evidence?", line.data);
+	}
+	json_array_foreach(d->results, i, v) {
+		ob_buf_truncate(&line, 0);
+		if (!ob_display_result(d, v, &line) && line.len)
+			field(o, indent, fact ? "Result:" : "Result?", line.data);
+	}
+	json_array_foreach(d->alignments, i, v) {
+		ob_buf_truncate(&line, 0);
+		if (!ob_display_alignment(v, &line) && line.len)
+			field(o, indent, fact ? "Aligned to:" : "Aligned to?", line.data);
+	}
+	ob_buf_release(&line);
+}
+
 static void render_text(const ob_report *r, ob_buf *o, const char *indent)
 {
 	static const char *const marks[] = { "passed     ", "FAILED     ", "not checked" };
@@ -368,11 +452,14 @@ static void render_text(const ob_report *r, ob_buf *o, const char *indent)
 	dim_line(r, OB_DIM_CONFORMANT, "Conformant:", o, indent);
 	dim_line(r, OB_DIM_HOLDER, pres ? "Holder:" : "Recipient:", o, indent);
 	field(o, indent, fact ? "Achievement:" : "Achievement?", r->achievement_name);
-	field(o, indent, pres ? "Holder id:" : fact ? "Learner:" : "Learner?", r->learner);
+	display_fields(r, o, indent, fact);
+	if (!r->display || !r->display->endorsement) /* an endorsement's subject is "Endorses" */
+		field(o, indent, pres ? "Holder id:" : fact ? "Learner:" : "Learner?", r->learner);
+	display_lists(r, o, indent, fact);
 	field(o, indent, "Valid from:", r->valid_from);
 	field(o, indent, "Valid until:", r->valid_until);
 	field(o, indent, "Id:", r->credential_id);
-	if (!fact && (r->achievement_name || r->learner))
+	if (!fact && (r->achievement_name || r->learner || claims_shown(r)))
 		ob_buf_addf(o, "%s  (a ? marks what the document claims; nothing vouches for it)\n", indent);
 	ob_buf_addf(o, "%s  Checks:\n", indent);
 	for (i = 0; i < r->nchecks; i++) {
@@ -385,6 +472,13 @@ static void render_text(const ob_report *r, ob_buf *o, const char *indent)
 		snprintf(in, sizeof(in), "%s    ", indent);
 		ob_buf_addf(o, "%s  Credential %zu of %zu:\n", indent, i + 1, r->nnested);
 		render_text(r->nested[i], o, in);
+	}
+	for (i = 0; r->display && i < r->display->nendorsements; i++) {
+		char in[64];
+		snprintf(in, sizeof(in), "%s    ", indent);
+		ob_buf_addf(o, "%s  Endorsement %zu of %zu (of the %s):\n", indent, i + 1, r->display->nendorsements,
+			    ob_endorsed_name(r->display->where[i]));
+		render_text(r->display->endorsements[i], o, in);
 	}
 }
 
@@ -438,6 +532,102 @@ static json_t *dim_json(const ob_report *r, ob_dim d)
 	return o;
 }
 
+/* An array of the plain-words texts of a list (evidence, results,
+ * alignments); fmt makes one. */
+static int list_json(json_t *sum, const char *key, const ob_display *d, const json_t *list,
+		     int (*fmt)(const ob_display *d, const json_t *v, ob_buf *out))
+{
+	json_t *a;
+	const json_t *v;
+	ob_buf line = OB_BUF_INIT;
+	size_t i;
+	int bad = 0;
+
+	if (!json_array_size(list))
+		return 0;
+	if (!(a = json_array()))
+		return -1;
+	json_array_foreach(list, i, v) {
+		ob_buf_truncate(&line, 0);
+		bad |= fmt(d, v, &line);
+		bad |= json_array_append_new(a, json_stringn(line.data ? line.data : "", line.len));
+	}
+	ob_buf_release(&line);
+	bad |= json_object_set_new(sum, key, a);
+	return bad ? -1 : 0;
+}
+
+static int fmt_evidence(const ob_display *d, const json_t *v, ob_buf *out)
+{
+	(void)d;
+	return ob_display_evidence(v, out);
+}
+
+static int fmt_alignment(const ob_display *d, const json_t *v, ob_buf *out)
+{
+	(void)d;
+	return ob_display_alignment(v, out);
+}
+
+/* The Displayer's fields in the summary (new members only, so older
+ * consumers read the summary as before). */
+static int display_json(const ob_display *d, json_t *sum)
+{
+	static const char *const show[] = { "none", "inline", "link" };
+	json_t *crit, *e;
+	int bad = 0;
+
+	if (!d)
+		return 0;
+	if (d->endorsement) {
+		e = json_object();
+		bad |= !e;
+		bad |= set_str(e, "name", d->name);
+		bad |= set_str(e, "endorses", d->endorses);
+		bad |= set_str(e, "comment", d->comment);
+		bad |= json_object_set_new(sum, "endorsement", e);
+	}
+	bad |= set_str(sum, "description", d->description);
+	if (d->image) {
+		bad |= set_str(sum, "image", d->image);
+		bad |= set_str(sum, "imageDisplay", show[ob_display_image_kind(d->image)]);
+	}
+	if (d->criteria || d->criteria_url) {
+		crit = json_object();
+		bad |= !crit;
+		bad |= set_str(crit, "narrative", d->criteria);
+		bad |= set_str(crit, "id", d->criteria_url);
+		bad |= json_object_set_new(sum, "criteria", crit);
+	}
+	bad |= set_str(sum, "awardedDate", d->awarded);
+	bad |= list_json(sum, "evidence", d, d->evidence, fmt_evidence);
+	bad |= list_json(sum, "results", d, d->results, ob_display_result);
+	bad |= list_json(sum, "alignments", d, d->alignments, fmt_alignment);
+	return bad ? -1 : 0;
+}
+
+/* "endorsements": each embedded endorsement's own report, with where it
+ * sits ("endorsed": "issuer", ...). */
+static int endorsements_json(const ob_display *d, json_t *o)
+{
+	json_t *a, *e;
+	size_t i;
+	int bad = 0;
+
+	if (!d || !d->nendorsements)
+		return 0;
+	if (!(a = json_array()))
+		return -1;
+	for (i = 0; i < d->nendorsements; i++) {
+		e = ob_report_to_json(d->endorsements[i]);
+		bad |= !e;
+		bad |= json_object_set_new(e, "endorsed", json_string(ob_endorsed_name(d->where[i])));
+		bad |= json_array_append_new(a, e);
+	}
+	bad |= json_object_set_new(o, "endorsements", a);
+	return bad ? -1 : 0;
+}
+
 json_t *ob_report_to_json(const ob_report *r)
 {
 	json_t *o = json_object(), *sum = json_object(), *checks = json_array(), *nested = NULL;
@@ -472,6 +662,7 @@ json_t *ob_report_to_json(const ob_report *r)
 	bad |= set_str(sum, pres ? "holder" : "learner", r->learner);
 	bad |= set_str(sum, "validFrom", r->valid_from);
 	bad |= set_str(sum, "validUntil", r->valid_until);
+	bad |= display_json(r->display, sum);
 	bad |= json_object_set_new(sum, "claimsOnly", json_boolean(r->verdict != OB_VALID));
 	bad |= json_object_set(o, "summary", sum);
 	for (i = 0; i < r->nchecks; i++)
@@ -487,6 +678,7 @@ json_t *ob_report_to_json(const ob_report *r)
 			bad |= json_array_append_new(nested, ob_report_to_json(r->nested[i]));
 		bad |= json_object_set(o, "credentials", nested);
 	}
+	bad |= endorsements_json(r->display, o);
 	json_decref(sum);
 	json_decref(checks);
 	json_decref(nested);
