@@ -4,7 +4,8 @@
  *
  * Usage: bench [ITERATIONS]   (at least 1000; default 2000)
  * Inputs come from $SHARED_DIR (default ../shared): the unsigned
- * credential vectors/unsigned/ob3-v2.json and vectors/keys/issuer-ed25519.json.
+ * credential vectors/unsigned/ob3-v2.json and vectors/keys/issuer-ed25519.json
+ * (issuer-p256.json for the ECDSA rows).
  *
  * Every iteration is timed on its own with CLOCK_MONOTONIC; the table gives
  * the median and p90. The rows run interleaved, a slice of each per round,
@@ -74,6 +75,13 @@ struct ctx {
 	const json_t *rdfc_proof;
 	const json_t *v1_no_proof;   /* Ed25519Signature2020 over the VC 1.1 form */
 	const json_t *v1_proof;
+	EVP_PKEY *p256_raw;          /* a P-256 key for raw-p256-* */
+	unsigned char p256_raw_sig[80]; /* c->msg signed by p256_raw (DER) */
+	size_t p256_raw_siglen;
+	const ob_key *p256_key, *p256_pub;
+	const char *p256_vm;
+	const json_t *ecdsa_no_proof; /* ecdsa-rdfc-2019 (P-256) */
+	const json_t *ecdsa_proof;
 };
 
 struct bench {
@@ -147,6 +155,36 @@ static void run_raw_verify(struct ctx *c, size_t i)
 		die("raw ed25519 verify", NULL);
 	EVP_MD_CTX_free(md);
 	fold(c->sig, 1);
+}
+
+/* raw-p256-sign / -verify: plain OpenSSL ECDSA P-256 with SHA-256 over the
+ * same 64-byte message (an ecdsa-rdfc-2019 P-256 proof signs 64 bytes of
+ * hashes), DER signatures, a fresh EVP_MD_CTX per message. */
+static void run_raw_p256_sign(struct ctx *c, size_t i)
+{
+	unsigned char msg[64], sig[80];
+	size_t siglen = sizeof(sig);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	memcpy(msg, c->msg, sizeof(msg));
+	msg[0] = (unsigned char)i;
+	if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, c->p256_raw) != 1 ||
+	    EVP_DigestSign(md, sig, &siglen, msg, sizeof(msg)) != 1)
+		die("raw p256 sign", NULL);
+	EVP_MD_CTX_free(md);
+	fold(sig, siglen);
+}
+
+static void run_raw_p256_verify(struct ctx *c, size_t i)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	(void)i;
+	if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, c->p256_raw) != 1 ||
+	    EVP_DigestVerify(md, c->p256_raw_sig, c->p256_raw_siglen, c->msg, sizeof(c->msg)) != 1)
+		die("raw p256 verify", NULL);
+	EVP_MD_CTX_free(md);
+	fold(c->p256_raw_sig, 1);
 }
 
 /* ed25519-sign / -verify: the same through ob_key_sign / ob_key_verify,
@@ -288,6 +326,28 @@ static void run_rdfc_verify_suite(struct ctx *c, size_t i)
 	fold(&i, 1);
 }
 
+static void run_ecdsa_rdfc_sign(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+	ob_proof_opts opts = { .verification_method = c->p256_vm, .created = CREATED };
+	const char *pv;
+
+	if (ob_proof_add(c->copies[i], &ob_suite_ecdsa_rdfc_2019, c->p256_key, &opts, &err))
+		die("ecdsa-rdfc-2019 sign", &err);
+	if (!(pv = ob_json_str(json_object_get(c->copies[i], "proof"), "proofValue")))
+		die("ecdsa-rdfc-2019 sign (no proofValue)", NULL);
+	fold(pv, strlen(pv));
+}
+
+static void run_ecdsa_rdfc_verify(struct ctx *c, size_t i)
+{
+	ob_error err = { 0 };
+
+	if (ob_suite_ecdsa_rdfc_2019.verify(c->ecdsa_no_proof, c->ecdsa_proof, c->p256_pub, NULL, &err))
+		die("ecdsa-rdfc-2019 verify", &err);
+	fold(&i, 1);
+}
+
 static void run_rdfc_verify_full(struct ctx *c, size_t i)
 {
 	ob_error err = { 0 };
@@ -422,7 +482,11 @@ static char *path_in(const char *dir, const char *rel)
 
 /* What the set-up owns, freed at the end. */
 struct fixture {
-	char *key_path, *doc_path, *v1_path;
+	char *key_path, *doc_path, *v1_path, *p256_path;
+	ob_key *p256, *p256_pub;
+	EVP_PKEY *p256_raw;
+	json_t *ecdsa_signed, *ecdsa_no_proof;
+	ob_buf p256_did, p256_vm;
 	ob_key *key, *pub;
 	EVP_PKEY *raw;
 	json_t *unsigned_doc, *signed_doc, *doc_no_proof;
@@ -512,6 +576,40 @@ static void setup_docs(struct fixture *f, struct ctx *c)
 	f->v1_no_proof = without_proof(f->v1);
 	c->v1_no_proof = f->v1_no_proof;
 	c->v1_proof = json_object_get(f->v1, "proof");
+	popts.verification_method = f->p256_vm.data;
+	if (!(f->ecdsa_signed = json_deep_copy(f->unsigned_doc)) ||
+	    ob_proof_add(f->ecdsa_signed, &ob_suite_ecdsa_rdfc_2019, f->p256, &popts, &err))
+		die("ecdsa-rdfc-2019 sign", &err);
+	f->ecdsa_no_proof = without_proof(f->ecdsa_signed);
+	c->ecdsa_no_proof = f->ecdsa_no_proof;
+	c->ecdsa_proof = json_object_get(f->ecdsa_signed, "proof");
+}
+
+/* The P-256 key of the ECDSA rows, and a plain OpenSSL one for raw-p256-*. */
+static void setup_p256(struct fixture *f, struct ctx *c)
+{
+	ob_error err = { 0 };
+	ob_buf mk = OB_BUF_INIT;
+	EVP_MD_CTX *md;
+
+	if (!(f->p256 = ob_key_load(f->p256_path, &err)) || ob_key_get_type(f->p256) != OB_KEY_P256)
+		die("loading the P-256 key", &err);
+	if (ob_key_multikey(f->p256, &mk, &err) || !(f->p256_pub = ob_key_from_multikey(mk.data, &err)) ||
+	    ob_key_did(f->p256, &f->p256_did, &f->p256_vm, &err))
+		die("P-256 public key", &err);
+	ob_buf_release(&mk);
+	if (!(f->p256_raw = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")))
+		die("raw p256 keygen", NULL);
+	c->p256_key = f->p256;
+	c->p256_pub = f->p256_pub;
+	c->p256_vm = f->p256_vm.data;
+	c->p256_raw = f->p256_raw;
+	c->p256_raw_siglen = sizeof(c->p256_raw_sig);
+	md = EVP_MD_CTX_new();
+	if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, f->p256_raw) != 1 ||
+	    EVP_DigestSign(md, c->p256_raw_sig, &c->p256_raw_siglen, c->msg, sizeof(c->msg)) != 1)
+		die("raw p256 sign", NULL);
+	EVP_MD_CTX_free(md);
 }
 
 static void teardown(struct fixture *f)
@@ -521,6 +619,14 @@ static void teardown(struct fixture *f)
 	json_decref(f->rdfc_no_proof);
 	json_decref(f->v1);
 	json_decref(f->v1_no_proof);
+	json_decref(f->ecdsa_signed);
+	json_decref(f->ecdsa_no_proof);
+	ob_buf_release(&f->p256_did);
+	ob_buf_release(&f->p256_vm);
+	ob_key_free(f->p256);
+	ob_key_free(f->p256_pub);
+	EVP_PKEY_free(f->p256_raw);
+	free(f->p256_path);
 	json_decref(f->doc_no_proof);
 	json_decref(f->signed_doc);
 	json_decref(f->unsigned_doc);
@@ -552,6 +658,10 @@ static const struct bench benches[] = {
 	{ "rdfc-verify (suite)", NULL, NULL, run_rdfc_verify_suite },
 	{ "rdfc-verify (full report)", NULL, NULL, run_rdfc_verify_full },
 	{ "ed2020-verify (suite)", NULL, NULL, run_ed2020_verify },
+	{ "raw-p256-sign", NULL, NULL, run_raw_p256_sign },
+	{ "raw-p256-verify", NULL, NULL, run_raw_p256_verify },
+	{ "ecdsa-rdfc-sign", prepare_copies, free_copies, run_ecdsa_rdfc_sign },
+	{ "ecdsa-rdfc-verify (suite)", NULL, NULL, run_ecdsa_rdfc_verify },
 };
 enum { NB = sizeof(benches) / sizeof(benches[0]) };
 
@@ -614,6 +724,9 @@ static void print_results(const struct result *rs)
 	ratio(rs, NB, "jcs-canonicalize", "raw-ed25519-sign", 0);
 	ratio(rs, NB, "rdfc-sign", "raw-ed25519-sign", 3.0);
 	ratio(rs, NB, "rdfc-verify (suite)", "raw-ed25519-verify", 0);
+	printf("ECDSA (raw-p256-* = plain OpenSSL EVP ECDSA P-256/SHA-256 on a 64-byte message):\n");
+	ratio(rs, NB, "ecdsa-rdfc-sign", "raw-p256-sign", 0);
+	ratio(rs, NB, "ecdsa-rdfc-verify (suite)", "raw-p256-verify", 0);
 	printf("targets on a 2-core machine: rdfc-sign <= 150 us, rdfc-verify <= 250 us "
 	       "(reference JavaScript: about 3,600 and 3,400 us)\n");
 }
@@ -643,7 +756,9 @@ int main(int argc, char **argv)
 	f.key_path = path_in(shared, "vectors/keys/issuer-ed25519.json");
 	f.doc_path = path_in(shared, "vectors/unsigned/ob3-v2.json");
 	f.v1_path = path_in(shared, "vectors/unsigned/ob3-v1.json");
+	f.p256_path = path_in(shared, "vectors/keys/issuer-p256.json");
 	setup_keys(&f, &c);
+	setup_p256(&f, &c);
 	setup_docs(&f, &c);
 
 	printf("obkit bench: %zu timed iterations per row, interleaved in %d rounds "
