@@ -10,12 +10,15 @@
 #define CTX_V1 "https://www.w3.org/2018/credentials/v1"
 #define CTX_DI "https://w3id.org/security/data-integrity/v2"
 
+extern const ob_suite ob_suite_ed25519_2018; /* suite_2018.c, verify only */
+
 static const ob_suite *const suites[] = {
 	&ob_suite_eddsa_jcs_2022,
 	&ob_suite_eddsa_rdfc_2022,
 	&ob_suite_ed25519_2020,
 	&ob_suite_ecdsa_rdfc_2019,
 	&ob_suite_ecdsa_jcs_2019,
+	&ob_suite_ed25519_2018,
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
 

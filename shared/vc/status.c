@@ -46,15 +46,30 @@ out:
 ob_code ob_status_decode(const char *enc, ob_buf *bits, ob_error *err)
 {
 	static const struct ob_inflate_budget b = { OB_STATUS_MAX_BYTES, 0, 1 };
-	ob_buf gz = OB_BUF_INIT;
+	ob_buf gz = OB_BUF_INIT, norm = OB_BUF_INIT;
 	const char *b64 = enc[0] == 'u' ? enc + 1 : enc;
+	size_t n = strlen(b64), i;
 	ob_code rc;
 
-	/* multibase base64url ("u"), or the StatusList2021 bare form; gzip
-	 * (the spec's) or zlib */
-	if (!(rc = ob_base64url_decode(&gz, b64, strlen(b64), err)))
+	/* multibase base64url ("u"), or the bare form of StatusList2021 and
+	 * RevocationList2020, whose wording (base64 or base64url, padded or
+	 * not) is loose: that one is read in either alphabet, with or without
+	 * padding (status-legacy.md 2.4) */
+	if (b64 == enc) {
+		while (n && b64[n - 1] == '=')
+			n--;
+		for (i = 0; i < n; i++)
+			ob_buf_addc(&norm, b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i]);
+		if (norm.oom) {
+			ob_buf_release(&norm);
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		}
+		b64 = norm.data ? norm.data : "";
+	}
+	if (!(rc = ob_base64url_decode(&gz, b64, n, err)))
 		rc = ob_inflate((const unsigned char *)gz.data, gz.len, bits, "encodedList", &b, err);
 	ob_buf_release(&gz);
+	ob_buf_release(&norm);
 	return rc;
 }
 

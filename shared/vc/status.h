@@ -21,8 +21,9 @@
  * (spec 3.3 step 1-3, multibase base64url). Appends to out. */
 ob_code ob_status_encode(const unsigned char *bits, size_t nbytes, ob_buf *out, ob_error *err);
 
-/* Decodes an encodedList ("u"-prefixed multibase, or the StatusList2021
- * bare base64url form) into bits (appended). gzip and zlib streams are
+/* Decodes an encodedList ("u"-prefixed multibase, or the bare form of
+ * StatusList2021 and RevocationList2020: base64url or base64, padding
+ * optional) into bits (appended). gzip and zlib streams are
  * accepted. OB_EPARSE for bad base64url or a stream that does not
  * inflate or is truncated; OB_ELIMIT past OB_STATUS_MAX_BYTES. */
 ob_code ob_status_decode(const char *enc, ob_buf *bits, ob_error *err);

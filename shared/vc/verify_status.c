@@ -1,5 +1,6 @@
 /* verify_status: a credential's status entries (Bitstring Status List
- * 1.0, StatusList2021), each list fetched and verified as a credential,
+ * 1.0, StatusList2021, RevocationList2020, and the OB 3.0 spec's
+ * 1EdTechRevocationList), each list fetched and verified as a credential,
  * and the cache that lets a run (ob-verifier verify DIR) verify each list
  * once and decode each did:key once. */
 #include "vc/verify_impl.h"
@@ -29,6 +30,8 @@
 struct slist {
 	char *url, *challenge, *domain;
 	int depth;
+	int revlist;        /* a 1EdTechRevocationList (a list of ids, no
+			     * bits), else a bitstring list */
 	int ready;          /* in a cache: filled in, never changed again */
 	char *fetch_err;    /* the loader's failure (never cached) */
 	json_t *list;       /* the list credential (a reference, read only) */
@@ -164,13 +167,14 @@ static int same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static struct slist *find(ob_verify_cache *c, const char *url, int depth, const ob_verify_opts *opts)
+static struct slist *find(ob_verify_cache *c, const char *url, int depth, int revlist,
+			  const ob_verify_opts *opts)
 {
 	struct slist *l;
 
 	for (l = c->head; l; l = l->next)
-		if (l->depth == depth && !strcmp(l->url, url) && same(l->challenge, opts->challenge) &&
-		    same(l->domain, opts->domain))
+		if (l->depth == depth && l->revlist == revlist && !strcmp(l->url, url) &&
+		    same(l->challenge, opts->challenge) && same(l->domain, opts->domain))
 			return l;
 	return NULL;
 }
@@ -210,6 +214,12 @@ static int fill(struct slist *l, const ob_verify_opts *opts)
 		return 0;
 	}
 	l->list = json_incref((json_t *)list);
+	/* a 1EdTech revocation list is a plain JSON document (VCRL 1.0; the
+	 * 1EdTech validator reads it unsigned): served at the URL the signed
+	 * credential names, that URL's origin vouches for it. One that does
+	 * carry a proof must verify like any list credential. */
+	if (l->revlist && !json_object_get(list, "proof"))
+		return 1;
 	/* the list is checked for what it is, not by the employer's policy
 	 * for badges: no recipient, no strictness, no registry demand */
 	inner = *opts;
@@ -220,6 +230,10 @@ static int fill(struct slist *l, const ob_verify_opts *opts)
 		keep = lr && lr->verdict == OB_INVALID;
 		if (!lr || !(l->bad = why_not(lr)))
 			keep = 0, l->oom = 1;
+		goto out;
+	}
+	if (l->revlist) {
+		keep = 1;
 		goto out;
 	}
 	enc = ob_json_str(ob3_subject(list), "encodedList");
@@ -240,7 +254,8 @@ out:
  * A thread that finds another one filling the same list waits for it;
  * the lists it waits on are always one level deeper than its own, so no
  * two threads wait on each other. */
-static struct slist *list_get(const ob_verify_opts *opts, const char *url, int depth, int *owned)
+static struct slist *list_get(const ob_verify_opts *opts, const char *url, int depth, int revlist,
+			      int *owned)
 {
 	ob_verify_cache *c = opts->cache;
 	struct slist *l = NULL, *mine;
@@ -250,6 +265,7 @@ static struct slist *list_get(const ob_verify_opts *opts, const char *url, int d
 	if (!(mine = calloc(1, sizeof(*mine))))
 		return NULL;
 	mine->depth = depth;
+	mine->revlist = revlist;
 	if (!(mine->url = strdup(url)) || (opts->challenge && !(mine->challenge = strdup(opts->challenge))) ||
 	    (opts->domain && !(mine->domain = strdup(opts->domain)))) {
 		slist_free(mine);
@@ -257,7 +273,7 @@ static struct slist *list_get(const ob_verify_opts *opts, const char *url, int d
 	}
 	if (c) {
 		pthread_mutex_lock(&c->mu);
-		while ((l = find(c, url, depth, opts)) && !l->ready)
+		while ((l = find(c, url, depth, revlist, opts)) && !l->ready)
 			pthread_cond_wait(&c->filled, &c->mu);
 		if (l) {
 			pthread_mutex_unlock(&c->mu);
@@ -295,16 +311,35 @@ static struct slist *list_get(const ob_verify_opts *opts, const char *url, int d
 	return mine;
 }
 
+/* The bitstring status methods: an entry type, what its list credential
+ * and the list's subject are, and where the entry keeps the list's URL,
+ * its index and purpose (RevocationList2020 has no purpose: it only
+ * revokes). */
+struct method {
+	const char *entry, *cred, *subj, *url_key, *index_key;
+	int has_purpose;
+};
+
+static const struct method methods[] = {
+	{ "BitstringStatusListEntry", "BitstringStatusListCredential", "BitstringStatusList",
+	  "statusListCredential", "statusListIndex", 1 },
+	/* VC 1.1 (status-legacy.md 2) */
+	{ "StatusList2021Entry", "StatusList2021Credential", "StatusList2021",
+	  "statusListCredential", "statusListIndex", 1 },
+	/* W3C CCG Revocation List 2020 (context vc-revocation-list-2020) */
+	{ "RevocationList2020Status", "RevocationList2020Credential", "RevocationList2020",
+	  "revocationListCredential", "revocationListIndex", 0 },
+};
+
 /* Bitstring Status List 1.0 3.2: fetch the list credential, verify it,
  * check issuer and purpose, read bit i (MSB first: index 0 is the high bit
  * of byte 0). Anything that stops the check leaves the verdict open; only
  * a set bit makes the credential invalid. */
-static void check_list(ob_report *r, const json_t *cred, const struct slist *l, const char *type,
+static void check_list(ob_report *r, const json_t *cred, const struct slist *l, const struct method *m,
 		       const char *purpose, long long i)
 {
-	const int legacy = !strcmp(type, "StatusList2021Entry");
-	const char *want_cred = legacy ? "StatusList2021Credential" : "BitstringStatusListCredential";
-	const char *want_subj = legacy ? "StatusList2021" : "BitstringStatusList";
+	const char *want_cred = m->cred;
+	const char *want_subj = m->subj;
 	const char *url = l->url, *list_issuer;
 	const json_t *subj;
 	int bit;
@@ -337,7 +372,7 @@ static void check_list(ob_report *r, const json_t *cred, const struct slist *l, 
 		    url, want_subj);
 		return;
 	}
-	if (!ob_json_has_value(json_object_get(subj, "statusPurpose"), purpose)) {
+	if (m->has_purpose && !ob_json_has_value(json_object_get(subj, "statusPurpose"), purpose)) {
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s is not for %s", url, purpose);
 		return;
 	}
@@ -361,25 +396,99 @@ static void check_list(ob_report *r, const json_t *cred, const struct slist *l, 
 		    url, i);
 }
 
-/* One status entry: its shape, then its list (check_list). */
-static void check_status_entry(ob_report *r, const json_t *cred, const json_t *st,
-			       const ob_verify_opts *opts, int depth)
+/* An entry of a 1EdTech revocation list names the credential when its id
+ * is the credential's (OB 3.0 10: ids compare after trimming white
+ * space), and revokes it when "revoked" is absent or true (VCRL 1.0, as
+ * the 1EdTech validator's RevocationListProbe reads it: a JSON boolean,
+ * or what Jackson's asBoolean takes for true). */
+static int names(const json_t *item, const char *cred_id, int *revoked)
 {
-	const char *type = ob_json_str(st, "type");
-	const char *url = ob_json_str(st, "statusListCredential");
-	const char *purpose = ob_json_str(st, "statusPurpose");
-	const json_t *idx = json_object_get(st, "statusListIndex");
-	struct slist *l;
-	long long i = -1;
-	char *end;
-	int owned;
+	const char *id = ob_json_str(item, "id");
+	const json_t *rv = json_object_get(item, "revoked");
+	size_t n;
 
-	if (!type || (strcmp(type, "BitstringStatusListEntry") && strcmp(type, "StatusList2021Entry"))) {
-		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not supported",
-		    type ? type : "a status entry without a type");
+	if (!id)
+		return 0;
+	while (*id == ' ' || *id == '\t' || *id == '\n' || *id == '\r')
+		id++;
+	n = strlen(id);
+	while (n && (id[n - 1] == ' ' || id[n - 1] == '\t' || id[n - 1] == '\n' || id[n - 1] == '\r'))
+		n--;
+	if (n != strlen(cred_id) || strncmp(id, cred_id, n) != 0)
+		return 0;
+	*revoked = !rv || json_is_true(rv) || (json_is_string(rv) && !strcmp(json_string_value(rv), "true")) ||
+		   (json_is_number(rv) && json_number_value(rv) != 0);
+	return 1;
+}
+
+/* 1EdTechRevocationList (status-legacy.md 1): the list at the entry's id
+ * lists revoked credential ids ("revokedCredentials"; the validator has
+ * read "revokedCredential" too). A list that names another issuer, or
+ * carries a proof that does not verify, is no answer; only a listed id
+ * makes the credential invalid. */
+static void check_revocation_list(ob_report *r, const json_t *cred, const struct slist *l)
+{
+	const char *cred_id = ob_json_str(cred, "id"), *list_issuer, *why = NULL;
+	const json_t *items, *item;
+	size_t k;
+	int revoked = 0, found = 0;
+
+	if (l->fetch_err) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", l->fetch_err);
 		return;
 	}
-	/* the index is a base-10 string; the 1EdTech sample has a number */
+	if (l->bad) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the revocation list %s does not verify%s",
+		    l->url, l->bad);
+		return;
+	}
+	items = json_object_get(l->list, "revokedCredentials");
+	if (!items)
+		items = json_object_get(l->list, "revokedCredential");
+	if (!json_is_object(l->list) || !json_is_array(items)) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not a 1EdTech revocation list (no revokedCredentials)",
+		    l->url);
+		return;
+	}
+	/* a list may say whose it is; then it must be the issuer's, as a
+	 * status list credential must */
+	list_issuer = ob3_issuer_id(l->list);
+	if ((json_object_get(l->list, "issuer") || json_object_get(l->list, "proof")) &&
+	    (!list_issuer || !ob3_issuer_id(cred) || strcmp(list_issuer, ob3_issuer_id(cred)) != 0)) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the revocation list %s was issued by %s, not by the credential's issuer",
+		    l->url, list_issuer ? list_issuer : "(nobody)");
+		return;
+	}
+	if (!cred_id) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the credential has no id to look up in the revocation list %s",
+		    l->url);
+		return;
+	}
+	json_array_foreach(items, k, item) {
+		int rv = 0;
+		if (names(item, cred_id, &rv)) {
+			found = 1;
+			if (rv && !revoked) {
+				revoked = 1;
+				why = ob_json_str(item, "revocationReason");
+			}
+		}
+	}
+	if (revoked)
+		ob_verify_add(r, "status", OB_FAILED, 0, "revoked: the issuer has revoked this credential (%s%s%s)",
+		    l->url, why ? ": " : "", why ? why : "");
+	else
+		ob_verify_add(r, "status", OB_PASSED, 0, "not revoked (%s%s)", l->url,
+		    found ? ", listed as not revoked" : "");
+}
+
+/* The entry's list index: a base-10 string; the 1EdTech sample has a
+ * number. -1 when it is neither. */
+static long long entry_index(const json_t *idx)
+{
+	long long i = -1;
+	char *end;
+
 	if (json_is_string(idx)) {
 		const char *v = json_string_value(idx);
 		if (*v >= '0' && *v <= '9') {
@@ -390,19 +499,54 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 	} else if (json_is_number(idx) && json_number_value(idx) >= 0 &&
 		   json_number_value(idx) == (double)(long long)json_number_value(idx))
 		i = (long long)json_number_value(idx);
+	return i;
+}
+
+/* One status entry: its shape, then its list (check_list). */
+static void check_status_entry(ob_report *r, const json_t *cred, const json_t *st,
+			       const ob_verify_opts *opts, int depth)
+{
+	const char *type = ob_json_str(st, "type");
+	const struct method *m = NULL;
+	const char *url, *purpose;
+	struct slist *l;
+	long long i;
+	size_t k;
+	int owned, revlist = type && !strcmp(type, "1EdTechRevocationList");
+
+	for (k = 0; type && k < sizeof(methods) / sizeof(methods[0]); k++)
+		if (!strcmp(type, methods[k].entry))
+			m = &methods[k];
+	if (!m && !revlist) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s is not supported",
+		    type ? type : "a status entry without a type");
+		return;
+	}
+	url = ob_json_str(st, revlist ? "id" : m->url_key);
+	purpose = revlist || !m->has_purpose ? "revocation" : ob_json_str(st, "statusPurpose");
+	i = revlist ? 0 : entry_index(json_object_get(st, m->index_key));
+	if (revlist && !url) {
+		ob_verify_add(r, "status", OB_FAILED, 0, "malformed 1EdTechRevocationList: needs the id of the list");
+		return;
+	}
 	if (!url || !purpose || i < 0) {
-		ob_verify_add(r, "status", OB_FAILED, 0, "malformed %s: needs statusListCredential, statusPurpose and a statusListIndex", type);
+		if (m->has_purpose)
+			ob_verify_add(r, "status", OB_FAILED, 0, "malformed %s: needs statusListCredential, statusPurpose and a statusListIndex", type);
+		else
+			ob_verify_add(r, "status", OB_FAILED, 0, "malformed %s: needs %s and a %s", type, m->url_key, m->index_key);
 		return;
 	}
 	if (depth >= MAX_NESTING) {
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: status lists nested too deep");
 		return;
 	}
-	if (!(l = list_get(opts, url, depth, &owned)) || l->oom)
+	if (!(l = list_get(opts, url, depth, revlist, &owned)) || l->oom)
 		/* as when the list's report could not be made */
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s does not verify", url);
+	else if (revlist)
+		check_revocation_list(r, cred, l);
 	else
-		check_list(r, cred, l, type, purpose, i);
+		check_list(r, cred, l, m, purpose, i);
 	if (owned)
 		slist_free(l);
 }
