@@ -83,20 +83,26 @@ static ob_code png_next(const unsigned char *d, size_t len, size_t *pos,
 	return OB_OK;
 }
 
+/* Returns 1 when c is a chunk of that type with that keyword. */
+static int is_kw_chunk(const struct chunk *c, const char *type, const char *kw)
+{
+	size_t n = strlen(kw) + 1; /* keyword and its NUL */
+
+	return memcmp(c->type, type, 4) == 0 && c->len >= n && memcmp(c->data, kw, n) == 0;
+}
+
 /* Returns 1 when c is an iTXt chunk with our keyword. */
 static int is_badge_chunk(const struct chunk *c)
 {
-	size_t n = sizeof(OB_BAKE_KEYWORD); /* keyword and its NUL */
-
-	return memcmp(c->type, "iTXt", 4) == 0 && c->len >= n &&
-	       memcmp(c->data, OB_BAKE_KEYWORD, n) == 0;
+	return is_kw_chunk(c, "iTXt", OB_BAKE_KEYWORD);
 }
 
-/* iTXt: keyword NUL flag method lang NUL tkeyword NUL text. */
-static ob_code itxt_text(const struct chunk *c, ob_buf *out, ob_error *err)
+/* iTXt: keyword NUL flag method lang NUL tkeyword NUL text; kwlen
+ * counts the keyword's NUL. */
+static ob_code itxt_text(const struct chunk *c, size_t kwlen, ob_buf *out, ob_error *err)
 {
 	const unsigned char *d = c->data;
-	size_t n = c->len, p = sizeof(OB_BAKE_KEYWORD), i, nul;
+	size_t n = c->len, p = kwlen, i, nul;
 	int flag, method;
 
 	if (n - p < 2)
@@ -123,11 +129,14 @@ static ob_code itxt_text(const struct chunk *c, ob_buf *out, ob_error *err)
 	return ob_inflate_capped(d + p, n - p, out, "PNG iTXt chunk", err);
 }
 
+/* The first OB 3.0 chunk wins; without one, an Open Badges 2.0 bake
+ * (Baking 1.0, ob2.md 5.1): the first iTXt "openbadges" (assertion JSON
+ * or JWS), else a legacy tEXt "openbadges" (the assertion's URL). */
 static ob_code png_extract(const unsigned char *d, size_t len, ob_buf *out, ob_error *err)
 {
 	size_t pos = sizeof(png_sig);
-	struct chunk c, found = { 0, 0, 0, NULL, NULL };
-	int have = 0, nchunks;
+	struct chunk c, found[3];
+	int have[3] = { 0, 0, 0 }, nchunks, k;
 	ob_code rc;
 
 	for (nchunks = 0;; nchunks++) {
@@ -135,16 +144,25 @@ static ob_code png_extract(const unsigned char *d, size_t len, ob_buf *out, ob_e
 			return ob_fail(err, OB_ELIMIT, "over budget: PNG with more than %d chunks", OB_BAKE_MAX_CHUNKS);
 		if ((rc = png_next(d, len, &pos, &c, err)))
 			return rc;
-		if (!have && is_badge_chunk(&c)) {
-			found = c;
-			have = 1;
+		k = is_badge_chunk(&c) ? 0 : is_kw_chunk(&c, "iTXt", OB_BAKE_KEYWORD2) ? 1 :
+		    is_kw_chunk(&c, "tEXt", OB_BAKE_KEYWORD2) ? 2 : -1;
+		if (k >= 0 && !have[k]) {
+			found[k] = c;
+			have[k] = 1;
 		}
 		if (memcmp(c.type, "IEND", 4) == 0)
 			break;
 	}
-	if (!have)
-		return ob_fail(err, OB_EPARSE, "no Open Badges credential in this PNG");
-	return itxt_text(&found, out, err);
+	if (have[0])
+		return itxt_text(&found[0], sizeof(OB_BAKE_KEYWORD), out, err);
+	if (have[1])
+		return itxt_text(&found[1], sizeof(OB_BAKE_KEYWORD2), out, err);
+	if (have[2]) {
+		if (ob_buf_add(out, found[2].data + sizeof(OB_BAKE_KEYWORD2), found[2].len - sizeof(OB_BAKE_KEYWORD2)) < 0)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		return OB_OK;
+	}
+	return ob_fail(err, OB_EPARSE, "no Open Badges credential in this PNG");
 }
 
 static ob_code png_bake(const unsigned char *d, size_t len, const char *cred, size_t clen,
@@ -394,12 +412,13 @@ static int svg_root(const char *d, size_t len, struct item *root)
 }
 
 #define CRED_TAG "openbadges:credential"
+#define ASSERTION_TAG "openbadges:assertion" /* OB 2.0 (ob2.md 5.2) */
 
 /* Finds the next <openbadges:credential> at or after pos: *el is its start
  * tag, *end the offset just past its end tag. Returns 1 found, 0 none,
  * -1 malformed. */
 /* -1 malformed, -2 over the item budget, 0 none, 1 found. */
-static int find_cred(const char *d, size_t len, size_t pos, struct item *el, size_t *end)
+static int find_cred(const char *d, size_t len, size_t pos, const char *tag, struct item *el, size_t *end)
 {
 	struct item it;
 	long items = 0;
@@ -410,7 +429,7 @@ static int find_cred(const char *d, size_t len, size_t pos, struct item *el, siz
 		if (scan_item(d, len, pos, el) < 0)
 			return -1;
 		pos = el->end;
-		if (el->kind != IT_TAG || !name_is(d, el, CRED_TAG))
+		if (el->kind != IT_TAG || !name_is(d, el, tag))
 			continue;
 		if (el->self_closing) {
 			*end = el->end;
@@ -422,7 +441,7 @@ static int find_cred(const char *d, size_t len, size_t pos, struct item *el, siz
 			if (scan_item(d, len, pos, &it) < 0)
 				return -1;
 			pos = it.end;
-			if (it.kind == IT_END && name_is(d, &it, CRED_TAG)) {
+			if (it.kind == IT_END && name_is(d, &it, tag)) {
 				*end = it.end;
 				return 1;
 			}
@@ -517,29 +536,16 @@ static int xml_unescape(const char *s, size_t n, ob_buf *out)
 	return 0;
 }
 
-static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err)
+/* Appends el's content: its CDATA sections concatenated, else its text
+ * (entities decoded, surrounding whitespace dropped). */
+static ob_code svg_body(const char *d, size_t len, const struct item *el, size_t end, ob_buf *out,
+			ob_error *err)
 {
-	struct item root, el, it;
-	size_t end, val, vlen, pos, start = out->len;
-	int r, cdata = 0;
+	struct item it;
+	size_t pos, start = out->len;
+	int cdata = 0;
 
-	if (svg_root(d, len, &root) < 0)
-		return ob_fail(err, OB_EPARSE, "not an SVG document");
-	r = find_cred(d, len, root.end, &el, &end);
-	if (r == -2)
-		return ob_fail(err, OB_ELIMIT, "over budget: SVG with more than %d elements and texts",
-			       OB_BAKE_MAX_SVG_ITEMS);
-	if (r < 0)
-		return ob_fail(err, OB_EPARSE, "malformed SVG markup");
-	if (r == 0)
-		return ob_fail(err, OB_EPARSE, "no Open Badges credential in this SVG");
-	if (tag_attr(d, &el, "verify", &val, &vlen)) {
-		if (xml_unescape(d + val, vlen, out) < 0)
-			return ob_fail(err, OB_EPARSE, "bad XML entity in SVG verify attribute");
-		goto done;
-	}
-	/* Content: CDATA sections concatenated, else the text. */
-	for (pos = el.end; !el.self_closing && pos < end; pos = it.end) {
+	for (pos = el->end; !el->self_closing && pos < end; pos = it.end) {
 		if (scan_item(d, len, pos, &it) < 0)
 			return ob_fail(err, OB_EPARSE, "malformed SVG markup");
 		if (it.kind == IT_CDATA) {
@@ -565,6 +571,47 @@ static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err
 		memmove(out->data + start, out->data + a, b - a);
 		ob_buf_truncate(out, start + (b - a));
 	}
+	return OB_OK;
+}
+
+/* The OB 3.0 element: its verify attribute, else its content. Without
+ * one, an OB 2.0 <openbadges:assertion> (Baking 1.0, ob2.md 5.2): its
+ * content (a hosted assertion's JSON), else its verify attribute (a
+ * signed one's JWS). */
+static ob_code svg_extract(const char *d, size_t len, ob_buf *out, ob_error *err)
+{
+	struct item root, el;
+	size_t end, val, vlen, start = out->len;
+	int r, ob2 = 0;
+	ob_code rc;
+
+	if (svg_root(d, len, &root) < 0)
+		return ob_fail(err, OB_EPARSE, "not an SVG document");
+	r = find_cred(d, len, root.end, CRED_TAG, &el, &end);
+	if (r == 0) {
+		r = find_cred(d, len, root.end, ASSERTION_TAG, &el, &end);
+		ob2 = 1;
+	}
+	if (r == -2)
+		return ob_fail(err, OB_ELIMIT, "over budget: SVG with more than %d elements and texts",
+			       OB_BAKE_MAX_SVG_ITEMS);
+	if (r < 0)
+		return ob_fail(err, OB_EPARSE, "malformed SVG markup");
+	if (r == 0)
+		return ob_fail(err, OB_EPARSE, "no Open Badges credential in this SVG");
+	if (ob2) {
+		if ((rc = svg_body(d, len, &el, end, out, err)))
+			return rc;
+		if (out->len > start)
+			goto done;
+	}
+	if (tag_attr(d, &el, "verify", &val, &vlen)) {
+		if (xml_unescape(d + val, vlen, out) < 0)
+			return ob_fail(err, OB_EPARSE, "bad XML entity in SVG verify attribute");
+		goto done;
+	}
+	if (!ob2 && (rc = svg_body(d, len, &el, end, out, err)))
+		return rc;
 done:
 	if (out->oom)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
@@ -642,7 +689,7 @@ static ob_code svg_bake(const char *d, size_t len, const char *cred, size_t clen
 	}
 	/* Copy the rest, dropping every old credential element. */
 	pos = root.end;
-	while ((r = find_cred(d, len, pos, &el, &end)) == 1) {
+	while ((r = find_cred(d, len, pos, CRED_TAG, &el, &end)) == 1) {
 		ob_buf_add(out, d + pos, el.start - pos);
 		pos = end;
 	}

@@ -16,6 +16,8 @@
 
 #define OB_BAKE_KEYWORD "openbadgecredential"
 #define OB_BAKE_SVG_NS "https://purl.imsglobal.org/ob/v3p0"
+/* Open Badges 2.0 (Baking 1.0): PNG keyword, read only (ob_bake_extract) */
+#define OB_BAKE_KEYWORD2 "openbadges"
 
 /* Budgets (OB_ELIMIT past them): a badge image has a few dozen chunks
  * and a few thousand SVG items. */
@@ -36,7 +38,11 @@ ob_image_kind ob_bake_sniff(const char *data, size_t len);
  * keyword "openbadgecredential" wins; a compressed one is inflated up to
  * OB_INFLATE_MAX (inflate.h; or the ratio, OB_ELIMIT). SVG: the first <openbadges:credential>: its verify
  * attribute, else its CDATA sections concatenated, else its text, with XML
- * entities decoded. Returns 0, or OB_EPARSE / OB_ENOMEM with err filled;
+ * entities decoded. Without those, an Open Badges 2.0 bake (Baking 1.0):
+ * PNG, the first iTXt "openbadges" (uncompressed text as stored, or
+ * inflated), else the first tEXt "openbadges" (a legacy assertion URL);
+ * SVG, the first <openbadges:assertion>: its CDATA/text, else its verify
+ * attribute. Returns 0, or OB_EPARSE / OB_ENOMEM with err filled;
  * on failure out is left as it was. */
 ob_code ob_bake_extract(const char *data, size_t len, ob_buf *out, ob_error *err);
 

@@ -19,6 +19,7 @@
 #include "canon/jcs.h"
 #include "base/json.h"
 #include "proof/jwt.h"
+#include "vc/ob2.h"
 #include "vc/ob3.h"
 #include "vc/status.h"
 #include "proof/suite.h"
@@ -451,7 +452,12 @@ ob_report *ob_verify_doc(const json_t *doc, const ob_verify_opts *opts, int dept
 	}
 	if (ob_json_has_value(json_object_get(doc, "type"), "VerifiablePresentation"))
 		verify_presentation(r, doc, opts, depth);
-	else
+	else if (ob2_sniff(doc)) {
+		/* Open Badges 2.0 (vc/ob2.h): hosted, or another class alone */
+		ob2_verify_doc(r, doc, opts);
+		check_registry(r, opts);
+		settle_identity(r, opts);
+	} else
 		verify_credential(r, doc, opts, depth);
 out:
 	ob_verify_settle(r);
@@ -579,6 +585,14 @@ static ob_report *verify_jwt_text(const char *text, size_t len, const ob_verify_
 		verify_vp_jwt(r, &jwt, opts, depth);
 		goto out;
 	}
+	if (!json_object_get(jwt.payload, "vc") && ob2_sniff(jwt.payload)) {
+		/* a signed Open Badges 2.0 assertion (vc/ob2.h) */
+		r->document = json_incref(jwt.payload);
+		ob2_verify_jws(r, &jwt, opts);
+		check_registry(r, opts);
+		settle_identity(r, opts);
+		goto out;
+	}
 	r->document = json_incref(jwt.credential);
 	fill_summary(r, jwt.credential);
 	if (check_vc_structure(r, jwt.credential) < 0)
@@ -692,16 +706,18 @@ static ob_report *verify_image(const char *data, size_t len, ob_image_kind kind,
 			return NULL;
 		}
 		r->kind = "credential";
-		/* OB 2.0 bakes under other names: not supported yet, so
-		 * undecided, never "forged" */
-		if ((kind == OB_IMAGE_PNG && (memmem(data, len, "iTXtopenbadges\0", 15) ||
-					      memmem(data, len, "tEXtopenbadges\0", 15))) ||
-		    (kind == OB_IMAGE_SVG && memmem(data, len, "<openbadges:assertion", 21)))
-			ob_verify_add(r, "format", OB_NOT_CHECKED, 1, "an Open Badges 2.0 baked badge: this version is "
-			    "not supported yet (Open Badges 3.0 and CLR 2.0 credentials are)");
-		else
-			ob_verify_add(r, "structure", e.code == OB_ELIMIT ? OB_NOT_CHECKED : OB_FAILED, 1, "%s", e.msg);
+		ob_verify_add(r, "structure", e.code == OB_ELIMIT ? OB_NOT_CHECKED : OB_FAILED, 1, "%s", e.msg);
 		ob_verify_settle(r);
+	} else if (text.len > 7 && (!strncmp(text.data, "https://", 8) || !strncmp(text.data, "http://", 7)) &&
+		   !memchr(text.data, ' ', text.len)) {
+		/* an Open Badges 2.0 legacy bake: the hosted assertion's URL */
+		if ((r = ob_verify_new_report())) {
+			r->strict = opts ? opts->strict : 0;
+			ob2_verify_url(r, text.data, opts ? opts : &(ob_verify_opts){ 0 });
+			ob_verify_add(r, "image", OB_PASSED, 0, "assertion URL read from a baked %s badge", what);
+			ob_verify_settle(r);
+		} else
+			ob_fail(err, OB_ENOMEM, "out of memory");
 	} else if ((r = verify_text(text.data ? text.data : "", text.len, opts, err))) {
 		ob_verify_add(r, "image", OB_PASSED, 0, "credential read from a baked %s badge", what);
 	}
