@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "base/json.h"
+#include "proof/key_2018.h"
 #include "proof/keys.h"
 #include "proof/suite.h"
 
@@ -110,9 +111,41 @@ out:
 	ob_key_free(p256);
 }
 
+/* Ed25519VerificationKey2018: the issuer's key as publicKeyBase58 */
+static void base58_methods(void)
+{
+	ob_error err = { 0 };
+	ob_key *mk = ob_key_from_multikey(ISSUER, &err), *k;
+	json_t *vm = json_pack("{s:s, s:s}", "type", "Ed25519VerificationKey2018",
+			       "publicKeyBase58", "GtwMdj3kexw2DW2UHdDZ1unzWJeXqr38xumajygFaYy5");
+
+	k = ob_key_from_base58_vm(vm, &err);
+	CHECK(mk && k && ob_key_equal_public(mk, k));
+	ob_key_free(k);
+	json_object_del(vm, "type");
+	CHECK((k = ob_key_from_base58_vm(vm, &err)) != NULL);
+	ob_key_free(k);
+	json_object_set_new(vm, "type", json_string("EcdsaSecp256k1VerificationKey2019"));
+	err = (ob_error){ 0 };
+	CHECK(ob_key_from_base58_vm(vm, &err) == NULL && err.code == OB_EUNSUPPORTED);
+	json_object_set_new(vm, "type", json_string("Ed25519VerificationKey2018"));
+	json_object_set_new(vm, "publicKeyBase58", json_string("GtwMdj3kexw2DW2UHdDZ1unzWJeXqr38xumajygFaY"));
+	err = (ob_error){ 0 };
+	CHECK(ob_key_from_base58_vm(vm, &err) == NULL && err.code == OB_EPARSE);
+	json_object_set_new(vm, "publicKeyBase58", json_string("0OIl"));
+	err = (ob_error){ 0 };
+	CHECK(ob_key_from_base58_vm(vm, &err) == NULL && err.code == OB_EPARSE);
+	json_object_del(vm, "publicKeyBase58");
+	err = (ob_error){ 0 };
+	CHECK(ob_key_from_base58_vm(vm, &err) == NULL && err.code == OB_EPARSE);
+	json_decref(vm);
+	ob_key_free(mk);
+}
+
 int main(void)
 {
 	verifies();
+	base58_methods();
 	ob_suite_thread_release();
 	return check_done("test_suite_2018");
 }
