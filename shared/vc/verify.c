@@ -712,8 +712,12 @@ static ob_report *verify_image(const char *data, size_t len, ob_image_kind kind,
 		   !memchr(text.data, ' ', text.len)) {
 		/* an Open Badges 2.0 legacy bake: the hosted assertion's URL */
 		if ((r = ob_verify_new_report())) {
-			r->strict = opts ? opts->strict : 0;
-			ob2_verify_url(r, text.data, opts ? opts : &(ob_verify_opts){ 0 });
+			const ob_verify_opts none = { 0 }, *o = opts ? opts : &none;
+
+			r->strict = o->strict;
+			ob2_verify_url(r, text.data, o);
+			check_registry(r, o);
+			settle_identity(r, o);
 			ob_verify_add(r, "image", OB_PASSED, 0, "assertion URL read from a baked %s badge", what);
 			ob_verify_settle(r);
 		} else

@@ -221,6 +221,7 @@ while p < len(d):
 open(sys.argv[2],'wb').write(b''.join(out))
 EOF
 run 0 "$@" --doc "$HID=$H" "$T/legacy.png"
+jf "$T/j" "d['issuerIdentity'] == 'domain' and any(c['id'] == 'image' and 'assertion URL' in c['message'] for c in d['checks'])"
 
 # ---- --recipient (the salted hash: sha256("nobody@example.org" + "deadsea")) ----
 run 0 "$@" --recipient nobody@example.org "$O2/simple.jwt"
