@@ -3,6 +3,8 @@
 
 const char *issuer_home_opt;
 
+int cmd_endorse(int argc, char **argv); /* cmd_endorse.c; belongs in issuer.h */
+
 static const struct ob_cmd cmds[] = {
 	{ "init", cmd_init, "init --name NAME --url URL|--did-web HOST[:PATH] [--email EMAIL] [--image URL] [--key-type ed25519|p256]" },
 	{ "achievement", cmd_achievement,
@@ -18,6 +20,7 @@ static const struct ob_cmd cmds[] = {
 	{ "sign", cmd_sign,
 	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
 	{ "bake", cmd_bake, "bake --credential FILE --image badge.png|badge.svg -o OUT [--force]" },
+	{ "endorse", cmd_endorse, "endorse --subject ID [--comment TEXT] [--name NAME] [--valid-from T] [--valid-until T] [--suite SUITE] [--created T] [-o FILE] [--force]" },
 	{ "clr", cmd_clr,
 	  "clr --recipient DID|EMAIL [--name NAME] [--learner NAME] [--valid-from T] [--partial] [--include-suspended] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
 };

@@ -150,6 +150,27 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['issuer']['endors
 vf --json "$T/jwt-endorsed.json" >"$T/j" 2>&1
 jf "$T/j" "len(d['endorsements']) == 1 and d['endorsements'][0]['kind'] == 'vc-jwt' and d['endorsements'][0]['endorsed'] == 'issuer' and d['endorsements'][0]['verdict'] == 'valid'"
 
+# --- ob-issuer endorse: an EndorsementCredential from the issuer's home
+IH=$T/issuer
+"$IS" --home "$IH" init --name "Guild of Welders" --url https://guild.example >/dev/null 2>&1 || bad "issuer init"
+ACH=https://riverbend.example.edu/achievements/welding-fundamentals
+expect 0 "endorsement urn:uuid:.* written to" "$IS" --home "$IH" endorse --subject "$ACH" --comment "Meets the guild standard" --name "Guild endorsement" --valid-from 2025-01-01T00:00:00Z -o "$T/made.json"
+vj 0 "$T/made.json"
+jf "$T/j" "d['summary']['endorsement'] == {'name': 'Guild endorsement', 'endorses': '$ACH', 'comment': 'Meets the guild standard'} and d['conformant']['outcome'] == 'passed'"
+jf "$T/made.json" "d['type'] == ['VerifiableCredential', 'EndorsementCredential'] and d['issuer']['name'] == 'Guild of Welders' and isinstance(d['proof'], list)"
+check "endorse: schema-clean" python3 "$(dirname "$0")/../tools/validate_schema.py" "$SHARED/conformance/1edtech-ob3-schema" "$T/made.json"
+expect 0 "" "$IS" --home "$IH" endorse --subject "$ACH" --suite vc-jwt --valid-from 2025-01-01T00:00:00Z --valid-until 2030-01-01T00:00:00Z -o "$T/made.jwt"
+expect 0 "What: +endorsement \(EndorsementCredential, VC-JWT\)" vf "$T/made.jwt"
+check "endorse vc-jwt: schema-clean" python3 "$(dirname "$0")/../tools/validate_schema.py" "$SHARED/conformance/1edtech-ob3-schema" "$T/made.jwt"
+expect 2 "endorse needs --subject" "$IS" --home "$IH" endorse --comment "x"
+expect 2 "--subject wants the id" "$IS" --home "$IH" endorse --subject "not a uri"
+expect 2 "invalid --valid-from" "$IS" --home "$IH" endorse --subject "$ACH" --valid-from yesterday
+# embedded in a badge's achievement, it is verified there with its own verdict
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['credentialSubject']['achievement']['endorsement']=[json.load(open(sys.argv[2]))]; json.dump(d, open(sys.argv[3],'w'))" "$V/unsigned/ob3-v2.json" "$T/made.json" "$T/u-made.json"
+sign "$T/u-made.json" "$T/with-made.json"
+vf --json "$T/with-made.json" >"$T/j" 2>&1
+jf "$T/j" "d['verdict'] == 'valid' and d['endorsements'][0]['verdict'] == 'valid' and d['endorsements'][0]['summary']['issuerName'] == 'Guild of Welders'"
+
 # --- the page: image inline through <img> (an SVG's script never runs
 # there), an https image only linked, every field escaped
 rand_port() { echo $(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 )); }
