@@ -28,7 +28,14 @@ const {AssertionProofPurpose} = jsigs.purposes;
 // did:key as the 2018 suite reads it: an Ed25519VerificationKey2018 method
 const vm2018 = {'@context': 'https://w3id.org/security/suites/ed25519-2018/v1', id: keyJson.id,
   type: 'Ed25519VerificationKey2018', controller: did, publicKeyBase58: base58btc.encode(pub)};
+const WEB = 'did:web:riverbend.example.edu';
+const webDoc = {'@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/ed25519-2018/v1'],
+  id: WEB, verificationMethod: [{id: WEB + '#key-2018', type: 'Ed25519VerificationKey2018', controller: WEB,
+    publicKeyBase58: base58btc.encode(pub)}], assertionMethod: [WEB + '#key-2018']};
 async function loader2018(url) {
+  if(url === WEB) return {contextUrl: null, documentUrl: url, document: webDoc};
+  if(url === WEB + '#key-2018') return {contextUrl: null, documentUrl: url,
+    document: {'@context': webDoc['@context'], ...webDoc.verificationMethod[0]}};
   if(url === keyJson.id) return {contextUrl: null, documentUrl: url, document: vm2018};
   if(url === did) return {contextUrl: null, documentUrl: url, document: {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/ed25519-2018/v1'],
@@ -36,8 +43,8 @@ async function loader2018(url) {
   return documentLoader(url);
 }
 
-async function sign(doc) {
-  const suite = new Ed25519Signature2018({key, date: '2025-06-01T00:00:00Z'});
+async function sign(doc, k = key) {
+  const suite = new Ed25519Signature2018({key: k, date: '2025-06-01T00:00:00Z'});
   const signed = await jsigs.sign(structuredClone(doc), {suite, purpose: new AssertionProofPurpose(), documentLoader});
   const v = await jsigs.verify(signed, {suite: new Ed25519Signature2018(), purpose: new AssertionProofPurpose(), documentLoader: loader2018});
   if(!v.verified) throw new Error('reference does not verify its own sample: ' + JSON.stringify(v.error || v.results));
@@ -99,4 +106,15 @@ for(const [f, idx] of [['revocationlist2020-current.json', '4'], ['revocationlis
     entry: {id: `${RL}#${idx}`, type: 'RevocationList2020Status', revocationListIndex: idx,
       revocationListCredential: RL}}})));
 }
+// 4. a did:web issuer whose DID document lists an Ed25519VerificationKey2018
+// (publicKeyBase58), the form VC 1.1-era issuers published
+const webKey = await Ed25519VerificationKey2018.from({
+  id: WEB + '#key-2018', controller: WEB, type: 'Ed25519VerificationKey2018',
+  publicKeyBase58: base58btc.encode(pub),
+  privateKeyBase58: base58btc.encode(Buffer.concat([seed, pub]))
+});
+const webCred = credential({id: 'urn:uuid:0f7f3a52-2018-4b8f-9a3e-0c2b6d1e4a09'});
+webCred.issuer.id = WEB;
+write('vc11-ed25519-2018-didweb.json', await sign(webCred, webKey));
+write('didweb-riverbend-2018.json', webDoc);
 console.log('ok');
