@@ -15,6 +15,7 @@
 #include "base/codec.h"
 #include "base/hash.h"
 #include "base/json.h"
+#include "canon/contexts.h"
 #include "canon/jcs.h"
 #include "proof/keys.h"
 
@@ -39,6 +40,64 @@ static size_t hash_bytes(int sha384, const ob_buf *b, unsigned char *out)
 	}
 	ob_sha256(p, b->len, out);
 	return 32;
+}
+
+/* The last ecdsa-rdfc-2019 proof configuration this thread canonicalized:
+ * a batch signs many credentials with the same options (key, purpose,
+ * created to the second), so its RDFC-1.0 form is made once. Kept in
+ * fixed thread-local arrays (no heap, so nothing to free when a thread
+ * ends); a configuration too large for them is not remembered, nor one
+ * whose contexts do not all ship with obkit (its meaning could then
+ * depend on the caller's loader). */
+#define MEMO_KEY_MAX 2048
+#define MEMO_CANON_MAX 4096
+static _Thread_local char memo_key[MEMO_KEY_MAX];
+static _Thread_local char memo_canon[MEMO_CANON_MAX];
+static _Thread_local size_t memo_canon_len;
+
+static int shipped_contexts(const json_t *ctx)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_is_string(ctx))
+		return ob_context_shipped(json_string_value(ctx)) != NULL;
+	if (!json_is_array(ctx))
+		return 0;
+	json_array_foreach(ctx, i, c)
+		if (!json_is_string(c) || !ob_context_shipped(json_string_value(c)))
+			return 0;
+	return 1;
+}
+
+/* RDFC-1.0 of a proof configuration into out, through the memo. */
+static ob_code config_canon(const json_t *config, ob_loader *loader, int sha384, ob_buf *out,
+			    ob_error *err)
+{
+	ob_buf key = OB_BUF_INIT;
+	int memo = 0;
+	ob_code rc;
+
+	/* the curve's hash is part of the key: it labels blank nodes */
+	if (shipped_contexts(json_object_get(config, "@context")) &&
+	    ob_buf_addc(&key, sha384 ? '4' : '2') == 0 &&
+	    ob_json_write(&key, config, OB_JSON_SORTED) == 0 && key.len < MEMO_KEY_MAX) {
+		memo = 1;
+		if (memcmp(memo_key, key.data, key.len + 1) == 0) {
+			ob_buf_release(&key);
+			if (ob_buf_add(out, memo_canon, memo_canon_len) < 0)
+				return ob_fail(err, OB_ENOMEM, "out of memory");
+			return OB_OK;
+		}
+	}
+	rc = ob_rdfc_canonize_json(config, loader, 0, sha384, out, err);
+	if (!rc && memo && out->len < MEMO_CANON_MAX) {
+		memcpy(memo_canon, out->data, out->len);
+		memo_canon_len = out->len;
+		memcpy(memo_key, key.data, key.len + 1);
+	}
+	ob_buf_release(&key);
+	return rc;
 }
 
 void ob_ecdsa_steps_release(ob_ecdsa_steps *st)
@@ -81,7 +140,7 @@ ob_code ob_ecdsa_steps_make(const ob_suite *suite, const json_t *doc, const json
 			rc = ob_jcs_canonicalize(doc, &st->doc, err);
 	} else {
 		/* RDFC-1.0 with the curve's hash (ecdsa.md 1.3, 2.6-2.7) */
-		rc = ob_rdfc_canonize_json(config, loader, 0, sha384, &st->config, err);
+		rc = config_canon(config, loader, sha384, &st->config, err);
 		if (!rc) {
 			ob_buf_grow(&st->doc, 16384);
 			rc = ob_rdfc_canonize_json(doc, loader, 0, sha384, &st->doc, err);
