@@ -18,6 +18,7 @@ static const ob_suite *const suites[] = {
 	&ob_suite_ed25519_2020,
 	&ob_suite_ecdsa_rdfc_2019,
 	&ob_suite_ecdsa_jcs_2019,
+	&ob_suite_ecdsa_sd_2023,
 	&ob_suite_ed25519_2018,
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))

@@ -86,4 +86,6 @@ expect 1 "not to the issuer" "$VF" verify --offline "$T/s256.json"
 expect 1 "not to the issuer" "$VF" verify --offline "$E/ecdsa-rdfc-2019-p256/employ/signedECDSAP256.json"
 expect 1 "not to the issuer" "$VF" verify --offline "$E/ecdsa-rdfc-2019-p384/employ/signedECDSAP384.json"
 expect 1 "not to the issuer" "$VF" verify --offline "$E/ecdsa-jcs-2019-p384/signedJCSECDSAP384.json"
+# ecdsa-sd-2023 is recognised but not verified yet: undecided, never valid
+expect 3 "^UNDECIDED: suite not supported: ecdsa-sd-2023" "$VF" verify --offline --now 2025-01-01T00:00:00Z "$E/ecdsa-sd-2023/prc/derivedRevealDocument.json"
 done_tests
