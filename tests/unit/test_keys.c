@@ -789,7 +789,8 @@ static void test_ecdsa_multikeys(void)
 		CHECK(wrong && ob_key_equal_public(wrong, k));
 		ob_key_free(wrong);
 		CHECK(ob_key_jose_alg(k) == NULL || kp[i].type == OB_KEY_P256);
-		/* the secret scalar with the other curve's header is refused */
+		/* a key file whose members disagree on the curve is refused:
+		 * a P-256 secret with a P-384 public key, or keyType P-384 */
 		ob_error_clear(&err);
 		txt = i ? "{\"secretKeyMultibase\":\"z42twTcNeSYcnqg1FLuSFs2bsGH3ZqbRHFmvS9XMsYhjxvHN\","
 				     "\"publicKeyMultibase\":\"z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ\"}"
