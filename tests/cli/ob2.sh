@@ -244,4 +244,17 @@ run 0 "$@" --doc "$HID=$T/plain.json" --recipient x@example.org "$T/plain.json"
 run 3 "$@" --doc "$HID=$T/url.json" --recipient x@example.org "$T/url.json"
 jf "$T/j" "'no e-mail recipient' in d['holder']['reason']"
 
+# ---- the wallet's add: the same verdict, stored ----
+WL="$BIN/ob-wallet"
+printf 'test passphrase\n' >"$T/pass"
+OBKIT_WALLET_PASSPHRASE_FILE=$T/pass
+export OBKIT_WALLET_PASSPHRASE_FILE
+expect 0 "" "$WL" --home "$T/w" init --kdf-cost test
+expect 0 "^$HID\$" "$WL" --home "$T/w" add --now "$NOW" --offline "$@" "$O2/simple.jwt"
+expect 0 "Awesome Robotics Badge +An Example Badge Issuer" "$WL" --home "$T/w" list
+expect 0 "" "$WL" --home "$T/w2" init --kdf-cost test
+expect 1 "revoked by its issuer: A good reason" "$WL" --home "$T/w2" add --now "$NOW" --offline "$@" "$O2/simple-revoked.jwt"
+expect 0 "" "$WL" --home "$T/w3" init --kdf-cost test
+expect 0 "^$HID\$" "$WL" --home "$T/w3" add --now "$NOW" --offline "$@" --doc "$HID=$T/png.json" "$O2/simple-badge.png"
+
 done_tests
