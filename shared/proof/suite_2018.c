@@ -10,7 +10,11 @@
  * JwsLinkedDataSignature.verifySignature, read in
  * @digitalbazaar/jws-linked-data-signature 3 and jsonld-signatures 11.6).
  * Canonicalization is URDNA2015 as the VC 1.1 suites ran it (no
- * rdfDirection, the legacy escaping Ed25519Signature2020 uses too). */
+ * rdfDirection, the legacy escaping of rdf-canonize 3.x that
+ * Ed25519Signature2020 uses too); jsonld-signatures 11 (rdf-canonize 5)
+ * escapes literals as RDFC-1.0 does (a tab, a control character), so a
+ * signature that does not match the first form is tried against that
+ * one: either is the same document's data, signed by the same key. */
 #include "proof/suite.h"
 
 #include <string.h>
@@ -71,11 +75,13 @@ static json_t *proof_options(const json_t *doc, const json_t *proof)
 	return o;
 }
 
-/* SHA-256 of doc's canonical N-Quads (legacy toRdf, URDNA2015). */
-static ob_code hash_canon(const json_t *doc, ob_loader *loader, unsigned char out[32], ob_error *err)
+/* SHA-256 of doc's canonical N-Quads (legacy: toRdf and escaping as
+ * URDNA2015 in rdf-canonize 3.x; else RDFC-1.0's). */
+static ob_code hash_canon(const json_t *doc, ob_loader *loader, int legacy, unsigned char out[32],
+			  ob_error *err)
 {
 	ob_buf c = OB_BUF_INIT;
-	ob_code rc = ob_rdfc_canonize_json(doc, loader, 1, 0, &c, err);
+	ob_code rc = ob_rdfc_canonize_json(doc, loader, legacy, 0, &c, err);
 
 	if (!rc)
 		ob_sha256((const unsigned char *)(c.data ? c.data : ""), c.len, out);
@@ -87,11 +93,12 @@ static ob_code verify(const json_t *doc, const json_t *proof, const ob_key *key,
 		      ob_error *err)
 {
 	const char *jws = ob_json_str(proof, "jws"), *dot1, *dot2;
-	unsigned char hashes[64];
+	unsigned char hashes[64], first[64] = { 0 };
 	ob_buf sig = OB_BUF_INIT, data = OB_BUF_INIT;
 	ob_error e = { 0 };
 	json_t *opts = NULL;
 	ob_code rc;
+	int legacy;
 
 	if (!jws)
 		return ob_fail(err, OB_EINVALID, "the proof has no jws");
@@ -113,18 +120,38 @@ static ob_code verify(const json_t *doc, const json_t *proof, const ob_key *key,
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = hash_canon(opts, loader, hashes, err)) || (rc = hash_canon(doc, loader, hashes + 32, err)))
-		goto out;
-	ob_buf_add(&data, jws, (size_t)(dot1 - jws) + 1);
-	ob_buf_add(&data, hashes, sizeof(hashes));
-	if (data.oom) {
-		rc = ob_fail(err, OB_ENOMEM, "out of memory");
-		goto out;
+	for (legacy = 1; legacy >= 0; legacy--) {
+		ob_error ve = { 0 };
+
+		if ((rc = hash_canon(opts, loader, legacy, hashes, &ve)) ||
+		    (rc = hash_canon(doc, loader, legacy, hashes + 32, &ve))) {
+			/* the second form is only a second chance */
+			if (legacy || rc == OB_ENOMEM) {
+				ob_fail(err, rc, "%s", ve.msg);
+				goto out;
+			}
+			break;
+		}
+		/* the same canonical forms: nothing new to try */
+		if (!legacy && !memcmp(first, hashes, sizeof(hashes)))
+			break;
+		memcpy(first, hashes, sizeof(hashes));
+		data.len = 0;
+		ob_buf_add(&data, jws, (size_t)(dot1 - jws) + 1);
+		ob_buf_add(&data, hashes, sizeof(hashes));
+		if (data.oom) {
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = ob_key_verify(key, (const unsigned char *)data.data, data.len,
+				   (const unsigned char *)sig.data, sig.len, &ve);
+		if (rc != OB_EINVALID) {
+			if (rc)
+				ob_fail(err, rc, "%s", ve.msg);
+			goto out;
+		}
 	}
-	rc = ob_key_verify(key, (const unsigned char *)data.data, data.len, (const unsigned char *)sig.data,
-			   sig.len, err);
-	if (rc == OB_EINVALID)
-		ob_fail(err, OB_EINVALID, "signature does not verify");
+	rc = ob_fail(err, OB_EINVALID, "Ed25519 signature does not verify");
 out:
 	json_decref(opts);
 	ob_buf_release(&sig);

@@ -33,6 +33,11 @@ expect 1 "the signing key belongs to" vf "$T/t-iss.json"
 mutate "$D/vc11-ed25519-2018.json" "del d['proof']['jws']" "$T/t-nojws.json"
 expect 1 "the proof has no jws" vf "$T/t-nojws.json"
 
+# a tab and a control character, escaped as jsonld-signatures 11 does (RDFC-1.0)
+expect 0 "Ed25519Signature2018 signature verifies" vf "$D/vc11-ed25519-2018-rdfc-escapes.json"
+mutate "$D/vc11-ed25519-2018-rdfc-escapes.json" "d['name'] = d['name'].replace('\\t', ' ')" "$T/t-esc.json"
+expect 1 "Ed25519 signature does not verify" vf "$T/t-esc.json"
+
 # --- StatusList2021 (VC 1.1): list and credentials all Ed25519Signature2018
 SL=https://riverbend.example.edu/status/2021/1
 expect 0 "not revoked \($SL, index 3\)" vf --doc "$SL=$D/statuslist2021-list.json" "$D/statuslist2021-current.json"

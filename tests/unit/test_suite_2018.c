@@ -142,8 +142,33 @@ static void base58_methods(void)
 	ob_key_free(mk);
 }
 
+/* A literal that URDNA2015 (rdf-canonize 3.x) and RDFC-1.0 escape
+ * differently: signed by jsonld-signatures 11, it verifies in the second
+ * form, and a change still fails in both. */
+static void escapes(void)
+{
+	ob_error err = { 0 };
+	ob_key *key = ob_key_from_multikey(ISSUER, &err);
+	json_t *doc = ob_json_load_file("tests/data/legacy/vc11-ed25519-2018-rdfc-escapes.json", &err), *proof;
+
+	CHECK(key && doc);
+	if (!key || !doc)
+		goto out;
+	proof = json_deep_copy(json_object_get(doc, "proof"));
+	json_object_del(doc, "proof");
+	CHECK(strchr(ob_json_str(doc, "name"), '\t') != NULL);
+	CHECK(run(doc, proof, NULL, key) == OB_OK);
+	json_object_set_new(doc, "name", json_string("Welding\tFundamentals \002 Certificate"));
+	CHECK(run(doc, proof, NULL, key) == OB_EINVALID);
+	json_decref(proof);
+out:
+	json_decref(doc);
+	ob_key_free(key);
+}
+
 int main(void)
 {
+	escapes();
 	verifies();
 	base58_methods();
 	ob_suite_thread_release();

@@ -117,4 +117,10 @@ const webCred = credential({id: 'urn:uuid:0f7f3a52-2018-4b8f-9a3e-0c2b6d1e4a09'}
 webCred.issuer.id = WEB;
 write('vc11-ed25519-2018-didweb.json', await sign(webCred, webKey));
 write('didweb-riverbend-2018.json', webDoc);
+// 5. a name with a tab and a control character: jsonld-signatures 11 canonizes
+// with rdf-canonize 5, which escapes them as RDFC-1.0 does (\t, \u0001),
+// where rdf-canonize 3.x (URDNA2015) wrote them raw
+const escapes = credential({id: 'urn:uuid:0f7f3a52-2018-4b8f-9a3e-0c2b6d1e4a10'});
+escapes.name = 'Welding\tFundamentals \u0001 Certificate';
+write('vc11-ed25519-2018-rdfc-escapes.json', await sign(escapes));
 console.log('ok');
