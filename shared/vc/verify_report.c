@@ -417,6 +417,29 @@ static void display_lists(const ob_report *r, ob_buf *o, const char *indent, int
 	ob_buf_release(&line);
 }
 
+/* "Endorsed:    2 endorsements: 1 VALID, 1 INVALID (...)": each is
+ * shown below with its own report. */
+static void endorsed_line(const ob_report *r, ob_buf *o, const char *indent)
+{
+	const ob_display *d = r->display;
+	size_t i, n[3] = { 0, 0, 0 };
+
+	if (!d || !d->nendorsements)
+		return;
+	for (i = 0; i < d->nendorsements; i++)
+		n[d->endorsements[i]->verdict]++;
+	ob_buf_addf(o, "%s  %-12s %zu endorsement%s:", indent, "Endorsed:", d->nendorsements,
+		    d->nendorsements == 1 ? "" : "s");
+	if (n[OB_VALID])
+		ob_buf_addf(o, " %zu VALID", n[OB_VALID]);
+	if (n[OB_INVALID])
+		ob_buf_addf(o, "%s %zu INVALID", n[OB_VALID] ? "," : "", n[OB_INVALID]);
+	if (n[OB_UNDECIDED])
+		ob_buf_addf(o, "%s %zu UNDECIDED", n[OB_VALID] || n[OB_INVALID] ? "," : "", n[OB_UNDECIDED]);
+	ob_buf_adds(o, n[OB_VALID] == d->nendorsements ? " (each shown below)\n" :
+		    " (each shown below; the verdict above does not depend on them)\n");
+}
+
 static void render_text(const ob_report *r, ob_buf *o, const char *indent)
 {
 	static const char *const marks[] = { "passed     ", "FAILED     ", "not checked" };
@@ -451,6 +474,7 @@ static void render_text(const ob_report *r, ob_buf *o, const char *indent)
 	dim_line(r, OB_DIM_CURRENT, "Current:", o, indent);
 	dim_line(r, OB_DIM_CONFORMANT, "Conformant:", o, indent);
 	dim_line(r, OB_DIM_HOLDER, pres ? "Holder:" : "Recipient:", o, indent);
+	endorsed_line(r, o, indent);
 	field(o, indent, fact ? "Achievement:" : "Achievement?", r->achievement_name);
 	display_fields(r, o, indent, fact);
 	if (!r->display || !r->display->endorsement) /* an endorsement's subject is "Endorses" */

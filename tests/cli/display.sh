@@ -111,6 +111,7 @@ jf "$T/complete.json" "d['summary']['description'] and d['summary']['criteria'] 
 vf $DOC "$COMPLETE" >"$T/complete.txt" 2>&1
 check "text: five endorsement sections" sh -c "test \$(grep -c '^  Endorsement [1-5] of 5 (of the ' '$T/complete.txt') -eq 5"
 check "text: each endorsement's own headline" sh -c "test \$(grep -c '^    INVALID: ' '$T/complete.txt') -ge 5"
+check "text: the endorsements counted" grep -q "^  Endorsed: *5 endorsements: 5 INVALID (each shown below; the verdict above does not depend on them)" "$T/complete.txt"
 check "text: an endorsement is labelled one" grep -q "What: *endorsement (EndorsementCredential)" "$T/complete.txt"
 check "text: an endorsement's comment" grep -q "Comment? *1EdTech University is in good standing" "$T/complete.txt"
 
