@@ -50,7 +50,8 @@ typedef struct ob_display ob_display; /* vc/display.h */
 
 struct ob_report {
 	ob_verdict verdict;
-	const char *kind;   /* "credential", "clr", "presentation" or "vc-jwt" (static) */
+	const char *kind;   /* "credential", "clr", "presentation", "vc-jwt" or
+			     * "ob2" (an Open Badges 2.0 document, vc/ob2.h) (static) */
 	json_t *document;   /* the credential or presentation as parsed (owned) */
 	char *jwt;          /* compact JWS when the input was one (owned) */
 	/* summary, all owned, NULL when unknown: what the document says */
