@@ -807,10 +807,53 @@ static void test_ecdsa_multikeys(void)
 	}
 }
 
+/* EC Multikey secrets that are no key: scalar 0, the group order or
+ * above, the wrong length for the curve. */
+static void test_bad_ec_secrets(void)
+{
+	static const unsigned char p256_order[32] = {
+		0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+	};
+	struct { unsigned char h0, h1; size_t n; int fill; } cases[] = {
+		{ 0x86, 0x26, 32, 0 },    /* P-256, zero */
+		{ 0x86, 0x26, 32, 1 },    /* P-256, the order */
+		{ 0x86, 0x26, 32, 0xff }, /* P-256, above the order */
+		{ 0x86, 0x26, 48, 7 },    /* P-256 header, 48 bytes */
+		{ 0x87, 0x26, 32, 7 },    /* P-384 header, 32 bytes */
+		{ 0x87, 0x26, 48, 0 },    /* P-384, zero */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char raw[2 + 48];
+		ob_buf mb = OB_BUF_INIT, txt = OB_BUF_INIT;
+		ob_error err = { OB_OK, "" };
+		ob_key *k;
+
+		raw[0] = cases[i].h0;
+		raw[1] = cases[i].h1;
+		if (cases[i].fill == 1)
+			memcpy(raw + 2, p256_order, 32);
+		else
+			memset(raw + 2, cases[i].fill, cases[i].n);
+		CHECK(ob_multibase_encode(&mb, 'z', raw, 2 + cases[i].n) == 0);
+		ob_buf_addf(&txt, "{\"secretKeyMultibase\":\"%s\"}", mb.data);
+		k = ob_key_parse(txt.data, txt.len, &err);
+		CHECK(k == NULL && err.code == OB_EPARSE);
+		if (k)
+			fprintf(stderr, "  case %zu gave a key\n", i);
+		ob_key_free(k);
+		ob_buf_release(&mb);
+		ob_buf_release(&txt);
+	}
+}
+
 int main(void)
 {
 	ob_init();
 	test_ecdsa_multikeys();
+	test_bad_ec_secrets();
 	test_sha256();
 	test_names();
 	test_vectors();
