@@ -773,6 +773,22 @@ static const json_t *issuer_of(ob_report *r, const json_t *badge, const ob_verif
 	return linked(r, v, "issuer", "issuer profile", opts, from);
 }
 
+/* OB 2.0 endorsements (ob2.md 7) are not verified yet: say so, never
+ * silently ignore them (they do not change the verdict). */
+static void note_endorsements(ob_report *r, const json_t *a, const json_t *badge, const json_t *issuer)
+{
+	const json_t *nodes[3] = { a, badge, issuer };
+	size_t i, n = 0;
+
+	for (i = 0; i < 3; i++) {
+		const json_t *e = json_object_get(nodes[i], "endorsement");
+		n += json_is_array(e) ? json_array_size(e) : e ? 1 : 0;
+	}
+	if (n)
+		ob_verify_add(r, "endorsement", OB_NOT_CHECKED, 0, "%zu Open Badges 2.0 endorsement%s of the assertion, its "
+		    "BadgeClass or its issuer not verified", n, n == 1 ? "" : "s");
+}
+
 /* Both ways: jwt NULL is hosted (a re-fetched, given the copy), else
  * signed with a the JWS payload. */
 static void verify_assertion(ob_report *r, const json_t *a, const ob_jwt *jwt, const ob_verify_opts *opts)
@@ -815,6 +831,7 @@ static void verify_assertion(ob_report *r, const json_t *a, const ob_jwt *jwt, c
 		check_hosted(r, a, issuer, issuer_from);
 	check_dates(r, opts);
 	check_recipient(r, a, opts);
+	note_endorsements(r, a, badge, issuer);
 	if (badge && issuer && ob_report_dimension(r, OB_DIM_CONFORMANT, NULL) != OB_FAILED)
 		ob_verify_add(r, "openbadges", OB_PASSED, 0, "the assertion, its BadgeClass and its issuer have every field "
 		    "Open Badges 2.0 requires");

@@ -164,6 +164,9 @@ run 1 "$@" --doc "https://evil.example/b.json=$T/evil2.json" "$T/evil2.json"
 # a signed assertion given as plain JSON has no signature to check
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['verification']={'type':'signed'}; json.dump(d,open(sys.argv[2],'w'))" "$H" "$T/signed-json.json"
 run 3 "$@" "$T/signed-json.json"
+# endorsements are not verified, and the report says so
+run 0 "$@" --doc "$HID=$O2/assertion-with-endorsements.json" "$O2/assertion-with-endorsements.json"
+jf "$T/j" "any(c['id'] == 'endorsement' and c['message'].startswith('4 Open Badges 2.0 endorsements') for c in d['checks'])"
 # by URL
 run 0 "$@" --doc "$HID=$H" "$HID"
 
