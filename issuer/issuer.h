@@ -82,6 +82,7 @@ json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err)
 int cmd_init(int argc, char **argv);
 int cmd_achievement(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
+int cmd_endorse(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_bake(int argc, char **argv);
 int cmd_clr(int argc, char **argv);

@@ -3,7 +3,6 @@
 
 const char *issuer_home_opt;
 
-int cmd_endorse(int argc, char **argv); /* cmd_endorse.c; belongs in issuer.h */
 
 static const struct ob_cmd cmds[] = {
 	{ "init", cmd_init, "init --name NAME --url URL|--did-web HOST[:PATH] [--email EMAIL] [--image URL] [--key-type ed25519|p256]" },
