@@ -11,7 +11,12 @@
  * the staged key: a publish whose activation step failed or was killed
  * may already have put the staged key on the site, and a key once
  * published is never taken back; nor would a second key buy anything,
- * since neither signs before the next publish. */
+ * since neither signs before the next publish.
+ *
+ * The new key has the type of the key it replaces, or the one --key-type
+ * names (ed25519 or p256): an issuer moves from Ed25519 to P-256 (its
+ * credentials then carry ecdsa-rdfc-2019 proofs) or back by rotating. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +47,7 @@ static int key_list(issuer_state *st)
 	return 0;
 }
 
-static int key_rotate(issuer_state *st)
+static int key_rotate(issuer_state *st, ob_key_type kt)
 {
 	ob_error err = { 0 };
 	ob_key *key = NULL;
@@ -74,8 +79,8 @@ static int key_rotate(issuer_state *st)
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;
 	}
-	/* same type as the key it replaces */
-	if (!(key = ob_key_generate(ob_key_get_type(st->key), &err)))
+	/* same type as the key it replaces, unless --key-type says */
+	if (!(key = ob_key_generate(kt ? kt : ob_key_get_type(st->key), &err)))
 		goto fail;
 	/* the key file first (never overwritten): a crash before the commit
 	 * leaves an unused file, never a row without its key */
@@ -105,20 +110,54 @@ out:
 	return rc;
 }
 
+/* key rotate's options: [--key-type ed25519|p256]. -1 to go on, or the
+ * exit code (--help, a usage error). */
+static int rotate_opts(int argc, char **argv, ob_key_type *kt)
+{
+	static const struct option opts[] = {
+		{ "key-type", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*kt = 0;
+	optind = 1;
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			*kt = ob_key_type_parse(optarg);
+			if (*kt != OB_KEY_ED25519 && *kt != OB_KEY_P256)
+				return ob_cli_usage(ob_cli_current(), "unknown --key-type '%s' (ed25519 or p256)", optarg);
+			break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
 int cmd_key(int argc, char **argv)
 {
 	issuer_state st;
 	ob_error err = { 0 };
+	ob_key_type kt = 0;
 	int rc;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return ob_cli_help();
-	if (argc != 2 || (strcmp(argv[1], "rotate") && strcmp(argv[1], "list")))
+	if (argc < 2 || (strcmp(argv[1], "rotate") && strcmp(argv[1], "list")) ||
+	    (argc != 2 && strcmp(argv[1], "rotate")))
 		return ob_cli_usage(ob_cli_current(), argc < 2 ? "which key command?" :
-				    "unknown key command '%s'", argv[1]);
+				    strcmp(argv[1], "rotate") && strcmp(argv[1], "list") ?
+				    "unknown key command '%s'" : "key %s takes no arguments", argv[1]);
+	if (!strcmp(argv[1], "rotate") && (rc = rotate_opts(argc - 1, argv + 1, &kt)) >= 0)
+		return rc;
 	if (issuer_open(&st, !strcmp(argv[1], "rotate"), &err))
 		return ob_cli_fail(&err);
-	rc = !strcmp(argv[1], "rotate") ? key_rotate(&st) : key_list(&st);
+	rc = !strcmp(argv[1], "rotate") ? key_rotate(&st, kt) : key_list(&st);
 	issuer_close(&st);
 	return rc;
 }

@@ -57,6 +57,17 @@ expect 0 "" "$IS" --home "$W" issue --achievement a --recipient did:example:1 --
 check "signed by key-2" grep -q 'did:web:w.example#key-2' "$T/w2.json"
 expect 0 "^VALID: issued by w.example" "$VF" verify --offline --doc "$WDOC" "$T/w2.json"
 expect 0 "^VALID: issued by w.example" "$VF" verify --offline --doc "$WDOC" "$T/w1.json"
+# rotating to another key type: Ed25519 from here on, the P-256 proofs
+# still verify from the same DID document
+expect 2 "unknown --key-type 'rsa'" "$IS" --home "$W" key rotate --key-type rsa
+expect 2 "takes no arguments" "$IS" --home "$W" key list --key-type p256
+expect 0 "key-3" "$IS" --home "$W" key rotate --key-type ed25519
+expect 0 "" "$IS" --home "$W" publish "$T/wsite"
+expect 0 "Ed25519.*key-3.json  \(signing\)" "$IS" --home "$W" key list
+expect 0 "" "$IS" --home "$W" issue --achievement a --recipient did:example:1 --no-status -o "$T/w3.json"
+check "key-3 signs eddsa-rdfc-2022" grep -q '"cryptosuite": "eddsa-rdfc-2022"' "$T/w3.json"
+expect 0 "^VALID: issued by w.example" "$VF" verify --offline --doc "$WDOC" "$T/w3.json"
+expect 0 "^VALID: issued by w.example" "$VF" verify --offline --doc "$WDOC" "$T/w2.json"
 
 # ---- key files: P-384 (and P-256) in the vectors' Multikey form ----
 P384=did:key:z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ
