@@ -66,7 +66,7 @@ static int issue_one(const char *ach_id, ob3_issue_opts *io, ob_sign_opts *so, c
 	{
 		issued_row row = {
 			.id = ob_json_str(cred, "id"), .achievement = ach_id, .recipient = io->recipient,
-			.suite = so->suite ? so->suite : ob_issue_default_suite(), .issued_at = now,
+			.suite = so->suite ? so->suite : ob_issue_default_suite(st.key), .issued_at = now,
 			.credential = out.data, .credential_len = out.len,
 			.list = list, .idx = idx, .suspendable = ro->suspension,
 		};

@@ -14,7 +14,7 @@ static const struct ob_cmd cmds[] = {
 	{ "suspend", cmd_suspend, "suspend ID [--reason TEXT]" },
 	{ "reinstate", cmd_reinstate, "reinstate ID" },
 	{ "status", cmd_status, "status ID [--json]" },
-	{ "key", cmd_key, "key rotate | list" },
+	{ "key", cmd_key, "key rotate [--key-type ed25519|p256] | list" },
 	{ "publish", cmd_publish, "publish DIR [--base-url URL]" },
 	{ "sign", cmd_sign,
 	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },

@@ -853,6 +853,7 @@ static ob_code run_open(struct run *r, ob_error *err)
 	if (issuer_open(&r->st, 1, err))
 		return err->code;
 	r->opened = 1;
+	r->suite = o->suite ? o->suite : ob_issue_default_suite(r->st.key);
 	if (!(r->ros = ob_roster_open(o->roster, err)) || issuer_db_bulk(r->st.db, err))
 		return err->code;
 	if ((r->lockfd = issuer_lock(&r->st, err)) < 0)
@@ -1085,7 +1086,6 @@ int issuer_roster_run(const roster_opts *o)
 	r->o = o;
 	r->dirfd = r->lockfd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	r->suite = o->suite ? o->suite : ob_issue_default_suite();
 	if (run_open(r, &err) || threads_start(r, &err) || pipeline(r, &err) || run_finish(r, &err)) {
 		if (r->tty && r->rows)
 			fputc('\n', stderr);

@@ -53,11 +53,16 @@ static int steps(const json_t *doc, ob_loader *loader)
 		int legacy;
 
 		printf("== proof %zu: %s\n", i, s ? s->name : "unknown proof type");
-		if (!s || s == &ob_suite_eddsa_jcs_2022) {
+		if (!s || !s->signs_rdf) {
 			printf("(not an RDF-canonicalized proof: nothing to show)\n");
 			continue;
 		}
-		legacy = s == &ob_suite_ed25519_2020;
+		/* the steps below are the Ed25519 Data Integrity ones */
+		if (strcmp(s->name, "eddsa-rdfc-2022") && strcmp(s->name, "Ed25519Signature2020")) {
+			printf("(steps are shown for eddsa-rdfc-2022 and Ed25519Signature2020 proofs)\n");
+			continue;
+		}
+		legacy = s->rdf_legacy;
 		if (!(config = ob_proof_config(unsecured, p))) {
 			rc = ob_cli_errorf(3, "out of memory");
 			break;

@@ -6,6 +6,7 @@
 
 #include "base/codec.h"
 #include "base/json.h"
+#include "proof/key_2018.h"
 
 void ob_vm_release(ob_vm *vm)
 {
@@ -163,7 +164,8 @@ static const json_t *find_method(const json_t *doc, const char *docid, const cha
 				return e;
 	/* a document that is itself the key */
 	if (ob_json_str(doc, "id") && strcmp(ob_json_str(doc, "id"), vmid) == 0 &&
-	    (json_object_get(doc, "publicKeyMultibase") || json_object_get(doc, "publicKeyJwk")))
+	    (json_object_get(doc, "publicKeyMultibase") || json_object_get(doc, "publicKeyJwk") ||
+	     json_object_get(doc, "publicKeyBase58")))
 		return doc;
 	return NULL;
 }
@@ -250,6 +252,8 @@ static ob_code resolve_document(const char *url, const char *purpose, ob_loader 
 		out->key = ob_key_from_multikey(mb, err);
 	else if (json_is_object(json_object_get(vm, "publicKeyJwk")))
 		out->key = ob_key_from_jwk(json_object_get(vm, "publicKeyJwk"), err);
+	else if (ob_json_str(vm, "publicKeyBase58"))
+		out->key = ob_key_from_base58_vm(vm, err);
 	else
 		ob_fail(err, OB_EPARSE, "verification method %s has no public key", url);
 	if (!out->key) {

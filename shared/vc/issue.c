@@ -118,8 +118,12 @@ const char *ob_issue_suites(void)
 	       "eddsa-jcs-2022, vc-jwt";
 }
 
-const char *ob_issue_default_suite(void)
+const char *ob_issue_default_suite(const ob_key *key)
 {
+	/* a P-256 / P-384 key has no eddsa proof: its Data Integrity suite is
+	 * ecdsa-rdfc-2019 (a did:key issuer's status lists too) */
+	if (key && (ob_key_get_type(key) == OB_KEY_P256 || ob_key_get_type(key) == OB_KEY_P384))
+		return "ecdsa-rdfc-2019";
 	return ob_suite_eddsa_rdfc_2022.implemented ? "eddsa-rdfc-2022" : "eddsa-jcs-2022";
 }
 
@@ -133,7 +137,7 @@ int ob_issue_suite_known(const char *name)
 ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
 		      ob_buf *out, ob_error *err)
 {
-	const char *suite_name = opts->suite ? opts->suite : ob_issue_default_suite();
+	const char *suite_name = opts->suite ? opts->suite : ob_issue_default_suite(key);
 	ob_buf vm = OB_BUF_INIT, did = OB_BUF_INIT;
 	const char *vmid = opts->verification_method;
 	int made = 0;
@@ -143,10 +147,6 @@ ob_code ob_issue_sign(json_t *doc, const ob_key *key, const ob_sign_opts *opts,
 		return ob_fail(err, OB_EINVALID, "the document to sign is not a JSON object");
 	if (!ob_key_has_private(key))
 		return ob_fail(err, OB_EUSAGE, "the key file holds no private key");
-	/* no suite named: a P-256 / P-384 key has no eddsa proof, its Data
-	 * Integrity suite is ecdsa-rdfc-2019 (a did:key issuer's status lists) */
-	if (!opts->suite && (ob_key_get_type(key) == OB_KEY_P256 || ob_key_get_type(key) == OB_KEY_P384))
-		suite_name = "ecdsa-rdfc-2019";
 	/* a VC-JWT by a key with no did:key form (RSA) and no method named
 	 * carries the public key in its jwk header: it verifies, but nothing
 	 * ties it to the issuer until a verifier is given the key */

@@ -24,9 +24,10 @@ typedef struct {
 	int schema_form;
 } ob_sign_opts;
 
-/* The default suite of `issue` and `sign`: eddsa-rdfc-2022 (what 1EdTech
- * certification accepts) when this build has it, else eddsa-jcs-2022. */
-const char *ob_issue_default_suite(void);
+/* The default suite of `issue` and `sign` for key (NULL: an Ed25519 key):
+ * eddsa-rdfc-2022 (what 1EdTech certification accepts) when this build has
+ * it, else eddsa-jcs-2022; ecdsa-rdfc-2019 for a P-256 or P-384 key. */
+const char *ob_issue_default_suite(const ob_key *key);
 
 /* Signs doc (changed in place for embedded proofs) and appends the
  * result to out: pretty JSON with a trailing newline, or the compact JWS

@@ -75,7 +75,10 @@ expect 0 "^did:key:zDn" "$IS" --home "$H2" init --name P --url https://p.example
 expect 0 "" "$IS" --home "$H2" achievement add --id a --name A --description D --criteria C
 expect 0 "" "$IS" --home "$H2" issue --achievement a --recipient did:example:123 --suite vc-jwt --no-status -o "$T/p.jwt"
 expect 0 "ES256 signature verifies" "$VF" verify "$T/p.jwt"
-expect 2 "Ed25519" "$IS" --home "$H2" issue --achievement a --recipient did:example:123
+# ... and with no suite named, ecdsa-rdfc-2019 (a P-256 key has no eddsa proof)
+expect 0 "" "$IS" --home "$H2" issue --achievement a --recipient did:example:123 --no-status -o "$T/p.json"
+check "a P-256 issuer's default suite is ecdsa-rdfc-2019" grep -q '"cryptosuite": *"ecdsa-rdfc-2019"' "$T/p.json"
+expect 0 "^VALID" "$VF" verify "$T/p.json"
 
 # sign: reproduces the reference vector 03 byte for byte
 sed 's/4a01"/4a03"/' "$V/unsigned/ob3-v2.json" >"$T/u03.json"

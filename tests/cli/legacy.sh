@@ -83,4 +83,8 @@ expect 1 "" vf --doc "$SL=$D/statuslist2021-list.json" --doc "$RL=$D/revocationl
 vf --doc "$SL=$D/statuslist2021-list.json" --doc "$RL=$D/revocationlist2020-list.json" "$T/dir" >"$T/dir.out" 2>&1
 check "directory: two revoked" [ "$(grep -c 'revoked' "$T/dir.out")" -ge 2 ]
 
+# a did:web issuer whose DID document lists an Ed25519VerificationKey2018
+# (publicKeyBase58): bound to its domain
+expect 0 "^VALID: issued by riverbend.example.edu" vf --doc "https://riverbend.example.edu/.well-known/did.json=$D/didweb-riverbend-2018.json" "$D/vc11-ed25519-2018-didweb.json"
+
 done_tests

@@ -192,7 +192,7 @@ mutate "$T/nosubj-s.json" "d['name'] = 'Other'" "$T/nosubj-t.json"
 vj 1 "$T/nosubj-t.json"
 jf "$T/j" "d['authentic']['outcome'] == 'failed'"
 
-# --- Open Badges 2.0: not supported yet, so undecided, never invalid
+# --- Open Badges 2.0 without its documents: undecided (could not check), never invalid
 O2=$SHARED/conformance/ob2
 for f in basic-assertion-expired.json simple.jwt simple-badge.png; do
 	vj 3 "$O2/$f"
