@@ -113,6 +113,7 @@ static void print_record(const json_t *s, const json_t *report)
 	line("Valid until:", ob_json_str(s, "validUntil"));
 	line("Id:", ob_json_str(s, "id"));
 	line("Format:", kind && !strcmp(kind, "vc-jwt") ? "VC-JWT (compact JWS)" :
+			kind && !strcmp(kind, "ob2") ? "Open Badges 2.0 assertion (hosted or signed)" :
 			"JSON with embedded proof");
 	printf("%-13s%s, checked ", "Status:",
 	       wallet_status(ob_json_str(s, "verdict"), ob_json_str(s, "validUntil")));

@@ -42,6 +42,8 @@ static ob_dim dim_of(const char *id)
 		{ "signature", OB_DIM_AUTHENTIC }, { "issuer", OB_DIM_AUTHENTIC },
 		{ "claims", OB_DIM_AUTHENTIC }, { "challenge", OB_DIM_AUTHENTIC },
 		{ "domain", OB_DIM_AUTHENTIC },
+		/* Open Badges 2.0: the BadgeClass leads to the issuer and its key */
+		{ "badge", OB_DIM_AUTHENTIC },
 		{ "dates", OB_DIM_CURRENT }, { "status", OB_DIM_CURRENT },
 		{ "vc", OB_DIM_CONFORMANT }, { "openbadges", OB_DIM_CONFORMANT },
 		{ "clr", OB_DIM_CONFORMANT },
@@ -238,7 +240,8 @@ static const char *kind_words(const ob_report *r)
 		       "endorsement (EndorsementCredential)";
 	return !strcmp(r->kind, "presentation") ? "presentation" :
 	       !strcmp(r->kind, "vc-jwt") ? "credential (VC-JWT)" :
-	       !strcmp(r->kind, "clr") ? "Comprehensive Learner Record" : "credential";
+	       !strcmp(r->kind, "clr") ? "Comprehensive Learner Record" :
+	       !strcmp(r->kind, "ob2") ? "Open Badges 2.0 assertion" : "credential";
 }
 
 /* "calls itself 'NAME'" or "is known only as ID": the self-asserted

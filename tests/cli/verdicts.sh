@@ -197,6 +197,8 @@ O2=$SHARED/conformance/ob2
 for f in basic-assertion-expired.json simple.jwt simple-badge.png; do
 	vj 3 "$O2/$f"
 	jf "$T/j" "d['verdict'] == 'undecided' and 'Open Badges 2.0' in d['headline']"
+	# a signature that could not be checked is not "authentic: yes"
+	jf "$T/j" "d['authentic']['outcome'] != 'passed'"
 done
 
 # --- status lists must say what they are
