@@ -81,10 +81,16 @@ expect 0 "" "$W" --home "$H" add --now $NOW $DOCS $POOL
 ADD_MS=$(( ($(ms) - t0) * 3 / 2 ))
 [ "$ADD_MS" -lt 20 ] && ADD_MS=20
 expect 0 "wrote $ALL" "$W" --home "$H" backup "$T/full.bak"
-rm -rf "$H"
-t0=$(ms)
-expect 0 "restored 3" "$W" --home "$H" restore "$T/base.bak"
-RESTORE_MS=$(( ($(ms) - t0) * 3 / 2 ))
+# the fastest of three restores: one slow sample (a busy neighbour) would
+# stretch the window past the restores and leave most kills too late
+RESTORE_MS=
+for k in 1 2 3; do
+	rm -rf "$H"
+	t0=$(ms)
+	expect 0 "restored 3" "$W" --home "$H" restore "$T/base.bak"
+	t=$(( ($(ms) - t0) * 3 / 2 ))
+	if [ -z "$RESTORE_MS" ] || [ "$t" -lt "$RESTORE_MS" ]; then RESTORE_MS=$t; fi
+done
 [ "$RESTORE_MS" -lt 20 ] && RESTORE_MS=20
 echo "wallet_kill.sh: kills drawn over 0-${ADD_MS} ms (add) and 0-${RESTORE_MS} ms (restore)"
 
