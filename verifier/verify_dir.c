@@ -228,61 +228,29 @@ static int write_all(int fd, const ob_buf *b)
 	return 0;
 }
 
-/* ob_write_file_atomic (mode 0644, replacing) of head, the spool and tail,
- * with its messages: the report is written as a whole or not at all. */
+struct report_parts {
+	const ob_buf *head, *tail;
+	FILE *spool;
+};
+
+static int fill_report(int fd, void *ctx)
+{
+	const struct report_parts *r = ctx;
+
+	if (write_all(fd, r->head) < 0 || (r->spool && spool_copy(r->spool, fd, NULL) < 0) ||
+	    write_all(fd, r->tail) < 0)
+		return -1;
+	return 0;
+}
+
+/* head, the spool and tail written atomically (mode 0644, replacing): the
+ * report is written as a whole or not at all. */
 static ob_code write_report_file(const char *path, const ob_buf *head, FILE *spool,
 				 const ob_buf *tail, ob_error *err)
 {
-	char *tmp = NULL, *dcopy = NULL;
-	int fd = -1, dfd;
-	ob_code rc = OB_OK;
-	struct stat st;
+	struct report_parts r = { head, tail, spool };
 
-	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return ob_fail(err, OB_EIO, "'%s' is a directory", path);
-	if (!(tmp = malloc(strlen(path) + 16)))
-		return ob_fail(err, OB_ENOMEM, "out of memory");
-	sprintf(tmp, "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	if (fchmod(fd, 0644) < 0) {
-		rc = ob_fail(err, OB_EIO, "cannot chmod '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (write_all(fd, head) < 0 || (spool && spool_copy(spool, fd, NULL) < 0) ||
-	    write_all(fd, tail) < 0) {
-		rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	dcopy = strdup(path);
-	if (dcopy && (dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dcopy);
-	return rc;
+	return ob_write_file_atomic_fn(path, 0644, 1, fill_report, &r, err);
 }
 
 int vdir_report_one(const char *path, const struct vrow *w)

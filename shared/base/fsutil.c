@@ -51,11 +51,10 @@ ob_code ob_mkdir_p(const char *dir, ob_error *err)
 	return rc;
 }
 
-ob_code ob_write_file_atomic(const char *path, const void *data, size_t len,
-			     int mode, int overwrite, ob_error *err)
+ob_code ob_write_file_atomic_fn(const char *path, int mode, int overwrite,
+				int (*fill)(int fd, void *ctx), void *ctx, ob_error *err)
 {
 	char *tmp = NULL, *dcopy = NULL;
-	const char *p = data;
 	int fd = -1, dfd;
 	ob_code rc = OB_OK;
 	struct stat st;
@@ -77,16 +76,9 @@ ob_code ob_write_file_atomic(const char *path, const void *data, size_t len,
 		rc = ob_fail(err, OB_EIO, "cannot chmod '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (fill(fd, ctx) < 0) {
+		rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;
@@ -122,6 +114,37 @@ out:
 	}
 	free(dcopy);
 	return rc;
+}
+
+struct bytes {
+	const char *p;
+	size_t len;
+};
+
+static int fill_bytes(int fd, void *ctx)
+{
+	struct bytes *b = ctx;
+
+	while (b->len) {
+		ssize_t w = write(fd, b->p, b->len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b->p += w;
+		b->len -= (size_t)w;
+	}
+	return 0;
+}
+
+ob_code ob_write_file_atomic(const char *path, const void *data, size_t len,
+			     int mode, int overwrite, ob_error *err)
+{
+	struct bytes b = { data, len };
+
+	return ob_write_file_atomic_fn(path, mode, overwrite, fill_bytes, &b, err);
 }
 
 char *ob_home_dir(const char *opt, const char *env, const char *app, ob_error *err)

@@ -13,6 +13,12 @@
 ob_code ob_write_file_atomic(const char *path, const void *data, size_t len,
 			     int mode, int overwrite, ob_error *err);
 
+/* The same, with the content written by fill(fd, ctx): 0, or -1 with errno
+ * set ("cannot write 'path': reason"). For content that is not in memory
+ * in one piece (a report spooled to a temp file). */
+ob_code ob_write_file_atomic_fn(const char *path, int mode, int overwrite,
+				int (*fill)(int fd, void *ctx), void *ctx, ob_error *err);
+
 /* Creates dir (and parents) with mode 0700 if missing. */
 ob_code ob_mkdir_p(const char *dir, ob_error *err);
 

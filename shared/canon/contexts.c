@@ -17,6 +17,21 @@ const struct ob_context_doc *ob_context_shipped(const char *url)
 	return NULL;
 }
 
+int ob_contexts_all_shipped(const json_t *ctx)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_is_string(ctx))
+		return ob_context_shipped(json_string_value(ctx)) != NULL;
+	if (!json_is_array(ctx))
+		return 0;
+	json_array_foreach(ctx, i, c)
+		if (!json_is_string(c) || !ob_context_shipped(json_string_value(c)))
+			return 0;
+	return 1;
+}
+
 json_t *ob_context_parse(const struct ob_context_doc *d, ob_error *err)
 {
 	ob_error perr = { 0 };

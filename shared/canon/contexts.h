@@ -20,6 +20,10 @@ extern const struct ob_context_doc ob_context_docs[];
 /* The shipped document for url (fragment ignored), or NULL. */
 const struct ob_context_doc *ob_context_shipped(const char *url);
 
+/* 1 when ctx (an @context value: a URL or an array of URLs) names only
+ * shipped contexts, so its meaning cannot depend on a caller's loader. */
+int ob_contexts_all_shipped(const json_t *ctx);
+
 /* Parses a shipped document (OB_EPARSE names it if it does not parse). */
 json_t *ob_context_parse(const struct ob_context_doc *d, ob_error *err);
 

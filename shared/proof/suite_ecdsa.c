@@ -55,21 +55,6 @@ static _Thread_local char memo_key[MEMO_KEY_MAX];
 static _Thread_local char memo_canon[MEMO_CANON_MAX];
 static _Thread_local size_t memo_canon_len;
 
-static int shipped_contexts(const json_t *ctx)
-{
-	const json_t *c;
-	size_t i;
-
-	if (json_is_string(ctx))
-		return ob_context_shipped(json_string_value(ctx)) != NULL;
-	if (!json_is_array(ctx))
-		return 0;
-	json_array_foreach(ctx, i, c)
-		if (!json_is_string(c) || !ob_context_shipped(json_string_value(c)))
-			return 0;
-	return 1;
-}
-
 /* RDFC-1.0 of a proof configuration into out, through the memo. */
 static ob_code config_canon(const json_t *config, ob_loader *loader, int sha384, ob_buf *out,
 			    ob_error *err)
@@ -79,7 +64,7 @@ static ob_code config_canon(const json_t *config, ob_loader *loader, int sha384,
 	ob_code rc;
 
 	/* the curve's hash is part of the key: it labels blank nodes */
-	if (shipped_contexts(json_object_get(config, "@context")) &&
+	if (ob_contexts_all_shipped(json_object_get(config, "@context")) &&
 	    ob_buf_addc(&key, sha384 ? '4' : '2') == 0 &&
 	    ob_json_write(&key, config, OB_JSON_SORTED) == 0 && key.len < MEMO_KEY_MAX) {
 		memo = 1;

@@ -122,26 +122,11 @@ json_t *ob_proof_config(const json_t *doc, const json_t *proof)
  * credential. Only configurations whose contexts all ship with obkit are
  * remembered: their meaning cannot depend on the caller's loader. */
 
-static int shipped_contexts(const json_t *ctx)
-{
-	const json_t *c;
-	size_t i;
-
-	if (json_is_string(ctx))
-		return ob_context_shipped(json_string_value(ctx)) != NULL;
-	if (!json_is_array(ctx))
-		return 0;
-	json_array_foreach(ctx, i, c)
-		if (!json_is_string(c) || !ob_context_shipped(json_string_value(c)))
-			return 0;
-	return 1;
-}
-
 static ob_code config_hash(const json_t *config, int legacy, ob_loader *loader,
 			   unsigned char out[32], ob_error *err)
 {
 	ob_buf c = OB_BUF_INIT;
-	int memo = shipped_contexts(json_object_get(config, "@context"));
+	int memo = ob_contexts_all_shipped(json_object_get(config, "@context"));
 	ob_code rc;
 
 	/* json_equal compares without serializing; legacy is part of the
