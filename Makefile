@@ -3,7 +3,7 @@
 # and under ASan+UBSan, and runs every test; `make demo` runs the main path.
 
 VERSION := $(shell cat VERSION)
-PKGS := jansson libcrypto libcurl libqrencode sqlite3 libpng zlib libzstd zbar libjpeg libmicrohttpd
+PKGS := jansson libcrypto libcurl libqrencode sqlite3 libpng zlib libzstd zbar libjpeg libmicrohttpd libcbor cairo libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
