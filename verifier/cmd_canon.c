@@ -94,17 +94,23 @@ static int steps(const json_t *doc, ob_loader *loader)
 	return rc;
 }
 
+static const struct ob_cmd_opt canon_opts[] = {
+	{ "nquads", 0, NULL, "the input is N-Quads; canonicalize it as it is", 'n', 0 },
+	{ "steps", 0, NULL, "show what each proof hashes, step by step", 's', 0 },
+	{ "hash", 0, "sha256|sha384", "the hash that labels blank nodes (default sha256)", 'H', 0 },
+	{ "work-factor", 0, "N", "how much work blank nodes may take (0 to the maximum)", 'W', 0 },
+	{ "doc", 0, "URL=FILE", "answer URL from FILE, never fetching it", 'D', OB_OPT_REPEAT },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec canon_spec = {
+	"canon", cmd_canon, NULL, canon_opts, "FILE|-",
+	"Prints the RDFC-1.0 canonical N-Quads of a JSON-LD document.",
+	NULL,
+};
+
 int cmd_canon(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "nquads", no_argument, NULL, 'n' },
-		{ "steps", no_argument, NULL, 's' },
-		{ "hash", required_argument, NULL, 'H' },
-		{ "doc", required_argument, NULL, 'D' },
-		{ "work-factor", required_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_loader *loader = ob_loader_new();
 	ob_rdf_dataset *ds = NULL;
 	ob_buf out = OB_BUF_INIT;
@@ -119,7 +125,7 @@ int cmd_canon(int argc, char **argv)
 
 	if (!loader)
 		return ob_cli_errorf(3, "out of memory");
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&canon_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'n': nquads = 1; break;
 		case 's': show_steps = 1; break;
@@ -147,7 +153,7 @@ int cmd_canon(int argc, char **argv)
 			}
 			wf = (int)v;
 			break;
-		case 'h': rc = ob_cli_help(); goto out;
+		case OB_OPT_HELP: rc = ob_cli_help(); goto out;
 		default: rc = ob_cli_usage(ob_cli_current(), "invalid option"); goto out;
 		}
 	}

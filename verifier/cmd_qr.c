@@ -13,35 +13,28 @@
 
 #include "cmds.h"
 
-#define SYNOPSIS "qr [--png OUT] [--svg OUT] [--url URL] [--ecc L|M|Q|H] [--no-terminal] [FILE|-]"
 #define PNG_SCALE 8      /* pixels per module */
 #define WARN_VERSION 25  /* above this, phones struggle (spec/qr.md 3) */
 
-static void help(void)
-{
-	fputs("usage: ob-verifier " SYNOPSIS "\n"
-	      "\n"
-	      "Puts a credential in a QR code: the \"VC1-\" payload (Base45 of the\n"
-	      "zlib-compressed JSON or JWT in FILE, '-' for stdin), or with --url a link.\n"
-	      "\n"
-	      "  --png OUT       also write a PNG (8 pixels per module)\n"
-	      "  --svg OUT       also write an SVG\n"
-	      "  --url URL       encode URL instead of a credential file\n"
-	      "  --ecc L|M|Q|H   error correction (default L for a credential, M for --url)\n"
-	      "  --no-terminal   do not draw the code on stdout\n", stdout);
-}
+static const struct ob_cmd_opt qr_opts[] = {
+	{ "png", 0, "OUT", "also write a PNG (8 pixels per module)", 'p', 0 },
+	{ "svg", 0, "OUT", "also write an SVG", 's', 0 },
+	{ "url", 0, "URL", "encode URL instead of a credential file", 'u', 0 },
+	{ "ecc", 0, "L|M|Q|H", "error correction (default L for a credential, M for --url)", 'e', 0 },
+	{ "no-terminal", 0, NULL, "do not draw the code on standard output", 'n', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec qr_spec = {
+	"qr", cmd_qr, NULL, qr_opts, "[FILE|-]",
+	"Puts a credential in a QR code: the \"VC1-\" payload (Base45 of the\n"
+	"zlib-compressed JSON or JWT in FILE, '-' for stdin), or with --url a link.\n"
+	"The terminal drawing uses half blocks, two rows of modules per line.",
+	NULL,
+};
 
 int cmd_qr(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "png", required_argument, NULL, 'p' },
-		{ "svg", required_argument, NULL, 's' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "ecc", required_argument, NULL, 'e' },
-		{ "no-terminal", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *png = NULL, *svg = NULL, *url = NULL, *file = NULL, *text;
 	char ecc = 0, *doc = NULL;
 	int terminal = 1, c, ret = 0;
@@ -51,7 +44,7 @@ int cmd_qr(int argc, char **argv)
 	ob_qr *qr = NULL;
 
 	optind = 0; /* glibc and musl: 0 restarts the scan */
-	while ((c = ob_opts_getopt(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&qr_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'p': png = optarg; break;
 		case 's': svg = optarg; break;
@@ -62,9 +55,8 @@ int cmd_qr(int argc, char **argv)
 				return ob_cli_usage(ob_cli_current(), "invalid --ecc '%s' (use L, M, Q or H)", optarg);
 			ecc = optarg[0];
 			break;
-		case 'h':
-			help();
-			return 0;
+		case OB_OPT_HELP:
+			return ob_cli_help();
 		default:
 			return ob_cli_usage(ob_cli_current(), "invalid option");
 		}

@@ -16,15 +16,23 @@
 #include "trust.h"
 #include "vc/verify.h"
 
+static const struct ob_cmd_opt scan_opts[] = {
+	{ "json", 0, NULL, "print one JSON object instead of the text report", 'j', 0 },
+	{ "quiet", 'q', NULL, "print nothing when the credential is valid", 'q', 0 },
+	TRUST_POLICY_TABLE,
+	TRUST_SOURCES_TABLE,
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec scan_spec = {
+	"scan", cmd_scan, NULL, scan_opts, "IMAGE|-",
+	"Reads the QR code in a PNG or JPEG picture and verifies the credential\n"
+	"it carries (inside, or behind its link) as verify does.",
+	NULL,
+};
+
 int cmd_scan(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		TRUST_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct trust t;
 	ob_report *r = NULL;
 	ob_error err = { 0 };
@@ -36,7 +44,7 @@ int cmd_scan(int argc, char **argv)
 
 	if ((rc = trust_init(&t)))
 		goto out;
-	while ((c = ob_opts_getopt(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&scan_spec, argc, argv)) != -1) {
 		if ((rc = trust_option(&t, c, optarg)) >= 0) {
 			if (rc)
 				goto out;
@@ -46,7 +54,7 @@ int cmd_scan(int argc, char **argv)
 		switch (c) {
 		case 'j': as_json = 1; break;
 		case 'q': quiet = 1; break;
-		case 'h': rc = ob_cli_help(); goto out;
+		case OB_OPT_HELP: rc = ob_cli_help(); goto out;
 		default: rc = ob_cli_usage(ob_cli_current(), "invalid option"); goto out;
 		}
 	}

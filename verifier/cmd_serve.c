@@ -178,29 +178,40 @@ static int option(int c, struct server *s, struct start *st, ob_registry *reg)
 	}
 }
 
+static const struct ob_cmd_opt serve_opts[] = {
+	{ "listen", 0, "ADDR:PORT", "where to listen (default 127.0.0.1:8080; port 0 picks one)", 'l', 0 },
+	{ "threads", 0, "N", "connection threads and worker processes (default: processors)", 't', 0 },
+	{ "max-body", 0, "BYTES", "largest request body (default 4M; K or M suffix)", 'm', 0 },
+	{ "now", 0, "T", "check as of time T (e.g. 2026-01-01T00:00:00Z)", 'n', 0 },
+	{ "offline", 0, NULL, "no network: --doc files and shipped contexts only", OB_NETOPT_OFFLINE, 0 },
+	{ "cacert", 0, "FILE", "CAs to trust besides the system's", OB_NETOPT_CACERT, 0 },
+	{ "timeout", 0, "SECONDS", "per fetch (more than 0, at most 600)", OB_NETOPT_TIMEOUT, 0 },
+	{ "no-cache", 0, NULL, "accepted for verify's sake; serve keeps no disk cache", OB_NETOPT_NO_CACHE, 0 },
+	{ "allow-private", 0, NULL, "let links and DIDs reach loopback and private addresses", 'P', 0 },
+	{ "strict", 0, NULL, "a conformance error makes the verdict invalid, not a warning", 'S', 0 },
+	{ "require-trusted-issuer", 0, NULL, "a self-asserted issuer identity leaves the verdict undecided", 'Y', 0 },
+	{ "registry", 0, "FILE", "an issuer registry or trusted-issuer list", 'r', OB_OPT_REPEAT },
+	{ "doc", 0, "URL=FILE", "answer URL from FILE, never fetching it", OB_NETOPT_DOC, OB_OPT_REPEAT },
+	{ "worker", 0, NULL, "internal: see serve_worker_main", 'W', OB_OPT_HIDDEN },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec serve_spec = {
+	"serve", cmd_serve, NULL, serve_opts, NULL,
+	"Runs the verification web page (GET /, POST /verify, GET /verify?url=)\n"
+	"and the JSON API (POST /api/verify) until SIGINT or SIGTERM.",
+	NULL,
+};
+
 /* The command line into s, st and net. -1 to go on, else the exit code
  * (reported; 0 after --help). */
 static int options(int argc, char **argv, struct server *s, struct start *st, struct ob_netopts *net,
 		   ob_registry *reg)
 {
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "max-body", required_argument, NULL, 'm' },
-		{ "now", required_argument, NULL, 'n' },
-		OB_NETOPTS_LONGOPTS,
-		{ "allow-private", no_argument, NULL, 'P' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, 'S' },
-		{ "require-trusted-issuer", no_argument, NULL, 'Y' },
-		{ "worker", no_argument, NULL, 'W' }, /* internal: see serve_worker_main */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, rc;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
+	while ((c = ob_cmd_getopt(&serve_spec, argc, argv)) != -1) {
+		if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		if ((rc = ob_netopts_option(net, c, optarg)) < 0)
 			rc = option(c, s, st, reg);

@@ -166,18 +166,27 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt verify_opts[] = {
+	{ "json", 0, NULL, "print one JSON object instead of the text report", 'j', 0 },
+	{ "quiet", 'q', NULL, "print nothing when the credential is valid", 'q', 0 },
+	TRUST_POLICY_TABLE,
+	{ "challenge", 0, "C", "a presentation's proof must carry this challenge", 'c', 0 },
+	{ "domain", 0, "D", "a presentation's proof must carry this domain", 'd', 0 },
+	TRUST_SOURCES_TABLE,
+	{ "report", 0, "OUT.csv|OUT.json", "also write one row per input to a CSV or JSON file", 'P', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec verify_spec = {
+	"verify", cmd_verify, NULL, verify_opts, "FILE|URL|DIR|-",
+	"Verifies a credential, a presentation or a compact VC-JWT (a file, a URL,\n"
+	"a baked badge, a QR code photo, or - for standard input), or every file\n"
+	"in DIR. Exit 0 valid, 1 invalid, 3 undecided.",
+	NULL,
+};
+
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "challenge", required_argument, NULL, 'c' },
-		{ "domain", required_argument, NULL, 'd' },
-		{ "report", required_argument, NULL, 'P' },
-		TRUST_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct trust t;
 	const char *report = NULL, *arg;
 	struct stat st;
@@ -185,7 +194,7 @@ int cmd_verify(int argc, char **argv)
 
 	if ((rc = trust_init(&t)))
 		goto out;
-	while ((c = ob_opts_getopt(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&verify_spec, argc, argv)) != -1) {
 		if ((rc = trust_option(&t, c, optarg)) >= 0) {
 			if (rc)
 				goto out;
@@ -204,7 +213,7 @@ int cmd_verify(int argc, char **argv)
 			}
 			report = optarg;
 			break;
-		case 'h': rc = ob_cli_help(); goto out;
+		case OB_OPT_HELP: rc = ob_cli_help(); goto out;
 		default: rc = ob_cli_usage(ob_cli_current(), "invalid option"); goto out;
 		}
 	}

@@ -25,8 +25,8 @@ struct trust {
 int trust_init(struct trust *t);
 /* Takes getopt's answer c for the shared options (the network ones of
  * cli/netopts.h, and n now, k jwk, r registry, R no-default-registries,
- * S strict, Y require-trusted-issuer, E recipient); TRUST_LONGOPTS lists
- * them for getopt_long. -1: not one of them; 0: taken; else the exit
+ * S strict, Y require-trusted-issuer, E recipient); TRUST_POLICY_TABLE
+ * and TRUST_SOURCES_TABLE list them for an option table. -1: not one of them; 0: taken; else the exit
  * code of a usage error, already reported. */
 int trust_option(struct trust *t, int c, const char *arg);
 /* After the options: checks --cacert, loads --jwk, opens the disk cache
@@ -35,14 +35,23 @@ int trust_option(struct trust *t, int c, const char *arg);
 int trust_ready(struct trust *t);
 void trust_release(struct trust *t);
 
-#define TRUST_LONGOPTS \
-	OB_NETOPTS_LONGOPTS, \
-	{ "now", required_argument, NULL, 'n' }, \
-	{ "jwk", required_argument, NULL, 'k' }, \
-	{ "registry", required_argument, NULL, 'r' }, \
-	{ "no-default-registries", no_argument, NULL, 'R' }, \
-	{ "strict", no_argument, NULL, 'S' }, \
-	{ "require-trusted-issuer", no_argument, NULL, 'Y' }, \
-	{ "recipient", required_argument, NULL, 'E' }
+/* The shared options as option-table entries (cli/opts.h), in the order
+ * the synopses show them: the policy, then where keys and documents come
+ * from. */
+#define TRUST_POLICY_TABLE \
+	{ "strict", 0, NULL, "a conformance error makes the verdict invalid, not a warning", 'S', 0 }, \
+	{ "require-trusted-issuer", 0, NULL, "a self-asserted issuer identity leaves the verdict undecided", 'Y', 0 }, \
+	{ "recipient", 0, "EMAIL", "the learner's e-mail address, checked against a hashed one", 'E', 0 }, \
+	{ "now", 0, "T", "check as of time T (e.g. 2026-01-01T00:00:00Z)", 'n', 0 }
+
+#define TRUST_SOURCES_TABLE \
+	{ "doc", 0, "URL=FILE", "answer URL from FILE, never fetching it", OB_NETOPT_DOC, OB_OPT_REPEAT }, \
+	{ "jwk", 0, "FILE", "the issuer's public key for a VC-JWT, out of band", 'k', 0 }, \
+	{ "offline", 0, NULL, "no network: --doc files, shipped contexts and the disk cache", OB_NETOPT_OFFLINE, 0 }, \
+	{ "cacert", 0, "FILE", "CAs to trust besides the system's", OB_NETOPT_CACERT, 0 }, \
+	{ "timeout", 0, "SECONDS", "per fetch (more than 0, at most 600)", OB_NETOPT_TIMEOUT, 0 }, \
+	{ "no-cache", 0, NULL, "leave the disk cache alone", OB_NETOPT_NO_CACHE, 0 }, \
+	{ "registry", 0, "FILE", "an issuer registry or trusted-issuer list", 'r', OB_OPT_REPEAT }, \
+	{ "no-default-registries", 0, NULL, "skip the user's own registries (XDG config)", 'R', 0 }
 
 #endif

@@ -46,11 +46,19 @@ ob_code ob_cli_output(const char *path, const char *data, size_t len, int force,
 int ob_cli_main(const struct ob_cmd *cmds, size_t ncmds, const struct ob_opt_global *globals,
 		int argc, char **argv, const char *summary);
 
+/* The same, for a table of command specs (cli/opts.h): each command's
+ * synopsis comes from its option table (or its literal synopsis, while
+ * it has none); "help CMD" runs "CMD --help". */
+int ob_cli_main_specs(const struct ob_cmd_spec *const *cmds, size_t ncmds,
+		      const struct ob_opt_global *globals, int argc, char **argv, const char *summary);
+
 /* The table entry for name (set by ob_cli_main before calling run). */
 const struct ob_cmd *ob_cli_current(void);
 
-/* Prints "usage: prog <synopsis>" for the current command on stdout and
- * returns 0 (for --help inside a command). */
+/* --help inside a command: on stdout, its usage line, and when it parses
+ * with an option table (ob_cmd_getopt), what it does and one line per
+ * option, the tool's own global options after them. Returns 0 (3 when
+ * out of memory). */
 int ob_cli_help(void);
 
 #endif

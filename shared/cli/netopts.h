@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "cli/opts.h"
 #include "io/http.h"
 #include "io/loader.h"
 
@@ -27,6 +28,14 @@ enum { OB_NETOPT_DOC = 0x100, OB_NETOPT_OFFLINE, OB_NETOPT_CACERT, OB_NETOPT_TIM
 	{ "cacert", required_argument, NULL, OB_NETOPT_CACERT }, \
 	{ "timeout", required_argument, NULL, OB_NETOPT_TIMEOUT }, \
 	{ "no-cache", no_argument, NULL, OB_NETOPT_NO_CACHE }
+
+/* The same, as entries of a command's option table (cli/opts.h). */
+#define OB_NETOPTS_TABLE \
+	{ "doc", 0, "URL=FILE", "answer URL from FILE, never fetching it", OB_NETOPT_DOC, OB_OPT_REPEAT }, \
+	{ "offline", 0, NULL, "no network", OB_NETOPT_OFFLINE, 0 }, \
+	{ "cacert", 0, "FILE", "CAs to trust besides the system's", OB_NETOPT_CACERT, 0 }, \
+	{ "timeout", 0, "SECONDS", "per fetch (more than 0, at most 600)", OB_NETOPT_TIMEOUT, 0 }, \
+	{ "no-cache", 0, NULL, "leave the disk cache alone", OB_NETOPT_NO_CACHE, 0 }
 
 /* The same, as global options (cli/opts.h) of a tool. */
 #define OB_NETOPTS_GLOBALS \

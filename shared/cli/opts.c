@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+
 static char error_msg[192];
 static int have_error;
 
@@ -271,4 +273,150 @@ char **ob_opts_after(const struct ob_opt_global *g, const char *synopsis, int ar
 	out[n] = NULL;
 	*out_argc = n;
 	return out;
+}
+
+/* --- command tables ------------------------------------------------- */
+
+static const struct ob_cmd_spec *last_spec;
+
+const struct ob_cmd_spec *ob_opts_spec(void)
+{
+	return last_spec;
+}
+
+/* getopt_long's arrays for s: long option i answers OPT_BASE + i, a short
+ * one its letter; both are mapped back to the table's ids. */
+#define OPT_BASE 0x20000
+static struct option built_long[OB_CMD_MAX_OPTS + 2];
+static char built_short[3 * OB_CMD_MAX_OPTS + 4];
+static const struct ob_cmd_spec *built_for;
+
+static int build(const struct ob_cmd_spec *s)
+{
+	const struct ob_cmd_opt *o;
+	size_t i = 0, p = 0;
+	int h_taken = 0;
+
+	for (o = s->opts; o && o->name; o++, i++) {
+		if (i >= OB_CMD_MAX_OPTS)
+			return -1;
+		built_long[i].name = o->name;
+		built_long[i].has_arg = o->arg ? required_argument : no_argument;
+		built_long[i].flag = NULL;
+		built_long[i].val = OPT_BASE + (int)i;
+		if (o->short_name) {
+			h_taken |= o->short_name == 'h';
+			built_short[p++] = o->short_name;
+			if (o->arg)
+				built_short[p++] = ':';
+		}
+	}
+	built_long[i] = (struct option){ "help", no_argument, NULL, OB_OPT_HELP };
+	built_long[i + 1] = (struct option){ NULL, 0, NULL, 0 };
+	if (!h_taken)
+		built_short[p++] = 'h';
+	built_short[p] = '\0';
+	built_for = s;
+	return 0;
+}
+
+int ob_cmd_getopt(const struct ob_cmd_spec *s, int argc, char *const argv[])
+{
+	const struct ob_cmd_opt *o;
+	int c;
+
+	last_spec = s;
+	if (built_for != s && build(s) < 0) {
+		have_error = 1;
+		snprintf(error_msg, sizeof(error_msg), "too many options in the table of '%s'", s->name);
+		return '?';
+	}
+	c = ob_opts_getopt(argc, argv, built_short, built_long, NULL);
+	if (c == -1 || c == '?' || c == OB_OPT_HELP)
+		return c;
+	if (c >= OPT_BASE)
+		return s->opts[c - OPT_BASE].id;
+	if (c == 'h')
+		return OB_OPT_HELP;
+	for (o = s->opts; o->name; o++)
+		if (o->short_name == c)
+			return o->id;
+	return '?';
+}
+
+static int add_word(ob_buf *b, const struct ob_cmd_opt *o, int use_long)
+{
+	if (o->short_name && !use_long)
+		return ob_buf_addf(b, "-%c%s%s", o->short_name, o->arg ? " " : "", o->arg ? o->arg : "");
+	return ob_buf_addf(b, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+/* Closes the group that began at first: its bracket, its "...". */
+static int close_group(ob_buf *b, const struct ob_cmd_opt *first, unsigned flags)
+{
+	if (!first)
+		return 0;
+	if (!(first->flags & OB_OPT_REQUIRED) && ob_buf_addc(b, ']') < 0)
+		return -1;
+	return flags & OB_OPT_REPEAT ? ob_buf_adds(b, "...") : 0;
+}
+
+static int synopsis(ob_buf *b, const struct ob_cmd_spec *s, int all)
+{
+	const struct ob_cmd_opt *o, *first = NULL;
+	unsigned flags = 0;
+
+	if (ob_buf_adds(b, s->name) < 0 || (s->lead && ob_buf_addf(b, " %s", s->lead) < 0))
+		return -1;
+	for (o = s->opts; o->name; o++) {
+		if (o->flags & OB_OPT_HIDDEN)
+			continue;
+		if (first && (o->flags & OB_OPT_OR)) {
+			if (ob_buf_addc(b, '|') < 0 || add_word(b, o, 0) < 0)
+				return -1;
+			flags |= o->flags;
+			continue;
+		}
+		if (close_group(b, first, flags) < 0)
+			return -1;
+		first = o;
+		flags = o->flags;
+		if (ob_buf_adds(b, o->flags & OB_OPT_REQUIRED ? " " : " [") < 0 || add_word(b, o, 0) < 0)
+			return -1;
+	}
+	if (close_group(b, first, flags) < 0 || (s->operands && ob_buf_addf(b, " %s", s->operands) < 0))
+		return -1;
+	/* the other spelling of each option with a value, and the hidden
+	 * ones, so that ob_opts_after knows they take one */
+	for (o = s->opts; all && o->name; o++) {
+		if (!o->arg || !(o->short_name || (o->flags & OB_OPT_HIDDEN)))
+			continue;
+		if (ob_buf_adds(b, " [") < 0 || add_word(b, o, 1) < 0 || ob_buf_addc(b, ']') < 0)
+			return -1;
+		if ((o->flags & OB_OPT_HIDDEN) && o->short_name &&
+		    (ob_buf_adds(b, " [") < 0 || add_word(b, o, 0) < 0 || ob_buf_addc(b, ']') < 0))
+			return -1;
+	}
+	return 0;
+}
+
+char *ob_cmd_synopsis(const struct ob_cmd_spec *s, int all)
+{
+	ob_buf b = OB_BUF_INIT;
+
+	if (!s->opts)
+		return strdup(s->synopsis ? s->synopsis : s->name);
+	if (synopsis(&b, s, all) < 0) {
+		ob_buf_release(&b);
+		return NULL;
+	}
+	return ob_buf_detach(&b, NULL);
+}
+
+void ob_cmd_opt_label(const struct ob_cmd_opt *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%c%s--%s%s%s", o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
+		 o->short_name ? ", " : "", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	if (!o->short_name)
+		memmove(buf, buf + 1, strlen(buf));
 }

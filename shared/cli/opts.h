@@ -61,4 +61,69 @@ char **ob_opts_after(const struct ob_opt_global *g, const char *synopsis, int ar
  * the synopsis ("[--doc URL=FILE]..." takes one, "[--json]" not). */
 int ob_opts_takes_value(const char *synopsis, const char *arg);
 
+/* A command's options, in one table from which its getopt_long array,
+ * its synopsis and its --help are all made (ob_cmd_getopt, and
+ * ob_cmd_synopsis here; ob_cli_help in cli/cli.h prints the help):
+ *
+ *   static const struct ob_cmd_opt opts[] = {
+ *       { "json", 0, NULL, "the result as one JSON object", 'j', 0 },
+ *       { "output", 'o', "FILE", "write it to FILE", 'o', 0 },
+ *       { "doc", 0, "URL=FILE", "answer URL from FILE", 'D', OB_OPT_REPEAT },
+ *       { NULL, 0, NULL, NULL, 0, 0 },
+ *   };
+ *   const struct ob_cmd_spec verify_spec = { "verify", cmd_verify, NULL, opts,
+ *       "FILE|-", "Checks a credential." };
+ *
+ * gives "verify [--json] [-o FILE] [--doc URL=FILE]... FILE|-", and
+ * "-h, --help" is added to every table. */
+
+#define OB_OPT_REQUIRED 0x1u /* shown without brackets */
+#define OB_OPT_REPEAT   0x2u /* may be given again: "[--doc URL=FILE]..." */
+#define OB_OPT_OR       0x4u /* an alternative to the option before it, in its
+			      * brackets: "[--no-status|--suspension]" */
+#define OB_OPT_HIDDEN   0x8u /* internal: parsed, neither shown nor documented */
+
+/* What ob_cmd_getopt returns for -h and --help; no table uses it. */
+#define OB_OPT_HELP 0x10000
+
+/* At most this many options in a table (with --help). */
+#define OB_CMD_MAX_OPTS 48
+
+struct ob_cmd_opt {
+	const char *name;  /* long name, without "--"; NULL ends the table */
+	char short_name;   /* e.g. 'o', or 0 */
+	const char *arg;   /* its value's placeholder ("FILE"), or NULL: a flag */
+	const char *help;  /* one line for --help */
+	int id;            /* what ob_cmd_getopt returns for it (not -1, '?',
+			    * ':' or OB_OPT_HELP); ids may repeat */
+	unsigned flags;    /* OB_OPT_* */
+};
+
+struct ob_cmd_spec {
+	const char *name;                  /* "verify" */
+	int (*run)(int argc, char **argv); /* argv[0] is the name */
+	const char *lead;                  /* operands before the options ("ID"), or NULL */
+	const struct ob_cmd_opt *opts;     /* NULL: a command not converted yet */
+	const char *operands;              /* operands after them ("FILE|-"), or NULL */
+	const char *about;                 /* what it does, for --help; or NULL */
+	const char *synopsis;              /* only when opts is NULL: its synopsis */
+};
+
+/* ob_opts_getopt over s's table: the option's id, -1 after the last
+ * option (optind at the first operand), OB_OPT_HELP, or '?' for a bad
+ * option (kept for ob_opts_take_error). Remembers s for ob_opts_spec. */
+int ob_cmd_getopt(const struct ob_cmd_spec *s, int argc, char *const argv[]);
+
+/* The spec ob_cmd_getopt last parsed with, or NULL. */
+const struct ob_cmd_spec *ob_opts_spec(void);
+
+/* s's synopsis ("verify [--json] FILE|-"), or s->synopsis when it has no
+ * table; with all set, each option with a value is also given in its
+ * other form ("[--output FILE]" after "[-o FILE]") for ob_opts_after.
+ * A heap string (free it), or NULL when out of memory. */
+char *ob_cmd_synopsis(const struct ob_cmd_spec *s, int all);
+
+/* One --help line's option column for o: "-o, --output FILE". */
+void ob_cmd_opt_label(const struct ob_cmd_opt *o, char *buf, size_t len);
+
 #endif
