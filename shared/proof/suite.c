@@ -6,6 +6,7 @@
 #include "base/codec.h"
 #include "base/dates.h"
 #include "base/json.h"
+#include "proof/suite_ecdsa_sd.h"
 
 #define CTX_V1 "https://www.w3.org/2018/credentials/v1"
 #define CTX_DI "https://w3id.org/security/data-integrity/v2"
@@ -18,7 +19,7 @@ static const ob_suite *const suites[] = {
 	&ob_suite_ed25519_2020,
 	&ob_suite_ecdsa_rdfc_2019,
 	&ob_suite_ecdsa_jcs_2019,
-	&ob_suite_ecdsa_sd_2023,
+	&ob_suite_ecdsa_sd, /* suite_ecdsa_sd.c */
 	&ob_suite_ed25519_2018,
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
