@@ -13,7 +13,7 @@
 #include "logpack.h"
 #include "vc/status.h"
 
-/* Schema (user_version 5):
+/* Schema (user_version 6; offers and oid4vci_once: db_offer.c):
  *   profile(id = 1, did, json)          the issuer Profile object
  *   keys(id, file, vm, type, created, active, staged)
  *                                       key files under home/keys; the
@@ -94,6 +94,15 @@ static const char *const migrations[] = {
 	"INSERT INTO row_keys(row_key, id) SELECT row_key, id FROM issued WHERE row_key IS NOT NULL ORDER BY row_key;"
 	"CREATE TABLE row_keys_pending(row_key BLOB NOT NULL, id TEXT NOT NULL);"
 	"DROP INDEX issued_row_key;",
+	/* issue 16: OID4VCI offers and the server's one-time values
+	 * (db_offer.c holds their statements) */
+	"CREATE TABLE offers(id TEXT PRIMARY KEY, ref TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,"
+	" achievement TEXT NOT NULL, recipient TEXT NOT NULL, name TEXT, pin BLOB,"
+	" pin_fails INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'open',"
+	" created INTEGER NOT NULL, expires INTEGER NOT NULL, token BLOB UNIQUE, token_expires INTEGER,"
+	" credential_id TEXT, holder TEXT, changed INTEGER);"
+	"CREATE TABLE oid4vci_once(kind INTEGER NOT NULL, hash BLOB NOT NULL, expires INTEGER NOT NULL,"
+	" PRIMARY KEY(kind, hash)) WITHOUT ROWID;",
 };
 
 enum {
@@ -221,6 +230,11 @@ void issuer_db_close(issuer_db *db)
 		sqlite3_finalize(db->q[i]);
 	ob_store_close(db->s);
 	free(db);
+}
+
+ob_store *issuer_db_store(issuer_db *db)
+{
+	return db->s;
 }
 
 ob_code issuer_db_begin(issuer_db *db, ob_error *err)

@@ -37,6 +37,9 @@ issuer_db *issuer_db_open(const char *path, ob_error *err);
 /* Closes, rolling back an open transaction. NULL is fine. */
 void issuer_db_close(issuer_db *db);
 
+/* The connection, for db_offer.c (the offers' statements) only. */
+struct ob_store *issuer_db_store(issuer_db *db);
+
 /* A write transaction: takes the write lock now (waiting for it). */
 ob_code issuer_db_begin(issuer_db *db, ob_error *err);
 /* Commits; on failure everything since begin is undone, err filled. */

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "issuer.h"
+#include "oid4vci.h"
 
 const char *issuer_home_opt;
 
@@ -22,6 +23,10 @@ static const struct ob_cmd cmds[] = {
 	{ "endorse", cmd_endorse, "endorse --subject ID [--comment TEXT] [--name NAME] [--valid-from T] [--valid-until T] [--suite SUITE] [--created T] [-o FILE] [--force]" },
 	{ "clr", cmd_clr,
 	  "clr --recipient DID|EMAIL [--name NAME] [--learner NAME] [--valid-from T] [--partial] [--include-suspended] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
+	{ "offer", cmd_offer,
+	  "offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--expires-in DURATION] [--server URL] | list | revoke ID | ID [--qr [--png FILE]] [--server URL]" },
+	{ "serve", cmd_serve,
+	  "serve [--listen ADDR:PORT] [--public-url URL] [--threads N] [--token-ttl SECONDS] [--nonce-ttl SECONDS] [--no-status] [--port-file FILE]" },
 };
 
 static const struct ob_opt_global globals[] = {

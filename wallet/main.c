@@ -5,12 +5,15 @@
 const char *wallet_home_opt;
 const char *wallet_passfile_opt;
 
+int cmd_receive(int argc, char **argv); /* cmd_receive.c */
+
 static const struct ob_cmd cmds[] = {
 	{ "init", cmd_init, "init [--kdf-cost default|test]" },
 	{ "add", cmd_add, "add [--force] [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] FILE|-|URL..." },
 	{ "list", cmd_list, "list [--json]" },
 	{ "show", cmd_show, "show ID" },
 	{ "export", cmd_export, "export ID [--json] [--baked IMAGE -o OUT]" },
+	{ "receive", cmd_receive, "receive [--pin-file FILE] [--format ldp_vc|jwt_vc_json] [--now T] [--doc URL=FILE]... [--cacert FILE] [--timeout SECONDS] OFFER|URL|QR-IMAGE" },
 	{ "remove", cmd_remove, "remove ID" },
 	{ "whoami", cmd_whoami, "whoami" },
 	{ "present", cmd_present, "present ID... --challenge C [--domain D] [--suite SUITE] [-o FILE]" },

@@ -1,0 +1,258 @@
+/* ob-issuer offer: OID4VCI credential offers (oid4vci.h), one-time and
+ * expiring, served by ob-issuer serve.
+ *
+ *   offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin]
+ *                [--expires-in DURATION] [--server URL]
+ *   offer list
+ *   offer revoke ID
+ *   offer ID [--qr [--png FILE]] [--server URL] */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/dates.h"
+#include "cli/cli.h"
+#include "db_offer.h"
+#include "io/qr.h"
+#include "oid4vci.h"
+#include "vc/ob3.h"
+
+#define MAX_TTL (366L * 24 * 3600)
+
+/* "90" seconds, "30m", "36h", "14d": seconds, or -1. */
+static long duration(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10), mul = 1;
+
+	if (end == s || n < 1)
+		return -1;
+	if (*end == 'm')
+		mul = 60;
+	else if (*end == 'h')
+		mul = 3600;
+	else if (*end == 'd')
+		mul = 86400;
+	else if (*end == 's')
+		mul = 1;
+	else if (*end)
+		return -1;
+	if (*end && end[1])
+		return -1;
+	if (n > MAX_TTL / mul)
+		return -1;
+	return n * mul;
+}
+
+static int offer_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "achievement", required_argument, NULL, 'a' },
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "pin", no_argument, NULL, 'p' },
+		{ "expires-in", required_argument, NULL, 'e' },
+		{ "server", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	offer_params p = { 0 };
+	offer_made m = { 0 };
+	issuer_state st = { 0 };
+	ob_error err = { 0 };
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	const char *server_opt = NULL;
+	char *server = NULL, when[32];
+	int c, rc = 0, opened = 0;
+
+	optind = 1;
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': p.achievement = optarg; break;
+		case 'r': p.recipient = optarg; break;
+		case 'n': p.name = optarg; break;
+		case 'p': p.pin = 1; break;
+		case 's': server_opt = optarg; break;
+		case 'e':
+			if ((p.ttl = duration(optarg)) < 0)
+				return ob_cli_usage(ob_cli_current(), "--expires-in wants a duration such as 3600, 90m, 36h "
+						    "or 14d (at most 366d), got '%s'", optarg);
+			break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if (!p.achievement || !p.recipient)
+		return ob_cli_usage(ob_cli_current(), "offer create needs --achievement and --recipient");
+	if (!ob3_is_email(p.recipient) && strncmp(p.recipient, "did:", 4))
+		return ob_cli_usage(ob_cli_current(), "--recipient wants an e-mail address or a DID, got '%s'",
+				    p.recipient);
+	if (issuer_open(&st, 0, &err))
+		goto fail;
+	opened = 1;
+	if (!(server = issuer_offer_server(&st, server_opt, &err)) || issuer_offer_create(&st, &p, &m, &err) ||
+	    issuer_offer_uri(server, m.ref, &uri, &link, &err))
+		goto fail;
+	ob_date_format(m.expires, when);
+	printf("id: %s\nlink: %s\n", m.id, link.data);
+	if (m.pin)
+		printf("pin: %s\n", m.pin);
+	printf("expires: %s\n", when);
+	fprintf(stderr, "ob-issuer: offer %s for %s; send the link%s\n", m.id, p.recipient,
+		m.pin ? " and, by another channel, the PIN" : "");
+	goto out;
+fail:
+	rc = ob_cli_fail(&err);
+out:
+	offer_made_release(&m);
+	ob_buf_release(&uri);
+	ob_buf_release(&link);
+	free(server);
+	if (opened)
+		issuer_close(&st);
+	return rc;
+}
+
+/* The state as list shows it: an open offer past its time is "expired". */
+static const char *shown_state(const offer_rec *o, time_t now)
+{
+	if (!strcmp(o->state, "open") && o->expires <= now)
+		return "expired";
+	if (!strcmp(o->state, "redeemed") && o->token_expires <= now)
+		return "redeemed (not delivered)";
+	return o->state;
+}
+
+static ob_code list_one(const offer_rec *o, void *ctx, ob_error *err)
+{
+	char when[32];
+
+	(void)ctx;
+	(void)err;
+	ob_date_format(o->expires, when);
+	printf("%s  %-9s %s  %s  expires %s%s%s\n", o->id, shown_state(o, time(NULL)), o->achievement,
+	       o->recipient, when, o->credential_id ? "  " : "", o->credential_id ? o->credential_id : "");
+	return OB_OK;
+}
+
+static int simple(int argc, char **argv, int want_id)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	issuer_state st = { 0 };
+	ob_error err = { 0 };
+	int c, rc = 0, done = 0;
+
+	optind = 1;
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return ob_cli_help();
+		return ob_cli_usage(ob_cli_current(), "invalid option");
+	}
+	if (argc - optind != want_id)
+		return ob_cli_usage(ob_cli_current(), want_id ? "offer revoke wants one offer id"
+				    : "offer list takes no arguments");
+	if (issuer_open(&st, 0, &err))
+		return ob_cli_fail(&err);
+	if (!want_id)
+		rc = offer_db_each(st.db, list_one, NULL, &err) ? ob_cli_fail(&err) : 0;
+	else if (offer_db_revoke(st.db, argv[optind], time(NULL), &done, &err))
+		rc = ob_cli_fail(&err);
+	else if (!done)
+		rc = ob_cli_errorf(1, "no open offer '%s' (list shows the offers and their states)", argv[optind]);
+	else
+		fprintf(stderr, "ob-issuer: offer %s revoked\n", argv[optind]);
+	issuer_close(&st);
+	return rc;
+}
+
+static int offer_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "qr", no_argument, NULL, 'q' },
+		{ "png", required_argument, NULL, 'P' },
+		{ "server", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *png = NULL, *server_opt = NULL, *id = argv[0];
+	issuer_state st = { 0 };
+	offer_rec o = { 0 };
+	ob_error err = { 0 };
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	ob_qr *qr = NULL;
+	char *server = NULL;
+	int c, qrflag = 0, rc = 0, opened = 0, found = 0;
+
+	optind = 1;
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': qrflag = 1; break;
+		case 'P': png = optarg; break;
+		case 's': server_opt = optarg; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if (png && !qrflag)
+		return ob_cli_usage(ob_cli_current(), "--png goes with --qr");
+	if (issuer_open(&st, 0, &err))
+		goto fail;
+	opened = 1;
+	if (offer_db_find(st.db, "id", id, &o, &found, &err))
+		goto fail;
+	if (!found) {
+		ob_fail(&err, OB_EUSAGE, "no offer '%s' (offer list shows them)", id);
+		goto fail;
+	}
+	if (strcmp(shown_state(&o, time(NULL)), "open")) {
+		ob_fail(&err, OB_EINVALID, "offer '%s' is %s: its link no longer works", id, shown_state(&o, time(NULL)));
+		goto fail;
+	}
+	if (!(server = issuer_offer_server(&st, server_opt, &err)) || issuer_offer_uri(server, o.ref, &uri, &link, &err))
+		goto fail;
+	if (!qrflag)
+		printf("%s\n", link.data);
+	else {
+		if (!(qr = ob_qr_encode(link.data, 'M', OB_QR_MAX_VERSION, &err)))
+			goto fail;
+		if (png ? ob_qr_write_png(qr, png, 8, &err) : ob_qr_render_terminal(qr, stdout, &err))
+			goto fail;
+		if (png)
+			fprintf(stderr, "ob-issuer: wrote the offer's QR code to %s\n", png);
+	}
+	goto out;
+fail:
+	rc = ob_cli_fail(&err);
+out:
+	ob_qr_free(qr);
+	offer_rec_release(&o);
+	ob_buf_release(&uri);
+	ob_buf_release(&link);
+	free(server);
+	if (opened)
+		issuer_close(&st);
+	return rc;
+}
+
+int cmd_offer(int argc, char **argv)
+{
+	if (argc < 2)
+		return ob_cli_usage(ob_cli_current(), "offer create|list|revoke ID|ID [--qr]");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return ob_cli_help();
+	if (!strcmp(argv[1], "create"))
+		return offer_create(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return simple(argc - 1, argv + 1, 0);
+	if (!strcmp(argv[1], "revoke"))
+		return simple(argc - 1, argv + 1, 1);
+	if (argv[1][0] == '-')
+		return ob_cli_usage(ob_cli_current(), "offer create|list|revoke ID|ID [--qr]");
+	return offer_show(argc - 1, argv + 1);
+}
