@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "vc/issue.h"
+#include "proof/sd_select.h"
 #include "vc/present.h"
 #include "wallet.h"
 
@@ -14,6 +15,7 @@ int cmd_present(int argc, char **argv)
 		{ "challenge", required_argument, NULL, 'c' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "suite", required_argument, NULL, 's' },
+		{ "reveal", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -26,7 +28,9 @@ int cmd_present(int argc, char **argv)
 	const char **texts = NULL;
 	size_t *lens = NULL, i, n = 0;
 	ob_key *key = NULL;
-	ob_buf did = OB_BUF_INIT, out = OB_BUF_INIT;
+	ob_buf did = OB_BUF_INIT, out = OB_BUF_INIT, *derived = NULL;
+	const char **reveal = NULL;
+	size_t nreveal = 0;
 	json_t *vp = NULL;
 	const char *path = NULL;
 	int c, force = 0;
@@ -36,28 +40,55 @@ int cmd_present(int argc, char **argv)
 		case 'c': po.challenge = optarg; break;
 		case 'd': po.domain = optarg; break;
 		case 's': po.suite = optarg; break;
+		case 'r': {
+			/* --reveal POINTER, repeatable: selective disclosure */
+			const char **r = realloc(reveal, (nreveal + 1) * sizeof(*r));
+
+			if (!r) {
+				free(reveal);
+				return ob_cli_errorf(3, "out of memory");
+			}
+			reveal = r;
+			reveal[nreveal++] = optarg;
+			break;
+		}
 		case 'o': path = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': return ob_cli_help();
-		default: return wallet_bad_option(c, argv);
+		default: free(reveal); return wallet_bad_option(c, argv);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		free(reveal);
 		return ob_cli_usage(ob_cli_current(), "which credentials? (see 'ob-wallet list')");
-	if (!po.challenge || !*po.challenge)
+	}
+	for (i = 0; i < nreveal; i++)
+		if (ob_sd_pointer_check(reveal[i], &err)) {
+			free(reveal);
+			/* one line: the pointer is what is wrong, not the usage */
+			return ob_cli_errorf(2, "--reveal: %s", err.msg);
+		}
+	if (!po.challenge || !*po.challenge) {
+		free(reveal);
 		return ob_cli_usage(ob_cli_current(), "--challenge is required: the verifier's nonce "
 				    "makes the presentation good for that request only");
+	}
 	if (po.suite && strcmp(po.suite, "eddsa-rdfc-2022") && strcmp(po.suite, "eddsa-jcs-2022") &&
-	    strcmp(po.suite, "vc-jwt"))
+	    strcmp(po.suite, "vc-jwt")) {
+		free(reveal);
 		return ob_cli_usage(ob_cli_current(), "unknown suite '%s' (choose from eddsa-rdfc-2022, "
 				    "eddsa-jcs-2022, vc-jwt)", po.suite);
-	if (po.suite && !ob_issue_suite_known(po.suite))
+	}
+	if (po.suite && !ob_issue_suite_known(po.suite)) {
+		free(reveal);
 		return ob_cli_errorf(3, "suite '%s' is not available in this build", po.suite);
+	}
 	n = (size_t)(argc - optind);
 	recs = calloc(n, sizeof(*recs));
 	texts = calloc(n, sizeof(*texts));
 	lens = calloc(n, sizeof(*lens));
-	if (!recs || !texts || !lens) {
+	derived = calloc(n, sizeof(*derived));
+	if (!recs || !texts || !lens || !derived) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -68,6 +99,18 @@ int cmd_present(int argc, char **argv)
 			goto out;
 		texts[i] = recs[i].raw.data ? recs[i].raw.data : "";
 		lens[i] = recs[i].raw.len;
+		/* --reveal: each credential goes in as a derived disclosure */
+		if (nreveal) {
+			if (ob_present_reveal(texts[i], lens[i], reveal, nreveal, NULL, &derived[i], &err)) {
+				ob_error e = err;
+
+				ob_error_clear(&err);
+				ob_fail(&err, e.code, "'%s': %s", argv[optind + (int)i], e.msg);
+				goto out;
+			}
+			texts[i] = derived[i].data;
+			lens[i] = derived[i].len;
+		}
 	}
 	if (!(key = wallet_holder_key(&w, &err)) || ob_key_did(key, &did, NULL, &err))
 		goto out;
@@ -81,6 +124,10 @@ out:
 		for (i = 0; i < n; i++)
 			wallet_rec_release(&recs[i]);
 	free(recs);
+	for (i = 0; derived && i < n; i++)
+		ob_buf_release(&derived[i]);
+	free(derived);
+	free(reveal);
 	free(texts);
 	free(lens);
 	json_decref(vp);

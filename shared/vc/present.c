@@ -7,7 +7,9 @@
 #include "base/text.h"
 #include "vc/issue.h"
 #include "base/json.h"
+#include "canon/jcs.h"
 #include "proof/jwt.h"
+#include "proof/suite_ecdsa_sd.h"
 #include "vc/ob3.h"
 
 #define ENVELOPED_PREFIX "data:application/vc+jwt,"
@@ -119,5 +121,30 @@ ob_code ob_present_sign(json_t *vp, const ob_key *key, const ob_present_opts *o,
 out:
 	ob_buf_release(&did);
 	ob_buf_release(&vm);
+	return rc;
+}
+
+ob_code ob_present_reveal(const char *cred, size_t len, const char *const *pointers, size_t n,
+			  ob_loader *loader, ob_buf *out, ob_error *err)
+{
+	json_t *doc, *derived;
+	ob_error e = { 0 };
+	ob_code rc = OB_OK;
+
+	ob_trim(&cred, &len);
+	if (!len || cred[0] != '{')
+		return ob_fail(err, OB_EUSAGE, "--reveal needs a JSON credential with an "
+			       "ecdsa-sd-2023 base proof");
+	if (!(doc = ob_json_parse(cred, len, err)))
+		return err->code;
+	derived = ob_sd_derive(doc, pointers, n, loader, &e);
+	json_decref(doc);
+	if (!derived)
+		/* a pointer the credential lacks is the caller's mistake */
+		return ob_fail(err, e.code == OB_EINVALID && strstr(e.msg, "JSON pointer") ? OB_EUSAGE : e.code,
+			       "%s", e.msg);
+	if (ob_json_write(out, derived, 0) < 0)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	json_decref(derived);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/doc.h"
 #include "base/err.h"
 #include "proof/keys.h"
 
@@ -34,5 +35,16 @@ json_t *ob_present_build(const char *holder, const char *const *creds, const siz
  * A missing challenge is OB_EUSAGE. */
 ob_code ob_present_sign(json_t *vp, const ob_key *key, const ob_present_opts *o, ob_buf *out,
 			ob_error *err);
+
+/* Selective disclosure (ecdsa-sd-2023): derives from a credential text
+ * with an ecdsa-sd-2023 base proof a credential that discloses what the
+ * JSON pointers name, and always what the issuer's mandatory pointers
+ * name, with a derived proof; appends its JSON to out. A credential
+ * without a base proof is OB_EUSAGE; a malformed pointer OB_EUSAGE; a
+ * pointer the credential lacks OB_EUSAGE "JSON pointer ... does not match
+ * the document". loader supplies contexts beyond the shipped ones (may be
+ * NULL). */
+ob_code ob_present_reveal(const char *cred, size_t len, const char *const *pointers, size_t n,
+			  ob_loader *loader, ob_buf *out, ob_error *err);
 
 #endif
