@@ -34,7 +34,9 @@ static const char style[] =
 	".unverified{background:#fff4d6;border-color:#8a5a00;color:#4d3200;border-left-style:double}"
 	".verdict h1,.verdict p{margin:.25rem 0}.verdict ul{margin:.25rem 0;padding-left:1.5rem}"
 	".dims{border:1px solid #bbb;padding:.75rem}"
-	"input[type=email]{width:100%;box-sizing:border-box;font-size:1rem;padding:.3rem}"
+	"input[type=email],input[type=text]{width:100%;box-sizing:border-box;font-size:1rem;padding:.3rem}"
+	".none{background:#eef0f3;border-color:#4a5563;color:#1b1b1b}"
+	"fieldset{border:1px solid #bbb;margin:1rem 0}pre{white-space:pre-wrap;overflow-wrap:anywhere}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}"
 	"dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 	"table{border-collapse:collapse;width:100%}"
@@ -111,34 +113,68 @@ static void foot(ob_buf *o)
 		    "report as JSON.</p></footer>\n</body>\n</html>\n");
 }
 
-int page_form(ob_buf *o)
+/* A text field of the form, with its value (escaped) when there is one. */
+static void field(ob_buf *o, const char *name, const char *label, const char *value, int max,
+		  const char *help)
+{
+	ob_buf_addf(o, "<label for=\"%s\">%s</label>\n<input type=\"%s\" id=\"%s\" name=\"%s\" "
+		    "maxlength=\"%d\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"%s-help\"",
+		    name, label, strcmp(name, "recipient") ? "text" : "email", name, name, max, name);
+	if (value && *value) {
+		ob_buf_adds(o, " value=\"");
+		page_escape(o, value);
+		ob_buf_adds(o, "\"");
+	}
+	ob_buf_addf(o, ">\n<p id=\"%s-help\">%s</p>\n", name, help);
+}
+
+int page_form(ob_buf *o, const char *challenge, const char *domain)
 {
 	head(o, "Check an Open Badge");
 	ob_buf_adds(o,
 		"<h1>Check an Open Badge</h1>\n"
 		"<p>Find out whether a badge or credential is genuine, who issued it, and whether "
 		"it is still valid. Paste the credential, or upload the badge image or a photo of "
-		"its QR code.</p>\n"
+		"its QR code.</p>\n");
+	if (challenge && *challenge) {
+		ob_buf_adds(o, "<section class=\"verdict none\" aria-labelledby=\"fresh\">\n"
+			    "<h2 id=\"fresh\">Your challenge: <code>");
+		page_escape(o, challenge);
+		ob_buf_adds(o, "</code></h2>\n<p>Send it to the candidate and ask for a presentation made "
+			    "with it. With obkit's wallet they run:</p>\n<pre>ob-wallet present CREDENTIAL-ID "
+			    "--challenge ");
+		page_escape(o, challenge);
+		if (domain && *domain) {
+			ob_buf_adds(o, " --domain ");
+			page_escape(o, domain);
+		}
+		ob_buf_adds(o, " -o presentation.json</pre>\n<p>When it comes back, check it here with the "
+			    "challenge below (it is filled in; keep this page, or note the challenge). A "
+			    "presentation made for anyone else, or copied, fails.</p>\n</section>\n");
+	}
+	ob_buf_adds(o,
 		"<form method=\"post\" action=\"/verify\" enctype=\"multipart/form-data\">\n"
-		"<label for=\"credential\">Credential (JSON, VC-JWT or QR code text)</label>\n"
+		"<label for=\"credential\">Credential or presentation (JSON, VC-JWT or QR code text)</label>\n"
 		"<textarea id=\"credential\" name=\"credential\" rows=\"10\" spellcheck=\"false\" "
 		"aria-describedby=\"credential-help\"></textarea>\n"
 		"<p id=\"credential-help\">Leave this empty when you upload a file.</p>\n"
-		"<label for=\"file\">Badge image or QR code photo (PNG, SVG or JPEG)</label>\n"
+		"<label for=\"file\">Badge image, QR code photo or credential file (PNG, SVG, JPEG or JSON)</label>\n"
 		"<input type=\"file\" id=\"file\" name=\"file\" "
-		"accept=\".png,.svg,.jpg,.jpeg,.json,.jwt,image/png,image/svg+xml,image/jpeg,application/json\">\n"
-		"<label for=\"recipient\">Recipient e-mail address (optional)</label>\n"
-		"<input type=\"email\" id=\"recipient\" name=\"recipient\" maxlength=\"254\" "
-		"autocomplete=\"off\" aria-describedby=\"recipient-help\">\n"
-		"<p id=\"recipient-help\">To check a badge issued to a hashed e-mail address: give the "
-		"address the learner says is theirs, and the page checks that the badge was issued to it.</p>\n"
-		"<div><button type=\"submit\">Verify</button></div>\n"
-		"</form>\n");
+		"accept=\".png,.svg,.jpg,.jpeg,.json,.jwt,image/png,image/svg+xml,image/jpeg,application/json\">\n");
+	field(o, "recipient", "Recipient e-mail address (optional)", NULL, MAX_PAGE_EMAIL,
+	      "To check a badge issued to a hashed e-mail address: give the address the learner says "
+	      "is theirs, and the page checks that the badge was issued to it.");
+	ob_buf_adds(o, "<fieldset>\n<legend>For a presentation (optional)</legend>\n");
+	field(o, "challenge", "Challenge", challenge, MAX_PAGE_CHALLENGE,
+	      "The challenge you sent the candidate: the presentation must answer it, so a copy of one "
+	      "made for someone else fails. <a href=\"/challenge\">Generate a new challenge</a>.");
+	field(o, "domain", "Domain", domain, MAX_PAGE_CHALLENGE,
+	      "The domain you asked the presentation to be made for, if you gave one.");
+	ob_buf_adds(o, "</fieldset>\n<div><button type=\"submit\">Verify</button></div>\n</form>\n");
 	foot(o);
 	return o->oom ? -1 : 0;
 }
 
-/* Check ids in plain words; "proof[1]" reads as "proof". */
 static const char *check_name(const char *id)
 {
 	static const struct { const char *id, *name; } names[] = {
@@ -589,9 +625,47 @@ static const char *verdict_class(const ob_report *r)
 	return r->verdict == OB_INVALID ? "invalid" : "undecided";
 }
 
-static void verdict(ob_buf *o, const ob_report *r, const char *how)
+/* What the visitor asked the page to check against. */
+static void asked(ob_buf *o, const ob_report *r, const struct page_ask *ask)
 {
 	const ob_check *ch = find_check(r, "challenge");
+	int n = 0;
+
+	if (is_presentation(r) && ch && ch->outcome == OB_NOT_CHECKED)
+		ob_buf_adds(o, "<p>Note: no challenge was given, so this page cannot tell this presentation "
+			    "from a copy of one made for someone else. <a href=\"/challenge\">Generate a "
+			    "challenge</a>, send it to the holder, and check what comes back with it.</p>\n");
+	else if (is_presentation(r) && ask->challenge && !ask->ignored &&
+		 ob_report_dimension(r, OB_DIM_AUTHENTIC, NULL) == OB_PASSED)
+		ob_buf_adds(o, "<p>Made for this check: the holder signed it with your challenge, so it is "
+			    "no copy of a presentation made for someone else.</p>\n");
+	if (ask->ignored)
+		ob_buf_adds(o, "<p>Note: a challenge and a domain apply to presentations; this is a single "
+			    "credential, which carries neither, so they were not checked.</p>\n");
+	if (!ask->challenge && !ask->domain && !ask->recipient)
+		return;
+	ob_buf_adds(o, "<p>Checked against:");
+	if (ask->challenge && !ask->ignored) {
+		ob_buf_adds(o, " challenge <code>");
+		page_escape(o, ask->challenge);
+		ob_buf_adds(o, "</code>");
+		n++;
+	}
+	if (ask->domain && !ask->ignored) {
+		ob_buf_addf(o, "%s domain <code>", n++ ? "," : "");
+		page_escape(o, ask->domain);
+		ob_buf_adds(o, "</code>");
+	}
+	if (ask->recipient) {
+		ob_buf_addf(o, "%s recipient <code>", n++ ? "," : "");
+		page_escape(o, ask->recipient);
+		ob_buf_adds(o, "</code>");
+	}
+	ob_buf_adds(o, n ? ".</p>\n" : " nothing that applies.</p>\n");
+}
+
+static void verdict(ob_buf *o, const ob_report *r, const struct page_ask *ask)
+{
 	size_t i;
 
 	ob_buf_addf(o, "<section class=\"verdict %s\" aria-labelledby=\"verdict\">\n<h1 id=\"verdict\">",
@@ -609,12 +683,10 @@ static void verdict(ob_buf *o, const ob_report *r, const char *how)
 		}
 		ob_buf_adds(o, "</ul>\n");
 	}
-	if (is_presentation(r) && ch && ch->outcome == OB_NOT_CHECKED)
-		ob_buf_adds(o, "<p>Note: this page asks for no challenge, so it cannot tell this presentation "
-			    "from a copy of one made for someone else.</p>\n");
-	if (how) {
+	asked(o, r, ask);
+	if (ask->how) {
 		ob_buf_adds(o, "<p>Read from: ");
-		page_escape(o, how);
+		page_escape(o, ask->how);
 		ob_buf_adds(o, ".</p>\n");
 	}
 	ob_buf_adds(o, "</section>\n");
@@ -649,12 +721,12 @@ static void endorsements(ob_buf *o, const ob_report *r)
 	}
 }
 
-int page_report(ob_buf *o, const ob_report *r, const char *how)
+int page_report(ob_buf *o, const ob_report *r, const struct page_ask *ask)
 {
 	size_t i;
 
 	head(o, r->verdict == OB_VALID ? "Valid" : r->verdict == OB_INVALID ? "Not valid" : "Could not decide");
-	verdict(o, r, how);
+	verdict(o, r, ask);
 	ob_buf_adds(o, "<h2>Details</h2>\n");
 	summary(o, r);
 	checks(o, r, "Checks");
@@ -689,6 +761,29 @@ int page_error(ob_buf *o, const char *title, const char *msg)
 	ob_buf_adds(o, "</h1>\n<p>");
 	page_escape(o, msg);
 	ob_buf_adds(o, "</p>\n</section>\n<p><a href=\"/\">Back to the form</a></p>\n");
+	foot(o);
+	return o->oom ? -1 : 0;
+}
+
+int page_not_credential(ob_buf *o, const char *what, const char *how)
+{
+	head(o, "Not a credential");
+	ob_buf_adds(o, "<section class=\"verdict none\" aria-labelledby=\"verdict\">\n"
+		    "<h1 id=\"verdict\">This is not a credential</h1>\n<p>");
+	if (what) {
+		ob_buf_adds(o, "It is ");
+		page_escape(o, what);
+		ob_buf_adds(o, ". ");
+	}
+	ob_buf_adds(o, "Nothing was verified: there is no badge here to trust or distrust. A credential "
+		    "is a JSON document or a VC-JWT, or a badge image with one baked in, or a QR code "
+		    "that carries one. Ask the person who sent it for the badge itself.</p>\n");
+	if (how) {
+		ob_buf_adds(o, "<p>Read from: ");
+		page_escape(o, how);
+		ob_buf_adds(o, ".</p>\n");
+	}
+	ob_buf_adds(o, "</section>\n<p><a href=\"/\">Check another credential</a></p>\n");
 	foot(o);
 	return o->oom ? -1 : 0;
 }

@@ -7,8 +7,12 @@
  *   POST /api/verify       body = credential, presentation or VC-JWT;
  *                          answer = the `verify --json` object
  *
+ *   GET  /challenge        the form with a fresh challenge filled in
+ *
  * The form's "recipient" field, and ?recipient= on the other two, give
- * the e-mail address the learner claims (verify --recipient).
+ * the e-mail address the learner claims (verify --recipient); its
+ * "challenge" and "domain" fields (?challenge=, ?domain=) what a
+ * presentation must answer (verify --challenge, --domain).
  *
  * What a visitor sends is parsed and checked in serve_http.c (routes,
  * sizes, forms, the recipient address), but never verified there:
@@ -40,9 +44,11 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "io/http.h"
+#include "page.h"
 #include "vc/registry.h"
 
 #define MAX_EMAIL 254         /* RFC 5321's longest forward path, less the brackets */
+#define MAX_CHALLENGE MAX_PAGE_CHALLENGE /* a challenge or a domain */
 #define WORKER_FD 3           /* the worker's end of its socketpair */
 
 struct pool;
@@ -61,7 +67,8 @@ struct server {
 
 /* A verification to run: the API body, the form's text or file, or the
  * link of GET /verify?url= (NUL-terminated). to: the checked recipient
- * address or NULL. */
+ * address or NULL; challenge, domain: what a presentation must answer,
+ * or NULL. */
 enum job_kind { J_API = 1, J_FORM, J_LINK };
 
 struct job {
@@ -70,6 +77,7 @@ struct job {
 	const char *data;
 	size_t len;
 	const char *to;
+	const char *challenge, *domain;
 };
 
 /* Its answer: a page or a JSON object. */
@@ -79,7 +87,7 @@ struct answer {
 	ob_buf body;
 };
 
-enum route { R_FORM, R_VERIFY_POST, R_VERIFY_GET, R_API, R_NOT_FOUND, R_BAD_METHOD };
+enum route { R_FORM, R_CHALLENGE, R_VERIFY_POST, R_VERIFY_GET, R_API, R_NOT_FOUND, R_BAD_METHOD };
 
 struct request {
 	enum route route;
@@ -88,8 +96,10 @@ struct request {
 	ob_buf credential;    /* form: pasted text */
 	ob_buf file;          /* form: uploaded file */
 	ob_buf recipient;     /* form: the learner's e-mail address */
+	ob_buf challenge;     /* form: what a presentation must answer */
+	ob_buf domain;
 	size_t received;
-	int too_big, bad_form, bad_recipient;
+	int too_big, bad_form, bad_recipient, bad_challenge;
 	int started;          /* first_call ran */
 	int refused;          /* answered there: the body is discarded */
 	int nul;              /* the target has %00 */
@@ -113,6 +123,9 @@ void tloader_free(void *p);
 /* An e-mail address as verify --recipient takes it, of sane length,
  * printable ASCII only and none of RFC 5322's specials. */
 int serve_good_recipient(const char *e);
+/* A challenge or domain as the page takes it: 1 to MAX_CHALLENGE
+ * printable ASCII characters, no blanks. */
+int serve_good_challenge(const char *c);
 /* Runs one verification into a. */
 void serve_run_job(const struct server *s, const struct job *j, struct answer *a);
 /* a becomes an error page. */

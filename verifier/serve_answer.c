@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "base/json.h"
@@ -102,19 +103,34 @@ static struct tloader *thread_loaders(const struct server *s, ob_error *err)
 
 /* ---- verification ---- */
 
-/* recipient: the e-mail address a visitor gave (checked), or NULL. */
+/* j: the recipient address, challenge and domain a visitor gave
+ * (checked), or NULL; with ignore, no challenge and domain. */
 static ob_report *verify(const struct server *s, ob_loader *l, const char *data, size_t len,
-			 const char *recipient, ob_error *err)
+			 const struct job *j, int ignore, ob_error *err)
 {
 	ob_verify_opts vo = { 0 };
 
 	vo.now = s->now;
 	vo.loader = l;
 	vo.registries = s->registries;
-	vo.recipient = recipient;
+	vo.recipient = j->to;
+	vo.challenge = ignore ? NULL : j->challenge;
+	vo.domain = ignore ? NULL : j->domain;
 	vo.strict = s->strict;
 	vo.require_trusted = s->require_trusted;
 	return ob_verify_bytes(data, len, &vo, err);
+}
+
+int serve_good_challenge(const char *c)
+{
+	size_t i, n = strlen(c);
+
+	if (n == 0 || n > MAX_CHALLENGE)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)c[i] <= ' ' || (unsigned char)c[i] >= 0x7f)
+			return 0;
+	return 1;
 }
 
 /* An e-mail address as verify --recipient takes it, of sane length,
@@ -184,7 +200,7 @@ static void verify_api(const struct server *s, const struct job *jb, struct answ
 {
 	ob_error err = { 0 };
 	struct tloader *t = thread_loaders(s, &err);
-	ob_report *rep = t ? verify(s, t->net, jb->data ? jb->data : "", jb->len, jb->to, &err) : NULL;
+	ob_report *rep = t ? verify(s, t->net, jb->data ? jb->data : "", jb->len, jb, 0, &err) : NULL;
 	json_t *j = rep ? ob_report_to_json(rep) : NULL;
 	char *js = j ? ob_json_dumps(j, OB_JSON_PRETTY) : NULL;
 
@@ -201,37 +217,152 @@ static void verify_api(const struct server *s, const struct job *jb, struct answ
 	ob_report_free(rep);
 }
 
+/* ---- what is clearly not a credential ---- */
+
+static int starts_nocase(const char *d, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && !strncasecmp(d, w, k);
+}
+
+/* What an image is, by its first bytes, or NULL. */
+static const char *image_kind(const char *d, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)d;
+
+	switch (ob_bake_sniff(d, n)) {
+	case OB_IMAGE_PNG: return "a PNG image";
+	case OB_IMAGE_SVG: return "an SVG image";
+	default: break;
+	}
+	if (n >= 3 && u[0] == 0xff && u[1] == 0xd8 && u[2] == 0xff)
+		return "a JPEG image";
+	if (n >= 6 && (!memcmp(d, "GIF87a", 6) || !memcmp(d, "GIF89a", 6)))
+		return "a GIF image";
+	if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+		return "a WebP image";
+	return NULL;
+}
+
+/* Whether JSON text is something else than a credential: no @context,
+ * and no type, proof or OB 2.0 "badge" of one. */
+static int other_json(const char *d, size_t n)
+{
+	ob_error e = { 0 };
+	json_t *j = ob_json_parse(d, n, &e);
+	int other = j && (!json_is_object(j) ||
+			  (!json_object_get(j, "@context") && !json_object_get(j, "type") &&
+			   !json_object_get(j, "proof") && !json_object_get(j, "badge") &&
+			   !json_object_get(j, "verifiableCredential")));
+
+	json_decref(j);
+	return other;
+}
+
+/* When what was sent (d, n: the bytes verified) is clearly no credential
+ * at all: what it is, in words for "It is ...", written to buf. NULL
+ * when it may be one, however broken (its report then says why). */
+static const char *not_credential(const char *d, size_t n, const ob_report *r, char *buf, size_t len)
+{
+	const ob_check *st = NULL;
+	const char *img;
+	size_t i;
+
+	if (r) {
+		if (r->verdict != OB_INVALID || !strcmp(r->kind, "ob2"))
+			return NULL;
+		for (i = 0; i < r->nchecks; i++)
+			if (!strcmp(r->checks[i].id, "structure"))
+				st = &r->checks[i];
+		if (!st || st->outcome != OB_FAILED)
+			return NULL;
+	}
+	ob_trim(&d, &n);
+	if (n >= 3 && !memcmp(d, "\xef\xbb\xbf", 3))
+		d += 3, n -= 3;
+	if ((img = image_kind(d, n))) {
+		snprintf(buf, len, "%s with no badge baked into it%s", img,
+			 !strcmp(img, "a PNG image") || !strcmp(img, "a JPEG image") ? " and no QR code" : "");
+		return buf;
+	}
+	if (n >= 5 && !memcmp(d, "%PDF-", 5))
+		return "a PDF document";
+	if (starts_nocase(d, n, "<!doctype html") || starts_nocase(d, n, "<html") ||
+	    starts_nocase(d, n, "<head") || starts_nocase(d, n, "<body"))
+		return "a web page (HTML)";
+	if (n && (*d == '{' || *d == '['))
+		return other_json(d, n) ? "JSON data, but not a credential: it has no @context, type or proof of one" : NULL;
+	if (!r)
+		return NULL;
+	/* neither JSON nor a VC-JWT: the verifier said so */
+	if (st->message && !strncmp(st->message, "not a credential", 16))
+		return memchr(d, '\0', n) ? "a file of a kind this page does not know (not text)"
+					  : "text that is neither JSON nor a VC-JWT";
+	return NULL;
+}
+
 /* Unwraps data with the local loader (no network: a link inside an upload
  * is not followed from here), verifies with the net one and answers with
  * the result page. how names the carrier when unwrapping finds none
- * worth naming, or always when force is set; to is the checked
- * recipient address or NULL. */
+ * worth naming, or always when force is set; j gives the checked
+ * recipient address, challenge and domain. A challenge or domain given
+ * for a document that turns out to be no presentation is left out (a
+ * credential carries neither), and the page says so. */
 static void verify_page(const struct server *s, const char *data, size_t len, const char *how,
-			int force, const char *to, struct answer *a)
+			int force, const struct job *j, struct answer *a)
 {
 	ob_error err = { 0 };
 	struct tloader *t = thread_loaders(s, &err);
 	ob_buf text = OB_BUF_INIT;
-	const char *found = NULL;
+	const char *found = NULL, *what;
+	struct page_ask ask = { 0 };
 	ob_report *rep = NULL;
+	char words[160];
 
 	if (!t) {
 		serve_answer_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
 		return;
 	}
 	if (ob_source_unwrap(data, len, t->local, &text, &found, &err)) {
-		serve_answer_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified", err.msg);
+		/* an image with nothing baked in, not even a broken attempt */
+		if ((err.code == OB_EINVALID || err.code == OB_EPARSE) && !memmem(data, len, "openbadges", 10) &&
+		    (what = not_credential(data, len, NULL, words, sizeof(words)))) {
+			a->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+			a->json = 0;
+			page_not_credential(&a->body, what, how);
+		} else {
+			serve_answer_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified", err.msg);
+		}
 		goto out;
 	}
-	if (!(rep = verify(s, t->net, text.data ? text.data : "", text.len, to, &err))) {
+	if (!(rep = verify(s, t->net, text.data ? text.data : "", text.len, j, 0, &err))) {
 		serve_answer_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
 		goto out;
 	}
 	if (!force && strcmp(found, "file") != 0)
 		how = found;
+	if ((what = not_credential(text.data ? text.data : "", text.len, rep, words, sizeof(words)))) {
+		a->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		a->json = 0;
+		page_not_credential(&a->body, what, how);
+		goto out;
+	}
+	if ((j->challenge || j->domain) && strcmp(rep->kind, "presentation") != 0) {
+		ob_report_free(rep);
+		if (!(rep = verify(s, t->net, text.data ? text.data : "", text.len, j, 1, &err))) {
+			serve_answer_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", err.msg);
+			goto out;
+		}
+		ask.ignored = 1;
+	}
+	ask.how = how;
+	ask.challenge = j->challenge;
+	ask.domain = j->domain;
+	ask.recipient = j->to;
 	a->status = MHD_HTTP_OK;
 	a->json = 0;
-	page_report(&a->body, rep, how);
+	page_report(&a->body, rep, &ask);
 out:
 	ob_report_free(rep);
 	ob_buf_release(&text);
@@ -335,7 +466,7 @@ static char *page_target(const char *url)
 
 /* A link a visitor gave (?url=, pasted, or in a QR code): fetched only
  * over https and only from a public address, one page link deep. */
-static void verify_url(const struct server *s, const char *link, const char *how, const char *to,
+static void verify_url(const struct server *s, const char *link, const char *how, const struct job *j,
 		       struct answer *a)
 {
 	char *inner = NULL, *again = NULL, why[320];
@@ -367,7 +498,7 @@ static void verify_url(const struct server *s, const char *link, const char *how
 				  "The link leads to another link, which is not followed.");
 		goto out;
 	}
-	verify_page(s, body.data ? body.data : "", body.len, how, 1, to, a);
+	verify_page(s, body.data ? body.data : "", body.len, how, 1, j, a);
 out:
 	ob_buf_release(&body);
 	free(inner);
@@ -399,9 +530,18 @@ static void verify_form(const struct server *s, const struct job *jb, struct ans
 	 * through verify_url's checks */
 	if (ob_qrscan_sniff(d, n) && !baked(d, n)) {
 		if (ob_qrscan_image(d, n, &payload, &err)) {
-			serve_answer_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified",
-					  err.code == OB_EINVALID
-					  ? "no Open Badges credential or QR code in this image" : err.msg);
+			char words[160];
+			const char *what = err.code == OB_EINVALID ? not_credential(d, n, NULL, words, sizeof(words)) : NULL;
+
+			if (what) {
+				a->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+				a->json = 0;
+				page_not_credential(&a->body, what, how);
+			} else {
+				serve_answer_error(a, MHD_HTTP_UNPROCESSABLE_CONTENT, "Nothing could be verified",
+						  err.code == OB_EINVALID
+						  ? "no Open Badges credential or QR code in this image" : err.msg);
+			}
 			goto out;
 		}
 		d = payload.data ? payload.data : "";
@@ -409,9 +549,9 @@ static void verify_form(const struct server *s, const struct job *jb, struct ans
 		how = "QR code";
 	}
 	if ((link = as_link(d, n)))
-		verify_url(s, link, how && !strcmp(how, "QR code") ? "QR code link" : "link", jb->to, a);
+		verify_url(s, link, how && !strcmp(how, "QR code") ? "QR code link" : "link", jb, a);
 	else
-		verify_page(s, d, n, how, how && !strcmp(how, "QR code"), jb->to, a);
+		verify_page(s, d, n, how, how && !strcmp(how, "QR code"), jb, a);
 out:
 	ob_buf_release(&payload);
 	free(link);
@@ -423,7 +563,7 @@ void serve_run_job(const struct server *s, const struct job *j, struct answer *a
 	switch (j->kind) {
 	case J_API: verify_api(s, j, a); break;
 	case J_FORM: verify_form(s, j, a); break;
-	case J_LINK: verify_url(s, j->data, "link", j->to, a); break;
+	case J_LINK: verify_url(s, j->data, "link", j, a); break;
 	default: serve_answer_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error", "unknown request");
 	}
 }

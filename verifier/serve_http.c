@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/rand.h>
+
 #include "base/json.h"
 #include "base/text.h"
 #include "canon/jcs.h"
@@ -128,6 +130,42 @@ static const char *query_recipient(struct MHD_Connection *c, int *bad)
 	return e;
 }
 
+#define BAD_CHALLENGE "a challenge or domain is 1 to 256 printable characters, without blanks"
+
+/* ?challenge= and ?domain= into j: 0, or -1 when one is not acceptable. */
+static int query_challenge(struct MHD_Connection *c, struct job *j)
+{
+	const char *ch = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "challenge");
+	const char *dom = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "domain");
+
+	j->challenge = ch && *ch ? ch : NULL;
+	j->domain = dom && *dom ? dom : NULL;
+	if ((j->challenge && !serve_good_challenge(j->challenge)) ||
+	    (j->domain && !serve_good_challenge(j->domain)))
+		return -1;
+	return 0;
+}
+
+/* A form field, blanks around it dropped, NUL-terminated in place: NULL
+ * when empty, bad set when it holds a NUL or fails good(). */
+static const char *form_value(ob_buf *b, int (*good)(const char *), int *bad)
+{
+	char *e, *end;
+
+	if (!b->len)
+		return NULL;
+	e = b->data;
+	end = e + b->len;
+	while (e < end && ob_is_space(*e))
+		e++;
+	while (end > e && ob_is_space(end[-1]))
+		end--;
+	*end = '\0';
+	if (*e && (memchr(e, '\0', (size_t)(end - e)) || !good(e)))
+		*bad = 1;
+	return *e ? e : NULL;
+}
+
 static enum MHD_Result send_answer(struct MHD_Connection *c, struct answer *a)
 {
 	return send_buf(c, a->status, a->json ? JSON : HTML, &a->body);
@@ -156,6 +194,8 @@ static enum MHD_Result ask_api(struct MHD_Connection *c, const struct server *s,
 
 	if (bad)
 		return send_json_error(c, MHD_HTTP_BAD_REQUEST, BAD_RECIPIENT);
+	if (query_challenge(c, &r->job))
+		return send_json_error(c, MHD_HTTP_BAD_REQUEST, BAD_CHALLENGE);
 	r->job.kind = J_API;
 	r->job.data = r->body.data ? r->body.data : "";
 	r->job.len = r->body.len;
@@ -174,6 +214,8 @@ static enum MHD_Result ask_link(struct MHD_Connection *c, const struct server *s
 				       "Add ?url= and the address of the credential.");
 	if (bad)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
+	if (query_challenge(c, &r->job))
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not a challenge", BAD_CHALLENGE);
 	r->job.kind = J_LINK;
 	r->job.data = url;
 	r->job.len = strlen(url);
@@ -185,6 +227,7 @@ static enum MHD_Result ask_form(struct MHD_Connection *c, const struct server *s
 {
 	const char *d, *to = NULL;
 	size_t n;
+	int bad;
 
 	if (r->bad_form)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Unreadable form",
@@ -192,18 +235,14 @@ static enum MHD_Result ask_form(struct MHD_Connection *c, const struct server *s
 	if (r->bad_recipient)
 		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
 	/* the address, blanks around it dropped; empty: none given */
-	if (r->recipient.len) {
-		char *e = r->recipient.data, *end = e + r->recipient.len;
-
-		while (e < end && ob_is_space(*e))
-			e++;
-		while (end > e && ob_is_space(end[-1]))
-			end--;
-		*end = '\0';
-		if (*e && (memchr(e, '\0', (size_t)(end - e)) || !serve_good_recipient(e)))
-			return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
-		to = *e ? e : NULL;
-	}
+	bad = 0;
+	to = form_value(&r->recipient, serve_good_recipient, &bad);
+	if (bad)
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not an e-mail address", BAD_RECIPIENT);
+	r->job.challenge = form_value(&r->challenge, serve_good_challenge, &bad);
+	r->job.domain = form_value(&r->domain, serve_good_challenge, &bad);
+	if (bad || r->bad_challenge)
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not a challenge", BAD_CHALLENGE);
 	d = r->file.len ? r->file.data : r->credential.data;
 	n = r->file.len ? r->file.len : r->credential.len;
 	while (n && ob_is_space(*d))
@@ -217,6 +256,28 @@ static enum MHD_Result ask_form(struct MHD_Connection *c, const struct server *s
 	r->job.len = n;
 	r->job.to = to;
 	return dispatch(c, s, r);
+}
+
+/* GET /challenge[?domain=D]: the form with a fresh challenge (128
+ * random bits, hex) filled in, and what to send the candidate. Never
+ * cached: each load is a new challenge. */
+static enum MHD_Result send_challenge(struct MHD_Connection *c)
+{
+	const char *dom = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "domain");
+	unsigned char raw[16];
+	char hex[2 * sizeof(raw) + 1];
+	ob_buf b = OB_BUF_INIT;
+	size_t i;
+
+	if (dom && *dom && !serve_good_challenge(dom))
+		return send_error_page(c, MHD_HTTP_BAD_REQUEST, "Not a domain", BAD_CHALLENGE);
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return send_error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Server error",
+				       "no random challenge could be made");
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	page_form(&b, hex, dom && *dom ? dom : NULL);
+	return send_buf(c, MHD_HTTP_OK, HTML, &b);
 }
 
 /* ---- request plumbing ---- */
@@ -244,8 +305,16 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 		b = &r->credential;
 	else if (!strcmp(key, "recipient"))
 		b = &r->recipient;
+	else if (!strcmp(key, "challenge"))
+		b = &r->challenge;
+	else if (!strcmp(key, "domain"))
+		b = &r->domain;
 	else
 		return MHD_YES; /* ignore other fields */
+	if ((b == &r->challenge || b == &r->domain) && (r->bad_challenge || size > MAX_CHALLENGE - b->len)) {
+		r->bad_challenge = 1;
+		return MHD_YES;
+	}
 	/* an address is short: a longer field is refused whole, not cut */
 	if (b == &r->recipient && (r->bad_recipient || size > MAX_EMAIL - b->len)) {
 		r->bad_recipient = 1;
@@ -264,6 +333,10 @@ static enum route route(const char *url, const char *method, const char **allow)
 	if (!strcmp(url, "/")) {
 		*allow = "GET, HEAD";
 		return get ? R_FORM : R_BAD_METHOD;
+	}
+	if (!strcmp(url, "/challenge")) {
+		*allow = "GET, HEAD";
+		return get ? R_CHALLENGE : R_BAD_METHOD;
 	}
 	if (!strcmp(url, "/verify")) {
 		*allow = "GET, HEAD, POST";
@@ -395,6 +468,8 @@ enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 			ob_buf_release(&r->file);
 			ob_buf_release(&r->credential);
 			ob_buf_release(&r->recipient);
+			ob_buf_release(&r->challenge);
+			ob_buf_release(&r->domain);
 			return MHD_YES;
 		}
 		r->received += n;
@@ -417,9 +492,11 @@ enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 	switch (r->route) {
 	case R_FORM: {
 		ob_buf b = OB_BUF_INIT;
-		page_form(&b);
+		page_form(&b, NULL, NULL);
 		return send_buf(c, MHD_HTTP_OK, HTML, &b);
 	}
+	case R_CHALLENGE:
+		return send_challenge(c);
 	case R_VERIFY_GET:
 		return ask_link(c, s, r);
 	case R_VERIFY_POST:
@@ -449,6 +526,8 @@ void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ob_buf_release(&r->credential);
 	ob_buf_release(&r->file);
 	ob_buf_release(&r->recipient);
+	ob_buf_release(&r->challenge);
+	ob_buf_release(&r->domain);
 	ob_buf_release(&r->ans.body);
 	free(r);
 	*con_cls = NULL;

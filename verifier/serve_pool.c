@@ -198,7 +198,8 @@ static void worker_run(struct worker *w, struct request *r)
 {
 	const struct job *j = &r->job;
 	uint32_t hdr[2] = { (uint32_t)j->kind, (uint32_t)j->file };
-	uint64_t lens[2] = { j->len, j->to ? strlen(j->to) : 0 };
+	uint64_t lens[4] = { j->len, j->to ? strlen(j->to) : 0, j->challenge ? strlen(j->challenge) : 0,
+			     j->domain ? strlen(j->domain) : 0 };
 	uint32_t rhdr[2];
 	uint64_t rlen;
 	const char *why = NULL;
@@ -218,7 +219,8 @@ static void worker_run(struct worker *w, struct request *r)
 		return;
 	}
 	if (write_all(w->fd, hdr, sizeof(hdr)) || write_all(w->fd, lens, sizeof(lens)) ||
-	    (lens[0] && write_all(w->fd, j->data, lens[0])) || (lens[1] && write_all(w->fd, j->to, lens[1]))) {
+	    (lens[0] && write_all(w->fd, j->data, lens[0])) || (lens[1] && write_all(w->fd, j->to, lens[1])) ||
+	    (lens[2] && write_all(w->fd, j->challenge, lens[2])) || (lens[3] && write_all(w->fd, j->domain, lens[3]))) {
 		why = "stopped reading";
 		goto fail;
 	}
@@ -408,27 +410,34 @@ int serve_worker_main(const struct server *s)
 		rc = 3;
 	while (!rc) {
 		uint32_t hdr[2], rhdr[2];
-		uint64_t lens[2], rlen;
+		uint64_t lens[4], rlen;
 		struct job j = { 0 };
 		struct answer a = { 0 };
-		char *data = NULL, *to = NULL;
+		char *data = NULL, *to = NULL, *ch = NULL, *dom = NULL;
 
 		if (read_all(fd, hdr, sizeof(hdr), 0, NULL))
 			break; /* EOF: the server is done with us */
 		if (read_all(fd, lens, sizeof(lens), 0, NULL) || lens[0] > s->max_body + (1u << 20) ||
-		    lens[1] > MAX_EMAIL || !(data = malloc(lens[0] + 1)) || !(to = malloc(lens[1] + 1)) ||
-		    read_all(fd, data, lens[0], 0, NULL) || read_all(fd, to, lens[1], 0, NULL)) {
+		    lens[1] > MAX_EMAIL || lens[2] > MAX_CHALLENGE || lens[3] > MAX_CHALLENGE ||
+		    !(data = malloc(lens[0] + 1)) || !(to = malloc(lens[1] + 1)) ||
+		    !(ch = malloc(lens[2] + 1)) || !(dom = malloc(lens[3] + 1)) ||
+		    read_all(fd, data, lens[0], 0, NULL) || read_all(fd, to, lens[1], 0, NULL) ||
+		    read_all(fd, ch, lens[2], 0, NULL) || read_all(fd, dom, lens[3], 0, NULL)) {
 			free(data);
 			free(to);
+			free(ch);
+			free(dom);
 			rc = 3;
 			break;
 		}
-		data[lens[0]] = to[lens[1]] = '\0';
+		data[lens[0]] = to[lens[1]] = ch[lens[2]] = dom[lens[3]] = '\0';
 		j.kind = (enum job_kind)hdr[0];
 		j.file = hdr[1] != 0;
 		j.data = data;
 		j.len = lens[0];
 		j.to = lens[1] ? to : NULL;
+		j.challenge = lens[2] ? ch : NULL;
+		j.domain = lens[3] ? dom : NULL;
 		cpu_budget();
 		serve_run_job(s, &j, &a);
 		if (a.body.oom)
@@ -442,6 +451,8 @@ int serve_worker_main(const struct server *s)
 		ob_buf_release(&a.body);
 		free(data);
 		free(to);
+		free(ch);
+		free(dom);
 	}
 	t = pthread_getspecific(loader_key);
 	pthread_setspecific(loader_key, NULL);

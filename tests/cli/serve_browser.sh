@@ -7,7 +7,12 @@
 # itself Harvard), a presentation by the learner and one by someone else
 # carrying the learner's credential, and a credential to a hashed e-mail
 # address with the recipient typed in; reads each headline, saves a
-# screenshot of each, then pastes text that is no credential. Screenshots
+# screenshot of each. Then the employer's flow: a fresh challenge from
+# GET /challenge, a presentation made with `ob-wallet present` against it
+# (its credential names the learner by hashed e-mail only), uploaded with
+# the challenge and domain the page filled in and the recipient typed;
+# the same presentation against another challenge; an image without a
+# badge, and pasted text, that are no credential. Screenshots
 # go to $OBKIT_TEST_OUT, else BIN_DIR/../test-output (the path is printed).
 # Chromium and chromedriver are required: without them this test fails.
 . "$(dirname "$0")/lib.sh"
@@ -263,7 +268,7 @@ shoot serve-self-asserted
 # ---- the holder check ----
 headline "presentation by its holder" "Valid: signed by its holder, to whom its credential was issued" "$VP"
 src=$(page_source)
-case $src in *"this page asks for no challenge"*) ok ;; *) bad "presentation: no replay note" ;; esac
+case $src in *"no challenge was given, so this page cannot tell this presentation from a copy"*) ok ;; *) bad "presentation: no replay note" ;; esac
 shoot serve-holder
 headline "presentation of another's credential" \
 	"Not valid: credential 1 was issued to someone else, not to the holder who signed the presentation" "$T/vp-other.json"
@@ -277,6 +282,95 @@ case $src in *"issued to ana.lima@example.com (the credential"*) ok ;; *) bad "r
 shoot serve-recipient
 headline "another recipient" "Not valid: this credential was issued to someone else" "$T/email.json" bob@example.com
 
+# ---- the employer's flow: a challenge, a presentation made for it ----
+WH=$T/wallet
+printf 'correct horse battery staple\n' >"$T/pass"
+check "wallet: init" "$BIN/ob-wallet" --home "$WH" --passphrase-file "$T/pass" init --kdf-cost test
+ME=$("$BIN/ob-wallet" --home "$WH" --passphrase-file "$T/pass" whoami 2>/dev/null)
+case $ME in did:key:*) ok ;; *) bad "wallet: whoami gave '$ME'" ;; esac
+MINE=urn:uuid:0b6f3c8e-1d2a-4e5f-8a9b-7c6d5e4f3a21
+python3 - "$T/email.json" "$T/u-mine.json" "$MINE" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); del d["proof"]
+d["id"] = sys.argv[3]
+d["credentialSubject"].pop("id", None)  # the learner by hashed e-mail only
+json.dump(d, open(sys.argv[2], "w"))
+PY
+check "signed: a credential to ana.lima's hashed e-mail address" "$BIN/ob-issuer" sign --key "$T/issuer-key.json" -o "$T/mine.json" "$T/u-mine.json"
+check "wallet: add" "$BIN/ob-wallet" --home "$WH" --passphrase-file "$T/pass" add --now "$NOW" --offline "$T/mine.json"
+DOMAIN=jobs.example.com
+wd POST "/session/$sid/url" "{\"url\":\"$URL/challenge?domain=$DOMAIN\"}" >/dev/null && ok || bad "open /challenge"
+el=$(find_el "#challenge") && CH=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]))' "$(wd GET "/session/$sid/element/$el/property/value")")
+echo "challenge from the page: $CH"
+case $CH in [0-9a-f][0-9a-f][0-9a-f][0-9a-f]*) [ ${#CH} -eq 32 ] && ok || bad "challenge '$CH' is not 32 hex digits" ;; *) bad "no challenge filled in: '$CH'" ;; esac
+el=$(find_el "#domain") && dom=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]))' "$(wd GET "/session/$sid/element/$el/property/value")")
+if [ "$dom" = "$DOMAIN" ]; then ok; else bad "domain field holds '$dom', want $DOMAIN"; fi
+src=$(page_source)
+case $src in *"ob-wallet present CREDENTIAL-ID --challenge $CH --domain $DOMAIN"*) ok ;; *) bad "the page does not say what to send the candidate" ;; esac
+shoot serve-challenge
+check "wallet: present against the page's challenge" "$BIN/ob-wallet" --home "$WH" --passphrase-file "$T/pass" \
+	present "$MINE" --challenge "$CH" --domain "$DOMAIN" -o "$T/vp-mine.json"
+
+# here FILE RECIPIENT: on the page shown (challenge and domain filled in),
+# FILE chosen, RECIPIENT typed, Verify pressed; the headline on stdout
+here() {
+	el=$(find_el "#file") || return 1
+	wd POST "/session/$sid/element/$el/value" "{\"text\":$(js "$1")}" >/dev/null || return 1
+	el=$(find_el "#recipient") || return 1
+	wd POST "/session/$sid/element/$el/value" "{\"text\":$(js "$2")}" >/dev/null || return 1
+	el=$(find_el 'button[type="submit"]') || return 1
+	wd POST "/session/$sid/element/$el/click" '{}' >/dev/null || return 1
+	verdict
+}
+v=$(here "$T/vp-mine.json" ana.lima@example.com)
+echo "verdict (presentation against its challenge and recipient): $v"
+want="Valid: signed by its holder, to whom its credential was issued"
+if [ "$v" = "$want" ]; then ok; else bad "presentation with challenge: headline '$v', want '$want'"; fi
+src=$(page_source)
+case $src in *"Checked against: challenge <code>$CH</code>, domain <code>$DOMAIN</code>, recipient <code>ana.lima@example.com</code>."*) ok ;;
+*) bad "presentation with challenge: no 'Checked against' line" ;; esac
+case $src in *"Made for this check: the holder signed it with your challenge"*) ok ;; *) bad "presentation with challenge: not said to be made for this check" ;; esac
+case $src in *"credential 1 was issued to ana.lima@example.com (its hashed e-mail address matches)"*) ok ;;
+*) bad "presentation with challenge: the recipient is not shown checked" ;; esac
+case $src in *"no challenge was given"*) bad "presentation with challenge: still says no challenge" ;; *) ok ;; esac
+case $src in *'<section class="verdict valid"'*) ok ;; *) bad "presentation with challenge: not green" ;; esac
+shoot serve-presentation-challenge
+# the same presentation, replayed to another employer's challenge
+wd POST "/session/$sid/url" "{\"url\":\"$URL/challenge?domain=$DOMAIN\"}" >/dev/null && ok || bad "open /challenge again"
+el=$(find_el "#challenge") && CH2=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]))' "$(wd GET "/session/$sid/element/$el/property/value")")
+if [ -n "$CH2" ] && [ "$CH2" != "$CH" ]; then ok; else bad "a second /challenge gave '$CH2' again"; fi
+v=$(here "$T/vp-mine.json" ana.lima@example.com)
+echo "verdict (replayed presentation): $v"
+if [ "$v" = "Not valid: do not trust this presentation" ]; then ok; else bad "replayed presentation: headline '$v'"; fi
+src=$(page_source)
+case $src in *"challenge '$CH' does not match the expected '$CH2'"*) ok ;; *) bad "replayed presentation: the reason is not the challenge" ;; esac
+shoot serve-presentation-replayed
+
+# ---- files that are no credential ----
+# a plain 8x8 PNG, no badge baked in, no QR code
+python3 - "$T/plain.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+raw = b"".join(b"\x00" + b"\x20\x60\xa0" * 8 for _ in range(8))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)) +
+                              chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+v=$(submit "$T/plain.png")
+echo "verdict (image without a badge): $v"
+if [ "$v" = "This is not a credential" ]; then ok; else bad "image without a badge: headline '$v'"; fi
+src=$(page_source)
+case $src in *"It is a PNG image with no badge baked into it and no QR code."*) ok ;; *) bad "image without a badge: not said what it is" ;; esac
+case $src in *"do not trust"*) bad "image without a badge: still 'do not trust'" ;; *) ok ;; esac
+shoot serve-not-a-credential
+printf '<!DOCTYPE html>\n<html><head><title>Ana</title></head><body>My badges</body></html>\n' >"$T/page.html"
+v=$(submit "$T/page.html")
+if [ "$v" = "This is not a credential" ]; then ok; else bad "HTML page: headline '$v'"; fi
+case $(page_source) in *"It is a web page (HTML)."*) ok ;; *) bad "HTML page: not said what it is" ;; esac
+printf '{"name": "Ana Lima", "badges": 3}\n' >"$T/other.json"
+v=$(submit "$T/other.json")
+if [ "$v" = "This is not a credential" ]; then ok; else bad "random JSON: headline '$v'"; fi
+case $(page_source) in *"It is JSON data, but not a credential"*) ok ;; *) bad "random JSON: not said what it is" ;; esac
+
 # ---- paste text (short: typing is slow in a headless browser) ----
 wd POST "/session/$sid/url" "{\"url\":\"$URL/\"}" >/dev/null && ok || bad "back to the form"
 area=$(find_el "#credential") && ok || bad "textarea not found"
@@ -286,9 +380,9 @@ button=$(find_el 'button[type="submit"]')
 wd POST "/session/$sid/element/$button/click" '{}' >/dev/null && ok || bad "clicking Verify"
 v=$(verdict)
 echo "verdict (pasted text): $v"
-if [ "$v" = "Not valid: do not trust this credential" ]; then ok; else bad "pasted text verdict: '$v'"; fi
+if [ "$v" = "This is not a credential" ]; then ok; else bad "pasted text verdict: '$v'"; fi
 src=$(page_source)
-case $src in *"not a credential: expected JSON"*) ok ;; *) bad "result page lacks the reason" ;; esac
+case $src in *"It is text that is neither JSON nor a VC-JWT."*) ok ;; *) bad "result page lacks what it is" ;; esac
 shoot serve-invalid
 echo "screenshots in: $OUT"
 

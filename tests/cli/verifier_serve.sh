@@ -198,7 +198,22 @@ check "result: says QR code link" grep -q 'Read from: QR code link' "$T/b"
 # a picture with no code, a non-credential, nothing
 head -c $(( $(wc -c <"$T/qr.png") / 2 )) "$T/qr.png" >"$T/cut.png"
 http 422 'cannot read PNG|CRC|truncated' -F "file=@$T/cut.png" "$URL/verify"
-http 200 'Not valid' -F "file=@$T/garbage" "$URL/verify"
+http 422 '<h1 id="verdict">This is not a credential</h1>' -F "file=@$T/garbage" "$URL/verify"
+check "garbage: said to be of no known kind" grep -q 'It is a file of a kind this page does not know (not text)' "$T/b"
+check "garbage: no 'do not trust'" sh -c "! grep -q 'do not trust' '$T/b'"
+# files that are clearly something else are named, not distrusted
+printf '<!doctype html>\n<html><body>my badges</body></html>\n' >"$T/page.html"
+http 422 '<p>It is a web page \(HTML\)\.' -F "file=@$T/page.html" "$URL/verify"
+printf '{"name": "Ana", "badges": [1, 2]}' >"$T/other.json"
+http 422 '<p>It is JSON data, but not a credential: it has no @context, type or proof of one\.' -F "file=@$T/other.json" "$URL/verify"
+http 422 '<p>It is text that is neither JSON nor a VC-JWT\.' -F "credential=hello, this is my badge" "$URL/verify"
+printf '%%PDF-1.4\n%%\n' >"$T/doc.pdf"
+http 422 '<p>It is a PDF document\.' -F "file=@$T/doc.pdf" "$URL/verify"
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>\n' >"$T/plain.svg"
+http 422 '<p>It is an SVG image with no badge baked into it\.' -F "file=@$T/plain.svg" "$URL/verify"
+# a credential with broken parts is still a credential: not valid
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['@context']=['https://example.org/wrong']; json.dump(d, open(sys.argv[2], 'w'))" "$C01" "$T/badctx.json"
+http 200 '<h1 id="verdict">Not valid: do not trust this credential</h1>' -F "file=@$T/badctx.json" "$URL/verify"
 http 400 'Nothing to verify' -F "credential=  " "$URL/verify"
 http 400 'Nothing to verify' -X POST -H 'Content-Type: multipart/form-data; boundary=XX' --data-binary '--XX--' "$URL/verify"
 http 400 'Unreadable form' -X POST -H 'Content-Type: text/plain' --data-binary 'x' "$URL/verify"
@@ -311,8 +326,50 @@ http 200 '<h1 id="verdict">Valid: signed by its holder, to whom its credential w
 check "presentation: holder line" grep -q '<dt>Holder</dt><dd><span class="passed">&#10003; Yes</span>: credential 1 was issued to the holder did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMTKvY1yBnLjej9ByvP</dd>' "$T/b"
 check "presentation: the credential's issuer" grep -q '<dt>Issuer of credential 1</dt><dd><span class="warning">&#9888; Not verified</span>' "$T/b"
 check "presentation: each credential's headline" grep -q '<li>Credential 1: Valid signature, but the issuer&#39;s identity is not verified: it calls itself &#39;Riverbend Technical College&#39;</li>' "$T/b"
-check "presentation: replay note" grep -q 'this page asks for no challenge' "$T/b"
+check "presentation: replay note" grep -q 'no challenge was given, so this page cannot tell this presentation from a copy' "$T/b"
+check "presentation: a link to a fresh challenge" grep -q '<a href="/challenge">Generate a challenge</a>' "$T/b"
+
 check "presentation: signer as fact" grep -q '<dt>Signed by its holder</dt><dd>did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMTKvY1yBnLjej9ByvP</dd>' "$T/b"
+# ---- presentations: the challenge and domain an employer gives ----
+http 200 '<input type="text" id="challenge" name="challenge" maxlength="256"' "$URL/"
+check "form: domain field" grep -q '<input type="text" id="domain" name="domain" maxlength="256"' "$T/b"
+check "form: no challenge filled in" sh -c "! grep -q 'id=\"challenge\"[^>]*value=' '$T/b'"
+http 200 'Your challenge: <code>[0-9a-f]{32}</code>' "$URL/challenge?domain=hiring.example.com"
+ch1=$(sed -n 's/.*Your challenge: <code>\([0-9a-f]*\)<.*/\1/p' "$T/b")
+check "challenge: filled into the form" grep -q "id=\"challenge\"[^>]*value=\"$ch1\"" "$T/b"
+check "challenge: domain filled in" grep -q 'id="domain"[^>]*value="hiring.example.com"' "$T/b"
+check "challenge: what to send" grep -q "ob-wallet present CREDENTIAL-ID --challenge $ch1 --domain hiring.example.com" "$T/b"
+check "challenge: never cached" grep -qi '^Cache-Control: no-store' "$T/h"
+http 200 'Your challenge' "$URL/challenge"
+ch2=$(sed -n 's/.*Your challenge: <code>\([0-9a-f]*\)<.*/\1/p' "$T/b")
+check "challenge: a fresh one each time" test -n "$ch2" -a "$ch1" != "$ch2"
+http 400 'Not a domain' "$URL/challenge?domain=a%20b"
+http 405 '' -X POST "$URL/challenge"
+http 200 '<h1 id="verdict">Valid: signed by its holder, to whom its credential was issued</h1>' \
+	-F "credential=<$VP" -F "challenge=$CHALLENGE" -F "domain=hiring.example.com" "$URL/verify"
+check "challenge: made for this check" grep -q 'Made for this check: the holder signed it with your challenge' "$T/b"
+check "challenge: what was checked" grep -q "Checked against: challenge <code>$CHALLENGE</code>, domain <code>hiring.example.com</code>.</p>" "$T/b"
+check "challenge: no replay note" sh -c "! grep -q 'no challenge was given' '$T/b'"
+http 200 '<h1 id="verdict">Not valid: do not trust this presentation</h1>' \
+	-F "credential=<$VP" -F "challenge=$ch1" "$URL/verify"
+check "another challenge: says so" grep -q "A check failed: challenge &#39;$CHALLENGE&#39; does not match the expected &#39;$ch1&#39;" "$T/b"
+http 200 '<h1 id="verdict">Not valid: do not trust this presentation</h1>' \
+	-F "credential=<$VP" -F "challenge=$CHALLENGE" -F "domain=other.example" "$URL/verify"
+check "another domain: says so" grep -q 'domain' "$T/b"
+# the same through the API and the link flow, as verify --challenge --domain
+http 200 '"verified": true' --data-binary @"$VP" "$URL/api/verify?challenge=$CHALLENGE&domain=hiring.example.com"
+"$VF" verify --now "$NOW" --json --challenge "$CHALLENGE" --domain hiring.example.com "$VP" >"$T/want.json" 2>/dev/null
+check "challenge: API equals verify --json --challenge --domain" cmp -s "$T/b" "$T/want.json"
+http 200 '"verified": false' --data-binary @"$VP" "$URL/api/verify?challenge=nope"
+http 400 '"error": "a challenge or domain is' --data-binary @"$VP" "$URL/api/verify?challenge=a%0ab"
+# a challenge given with a single credential is not held against it
+http 200 '<h1 id="verdict">Valid' -F "credential=<$C01" -F "challenge=$ch1" "$URL/verify"
+check "credential with a challenge: note" grep -q 'a challenge and a domain apply to presentations; this is a single credential' "$T/b"
+long256=$(python3 -c 'print("c" * 257)')
+http 400 'Not a challenge' -F "credential=<$VP" -F "challenge=$long256" "$URL/verify"
+http 400 'Not a challenge' -F "credential=<$VP" -F "challenge=two words" "$URL/verify"
+http 400 'Not a challenge' -F "credential=<$VP" --form-string "domain=<b>x</b> y" "$URL/verify"
+check "bad challenge not echoed" sh -c "! grep -q '<b>x' '$T/b'"
 http 200 '<h1 id="verdict">Not valid: credential 1 was issued to someone else, not to the holder who signed the presentation</h1>' \
 	--data-urlencode "credential@$T/vp-other.json" "$URL/verify"
 check "another's credential: holder No" grep -q "<dt>Holder</dt><dd><span class=\"failed\">&#10007; No</span>: credential 1 was issued to did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMTKvY1yBnLjej9ByvP, not to the holder $OTHER who signed the presentation</dd>" "$T/b"
