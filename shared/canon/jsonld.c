@@ -101,10 +101,21 @@ const struct ment *jl_memo_put(struct memo **mp, const char *key, uint32_t h, si
 	e->iri = iri;
 	e->abs = iri && jl_is_abs_iri(iri);
 	e->di = NULL;
+	e->js = NULL;
 	e->hash = h;
 	e->len = (uint32_t)klen;
 	m->n++;
 	return e;
+}
+
+/* m's IRI as a jansson string, borrowed from m (which keeps a reference
+ * for as long as its context lives); NULL when the key expands to nothing
+ * or out of memory. Only for the thread that owns m's processor. */
+json_t *jl_ment_js(struct ment *m)
+{
+	if (!m->js && m->iri)
+		m->js = json_string_nocheck(m->iri);
+	return m->js;
 }
 
 static void memo_free(struct memo *m)
@@ -117,6 +128,7 @@ static void memo_free(struct memo *m)
 		free(m->tab[i].key);
 		free(m->tab[i].iri);
 		free(m->tab[i].di);
+		json_decref(m->tab[i].js);
 	}
 	free(m->tab);
 	free(m);

@@ -98,7 +98,12 @@ static ob_code expand_value_def(struct st *s, ctx *active, const struct dinfo *d
 	if (!r)
 		return jl_nomem(s);
 	if (type && tk != K_ID && tk != K_VOCAB && tk != K_NONE) {
-		if (json_object_set_new(r, "@type", json_string(type)))
+		/* for toRdf the definition's string is shared (di->type is
+		 * its @type's text) */
+		json_t *dt = json_object_get(di->def, "@type");
+
+		if (json_object_set_new(r, "@type", s->rdf && json_string_value(dt) == type
+							  ? json_incref(dt) : json_string(type)))
 			goto oom;
 	} else if (json_is_string(value)) {
 		if (l ? json_is_string(l) : active->lang != NULL) {
@@ -203,15 +208,17 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 /* One @type value t expanded (§5.1 step 13.4.4): *ti borrowed from the
  * context's memo or *own (freed by the caller); NULL when it maps to
  * nothing (data loss). */
-static ob_code type_iri(struct st *s, struct xobj *x, const json_t *t, const char **ti, char **own)
+static ob_code type_iri(struct st *s, struct xobj *x, const json_t *t, const char **ti, char **own,
+			json_t **js)
 {
 	ob_code rc;
 	int abs;
 
 	*ti = NULL;
+	*js = NULL;
 	if (!json_is_string(t))
 		return FAIL(s, "invalid type value");
-	rc = jl_vocab_iri_ref(s, x->type_scoped, json_string_value(t), 1, ti, own, &abs);
+	rc = jl_vocab_iri_js(s, x->type_scoped, json_string_value(t), 1, ti, own, &abs, js);
 	if (!rc && !*ti)
 		rc = jl_data_loss(s, "@type '%s' ignored", json_string_value(t));
 	if (!rc && *ti && !abs && !is_bnode(*ti))
@@ -219,10 +226,17 @@ static ob_code type_iri(struct st *s, struct xobj *x, const json_t *t, const cha
 	return rc;
 }
 
+/* The expanded type ti as a new reference: for toRdf the memo's string
+ * (js, when there is one) is shared, else a copy. */
+static json_t *type_value(const struct st *s, const char *ti, json_t *js)
+{
+	return s->rdf && js ? json_incref(js) : json_string_nocheck(ti);
+}
+
 /* §5.1 step 13.4.4: @type. */
 static ob_code kw_type(struct st *s, struct xobj *x, const char *kw, const json_t *value)
 {
-	json_t *result = x->result, *arr, *ev;
+	json_t *result = x->result, *arr, *ev, *js;
 	const char *ti = NULL;
 	char *own = NULL;
 	size_t i;
@@ -232,12 +246,12 @@ static ob_code kw_type(struct st *s, struct xobj *x, const char *kw, const json_
 		return FAIL(s, "invalid type value");
 	if (json_is_string(value) && !json_object_get(result, "@type")) {
 		/* the usual single type: no array to build and unwrap */
-		rc = type_iri(s, x, value, &ti, &own);
+		rc = type_iri(s, x, value, &ti, &own, &js);
 		if (rc || !ti) {
 			free(own);
 			return rc;
 		}
-		ev = json_string_nocheck(ti);
+		ev = type_value(s, ti, js);
 		free(own);
 		if (!ev)
 			return jl_nomem(s);
@@ -246,8 +260,9 @@ static ob_code kw_type(struct st *s, struct xobj *x, const char *kw, const json_
 	if (!(arr = json_array()))
 		return jl_nomem(s);
 	for (i = 0; i < (json_is_array(value) ? json_array_size(value) : 1); i++) {
-		rc = type_iri(s, x, json_is_array(value) ? json_array_get(value, i) : value, &ti, &own);
-		if (!rc && ti && json_array_append_new(arr, json_string_nocheck(ti)))
+		rc = type_iri(s, x, json_is_array(value) ? json_array_get(value, i) : value, &ti, &own,
+			      &js);
+		if (!rc && ti && json_array_append_new(arr, type_value(s, ti, js)))
 			rc = jl_nomem(s);
 		free(own);
 		own = NULL;
@@ -362,7 +377,10 @@ static ob_code kw_at_id(struct st *s, struct xobj *x, const char *key, const jso
 		free(iri);
 		return rc;
 	}
-	*ev = json_string_nocheck(iri);
+	/* for toRdf an IRI that expands to itself (the usual absolute @id)
+	 * shares the input's string */
+	*ev = s->rdf && !strcmp(iri, json_string_value(value)) ? json_incref((json_t *)value)
+							      : json_string_nocheck(iri);
 	free(iri);
 	return *ev ? OB_OK : jl_nomem(s);
 }
@@ -1079,6 +1097,13 @@ static ob_code expand_def(struct st *s, ctx *active, const char *prop, const str
 		/* step 5 */
 		int is_list = d->cf & C_LIST;
 
+		if (s->bare && !s->no_bare && !is_list && json_array_size(elem) == 1) {
+			/* toRdf reads a property's single value alike with or
+			 * without its array (add_prop_value): none is made */
+			rc = expand_def(s, active, prop, d, json_array_get(elem, 0), base_url,
+					from_map, out);
+			goto out;
+		}
 		r = json_array();
 		if (!r) {
 			rc = jl_nomem(s);

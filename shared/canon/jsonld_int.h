@@ -63,6 +63,9 @@ struct ment {
 	/* a key's definition as expansion reads it (jl_key_info), made when
 	 * first asked; its own block, so it stays put when the table grows */
 	struct dinfo *di;
+	/* iri as a jansson string, made when first asked (jl_ment_js): the
+	 * trees toRdf expands share it instead of copying the IRI */
+	json_t *js;
 };
 
 struct memo {
@@ -207,6 +210,7 @@ const struct ment *jl_memo_get(const struct memo *m, const char *key, uint32_t h
 			       size_t klen);
 const struct ment *jl_memo_put(struct memo **mp, const char *key, uint32_t h, size_t klen,
 			       char *iri);
+json_t *jl_ment_js(struct ment *m);
 ctx *jl_ctx_new(const char *base);
 ctx *jl_ctx_ref(ctx *c);
 void jl_ctx_unref(ctx *c);
@@ -239,6 +243,7 @@ int jl_is_keyword(const char *s);
 int jl_keyword_form(const char *s);
 size_t jl_scheme_len(const char *s);
 int jl_is_abs_iri(const char *s);
+size_t jl_abs_iri_len(const char *s);
 int jl_is_gen_delim(char c);
 char *jl_iri_resolve(const char *base, const char *ref);
 ob_code jl_expand_iri(struct st *s, ctx **active, const char *value, int doc_rel,
@@ -246,6 +251,8 @@ ob_code jl_expand_iri(struct st *s, ctx **active, const char *value, int doc_rel
 ob_code jl_key_iri(struct st *s, ctx *active, const char *key, char **out);
 ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel,
 			 const char **out, char **own, int *abs);
+ob_code jl_vocab_iri_js(struct st *s, ctx *active, const char *key, int doc_rel,
+			const char **out, char **own, int *abs, json_t **js);
 ob_code jl_key_info(struct st *s, ctx *active, const char *key, const char **out, char **own,
 		    const struct dinfo **d, struct dinfo *buf);
 ob_code jl_key_iri_ref(struct st *s, ctx *active, const char *key, const char **out,

@@ -70,24 +70,33 @@ static const unsigned char iri_bad_tab[256] = {
 	['|'] = 1, ['^'] = 1, ['`'] = 1, ['\\'] = 1,
 };
 
-static int iri_bad(unsigned char c)
-{
-	return iri_bad_tab[c];
-}
-
 /* A well-formed absolute IRI: scheme ":" and none of the characters
  * RFC 3987 excludes (jsonld.js checks only whitespace; the W3C suite's
  * tests tli12 and twf* want the others dropped too). */
 int jl_is_abs_iri(const char *s)
 {
-	const unsigned char *q;
+	return jl_abs_iri_len(s) != 0;
+}
+
+/* The same test, returning strlen(s) for a well-formed absolute IRI and
+ * 0 otherwise: the bytes are tested eight at a time, without a branch
+ * for each. */
+size_t jl_abs_iri_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned bad = 0;
+	size_t n, i;
 
 	if (!s || !jl_scheme_len(s))
 		return 0;
-	for (q = (const unsigned char *)s; *q; q++)
-		if (iri_bad(*q))
-			return 0;
-	return 1;
+	n = strlen(s);
+	for (i = 0; i + 8 <= n; i += 8)
+		bad |= iri_bad_tab[u[i]] | iri_bad_tab[u[i + 1]] | iri_bad_tab[u[i + 2]] |
+		       iri_bad_tab[u[i + 3]] | iri_bad_tab[u[i + 4]] | iri_bad_tab[u[i + 5]] |
+		       iri_bad_tab[u[i + 6]] | iri_bad_tab[u[i + 7]];
+	for (; i < n; i++)
+		bad |= iri_bad_tab[u[i]];
+	return bad ? 0 : n;
 }
 
 int jl_is_gen_delim(char c)
@@ -400,6 +409,22 @@ ob_code jl_vocab_iri_ref(struct st *s, ctx *active, const char *key, int doc_rel
 
 	if (!rc && abs)
 		*abs = m ? m->abs : *out && jl_is_abs_iri(*out);
+	return rc;
+}
+
+/* The same; *js (when not NULL) is *out as a jansson string borrowed
+ * from active's memo (jl_ment_js), NULL when *out is not remembered. */
+ob_code jl_vocab_iri_js(struct st *s, ctx *active, const char *key, int doc_rel,
+			const char **out, char **own, int *abs, json_t **js)
+{
+	struct ment *m;
+	ob_code rc = vocab_lookup(s, active, key, doc_rel, out, own, &m);
+
+	*js = NULL;
+	if (!rc && abs)
+		*abs = m ? m->abs : *out && jl_is_abs_iri(*out);
+	if (!rc && m)
+		*js = jl_ment_js(m);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "canon/jcs.h"
+#include "canon/rdf_int.h"
 
 #define PSEEN_BITS 8
 #define PSEEN (1u << PSEEN_BITS)
@@ -137,7 +138,9 @@ static ob_code iri_term(struct rdf *r, const char *iri, oterm *t, const char *wh
 		t->ok = 1; /* only well-formed terms are remembered */
 		return OB_OK;
 	}
-	t->ok = jl_is_abs_iri(iri);
+	/* len set: checked (term_id's fast way into the dataset) */
+	t->t.len = jl_abs_iri_len(iri);
+	t->ok = t->t.len != 0;
 	return t->ok ? OB_OK : rdf_loss(r, "relative %s IRI '%s'", what, iri);
 }
 
@@ -147,6 +150,7 @@ static void const_iri(const char *iri, oterm *t)
 	memset(t, 0, sizeof(*t));
 	t->t.kind = OB_RDF_IRI;
 	t->t.value = iri;
+	t->t.len = strlen(iri);
 	t->ok = 1;
 }
 
@@ -163,9 +167,14 @@ static uint32_t term_id(struct rdf *r, const ob_rdf_term *t, ob_rdf_role role)
 		if (e->v == t->value && e->kind == t->kind && ob_rdf_role_ok(t->kind, role))
 			return e->id;
 	}
-	c = *t;
-	c.len = strlen(c.value);
-	id = ob_rdf_dataset_term(r->ds, &c, role, r->err);
+	if (t->kind == OB_RDF_IRI && t->len) {
+		/* checked by iri_term (or a constant) */
+		id = ob_rdf_dataset_clean_iri(r->ds, t->value, t->len, r->err);
+	} else {
+		c = *t;
+		c.len = strlen(c.value);
+		id = ob_rdf_dataset_term(r->ds, &c, role, r->err);
+	}
 	if (e && id != OB_RDF_NONE) {
 		e->v = t->value;
 		e->id = id;

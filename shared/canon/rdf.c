@@ -544,6 +544,30 @@ static uint32_t api_term(ob_rdf_dataset *ds, const ob_rdf_term *t,
 	return id;
 }
 
+uint32_t ob_rdf_dataset_clean_iri(ob_rdf_dataset *ds, const char *v, size_t len, ob_error *err)
+{
+	uint32_t id, slot = recent_slot(OB_RDF_IRI, v, len);
+	ob_buf *b = &ds->nt;
+
+	if (ds->recent[slot] &&
+	    recent_match(&ds->terms[ds->recent[slot] - 1], OB_RDF_IRI, v, len))
+		return ds->recent[slot] - 1;
+	b->len = 0;
+	add_wrapped(b, '<', v, len, '>');
+	if (b->oom) {
+		ob_fail(err, OB_ENOMEM, "rdf quad: out of memory");
+		return NONE;
+	}
+	id = intern(ds, OB_RDF_IRI, b->data, b->len);
+	if (id != NONE)
+		ds->recent[slot] = id + 1;
+	else if (b->len > OB_RDF_MAX_BYTES || ds->bytes + b->len > OB_RDF_MAX_BYTES)
+		ob_fail(err, OB_ELIMIT, "%s", OVER_BYTES);
+	else
+		ob_fail(err, OB_ENOMEM, "rdf quad: out of memory");
+	return id;
+}
+
 static const unsigned role_kinds[] = {
 	[OB_RDF_SUBJECT] = 1u << OB_RDF_IRI | 1u << OB_RDF_BLANK,
 	[OB_RDF_PREDICATE] = 1u << OB_RDF_IRI,

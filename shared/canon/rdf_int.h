@@ -1,5 +1,6 @@
 /* rdf_int: the dataset's storage, shared by the RDF module (rdf.c) and the
- * canonicalizer (rdfc.c); not a public interface. */
+ * canonicalizer (rdfc.c), and a fast way in for toRdf (jsonld_tordf.c);
+ * not a public interface. */
 #ifndef OB_RDF_INT_H
 #define OB_RDF_INT_H
 
@@ -56,5 +57,11 @@ struct ob_rdf_dataset {
 	size_t arena0_used;
 	char arena0[16384];
 };
+
+/* ob_rdf_dataset_term for an IRI of len bytes (len > 0) that the caller
+ * has checked is absolute and holds none of the bytes N-Quads escapes in
+ * an IRI (jl_abs_iri_len tests exactly that): no checks and no escape
+ * scan. An IRI may take any role. */
+uint32_t ob_rdf_dataset_clean_iri(ob_rdf_dataset *ds, const char *v, size_t len, ob_error *err);
 
 #endif
