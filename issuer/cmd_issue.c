@@ -13,6 +13,7 @@
 #include "vc/issue.h"
 #include "issuer.h"
 #include "roster.h"
+#include "io/roster.h"
 #include "base/json.h"
 #include "vc/ob3.h"
 #include "vc/status.h"
@@ -32,7 +33,8 @@ static int issue_one(const char *ach_id, ob3_issue_opts *io, ob_sign_opts *so, c
 	long list = 0, idx = 0;
 	struct stat sb;
 
-	if (issuer_open(&st, 1, &err))
+	/* the lock before the database: a roster run holds that one */
+	if ((lockfd = issuer_home_lock(&err)) == -1 || issuer_open(&st, 1, &err))
 		goto fail;
 	opened = 1;
 	so->verification_method = st.vm;
@@ -44,8 +46,6 @@ static int issue_one(const char *ach_id, ob3_issue_opts *io, ob_sign_opts *so, c
 		ob_fail(&err, OB_EIO, "'%s' exists (use --force)", out_path);
 		goto fail;
 	}
-	if ((lockfd = issuer_lock(&st, &err)) < 0)
-		goto fail;
 	if (issuer_db_begin(st.db, &err))
 		goto fail;
 	in_tx = 1;
@@ -126,6 +126,9 @@ int cmd_issue(int argc, char **argv)
 		{ "suspension", no_argument, NULL, 'S' },
 		{ "roster", required_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "delimiter", required_argument, NULL, 'D' },
+		{ "timezone", required_argument, NULL, 'z' },
+		{ "mail-merge", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,7 +136,7 @@ int cmd_issue(int argc, char **argv)
 	ob3_issue_opts io = { 0 };
 	ob_sign_opts so = { .schema_form = 1 };
 	roster_opts ro = { 0 };
-	char *end;
+	char *end, vf[32], vu[32];
 	int c, force = 0;
 	long jobs;
 	time_t t;
@@ -160,10 +163,27 @@ int cmd_issue(int argc, char **argv)
 				return ob_cli_usage(ob_cli_current(), "--jobs wants a number from 1 to 256, got '%s'", optarg);
 			ro.jobs = (int)jobs;
 			break;
+		case 'D':
+			ro.delim = !strcmp(optarg, ",") ? ',' : !strcmp(optarg, ";") ? ';' :
+				   !strcmp(optarg, "tab") || !strcmp(optarg, "\t") || !strcmp(optarg, "\\t") ? '\t' : 0;
+			if (!ro.delim)
+				return ob_cli_usage(ob_cli_current(), "unknown --delimiter '%s' (',' ';' or tab)", optarg);
+			break;
+		case 'z':
+			if (!ob_roster_tz_ok(optarg))
+				return ob_cli_usage(ob_cli_current(), "unknown --timezone '%s' (UTC, +02:00, or a name such as Europe/Berlin)", optarg);
+			ro.tz = optarg;
+			break;
+		case 'M': ro.mail_merge = optarg; break;
 		case 'h': return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
+	/* plain dates: the start of that day in --timezone (UTC) */
+	if (io.valid_from && ob_roster_date(io.valid_from, ro.tz, vf) == 1)
+		io.valid_from = vf;
+	if (io.valid_until && ob_roster_date(io.valid_until, ro.tz, vu) == 1)
+		io.valid_until = vu;
 	if (optind != argc)
 		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
 	if (ro.no_status && ro.suspension)
@@ -184,6 +204,8 @@ int cmd_issue(int argc, char **argv)
 	}
 	if (ro.jobs)
 		return ob_cli_usage(ob_cli_current(), "--jobs goes with --roster");
+	if (ro.delim || ro.mail_merge)
+		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.delim ? "--delimiter" : "--mail-merge");
 	if (!ach_id || !io.recipient)
 		return ob_cli_usage(ob_cli_current(), "issue needs --achievement and --recipient (or --roster FILE)");
 	return issue_one(ach_id, &io, &so, out_path, force, &ro);

@@ -26,25 +26,53 @@
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "issuer.h"
+#include "canon/jcs.h"
+
+struct key_lister {
+	const issuer_state *st;
+	json_t *arr; /* --json: the keys, else NULL */
+};
 
 static ob_code key_line(const issuer_key_info *k, void *ctx, ob_error *err)
 {
-	const issuer_state *st = ctx;
+	struct key_lister *l = ctx;
+	const char *role = k->staged ? "staged" : !strcmp(k->vm, l->st->vm) ? "signing" : "retired";
 
-	(void)err;
+	if (l->arr) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)k->id, "verificationMethod",
+				      k->vm, "type", k->type, "created", k->created, "file", k->file, "role", role);
+		if (!o || json_array_append_new(l->arr, o))
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		return OB_OK;
+	}
 	printf("%s  %s  %s  %s%s\n", k->vm, k->type, k->created, k->file,
 	       k->staged ? "  (staged: published and used from the next 'ob-issuer publish')" :
-	       !strcmp(k->vm, st->vm) ? "  (signing)" : "");
+	       !strcmp(k->vm, l->st->vm) ? "  (signing)" : "");
 	return OB_OK;
 }
 
-static int key_list(issuer_state *st)
+static int key_list(issuer_state *st, int json)
 {
+	struct key_lister l = { st, json ? json_array() : NULL };
 	ob_error err = { 0 };
+	json_t *o = NULL;
+	char *s = NULL;
+	int rc = 0;
 
-	if (issuer_db_keys_each(st->db, key_line, st, &err))
-		return ob_cli_fail(&err);
-	return 0;
+	if ((json && !l.arr) || issuer_db_keys_each(st->db, key_line, &l, &err))
+		rc = ob_cli_fail(err.code ? &err : (ob_fail(&err, OB_ENOMEM, "out of memory"), &err));
+	else if (json) {
+		if (!(o = json_pack("{s:s, s:O}", "did", st->did, "keys", l.arr)) ||
+		    !(s = ob_json_dumps(o, OB_JSON_PRETTY))) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			rc = ob_cli_fail(&err);
+		} else
+			printf("%s\n", s);
+	}
+	free(s);
+	json_decref(o);
+	json_decref(l.arr);
+	return rc;
 }
 
 static int key_rotate(issuer_state *st, ob_key_type kt)
@@ -144,20 +172,27 @@ int cmd_key(int argc, char **argv)
 	issuer_state st;
 	ob_error err = { 0 };
 	ob_key_type kt = 0;
-	int rc;
+	int rc, json = 0, i;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return ob_cli_help();
-	if (argc < 2 || (strcmp(argv[1], "rotate") && strcmp(argv[1], "list")) ||
-	    (argc != 2 && strcmp(argv[1], "rotate")))
-		return ob_cli_usage(ob_cli_current(), argc < 2 ? "which key command?" :
-				    strcmp(argv[1], "rotate") && strcmp(argv[1], "list") ?
-				    "unknown key command '%s'" : "key %s takes no arguments", argv[1]);
+	if (argc < 2)
+		return ob_cli_usage(ob_cli_current(), "which key command? (rotate or list)");
+	if (strcmp(argv[1], "rotate") && strcmp(argv[1], "list"))
+		return ob_cli_usage(ob_cli_current(), "unknown key command '%s' (rotate or list)", argv[1]);
+	/* key list [--json]: the error names the word it does not take */
+	for (i = 2; !strcmp(argv[1], "list") && i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else
+			return ob_cli_usage(ob_cli_current(), "key list: %s '%s'",
+					    argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
+	}
 	if (!strcmp(argv[1], "rotate") && (rc = rotate_opts(argc - 1, argv + 1, &kt)) >= 0)
 		return rc;
 	if (issuer_open(&st, !strcmp(argv[1], "rotate"), &err))
 		return ob_cli_fail(&err);
-	rc = !strcmp(argv[1], "rotate") ? key_rotate(&st, kt) : key_list(&st);
+	rc = !strcmp(argv[1], "rotate") ? key_rotate(&st, kt) : key_list(&st, json);
 	issuer_close(&st);
 	return rc;
 }

@@ -8,9 +8,14 @@
  *   status lists          BASE/status/revocation/N.json,
  *                         BASE/status/suspension/N.json (signed)
  *   issuer profile        BASE/issuer.json
- *   achievements          BASE/achievements/ID.json
+ *   achievements          at the achievement's own id (URL/achievements/ID,
+ *                         no extension, so the id a credential names
+ *                         resolves), and at BASE/achievements/ID.json as
+ *                         before (links made to it keep working)
  * (BASE: https://HOST[/PATH] for did:web, else the profile url). Each line
- * of stdout is URL=FILE, ready for `ob-verifier verify --doc`. Files are
+ * of stdout is URL=FILE, ready for `ob-verifier verify --doc`; stderr ends
+ * with the content types and cache lifetimes the web server should give
+ * each kind of file (--json: one object with all of it). Files are
  * written atomically (temp, fsync, rename).
  *
  * The DID document lists every key, the one 'key rotate' staged too; only
@@ -38,9 +43,29 @@
 #include "base/json.h"
 #include "vc/status.h"
 
+/* What a web server must send with each kind of file: verifiers fetch
+ * them through JSON-LD document loaders, from other origins (a browser
+ * wallet, the employer's page), so every file also needs CORS. */
+enum { K_DID, K_STATUS, K_PROFILE, K_ACH, K_NKINDS };
+static const struct {
+	const char *what, *type, *cache;
+} kinds[K_NKINDS] = {
+	/* DID Core 6.3: the JSON-LD representation (it has an @context) */
+	[K_DID] = { "DID document", "application/did+ld+json", "public, max-age=3600" },
+	/* VCDM 2.0 6.3: a credential secured with an embedded proof; short:
+	 * a revocation reaches verifiers within five minutes */
+	[K_STATUS] = { "status lists", "application/vc", "public, max-age=300" },
+	[K_PROFILE] = { "issuer profile", "application/json", "public, max-age=86400" },
+	[K_ACH] = { "achievements", "application/json", "public, max-age=86400" },
+};
+
 struct site {
 	const char *dir, *root; /* root: the URL DIR stands for, ends in '/' */
 	int nfiles;
+	int json;               /* --json: files go to `files`, not stdout */
+	json_t *files;
+	char *example[K_NKINDS]; /* a path of each kind, relative to DIR */
+	int count[K_NKINDS];
 };
 
 /* mkdir -p with 0755: a site is for the world to read */
@@ -89,7 +114,7 @@ static void sweep_temps(const char *path)
 	free(dir);
 }
 
-static ob_code put(struct site *s, const char *url, const char *text, size_t len, ob_error *err)
+static ob_code put(struct site *s, int kind, const char *url, const char *text, size_t len, ob_error *err)
 {
 	size_t n = strlen(s->root);
 	const char *rel;
@@ -107,14 +132,23 @@ static ob_code put(struct site *s, const char *url, const char *text, size_t len
 	if (!(rc = mkdirs(path, err)))
 		sweep_temps(path);
 	if (!rc && !(rc = ob_write_file_atomic(path, text, len, 0644, 1, err))) {
-		printf("%s=%s\n", url, path);
+		if (s->json) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "url", url, "file", path, "contentType",
+					      kinds[kind].type, "cacheControl", kinds[kind].cache);
+			if (!o || json_array_append_new(s->files, o))
+				rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		} else
+			printf("%s=%s\n", url, path);
 		s->nfiles++;
+		s->count[kind]++;
+		if (!s->example[kind] && !(s->example[kind] = strdup(rel)))
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
 	}
 	free(path);
 	return rc;
 }
 
-static ob_code put_json(struct site *s, const char *url, const json_t *doc, ob_error *err)
+static ob_code put_json(struct site *s, int kind, const char *url, const json_t *doc, ob_error *err)
 {
 	ob_buf b = OB_BUF_INIT;
 	ob_code rc;
@@ -122,7 +156,7 @@ static ob_code put_json(struct site *s, const char *url, const json_t *doc, ob_e
 	if (ob_json_write(&b, doc, OB_JSON_PRETTY) < 0 || ob_buf_addc(&b, '\n') < 0)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 	else
-		rc = put(s, url, b.data, b.len, err);
+		rc = put(s, kind, url, b.data, b.len, err);
 	ob_buf_release(&b);
 	return rc;
 }
@@ -144,7 +178,7 @@ static ob_code publish_list(struct site *s, issuer_state *st, const char *base, 
 	if (!(rc = issuer_db_status_bits(st->db, list, suspension, bits, err)) &&
 	    (c = ob_status_list_credential(url, st->did, purpose, now, bits, OB_STATUS_LIST_SIZE / 8, err)) &&
 	    !(rc = ob_issue_sign(c, st->key, &so, &out, err)))
-		rc = put(s, url, out.data, out.len, err);
+		rc = put(s, K_STATUS, url, out.data, out.len, err);
 	else if (!rc)
 		rc = err->code;
 	json_decref(c);
@@ -194,6 +228,8 @@ static ob_code publish_achievement(const char *id, const char *text, size_t len,
 	json_t *a = ob_json_parse(text, len, err);
 	ob_code rc;
 
+	const char *aid;
+
 	ob_buf_truncate(&c->url, 0);
 	ob_buf_addf(&c->url, "%s/achievements/%s.json", c->base, id);
 	if (!a)
@@ -201,9 +237,66 @@ static ob_code publish_achievement(const char *id, const char *text, size_t len,
 	else if (c->url.oom)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 	else
-		rc = put_json(c->s, c->url.data, a, err);
+		rc = put_json(c->s, K_ACH, c->url.data, a, err);
+	/* the id credentials carry (URL/achievements/ID) resolves to the
+	 * same document; an id elsewhere (another site, a urn:) is not ours
+	 * to publish */
+	aid = ob_json_str(a, "id");
+	if (!rc && aid && strcmp(aid, c->url.data) && !strncmp(aid, c->s->root, strlen(c->s->root))) {
+		ob_error e = { 0 };
+		if (put_json(c->s, K_ACH, aid, a, &e)) {
+			if (e.code == OB_ENOMEM)
+				rc = ob_fail(err, e.code, "%s", e.msg);
+			else
+				fprintf(stderr, "ob-issuer: warning: achievement %s is not published at its id: %s\n", id, e.msg);
+		}
+	}
 	json_decref(a);
 	return rc;
+}
+
+/* The table a web server's configuration follows (stderr), or the same
+ * in the --json object. */
+static void serving_table(const struct site *s)
+{
+	int k;
+
+	fprintf(stderr, "ob-issuer: serve these files with (and every one with 'Access-Control-Allow-Origin: *'):\n");
+	fprintf(stderr, "  %-36s  %-24s  %s\n", "FILE (under DIR)", "Content-Type", "Cache-Control");
+	for (k = 0; k < K_NKINDS; k++) {
+		char pat[300];
+		if (!s->example[k])
+			continue;
+		/* the kind's files by one pattern: status/revocation/1.json
+		 * stands for status/<purpose>/<N>.json */
+		if (k == K_STATUS) {
+			const char *p = strstr(s->example[k], "status/");
+			snprintf(pat, sizeof(pat), "%.*sstatus/*/*.json", p ? (int)(p - s->example[k]) : 0, s->example[k]);
+		} else if (k == K_ACH) {
+			const char *p = strstr(s->example[k], "achievements/");
+			snprintf(pat, sizeof(pat), "%.*sachievements/*", p ? (int)(p - s->example[k]) : 0, s->example[k]);
+		} else
+			snprintf(pat, sizeof(pat), "%s", s->example[k]);
+		fprintf(stderr, "  %-36s  %-24s  %s\n", pat, kinds[k].type, kinds[k].cache);
+	}
+	if (s->example[K_ACH])
+		fprintf(stderr, "  (achievements/ID has no extension: give that directory %s; see README, \"Hosting the site\")\n",
+			kinds[K_ACH].type);
+}
+
+static json_t *serving_json(const struct site *s)
+{
+	json_t *arr = json_array();
+	int k;
+
+	for (k = 0; arr && k < K_NKINDS; k++)
+		if (s->count[k])
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:i}", "kind", kinds[k].what,
+							     "example", s->example[k], "contentType", kinds[k].type,
+							     "cacheControl", kinds[k].cache, "files", s->count[k]));
+	return json_pack("{s:s, s:s, s:i, s:o, s:o, s:{s:s}}", "dir", s->dir, "root", s->root, "published", s->nfiles,
+			 "files", json_incref(s->files), "contentTypes", arr, "headers",
+			 "Access-Control-Allow-Origin", "*");
 }
 
 static ob_code publish_catalog(struct site *s, issuer_state *st, const char *base, ob_error *err)
@@ -219,6 +312,7 @@ int cmd_publish(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "base-url", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -235,6 +329,7 @@ int cmd_publish(int argc, char **argv)
 	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': base_opt = optarg; break;
+		case 'j': site.json = 1; break;
 		case 'h': return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
@@ -244,6 +339,10 @@ int cmd_publish(int argc, char **argv)
 				    "unexpected argument '%s'", argv[optind + 1]);
 	if (base_opt && strncmp(base_opt, "https://", 8) && strncmp(base_opt, "http://", 7))
 		return ob_cli_usage(ob_cli_current(), "--base-url must be an http(s) URL, got '%s'", base_opt);
+	if (site.json && !(site.files = json_array())) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (issuer_open(&st, 1, &err))
 		goto fail;
 	opened = 1;
@@ -267,7 +366,7 @@ int cmd_publish(int argc, char **argv)
 	site.root = root.data;
 	if (!strncmp(st.did, "did:web:", 8)) {
 		if (issuer_db_key_staged(st.db, &staged_id, &staged_vm, &err) || ob_did_web_url(st.did, &url, &err) ||
-		    !(doc = issuer_did_document(&st, &err)) || put_json(&site, url.data, doc, &err))
+		    !(doc = issuer_did_document(&st, &err)) || put_json(&site, K_DID, url.data, doc, &err))
 			goto fail;
 	}
 	if (publish_lists(&site, &st, base, &err))
@@ -278,7 +377,7 @@ int cmd_publish(int argc, char **argv)
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (put_json(&site, url.data, st.profile, &err) || publish_catalog(&site, &st, base, &err))
+	if (put_json(&site, K_PROFILE, url.data, st.profile, &err) || publish_catalog(&site, &st, base, &err))
 		goto fail;
 	fprintf(stderr, "ob-issuer: published %d files in %s for %s\n", site.nfiles, site.dir, site.root);
 	/* the whole site is on disk: the staged key may sign from now on */
@@ -289,10 +388,25 @@ int cmd_publish(int argc, char **argv)
 			fprintf(stderr, "ob-issuer: %s signs from now on (%s stays in the DID document);"
 				" put the site online before issuing again\n", staged_vm, st.vm);
 	}
+	if (site.json) {
+		json_t *o = serving_json(&site);
+		char *s = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+		json_decref(o);
+		if (!s) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else
+		serving_table(&site);
 	goto out;
 fail:
 	rc = ob_cli_fail(&err);
 out:
+	for (c = 0; c < K_NKINDS; c++)
+		free(site.example[c]);
+	json_decref(site.files);
 	json_decref(doc);
 	ob_buf_release(&root);
 	ob_buf_release(&url);

@@ -821,3 +821,79 @@ ob_code issuer_db_status_bits(issuer_db *db, long list, int suspension, unsigned
 	sqlite3_bind_int64(q, 1, list);
 	return index_bits(db, q, bits, "cannot read the log", err);
 }
+
+/* ---- records: list, show, export (issue 15) ---- */
+
+static const char sql_log_walk[] =
+	"SELECT i.id, i.achievement, i.recipient, i.suite, i.issued_at, i.reason, i.changed_at,"
+	" i.status_list, i.status_index, i.suspendable, i.revoked, i.suspended,"
+	" CASE WHEN ?7 THEN i.credential END, CASE WHEN ?7 THEN d.dict END"
+	" FROM issued i LEFT JOIN log_dicts d ON d.id = i.log_dict"
+	" WHERE (?1 IS NULL OR substr(i.id, 1, length(?1)) = ?1"
+	"        OR (substr(i.id, 1, 9) = 'urn:uuid:' AND substr(i.id, 10, length(?1)) = ?1))"
+	" AND (?2 IS NULL OR i.recipient = ?2 OR (instr(?2, '@') > 0 AND lower(i.recipient) = lower(?2)))"
+	" AND (?3 IS NULL OR i.achievement = ?3)"
+	" AND (?4 IS NULL OR i.issued_at >= ?4) AND (?5 IS NULL OR i.issued_at < ?5)"
+	" AND (?6 = 0 OR (?6 = 1 AND i.revoked = 0 AND i.suspended = 0) OR (?6 = 2 AND i.revoked = 1)"
+	"      OR (?6 = 3 AND i.revoked = 0 AND i.suspended = 1))"
+	" ORDER BY i.issued_at, i.rowid";
+
+ob_code issuer_db_log_walk(issuer_db *db, const issuer_log_filter *f, int with_text,
+			   ob_code (*fn)(const issuer_log_entry *e, void *ctx, ob_error *err), void *ctx,
+			   ob_error *err)
+{
+	sqlite3_stmt *q;
+	ob_buf buf = OB_BUF_INIT;
+	ob_error e2 = { 0 };
+	ob_code rc = OB_OK;
+	int s;
+
+	/* prepared per call: one walk per command */
+	if (!(q = ob_store_prepare(db->s, sql_log_walk, err)))
+		return err->code;
+	bind_text(q, 1, f->id_prefix);
+	bind_text(q, 2, f->recipient);
+	bind_text(q, 3, f->achievement);
+	bind_text(q, 4, f->since);
+	bind_text(q, 5, f->before);
+	sqlite3_bind_int(q, 6, f->state);
+	sqlite3_bind_int(q, 7, with_text);
+	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		issuer_log_entry e = {
+			.id = (const char *)sqlite3_column_text(q, 0),
+			.achievement = (const char *)sqlite3_column_text(q, 1),
+			.recipient = (const char *)sqlite3_column_text(q, 2),
+			.suite = (const char *)sqlite3_column_text(q, 3),
+			.issued_at = (const char *)sqlite3_column_text(q, 4),
+			.reason = (const char *)sqlite3_column_text(q, 5),
+			.changed_at = (const char *)sqlite3_column_text(q, 6),
+			.has_status = sqlite3_column_type(q, 7) != SQLITE_NULL,
+			.list = (long)sqlite3_column_int64(q, 7),
+			.idx = (long)sqlite3_column_int64(q, 8),
+			.suspendable = sqlite3_column_int(q, 9),
+			.revoked = sqlite3_column_int(q, 10),
+			.suspended = sqlite3_column_int(q, 11),
+		};
+		if (!e.id) {
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			break;
+		}
+		ob_buf_truncate(&buf, 0);
+		if (with_text && sqlite3_column_type(q, 12) != SQLITE_NULL) {
+			if (credential_column(q, 12, &buf, &e2)) {
+				rc = ob_fail(err, e2.code == OB_ENOMEM ? OB_ENOMEM : OB_EIO,
+					     "issuance log entry %s is unreadable: %s", e.id, e2.msg);
+				break;
+			}
+			e.text = buf.data ? buf.data : "";
+			e.len = buf.len;
+		}
+		if ((rc = fn(&e, ctx, err)))
+			break;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = ob_store_fail(db->s, "cannot read the issuance log", err);
+	sqlite3_finalize(q);
+	ob_buf_release(&buf);
+	return rc;
+}

@@ -145,6 +145,34 @@ ob_code issuer_db_log_each_for(issuer_db *db, const char *recipient, int with_su
 			       ob_code (*fn)(const char *id, const char *text, size_t len, void *ctx, ob_error *err),
 			       void *ctx, ob_error *err);
 
+/* Which logged credentials a walk visits (NULL / 0: any). */
+typedef struct {
+	const char *id_prefix;   /* the id or its start, "urn:uuid:" optional */
+	const char *recipient;   /* as logged; an e-mail address in any case */
+	const char *achievement; /* the catalog id */
+	const char *since, *before; /* issued at or after / before, each as
+				     * "YYYY-MM-DDThh:mm:ssZ" (ob_date_format) */
+	int state;               /* ISSUER_ANY, _ACTIVE, _REVOKED, _SUSPENDED */
+} issuer_log_filter;
+enum { ISSUER_ANY, ISSUER_ACTIVE, ISSUER_REVOKED, ISSUER_SUSPENDED };
+
+/* One logged credential, borrowed for the call. */
+typedef struct {
+	const char *id, *achievement, *recipient, *suite, *issued_at;
+	const char *reason, *changed_at; /* NULL when unset */
+	long list, idx;
+	int has_status, suspendable, revoked, suspended;
+	const char *text;        /* the credential (with_text), unpacked; NULL
+				  * for a row logged before the log kept text */
+	size_t len;
+} issuer_log_entry;
+/* Calls fn for every logged credential f lets through, oldest first
+ * (with its text when with_text); a non-zero return stops the walk and
+ * is returned. */
+ob_code issuer_db_log_walk(issuer_db *db, const issuer_log_filter *f, int with_text,
+			   ob_code (*fn)(const issuer_log_entry *e, void *ctx, ob_error *err), void *ctx,
+			   ob_error *err);
+
 /* ---- revocations ---- */
 
 /* A logged credential's state. Strings heap, NULL when unset. */

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "issuer.h"
+#include "records.h"
 #include "oid4vci.h"
 
 const char *issuer_home_opt;
@@ -10,13 +11,18 @@ static const struct ob_cmd cmds[] = {
 	{ "achievement", cmd_achievement,
 	  "achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID" },
 	{ "issue", cmd_issue,
-	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N]" },
+	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv]" },
+	{ "list", cmd_list,
+	  "list [--recipient R] [--achievement ID] [--since T] [--before T] [--state active|revoked|suspended] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] [--json|--csv]" },
+	{ "show", cmd_show, "show ID [--json]" },
+	{ "export", cmd_export,
+	  "export ID DIR | --all [--recipient R] [--achievement ID] [--since T] [--before T] [--state STATE] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] DIR" },
 	{ "revoke", cmd_revoke, "revoke ID --reason TEXT" },
 	{ "suspend", cmd_suspend, "suspend ID [--reason TEXT]" },
 	{ "reinstate", cmd_reinstate, "reinstate ID" },
 	{ "status", cmd_status, "status ID [--json]" },
-	{ "key", cmd_key, "key rotate [--key-type ed25519|p256] | list" },
-	{ "publish", cmd_publish, "publish DIR [--base-url URL]" },
+	{ "key", cmd_key, "key rotate [--key-type ed25519|p256] | list [--json]" },
+	{ "publish", cmd_publish, "publish DIR [--base-url URL] [--json]" },
 	{ "sign", cmd_sign,
 	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
 	{ "bake", cmd_bake, "bake --credential FILE --image badge.png|badge.svg -o OUT [--force]" },
@@ -32,7 +38,7 @@ static const struct ob_cmd cmds[] = {
 static const struct ob_opt_global globals[] = {
 	{ "home", 0, "DIR", &issuer_home_opt,
 	  "issuer state (default $OBKIT_ISSUER_HOME, else $XDG_DATA_HOME/obkit/issuer)" },
-	{ "json", 0, NULL, NULL, "JSON output (achievement list, status)" },
+	{ "json", 0, NULL, NULL, "JSON output (achievement list, status, list, show, publish)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

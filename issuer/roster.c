@@ -360,6 +360,9 @@ struct run {
 	int dirfd;
 	char *mtmp, *mpath;   /* the manifest while written, and its name */
 	FILE *manifest;
+	char *mmtmp;          /* the mail merge while written (o->mail_merge) */
+	FILE *mm;
+	unsigned long mmrows;
 	char *base;
 	ob_buf dict;          /* the log's dictionary (logpack.h) */
 	long dict_id;         /* its log_dicts row, once logged */
@@ -439,16 +442,47 @@ static int item_take_fields(struct item *it, const ob_roster_row *row)
 	return 0;
 }
 
+char *issuer_path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir), k = strlen(name);
+	char *p;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (!(p = malloc(n + k + 2)))
+		return NULL;
+	memcpy(p, dir, n);
+	if (!(n == 1 && dir[0] == '/'))
+		p[n++] = '/';
+	memcpy(p + n, name, k + 1);
+	return p;
+}
+
+int issuer_roster_row_normalize(ob_roster_row *row, const char *tz, char buf[32])
+{
+	const char *vu = row->f[OB_ROSTER_VALID_UNTIL];
+	int rc;
+
+	if (!vu || !*vu)
+		return 0;
+	if ((rc = ob_roster_date(vu, tz, buf)) < 0)
+		return -1;
+	if (rc == 1)
+		row->f[OB_ROSTER_VALID_UNTIL] = buf;
+	return 0;
+}
+
 /* The row's checks that need the catalog or the log. 0: fine (or the row
  * was marked bad), -1: a fatal error in err. */
-static int check_row(struct run *r, struct item *it, const ob_roster_row *row, ob_error *err)
+static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, ob_error *err)
 {
 	const char *path = r->o->roster;
+	ob_roster_row nrow = *raw, *row = &nrow;
 	const char *rcp = row->f[OB_ROSTER_RECIPIENT], *vu = row->f[OB_ROSTER_VALID_UNTIL];
 	const char *ev = row->f[OB_ROSTER_EVIDENCE];
 	unsigned char key[32];
+	char vbuf[32];
 	long prev;
-	time_t t;
 	int found;
 
 	if (!*row->f[OB_ROSTER_ACHIEVEMENT])
@@ -461,8 +495,8 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *row, o
 	if (!ob3_is_email(rcp) && (!strchr(rcp, ':') || strchr(rcp, '@') || strchr(rcp, ' ')))
 		return item_bad(it, "%s:%lu: recipient '%.100s' is neither an e-mail address nor a DID/URI",
 				path, it->line, rcp), 0;
-	if (vu && *vu && ob_date_parse(vu, &t, NULL) < 0)
-		return item_bad(it, "%s:%lu: invalid valid_until '%.60s' (want e.g. 2030-06-01T00:00:00Z)",
+	if (issuer_roster_row_normalize(row, r->o->tz, vbuf) < 0)
+		return item_bad(it, "%s:%lu: invalid valid_until '%.60s' (want 2030-06-01 or 2030-06-01T00:00:00Z)",
 				path, it->line, vu), 0;
 	if (ev && *ev && (!strchr(ev, ':') || strchr(ev, ' ')))
 		return item_bad(it, "%s:%lu: evidence '%.100s' is not a URL", path, it->line, ev), 0;
@@ -475,13 +509,15 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *row, o
 	/* already issued by an earlier run: take it from the log */
 	if (issuer_db_log_find_row(r->st.db, it->key, &found, &it->id, &it->out, &it->list, &it->idx, err))
 		return -1;
+	/* an earlier run's row keeps its fields too: the manifest and the
+	 * mail merge name its recipient again */
+	if (item_take_fields(it, row) < 0)
+		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
 	if (found) {
 		it->kind = IT_OLD;
 		return 0;
 	}
 	it->kind = IT_NEW;
-	if (item_take_fields(it, row) < 0)
-		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
 	if (!r->o->no_status && status_alloc_next(&r->sa, &it->list, &it->idx, err))
 		return -1;
 	return 0;
@@ -567,6 +603,48 @@ static int manifest_line(struct run *r, const struct item *it, const char *file)
 	}
 	json_decref(o);
 	return rc;
+}
+
+/* One mail-merge cell: quoted when it holds a delimiter, a quote, a line
+ * break or edge blanks (RFC 4180); a leading = + - @ gets a ' so that a
+ * spreadsheet shows a learner's name as text, never runs it as a formula. */
+static void mm_cell(FILE *f, const char *v, int last)
+{
+	int quote = strpbrk(v, ",\"\r\n;") || v[0] == ' ' || (*v && v[strlen(v) - 1] == ' ');
+	const char *p;
+
+	if (quote)
+		fputc('"', f);
+	if (strchr("=+-@\t", v[0]) && v[0])
+		fputc('\'', f);
+	for (p = v; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	if (quote)
+		fputc('"', f);
+	fputs(last ? "\r\n" : ",", f);
+}
+
+/* name, recipient, achievement, file, id, claim_url (empty until badge
+ * delivery fills it) for a row that has its credential. */
+static int mail_merge_line(struct run *r, const struct item *it, const char *file)
+{
+	char *path = issuer_path_join(r->o->outdir, file);
+	const char *const *f = it->f;
+
+	if (!path)
+		return -1;
+	mm_cell(r->mm, f[OB_ROSTER_NAME] ? f[OB_ROSTER_NAME] : "", 0);
+	mm_cell(r->mm, f[OB_ROSTER_RECIPIENT] ? f[OB_ROSTER_RECIPIENT] : "", 0);
+	mm_cell(r->mm, f[OB_ROSTER_ACHIEVEMENT] ? f[OB_ROSTER_ACHIEVEMENT] : "", 0);
+	mm_cell(r->mm, path, 0);
+	mm_cell(r->mm, it->id, 0);
+	mm_cell(r->mm, "", 1);
+	free(path);
+	r->mmrows++;
+	return ferror(r->mm) ? -1 : 0;
 }
 
 static void progress(struct run *r, int last)
@@ -732,6 +810,8 @@ static int write_batch(struct run *r, struct batch *b, ob_error *err)
 		}
 		if (manifest_line(r, it, file) < 0)
 			return ob_fail(err, OB_EIO, "cannot write the manifest: %s", strerror(errno)), -1;
+		if (r->mm && file && mail_merge_line(r, it, file) < 0)
+			return ob_fail(err, OB_EIO, "cannot write '%s': %s", r->mmtmp, strerror(errno)), -1;
 	}
 	return 0;
 }
@@ -816,6 +896,16 @@ static ob_code finish_files(struct run *r, const char *mtmp, const char *mpath, 
 	r->manifest = NULL;
 	if (rename(mtmp, mpath) < 0)
 		return ob_fail(err, OB_EIO, "cannot rename '%s': %s", mtmp, strerror(errno));
+	if (r->mm) {
+		int bad = fflush(r->mm) != 0 || fsync(fileno(r->mm)) < 0;
+		bad |= fclose(r->mm) != 0;
+		r->mm = NULL;
+		if (bad || rename(r->mmtmp, r->o->mail_merge) < 0)
+			return ob_fail(err, OB_EIO, "cannot write '%s': %s", r->o->mail_merge, strerror(errno));
+		free(r->mmtmp);
+		r->mmtmp = NULL;
+	}
+
 	/* one flush for every credential file written without fsync */
 	if (syncfs(r->dirfd) < 0 || fsync(r->dirfd) < 0)
 		return ob_fail(err, OB_EIO, "cannot sync '%s': %s", r->o->outdir, strerror(errno));
@@ -845,19 +935,73 @@ static ob_code remove_stale(int dirfd, const char *dir, ob_error *err)
 /* Opens the issuer, the roster and the output directory; takes the lock
  * and indexes row keys a killed run left pending, so every earlier row is
  * found. */
+/* home/issue.lock, taken before the database is opened: a run holds the
+ * database's lock from its first batch to its end (issuer_db_bulk), so a
+ * second run that opened it first failed with "database is locked"
+ * instead of waiting its turn. No lock when there is no issuer there:
+ * issuer_open then says so. */
+int issuer_home_lock(ob_error *err)
+{
+	issuer_state tmp = { 0 };
+	struct stat sb;
+	char *db;
+	int fd = -2;
+
+	if (!(tmp.home = ob_home_dir(issuer_home_opt, "OBKIT_ISSUER_HOME", "issuer", err)))
+		return -1;
+	if (!(db = issuer_db_path(tmp.home))) {
+		free(tmp.home);
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		return -1;
+	}
+	if (stat(db, &sb) == 0)
+		fd = issuer_lock(&tmp, err);
+	free(db);
+	free(tmp.home);
+	return fd;
+}
+
+static ob_code lock_home(struct run *r, ob_error *err)
+{
+	if ((r->lockfd = issuer_home_lock(err)) == -1)
+		return err->code;
+	if (r->lockfd < 0)
+		r->lockfd = -1;
+	return OB_OK;
+}
+
+static ob_code mail_merge_open(struct run *r, ob_error *err)
+{
+	int fd;
+
+	if (!(r->mmtmp = malloc(strlen(r->o->mail_merge) + 5)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	sprintf(r->mmtmp, "%s.tmp", r->o->mail_merge);
+	if ((fd = open(r->mmtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
+	    !(r->mm = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		ob_fail(err, OB_EIO, "cannot create '%s': %s", r->mmtmp, strerror(errno));
+		free(r->mmtmp);
+		r->mmtmp = NULL;
+		return OB_EIO;
+	}
+	fputs("name,recipient,achievement,file,id,claim_url\r\n", r->mm);
+	return OB_OK;
+}
+
 static ob_code run_open(struct run *r, ob_error *err)
 {
 	const roster_opts *o = r->o;
 	int mfd;
 
-	if (issuer_open(&r->st, 1, err))
+	if (lock_home(r, err) || issuer_open(&r->st, 1, err))
 		return err->code;
 	r->opened = 1;
 	r->suite = o->suite ? o->suite : ob_issue_default_suite(r->st.key);
-	if (!(r->ros = ob_roster_open(o->roster, err)) || issuer_db_bulk(r->st.db, err))
+	if (!(r->ros = ob_roster_open_delim(o->roster, o->delim, err)) || issuer_db_bulk(r->st.db, err))
 		return err->code;
-	if ((r->lockfd = issuer_lock(&r->st, err)) < 0)
-		return err->code;
+
 	if (issuer_db_row_keys_merge(r->st.db, err) || catalog_load(&r->st, &r->cat, err))
 		return err->code;
 	if (!o->no_status && (!(r->base = issuer_base_url(&r->st, err)) || status_alloc_load(&r->st, &r->sa, err)))
@@ -868,8 +1012,8 @@ static ob_code run_open(struct run *r, ob_error *err)
 		return ob_fail(err, OB_EIO, "cannot open '%s': %s", o->outdir, strerror(errno));
 	if (remove_stale(r->dirfd, o->outdir, err))
 		return err->code;
-	if (!(r->mtmp = ob_path_join(o->outdir, ".manifest.jsonl.tmp")) ||
-	    !(r->mpath = ob_path_join(o->outdir, "manifest.jsonl")))
+	if (!(r->mtmp = issuer_path_join(o->outdir, ".manifest.jsonl.tmp")) ||
+	    !(r->mpath = issuer_path_join(o->outdir, "manifest.jsonl")))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	if ((mfd = open(r->mtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
 	    !(r->manifest = fdopen(mfd, "w"))) {
@@ -877,6 +1021,8 @@ static ob_code run_open(struct run *r, ob_error *err)
 			close(mfd);
 		return ob_fail(err, OB_EIO, "cannot create '%s': %s", r->mtmp, strerror(errno));
 	}
+	if (o->mail_merge && mail_merge_open(r, err))
+		return err->code;
 	r->tty = isatty(2);
 	return OB_OK;
 }
@@ -1055,6 +1201,11 @@ static void run_close(struct run *r)
 	free(r->w);
 	if (r->manifest)
 		fclose(r->manifest);
+	if (r->mm)
+		fclose(r->mm);
+	if (r->mmtmp) /* a failed run leaves the old mail merge as it was */
+		unlink(r->mmtmp);
+	free(r->mmtmp);
 	if (r->dirfd >= 0)
 		close(r->dirfd);
 	if (r->lockfd >= 0)
@@ -1094,6 +1245,8 @@ int issuer_roster_run(const roster_opts *o)
 		t = elapsed(r);
 		fprintf(stderr, "%s: %lu rows: %lu issued, %lu already issued, %lu bad; %.2f s, %.0f credentials/s\n",
 			ob_cli_prog(), r->rows, r->issued, r->already, r->bad, t, t > 0 ? (double)r->issued / t : 0.0);
+		if (o->mail_merge)
+			fprintf(stderr, "%s: mail merge: %s (%lu rows)\n", ob_cli_prog(), o->mail_merge, r->mmrows);
 		printf("%s\n", r->mpath);
 		rc = r->bad ? 1 : 0;
 	}

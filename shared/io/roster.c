@@ -8,9 +8,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-
+#include <time.h>
+#include <unistd.h>
 
 #include "base/buf.h"
+#include "base/dates.h"
 #include "proof/keys.h"
 
 #define MAX_FIELDS 64
@@ -22,6 +24,7 @@ static const char *const col_names[OB_ROSTER_NCOLS] = {
 struct ob_roster {
 	FILE *f;
 	char *path;
+	char delim;               /* ',', ';' or '\t' */
 	unsigned long line;       /* current physical line, 1-based */
 	uint64_t off, size;
 	ob_buf rec;               /* the record's fields, each NUL-terminated */
@@ -153,12 +156,12 @@ static int read_record(ob_roster *r, unsigned long *start_line, ob_error *err)
 				ungetc(d, r->f);
 		} else if (c == '\n') {
 			break;
-		} else if (c == ',') {
+		} else if (c == r->delim) {
 			if (end_field(r, st == AFTER_QUOTE) < 0)
 				toomany = 1;
 			st = START;
 		} else if (st == START && (c == ' ' || c == '\t')) {
-			continue;
+			continue; /* (a tab delimiter is matched above) */
 		} else if (st == START && c == '"') {
 			st = QUOTED;
 		} else if (st == AFTER_QUOTE) {
@@ -201,9 +204,52 @@ static const char *field(const ob_roster *r, int i)
 	return r->rec.data + r->fstart[i];
 }
 
+/* An empty line, or one of empty fields only (",,,": the rows a
+ * spreadsheet writes below the data) */
 static int blank_record(const ob_roster *r)
 {
-	return r->nf == 1 && field(r, 0)[0] == '\0';
+	int i;
+
+	for (i = 0; i < r->nf; i++)
+		if (field(r, i)[0])
+			return 0;
+	return 1;
+}
+
+/* The delimiter of the first non-blank line: whichever of ',', ';' and
+ * tab it has most of outside quotes (',' on a tie or none). The file is
+ * read back from where it was: a pipe cannot be, and gets ','. */
+static char detect_delim(ob_roster *r)
+{
+	size_t n[3] = { 0, 0, 0 }, seen = 0;
+	int c, quoted = 0, any = 0;
+	off_t at = ftello(r->f);
+
+	if (at < 0)
+		return ',';
+	while ((c = getc(r->f)) != EOF && seen++ < OB_ROSTER_MAX_RECORD) {
+		if (c == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (c == '\n' && any)
+			break;
+		else if (c == ',')
+			n[0]++;
+		else if (c == ';')
+			n[1]++;
+		else if (c == '\t')
+			n[2]++;
+		if (c != '\n' && c != '\r' && c != ' ')
+			any = 1;
+	}
+	if (fseeko(r->f, at, SEEK_SET) < 0)
+		return 0;
+	if (n[1] > n[0] && n[1] >= n[2])
+		return ';';
+	if (n[2] > n[0] && n[2] > n[1])
+		return '\t';
+	return ',';
 }
 
 static ob_code read_header(ob_roster *r, ob_error *err)
@@ -218,6 +264,8 @@ static ob_code read_header(ob_roster *r, ob_error *err)
 		r->off += 3;
 	} else if (c != EOF)
 		ungetc(c, r->f);
+	if (!r->delim && !(r->delim = detect_delim(r)))
+		return ob_fail(err, OB_EIO, "%s: cannot read the file again: %s", r->path, strerror(errno));
 	do
 		rc = read_record(r, &line, err);
 	while (rc == 1 && blank_record(r));
@@ -235,8 +283,8 @@ static ob_code read_header(ob_roster *r, ob_error *err)
 			if (!strcasecmp(h, col_names[k]))
 				break;
 		if (k == OB_ROSTER_NCOLS)
-			return ob_fail(err, OB_EPARSE, "%s:%lu: unknown column '%.40s' (want name, recipient, achievement, result, evidence, valid_until)",
-				       r->path, line, h);
+			return ob_fail(err, OB_EPARSE, "%s:%lu: unknown column '%.40s' (want name, recipient, achievement, result, evidence, valid_until%s)",
+				       r->path, line, h, strpbrk(h, ",;\t") ? "; is the delimiter right? see --delimiter" : "");
 		if (r->col_of[k] >= 0)
 			return ob_fail(err, OB_EPARSE, "%s:%lu: column '%s' appears twice", r->path, line, col_names[k]);
 		r->col_of[k] = i;
@@ -250,14 +298,24 @@ static ob_code read_header(ob_roster *r, ob_error *err)
 
 ob_roster *ob_roster_open(const char *path, ob_error *err)
 {
-	ob_roster *r = calloc(1, sizeof(*r));
+	return ob_roster_open_delim(path, 0, err);
+}
+
+ob_roster *ob_roster_open_delim(const char *path, char delim, ob_error *err)
+{
+	ob_roster *r;
 	struct stat sb;
 
-	if (!r || !(r->path = strdup(path))) {
+	if (delim && delim != ',' && delim != ';' && delim != '\t') {
+		ob_fail(err, OB_EUSAGE, "unknown delimiter '%c' (',' ';' or tab)", delim);
+		return NULL;
+	}
+	if (!(r = calloc(1, sizeof(*r))) || !(r->path = strdup(path))) {
 		free(r);
 		ob_fail(err, OB_ENOMEM, "out of memory");
 		return NULL;
 	}
+	r->delim = delim;
 	r->line = 1;
 	if (!(r->f = fopen(path, "rb"))) {
 		ob_fail(err, OB_EIO, "cannot open '%s': %s", path, strerror(errno));
@@ -389,4 +447,120 @@ long ob_roster_seen(ob_roster *r, const unsigned char key[32], unsigned long lin
 	r->seen_line[j] = line;
 	r->seen_n++;
 	return 0;
+}
+
+/* ---- dates ---- */
+
+static int digits(const char *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* "+hh:mm" / "-hh:mm" into seconds east of UTC; -1 when tz is not one */
+static int offset_of(const char *tz, long *secs)
+{
+	long h, m;
+
+	if ((tz[0] != '+' && tz[0] != '-') || strlen(tz) != 6 || !digits(tz + 1, 2) || tz[3] != ':' ||
+	    !digits(tz + 4, 2))
+		return -1;
+	h = (tz[1] - '0') * 10 + (tz[2] - '0');
+	m = (tz[4] - '0') * 10 + (tz[5] - '0');
+	if (h > 14 || m > 59)
+		return -1;
+	*secs = (tz[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	return 0;
+}
+
+static int is_utc(const char *tz)
+{
+	return !tz || !strcmp(tz, "UTC") || !strcmp(tz, "Z") || !strcmp(tz, "Etc/UTC");
+}
+
+int ob_roster_tz_ok(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	struct stat sb;
+	long secs;
+	size_t i;
+
+	if (is_utc(tz) || offset_of(tz, &secs) == 0)
+		return 1;
+	/* a name in the tz database: no way out of its directory */
+	if (!*tz || tz[0] == '/' || strstr(tz, "..") || strlen(tz) > 100)
+		return 0;
+	for (i = 0; tz[i]; i++)
+		if (!isalnum((unsigned char)tz[i]) && !strchr("/_+-", tz[i]))
+			return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Midnight starting the day tm (year, month, day set) in the tz database
+ * zone tz: mktime under TZ=tz, the caller's TZ put back after. */
+static int midnight_in(const char *tz, struct tm *tm, time_t *t)
+{
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	int had = getenv("TZ") != NULL;
+
+	if (had && !old)
+		return -1;
+	setenv("TZ", tz, 1);
+	tzset();
+	tm->tm_isdst = -1;
+	*t = mktime(tm);
+	if (had)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+	return *t == (time_t)-1 ? -1 : 0;
+}
+
+int ob_roster_date(const char *s, const char *tz, char out[32])
+{
+	/* a roster's rows mostly share one date: remember the last answer */
+	static _Thread_local char last_s[11], last_tz[101], last_out[32];
+	struct tm tm;
+	time_t t;
+	long secs = 0;
+
+	if (ob_date_parse(s, &t, NULL) == 0)
+		return 0;
+	if (strlen(s) != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2) || !ob_roster_tz_ok(tz) || strlen(tz ? tz : "") > 100)
+		return -1;
+	if (last_out[0] && !strcmp(last_s, s) && !strcmp(last_tz, tz ? tz : "")) {
+		memcpy(out, last_out, 32);
+		return 1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31)
+		return -1;
+	{
+		/* 2027-02-30 is no day: timegm would roll it into March */
+		struct tm chk = tm;
+		time_t u = timegm(&chk);
+		if (u == (time_t)-1 || chk.tm_mday != tm.tm_mday || chk.tm_mon != tm.tm_mon)
+			return -1;
+		if (is_utc(tz) || offset_of(tz, &secs) == 0)
+			t = u - secs;
+		else if (midnight_in(tz, &tm, &t) < 0)
+			return -1;
+	}
+	ob_date_format(t, out);
+	snprintf(last_s, sizeof(last_s), "%s", s);
+	snprintf(last_tz, sizeof(last_tz), "%s", tz ? tz : "");
+	memcpy(last_out, out, 32);
+	return 1;
 }

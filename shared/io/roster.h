@@ -40,8 +40,12 @@ typedef struct {
 
 /* Opens path and reads its header. OB_EIO when it cannot be read,
  * OB_EPARSE "FILE:LINE: ..." for a header that lacks a needed column,
- * repeats one, or names one we do not know. */
+ * repeats one, or names one we do not know. The delimiter is detected
+ * from the header line: ',', ';' (a spreadsheet in a locale whose decimal
+ * mark is a comma) or a tab, whichever it has most of outside quotes. */
 ob_roster *ob_roster_open(const char *path, ob_error *err);
+/* The same with the delimiter given (',', ';' or '\t'; 0: detected). */
+ob_roster *ob_roster_open_delim(const char *path, char delim, ob_error *err);
 void ob_roster_close(ob_roster *r);
 
 /* Reads the next record into row. Returns 1 for a row, 0 at the end of
@@ -63,6 +67,19 @@ void ob_roster_row_key(const ob_roster_row *row, unsigned char key[32]);
  * earlier row with the same key (nothing is stored then), 0 when it is
  * new, or -1 when out of memory. 8 bytes of the key are kept per row. */
 long ob_roster_seen(ob_roster *r, const unsigned char key[32], unsigned long line);
+
+/* A date as a roster or a spreadsheet user writes it. A full dateTime
+ * ("2027-06-01T00:00:00Z", as ob_date_parse reads it) returns 0 and is
+ * used as it stands. A plain "YYYY-MM-DD" is the start of that day in
+ * time zone tz (NULL, "UTC" or "Z": UTC; "+02:00" / "-05:30": that
+ * offset; else a tz database name such as "Europe/Berlin"): it returns 1
+ * with that instant in out as "YYYY-MM-DDThh:mm:ssZ". -1: not a date (or
+ * tz is unusable). Not thread-safe for tz database names (it sets TZ for
+ * the call). */
+int ob_roster_date(const char *s, const char *tz, char out[32]);
+/* 1 when tz is a zone ob_roster_date takes: UTC, an offset, or a name the
+ * system's tz database (TZDIR, else /usr/share/zoneinfo) has. */
+int ob_roster_tz_ok(const char *tz);
 
 /* 1 when s is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int ob_utf8_valid(const char *s, size_t len);

@@ -1,0 +1,645 @@
+/* list, show, export: the registrar's records, read from the issuance log.
+ *
+ * Every credential the issuer signed is in the log with its text (a
+ * roster's packed against the run's dictionary, logpack.h), so a lost
+ * file is never lost: `export` writes it again, byte for byte as issued.
+ * An id may be given by any unique start of it, with or without
+ * "urn:uuid:" (as git takes a commit); an ambiguous one lists the
+ * candidates. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "base/dates.h"
+#include "base/fsutil.h"
+#include "base/json.h"
+#include "canon/jcs.h"
+#include "io/roster.h"
+#include "issuer.h"
+#include "roster.h"
+
+#define CANDIDATES 10 /* ambiguous ids listed at most */
+
+/* What list and export --all are asked for. */
+struct query {
+	issuer_log_filter f;
+	const char *roster, *tz;
+	char delim;
+	char since[32], before[32];
+	const char *since_arg, *before_arg;
+	char **ids; /* --roster: its rows' credential ids, sorted */
+	size_t nids;
+};
+
+static const char *state_of(const issuer_log_entry *e)
+{
+	return e->revoked ? "revoked" : e->suspended ? "suspended" : "active";
+}
+
+/* The name a credential file gets, as issue --roster names it. */
+static void file_name(const char *id, const char *text, char *buf, size_t n)
+{
+	if (!strncmp(id, "urn:uuid:", 9))
+		id += 9;
+	snprintf(buf, n, "%s.%s", id, text && text[0] != '{' ? "jwt" : "json");
+}
+
+/* ---- options the record commands share ---- */
+
+enum { O_RECIPIENT = 1000, O_ACH, O_SINCE, O_BEFORE, O_STATE, O_ROSTER, O_DELIM, O_TZ };
+
+#define FILTER_OPTS                                                     \
+	{ "recipient", required_argument, NULL, O_RECIPIENT },          \
+	{ "achievement", required_argument, NULL, O_ACH },              \
+	{ "since", required_argument, NULL, O_SINCE },                  \
+	{ "before", required_argument, NULL, O_BEFORE },                \
+	{ "state", required_argument, NULL, O_STATE },                  \
+	{ "roster", required_argument, NULL, O_ROSTER },                \
+	{ "delimiter", required_argument, NULL, O_DELIM },              \
+	{ "timezone", required_argument, NULL, O_TZ }
+
+/* Takes filter option c. 1: taken, 0: not a filter option, or the exit
+ * code (2) of a usage error as -2. */
+static int filter_opt(struct query *q, int c, const char *arg)
+{
+	switch (c) {
+	case O_RECIPIENT: q->f.recipient = arg; return 1;
+	case O_ACH: q->f.achievement = arg; return 1;
+	case O_SINCE: q->since_arg = arg; return 1;
+	case O_BEFORE: q->before_arg = arg; return 1;
+	case O_ROSTER: q->roster = arg; return 1;
+	case O_STATE:
+		q->f.state = !strcmp(arg, "active") ? ISSUER_ACTIVE : !strcmp(arg, "revoked") ? ISSUER_REVOKED :
+			     !strcmp(arg, "suspended") ? ISSUER_SUSPENDED : -1;
+		if (q->f.state < 0)
+			return ob_cli_usage(ob_cli_current(), "unknown --state '%s' (active, revoked or suspended)", arg), -2;
+		return 1;
+	case O_DELIM:
+		q->delim = !strcmp(arg, ",") ? ',' : !strcmp(arg, ";") ? ';' :
+			   !strcmp(arg, "tab") || !strcmp(arg, "\t") || !strcmp(arg, "\\t") ? '\t' : 0;
+		if (!q->delim)
+			return ob_cli_usage(ob_cli_current(), "unknown --delimiter '%s' (',' ';' or tab)", arg), -2;
+		return 1;
+	case O_TZ:
+		if (!ob_roster_tz_ok(arg))
+			return ob_cli_usage(ob_cli_current(), "unknown --timezone '%s' (UTC, +02:00, or a name such as Europe/Berlin)",
+					    arg), -2;
+		q->tz = arg;
+		return 1;
+	}
+	return 0;
+}
+
+/* A --since/--before value as the log writes times; -1 when not a date. */
+static int bound(const char *arg, const char *tz, char out[32])
+{
+	time_t t;
+	int rc = ob_roster_date(arg, tz, out);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		if (ob_date_parse(arg, &t, NULL) < 0)
+			return -1;
+		ob_date_format(t, out);
+	}
+	return 0;
+}
+
+/* After the options: the date bounds (in --timezone, read after all the
+ * options). 0, or the usage exit code. */
+static int filter_finish(struct query *q)
+{
+	if (q->since_arg && bound(q->since_arg, q->tz, q->since) < 0)
+		return ob_cli_usage(ob_cli_current(), "invalid --since '%s' (want 2026-06-01 or 2026-06-01T12:00:00Z)",
+				    q->since_arg);
+	if (q->before_arg && bound(q->before_arg, q->tz, q->before) < 0)
+		return ob_cli_usage(ob_cli_current(), "invalid --before '%s' (want 2026-06-01 or 2026-06-01T12:00:00Z)",
+				    q->before_arg);
+	if (q->since_arg)
+		q->f.since = q->since;
+	if (q->before_arg)
+		q->f.before = q->before;
+	if ((q->delim || q->tz) && !q->roster && !q->since_arg && !q->before_arg)
+		return ob_cli_usage(ob_cli_current(), "%s goes with --roster%s", q->delim ? "--delimiter" : "--timezone",
+				    q->delim ? "" : ", --since or --before");
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void query_release(struct query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->nids; i++)
+		free(q->ids[i]);
+	free(q->ids);
+	q->ids = NULL;
+	q->nids = 0;
+}
+
+/* --roster: the credential ids of the roster's rows, found by their row
+ * keys as issue --roster logged them (a row never issued, or bad, has
+ * none). */
+static ob_code roster_ids(issuer_state *st, struct query *q, ob_error *err)
+{
+	ob_roster *ros = ob_roster_open_delim(q->roster, q->delim, err);
+	ob_roster_row row;
+	ob_buf text = OB_BUF_INIT;
+	ob_error e;
+	unsigned char key[32];
+	char vbuf[32], *id;
+	size_t cap = 0;
+	long list, idx;
+	int rc, found;
+	ob_code code = OB_OK;
+
+	if (!ros)
+		return err->code;
+	for (;;) {
+		memset(&e, 0, sizeof(e));
+		if ((rc = ob_roster_next(ros, &row, &e)) == 0)
+			break;
+		if (rc == -2) {
+			code = ob_fail(err, e.code, "%s", e.msg);
+			break;
+		}
+		if (rc < 0 || issuer_roster_row_normalize(&row, q->tz, vbuf) < 0)
+			continue;
+		ob_roster_row_key(&row, key);
+		ob_buf_truncate(&text, 0);
+		if ((code = issuer_db_log_find_row(st->db, key, &found, &id, &text, &list, &idx, err)))
+			break;
+		if (!found)
+			continue;
+		if (q->nids == cap) {
+			char **n = realloc(q->ids, (cap ? cap * 2 : 64) * sizeof(*n));
+			if (!n) {
+				free(id);
+				code = ob_fail(err, OB_ENOMEM, "out of memory");
+				break;
+			}
+			q->ids = n;
+			cap = cap ? cap * 2 : 64;
+		}
+		q->ids[q->nids++] = id;
+	}
+	ob_buf_release(&text);
+	ob_roster_close(ros);
+	if (!code)
+		qsort(q->ids, q->nids, sizeof(*q->ids), cmp_str);
+	return code;
+}
+
+static int query_wants(const struct query *q, const issuer_log_entry *e)
+{
+	return !q->roster || bsearch(&e->id, q->ids, q->nids, sizeof(*q->ids), cmp_str);
+}
+
+/* The exit code for a failure, printing it unless resolve_id did (the
+ * candidates of an ambiguous id). */
+static int fail_code(const ob_error *err)
+{
+	return err->msg[0] ? ob_cli_fail(err) : 2;
+}
+
+/* ---- list ---- */
+
+enum { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+struct lister {
+	const struct query *q;
+	int fmt;
+	unsigned long n;
+	json_t *arr;
+};
+
+static json_t *entry_json(const issuer_log_entry *e)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", e->id, "state", state_of(e), "recipient",
+			      e->recipient ? e->recipient : "", "achievement", e->achievement ? e->achievement : "",
+			      "issuedAt", e->issued_at ? e->issued_at : "", "suite", e->suite ? e->suite : "");
+
+	if (o && e->has_status) {
+		json_object_set_new(o, "statusList", json_integer(e->list));
+		json_object_set_new(o, "statusListIndex", json_integer(e->idx));
+		json_object_set_new(o, "suspendable", json_boolean(e->suspendable));
+	}
+	if (o && e->reason)
+		json_object_set_new(o, "reason", json_string(e->reason));
+	if (o && e->changed_at)
+		json_object_set_new(o, "changedAt", json_string(e->changed_at));
+	return o;
+}
+
+/* One CSV cell (RFC 4180), with a leading = + - @ kept from formulas. */
+static void csv_cell(const char *v, int last)
+{
+	int quote = strpbrk(v, ",\"\r\n;") != NULL;
+	const char *p;
+
+	if (quote)
+		putchar('"');
+	if (*v && strchr("=+-@\t", v[0]))
+		putchar('\'');
+	for (p = v; *p; p++) {
+		if (*p == '"')
+			putchar('"');
+		putchar(*p);
+	}
+	if (quote)
+		putchar('"');
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+static ob_code list_one(const issuer_log_entry *e, void *ctx, ob_error *err)
+{
+	struct lister *l = ctx;
+	char num[64];
+
+	if (!query_wants(l->q, e))
+		return OB_OK;
+	l->n++;
+	if (l->fmt == FMT_JSON) {
+		json_t *o = entry_json(e);
+		if (!o || json_array_append_new(l->arr, o))
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+	} else if (l->fmt == FMT_CSV) {
+		csv_cell(e->id, 0);
+		csv_cell(state_of(e), 0);
+		csv_cell(e->recipient ? e->recipient : "", 0);
+		csv_cell(e->achievement ? e->achievement : "", 0);
+		csv_cell(e->issued_at ? e->issued_at : "", 0);
+		csv_cell(e->suite ? e->suite : "", 0);
+		snprintf(num, sizeof(num), "%ld", e->list);
+		csv_cell(e->has_status ? num : "", 0);
+		snprintf(num, sizeof(num), "%ld", e->idx);
+		csv_cell(e->has_status ? num : "", 0);
+		csv_cell(e->reason ? e->reason : "", 1);
+	} else {
+		printf("%s  %-9s  %s  %s  %s\n", e->id, state_of(e), e->issued_at ? e->issued_at : "-",
+		       e->achievement ? e->achievement : "-", e->recipient ? e->recipient : "-");
+	}
+	return OB_OK;
+}
+
+static int print_json(json_t *o)
+{
+	char *s = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+	ob_error err = { 0 };
+
+	if (!s) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		return ob_cli_fail(&err);
+	}
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FILTER_OPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct query q = { 0 };
+	struct lister l = { &q, FMT_TEXT, 0, NULL };
+	issuer_state st;
+	ob_error err = { 0 };
+	int c, rc = 0, k;
+
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		if ((k = filter_opt(&q, c, optarg)) == -2)
+			return 2;
+		if (k)
+			continue;
+		switch (c) {
+		case 'j': l.fmt = FMT_JSON; break;
+		case 'c': l.fmt = FMT_CSV; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if ((rc = filter_finish(&q)))
+		return rc;
+	if (issuer_open(&st, 0, &err))
+		return ob_cli_fail(&err);
+	if (l.fmt == FMT_JSON && !(l.arr = json_array())) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (q.roster && roster_ids(&st, &q, &err))
+		goto fail;
+	if (l.fmt == FMT_CSV)
+		fputs("id,state,recipient,achievement,issued_at,suite,status_list,status_index,reason\r\n", stdout);
+	if (issuer_db_log_walk(st.db, &q.f, 0, list_one, &l, &err))
+		goto fail;
+	if (l.fmt == FMT_JSON)
+		rc = print_json(json_pack("{s:I, s:O}", "count", (json_int_t)l.n, "credentials", l.arr));
+	else if (l.fmt == FMT_TEXT)
+		fprintf(stderr, "%s: %lu credential%s\n", ob_cli_prog(), l.n, l.n == 1 ? "" : "s");
+	goto out;
+fail:
+	rc = fail_code(&err);
+out:
+	json_decref(l.arr);
+	query_release(&q);
+	issuer_close(&st);
+	return rc;
+}
+
+/* ---- finding one credential by a prefix of its id ---- */
+
+struct finder {
+	char *ids[CANDIDATES + 1];
+	int n;
+	unsigned long total;
+};
+
+static ob_code find_one(const issuer_log_entry *e, void *ctx, ob_error *err)
+{
+	struct finder *f = ctx;
+
+	f->total++;
+	if (f->n < CANDIDATES + 1 && !(f->ids[f->n++] = strdup(e->id)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	return OB_OK;
+}
+
+/* The full id of the one credential whose id starts with prefix (heap),
+ * or NULL with err: OB_EINVALID when none does, OB_EUSAGE when several
+ * do (the message lists them). */
+static char *resolve_id(issuer_state *st, const char *prefix, ob_error *err)
+{
+	issuer_log_filter f = { .id_prefix = prefix };
+	struct finder fd = { { 0 }, 0, 0 };
+	char *id = NULL;
+	int i;
+
+	if (!*prefix) {
+		ob_fail(err, OB_EUSAGE, "which credential? (give its id)");
+		return NULL;
+	}
+	if (issuer_db_log_walk(st->db, &f, 0, find_one, &fd, err))
+		goto out;
+	/* a full id that is also the start of a longer one is that one */
+	for (i = 0; i < fd.n; i++)
+		if (!strcmp(fd.ids[i], prefix) || (!strncmp(fd.ids[i], "urn:uuid:", 9) && !strcmp(fd.ids[i] + 9, prefix)))
+			break;
+	if (i < fd.n || fd.total == 1) {
+		id = fd.ids[i < fd.n ? i : 0];
+		fd.ids[i < fd.n ? i : 0] = NULL;
+	} else if (!fd.total)
+		ob_fail(err, OB_EINVALID, "no credential '%s' in the issuance log", prefix);
+	else {
+		/* the candidates go under the error line: more than an
+		 * ob_error holds */
+		ob_cli_errorf(2, "ambiguous id '%s': %lu credentials start with it:", prefix, fd.total);
+		for (i = 0; i < fd.n && i < CANDIDATES; i++)
+			fprintf(stderr, "  %s\n", fd.ids[i]);
+		if (fd.total > CANDIDATES)
+			fprintf(stderr, "  ... and %lu more\n", fd.total - CANDIDATES);
+		err->code = OB_EUSAGE; /* reported: the caller prints nothing more */
+	}
+out:
+	for (i = 0; i < fd.n; i++)
+		free(fd.ids[i]);
+	return id;
+}
+
+
+/* ---- show ---- */
+
+struct shower {
+	int json;
+	int rc;
+};
+
+static const char *subject_str(const json_t *cred, const char *a, const char *b)
+{
+	json_t *s = json_object_get(cred, "credentialSubject");
+
+	if (json_is_array(s))
+		s = json_array_get(s, 0);
+	if (b)
+		s = json_object_get(s, a), a = b;
+	return json_string_value(json_object_get(s, a));
+}
+
+static ob_code show_one(const issuer_log_entry *e, void *ctx, ob_error *err)
+{
+	struct shower *sh = ctx;
+	json_t *cred = NULL, *o = NULL;
+	const char *name = NULL, *aname = NULL, *vf = NULL, *vu = NULL;
+	char file[128];
+
+	if (e->text && e->text[0] == '{')
+		cred = json_loadb(e->text, e->len, 0, NULL);
+	if (cred) {
+		name = subject_str(cred, "name", NULL);
+		aname = subject_str(cred, "achievement", "name");
+		vf = json_string_value(json_object_get(cred, "validFrom"));
+		vu = json_string_value(json_object_get(cred, "validUntil"));
+	}
+	file_name(e->id, e->text, file, sizeof(file));
+	if (sh->json) {
+		if (!(o = entry_json(e))) {
+			json_decref(cred);
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		}
+		if (name)
+			json_object_set_new(o, "name", json_string(name));
+		if (aname)
+			json_object_set_new(o, "achievementName", json_string(aname));
+		if (vf)
+			json_object_set_new(o, "validFrom", json_string(vf));
+		if (vu)
+			json_object_set_new(o, "validUntil", json_string(vu));
+		json_object_set_new(o, "file", json_string(file));
+		if (cred)
+			json_object_set(o, "credential", cred);
+		else if (e->text)
+			json_object_set_new(o, "credential", json_stringn(e->text, e->len));
+		sh->rc = print_json(o);
+		json_decref(o);
+	} else {
+		printf("id:          %s\n", e->id);
+		printf("state:       %s", state_of(e));
+		if (e->reason && (e->revoked || e->suspended))
+			printf(" (%s)", e->reason);
+		if (e->changed_at && (e->revoked || e->suspended))
+			printf(" since %s", e->changed_at);
+		printf("\nrecipient:   %s%s%s%s\n", e->recipient ? e->recipient : "-", name ? " (" : "",
+		       name ? name : "", name ? ")" : "");
+		printf("achievement: %s%s%s%s\n", e->achievement ? e->achievement : "-", aname ? " (" : "",
+		       aname ? aname : "", aname ? ")" : "");
+		printf("issued:      %s\n", e->issued_at ? e->issued_at : "-");
+		if (vf)
+			printf("valid from:  %s\n", vf);
+		if (vu)
+			printf("valid until: %s\n", vu);
+		printf("suite:       %s\n", e->suite ? e->suite : "-");
+		if (e->has_status)
+			printf("status:      list %ld, index %ld%s\n", e->list, e->idx, e->suspendable ? ", suspendable" : "");
+		else
+			printf("status:      no status entry\n");
+		printf("file:        %s%s\n", file, e->text ? "" : " (the log has no text of it: it predates the stored text)");
+	}
+	json_decref(cred);
+	return OB_OK;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct shower sh = { 0, 0 };
+	issuer_log_filter f = { 0 };
+	issuer_state st;
+	ob_error err = { 0 };
+	char *id = NULL;
+	int c, rc = 0;
+
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': sh.json = 1; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return ob_cli_usage(ob_cli_current(), optind == argc ? "which credential? (give its id or a unique start of it)" :
+				    "unexpected argument '%s'", argv[optind + 1]);
+	if (issuer_open(&st, 0, &err))
+		return ob_cli_fail(&err);
+	if (!(id = resolve_id(&st, argv[optind], &err)))
+		goto fail;
+	f.id_prefix = id;
+	if (issuer_db_log_walk(st.db, &f, 1, show_one, &sh, &err))
+		goto fail;
+	rc = sh.rc;
+	goto out;
+fail:
+	rc = fail_code(&err);
+out:
+	free(id);
+	issuer_close(&st);
+	return rc;
+}
+
+/* ---- export ---- */
+
+struct exporter {
+	const struct query *q;
+	const char *dir;
+	unsigned long written, missing;
+};
+
+static ob_code export_one(const issuer_log_entry *e, void *ctx, ob_error *err)
+{
+	struct exporter *x = ctx;
+	char name[128], *path;
+	ob_code rc;
+
+	if (x->q && !query_wants(x->q, e))
+		return OB_OK;
+	if (!e->text) {
+		fprintf(stderr, "%s: %s: the log has no text of it (issued before the log kept credentials)\n",
+			ob_cli_prog(), e->id);
+		x->missing++;
+		return OB_OK;
+	}
+	file_name(e->id, e->text, name, sizeof(name));
+	if (!(path = issuer_path_join(x->dir, name)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	/* learner data: the issuer's account only, as issue --roster writes it */
+	rc = ob_write_file_atomic(path, e->text, e->len, 0600, 1, err);
+	if (!rc) {
+		printf("%s\n", path);
+		x->written++;
+	}
+	free(path);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FILTER_OPTS,
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct query q = { 0 };
+	struct exporter x = { 0 };
+	issuer_log_filter one = { 0 };
+	issuer_state st;
+	ob_error err = { 0 };
+	char *id = NULL;
+	int c, rc = 0, all = 0, k, filtered;
+
+	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+		if ((k = filter_opt(&q, c, optarg)) == -2)
+			return 2;
+		if (k)
+			continue;
+		switch (c) {
+		case 'a': all = 1; break;
+		case 'h': return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	filtered = q.f.recipient || q.f.achievement || q.since_arg || q.before_arg || q.f.state || q.roster;
+	if (argc - optind != (all ? 1 : 2))
+		return ob_cli_usage(ob_cli_current(), all ? "export --all needs a directory" :
+				    argc - optind < 2 ? "export needs a credential id (or --all) and a directory" :
+				    "unexpected argument '%s'", argv[optind + 2]);
+	if (filtered && !all)
+		return ob_cli_usage(ob_cli_current(), "the filters (--recipient, --state, ...) go with --all");
+	if ((rc = filter_finish(&q)))
+		return rc;
+	x.dir = argv[argc - 1];
+	if (issuer_open(&st, 0, &err))
+		return ob_cli_fail(&err);
+	if (ob_mkdir_p(x.dir, &err))
+		goto fail;
+	if (all) {
+		x.q = &q;
+		if ((q.roster && roster_ids(&st, &q, &err)) || issuer_db_log_walk(st.db, &q.f, 1, export_one, &x, &err))
+			goto fail;
+	} else {
+		if (!(id = resolve_id(&st, argv[optind], &err)))
+			goto fail;
+		one.id_prefix = id;
+		if (issuer_db_log_walk(st.db, &one, 1, export_one, &x, &err))
+			goto fail;
+	}
+	fprintf(stderr, "%s: exported %lu credential%s to %s%s\n", ob_cli_prog(), x.written, x.written == 1 ? "" : "s",
+		x.dir, x.missing ? " (some have no text in the log; see above)" : "");
+	rc = x.missing ? 1 : 0;
+	goto out;
+fail:
+	rc = fail_code(&err);
+out:
+	free(id);
+	query_release(&q);
+	issuer_close(&st);
+	return rc;
+}
