@@ -96,7 +96,7 @@ int cmd_qr(int argc, char **argv)
 	if (svg && ob_qr_write_svg(qr, svg, &err))
 		goto out;
 	if (terminal)
-		ob_qr_render_terminal(qr, stdout, &err);
+		ret = ob_cli_qr_terminal(qr, stdout, "--png OUT");
 out:
 	if (err.code) {
 		fprintf(stderr, "ob-verifier: %s\n", err.msg);

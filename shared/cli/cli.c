@@ -85,6 +85,20 @@ int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
 	return 2;
 }
 
+int ob_cli_qr_terminal(const ob_qr *qr, FILE *out, const char *png_hint)
+{
+	ob_error err = { 0 };
+	int need = ob_qr_terminal_columns(qr), have = ob_qr_terminal_width(out);
+
+	if (ob_qr_render_terminal(qr, out, &err))
+		return ob_cli_fail(&err);
+	if (have > 0 && need > have)
+		fprintf(stderr, "%s: warning: the QR code is %d columns wide and the terminal %d: "
+			"it wraps and will not scan; write an image with %s (or widen the terminal)\n",
+			prog, need, have, png_hint);
+	return 0;
+}
+
 ob_code ob_cli_output(const char *path, const char *data, size_t len, int force, ob_error *err)
 {
 	if (path)

@@ -6,9 +6,11 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/err.h"
 #include "cli/opts.h"
+#include "io/qr.h"
 
 /* Every command parses its options with ob_opts_getopt (cli/opts.h), not
  * getopt_long: glibc's messages off, a bad option reported by
@@ -34,6 +36,11 @@ int ob_cli_errorf(int code, const char *fmt, ...) __attribute__((format(printf, 
  * that option's, "prog: cmd: unknown option '--frob'", whatever fmt. */
 int ob_cli_usage(const struct ob_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Draws qr on out (ob_qr_render_terminal) and, when it is wider than
+ * the terminal (ob_qr_terminal_width), says so on stderr, suggesting
+ * png_hint ("--png OUT"). 0, or the exit code of a write error, reported. */
+int ob_cli_qr_terminal(const ob_qr *qr, FILE *out, const char *png_hint);
 
 /* Writes a result to path (atomically, mode 0644, replacing only with
  * force) or, when path is NULL, to stdout. */

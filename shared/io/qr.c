@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <png.h>
@@ -230,6 +231,26 @@ ob_code ob_qr_render_terminal(const ob_qr *qr, FILE *out, ob_error *err)
 	if (fflush(out) != 0 || ferror(out))
 		return ob_fail(err, OB_EIO, "cannot write QR code: %s", strerror(errno));
 	return OB_OK;
+}
+
+int ob_qr_terminal_columns(const ob_qr *qr)
+{
+	return ob_qr_width(qr) + 2 * QUIET;
+}
+
+int ob_qr_terminal_width(FILE *f)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (!c || !*c)
+		return 0;
+	n = strtol(c, &end, 10);
+	return *end || n <= 0 || n > 100000 ? 0 : (int)n;
 }
 
 ob_code ob_qr_write_png(const ob_qr *qr, const char *path, int scale, ob_error *err)

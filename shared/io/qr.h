@@ -62,6 +62,11 @@ int ob_qr_module(const ob_qr *qr, int x, int y);
  * so the code is dark on light on any terminal theme; otherwise plain
  * glyphs, which read right on a dark terminal. OB_EIO on a write error. */
 ob_code ob_qr_render_terminal(const ob_qr *qr, FILE *out, ob_error *err);
+/* How many columns ob_qr_render_terminal draws: width + 8. */
+int ob_qr_terminal_columns(const ob_qr *qr);
+/* The width of the terminal f writes to (ioctl TIOCGWINSZ), else
+ * $COLUMNS when it is a number, else 0: not known. */
+int ob_qr_terminal_width(FILE *f);
 /* Writes a PNG (8-bit grey, scale pixels per module, 4-module quiet
  * zone) or an SVG (white background, one black <path>, viewBox in
  * modules), atomically (temp file, fsync, rename), mode 0644, replacing
