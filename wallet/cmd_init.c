@@ -71,6 +71,7 @@ int cmd_init(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "kdf-cost", required_argument, NULL, 'k' },
+		{ "weak-passphrase-ok", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -78,11 +79,15 @@ int cmd_init(int argc, char **argv)
 	struct setup s = { NULL, 0, OB_VAULT_LOG2N_DEFAULT };
 	char *home = NULL, *path = NULL, *pass = NULL;
 	size_t plen = 0;
-	int c;
+	int c, weak_ok = 0;
 
 	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
+		if (c == 'W') {
+			weak_ok = 1;
+			continue;
+		}
 		if (c != 'k')
 			return wallet_bad_option(c, argv);
 		if (!strcmp(optarg, "test"))
@@ -103,7 +108,7 @@ int cmd_init(int argc, char **argv)
 		ob_fail(&err, OB_EIO, "wallet already exists at %s", path);
 		goto out;
 	}
-	if (wallet_passphrase(NULL, "New wallet passphrase: ", 1, &pass, &plen, &err))
+	if (wallet_new_passphrase(NULL, "New wallet passphrase: ", weak_ok, &pass, &plen, &err))
 		goto out;
 	s.pass = pass;
 	s.plen = plen;

@@ -10,7 +10,8 @@
 #include "base/json.h"
 #include "wallet.h"
 
-/* The members of a summary list --json prints, in this order. */
+/* The members of a summary list --json prints, in this order ("name"
+ * and a CLR's "items" follow "kind"). */
 static const char *const json_keys[] = {
 	"id", "kind", "achievement", "issuer", "issuerName", "learner", "validFrom",
 	"validUntil", "verdict", "checkedAt", "addedAt",
@@ -32,17 +33,19 @@ static void date_part(const char *from, char out[16])
 		snprintf(out, 16, "%.15s", from);
 }
 
-#define NTABLE 5
-static const char *const heads[NTABLE] = { "ID", "ACHIEVEMENT", "ISSUER", "VALID FROM", "STATUS" };
+#define NTABLE 6
+static const char *const heads[NTABLE] = { "ID", "KIND", "NAME", "ISSUER", "VALID FROM", "STATUS" };
 
+/* A CLR is listed by its own name ("CLR"), a badge by its achievement's. */
 static void row_cells(const json_t *o, const char *cell[NTABLE], char from[16])
 {
 	date_part(get(o, "validFrom"), from);
 	cell[0] = get(o, "id");
-	cell[1] = get(o, "achievement");
-	cell[2] = get(o, "issuerName") ? get(o, "issuerName") : get(o, "issuer");
-	cell[3] = from;
-	cell[4] = wallet_status(get(o, "verdict"), get(o, "validUntil"));
+	cell[1] = wallet_rec_is_clr(o) ? "CLR" : "badge";
+	cell[2] = wallet_rec_title(o);
+	cell[3] = get(o, "issuerName") ? get(o, "issuerName") : get(o, "issuer");
+	cell[4] = from;
+	cell[5] = wallet_status(get(o, "verdict"), get(o, "validUntil"));
 }
 
 /* Both modes go over the records twice in one read transaction, holding
@@ -87,9 +90,16 @@ static ob_code json_row(struct pass *p, const json_t *s, ob_error *err)
 	size_t i;
 	int bad = !o;
 
-	for (i = 0; !bad && i < sizeof(json_keys) / sizeof(json_keys[0]); i++)
+	for (i = 0; !bad && i < sizeof(json_keys) / sizeof(json_keys[0]); i++) {
 		if (get(s, json_keys[i]))
 			bad |= json_object_set_new(o, json_keys[i], json_string(get(s, json_keys[i])));
+		if (i == 1 && wallet_rec_title(s))
+			bad |= json_object_set_new(o, "name", json_string(wallet_rec_title(s)));
+		/* stored JSON numbers come back as reals (strict parsing) */
+		if (i == 1 && json_is_number(json_object_get(s, "clrItems")))
+			bad |= json_object_set_new(o, "items", json_integer(
+				(json_int_t)json_number_value(json_object_get(s, "clrItems"))));
+	}
 	bad |= bad || json_object_set_new(o, "status", json_string(wallet_status(
 		get(s, "verdict"), get(s, "validUntil"))));
 	p->text.len = 0;

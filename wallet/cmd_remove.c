@@ -1,4 +1,7 @@
+#include <stdio.h>
+
 #include "cli/cli.h"
+#include "base/json.h"
 #include "wallet.h"
 
 int cmd_remove(int argc, char **argv)
@@ -24,8 +27,17 @@ int cmd_remove(int argc, char **argv)
 		ob_store_fail(w.db, "cannot remove the credential", &err);
 	sqlite3_finalize(q);
 	q = NULL;
-	if (!err.code && !wallet_census_update(&w, &err))
-		ob_store_commit(w.db, &err);
+	if (!err.code && !wallet_census_update(&w, &err) && !ob_store_commit(w.db, &err)) {
+		/* the id may have been a prefix: say which credential went */
+		fprintf(stderr, "%s: removed ", ob_cli_prog());
+		wallet_put(stderr, ob_json_str(r.summary, "id"));
+		if (wallet_rec_title(r.summary)) {
+			fputs(" (", stderr);
+			wallet_put(stderr, wallet_rec_title(r.summary));
+			fputc(')', stderr);
+		}
+		fputc('\n', stderr);
+	}
 out:
 	sqlite3_finalize(q);
 	wallet_rec_release(&r);

@@ -38,6 +38,7 @@ int cmd_passwd(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "new-passphrase-file", required_argument, NULL, 'n' },
+		{ "weak-passphrase-ok", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -50,20 +51,23 @@ int cmd_passwd(int argc, char **argv)
 	const char *newfile = NULL;
 	char *pass = NULL;
 	size_t plen = 0;
-	int c;
+	int c, weak_ok = 0;
 
 	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return ob_cli_help();
-		if (c != 'n')
+		if (c == 'W')
+			weak_ok = 1;
+		else if (c == 'n')
+			newfile = optarg;
+		else
 			return wallet_bad_option(c, argv);
-		newfile = optarg;
 	}
 	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "passwd takes no arguments");
 	if (wallet_unlock(&w, &err))
 		goto out;
-	if (wallet_passphrase(newfile, "New passphrase: ", 1, &pass, &plen, &err))
+	if (wallet_new_passphrase(newfile, "New passphrase: ", weak_ok, &pass, &plen, &err))
 		goto out;
 	/* a new salt, the cost the wallet had (at least the default unless it
 	 * is a test wallet), the same data key: no record is re-encrypted */

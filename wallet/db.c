@@ -9,6 +9,7 @@
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "wallet.h"
+#include "vc/clr.h"
 #include "vc/registry.h"
 
 /* Version 1 (unencrypted, refused by wallet_unlock) is kept so such a
@@ -181,6 +182,18 @@ static int set_or_del(json_t *o, const char *k, const char *v)
 	return json_object_set_new(o, k, json_string(v));
 }
 
+/* The CLR's name: a string or the first of a language map's values. */
+static const char *clr_name(const json_t *cred)
+{
+	const json_t *v = json_object_get(cred, "name");
+
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (json_is_object(v))
+		v = json_object_get(v, "@value");
+	return json_string_value(v);
+}
+
 int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const char *checked,
 		       int set_doc)
 {
@@ -195,6 +208,12 @@ int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const ch
 		bad |= set_or_del(sum, "learner", r->learner);
 		bad |= set_or_del(sum, "validFrom", r->valid_from);
 		bad |= set_or_del(sum, "validUntil", r->valid_until);
+	}
+	/* a CLR is named by its own name, not its first badge's: set on
+	 * refresh too, so a record added before gets it */
+	if (r->document && ob_clr_is_clr(r->document)) {
+		bad |= set_or_del(sum, "clrName", clr_name(r->document));
+		bad |= json_object_set_new(sum, "clrItems", json_integer((json_int_t)r->nnested));
 	}
 	bad |= set_or_del(sum, "verdict", ob_verdict_name(r->verdict));
 	bad |= set_or_del(sum, "reason", r->verdict == OB_VALID ? NULL : wallet_reason(r));

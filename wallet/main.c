@@ -8,11 +8,11 @@ const char *wallet_passfile_opt;
 int cmd_receive(int argc, char **argv); /* cmd_receive.c */
 
 static const struct ob_cmd cmds[] = {
-	{ "init", cmd_init, "init [--kdf-cost default|test]" },
+	{ "init", cmd_init, "init [--kdf-cost default|test] [--weak-passphrase-ok]" },
 	{ "add", cmd_add, "add [--force] [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] FILE|-|URL..." },
 	{ "list", cmd_list, "list [--json]" },
-	{ "show", cmd_show, "show ID" },
-	{ "export", cmd_export, "export ID [--json] [--baked IMAGE -o OUT]" },
+	{ "show", cmd_show, "show [--json] ID" },
+	{ "export", cmd_export, "export ID [--json] [--baked IMAGE -o OUT] [--pdf|--png] [-o FILE] [--paper a4|letter] [--verify-url BASE|--no-qr] [--force]" },
 	{ "receive", cmd_receive, "receive [--pin-file FILE] [--format ldp_vc|jwt_vc_json] [--now T] [--doc URL=FILE]... [--cacert FILE] [--timeout SECONDS] OFFER|URL|QR-IMAGE" },
 	{ "remove", cmd_remove, "remove ID" },
 	{ "whoami", cmd_whoami, "whoami" },
@@ -21,7 +21,7 @@ static const struct ob_cmd cmds[] = {
 	{ "share", cmd_share, "share ID (--qr [--png OUT] [--url URL] | --linkedin)" },
 	{ "backup", cmd_backup, "backup [--force] FILE" },
 	{ "restore", cmd_restore, "restore FILE" },
-	{ "passwd", cmd_passwd, "passwd [--new-passphrase-file FILE]" },
+	{ "passwd", cmd_passwd, "passwd [--new-passphrase-file FILE] [--weak-passphrase-ok]" },
 };
 
 static const struct ob_opt_global globals[] = {
@@ -29,7 +29,7 @@ static const struct ob_opt_global globals[] = {
 	  "wallet directory (default $OBKIT_WALLET_HOME, else $XDG_DATA_HOME/obkit/wallet)" },
 	{ "passphrase-file", 0, "FILE", &wallet_passfile_opt,
 	  "read the passphrase from FILE's first line (default $OBKIT_WALLET_PASSPHRASE_FILE, else the terminal)" },
-	{ "json", 0, NULL, NULL, "JSON output (list, export)" },
+	{ "json", 0, NULL, NULL, "JSON output (list, show, export)" },
 	OB_NETOPTS_GLOBALS,
 	{ NULL, 0, NULL, NULL, NULL },
 };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -12,6 +13,7 @@
 #include "base/hash.h"
 #include "canon/jcs.h"
 #include "base/json.h"
+#include "cli/cli.h"
 #include "wallet.h"
 
 #define AAD_PREFIX "obkit wallet v2|"
@@ -110,7 +112,10 @@ fail:
 
 #define COLS "seq, rid, summary, raw, report"
 
-ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob_error *err)
+/* The record whose id is exactly id; *absent set (err untouched) when
+ * no record has it. */
+static ob_code find_exact(wallet *w, const char *id, int want, wallet_rec *out, int *absent,
+			  ob_error *err)
 {
 	unsigned char tag[32];
 	sqlite3_stmt *q = NULL;
@@ -118,6 +123,7 @@ ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob
 	int step;
 	ob_code rc;
 
+	*absent = 0;
 	memset(out, 0, sizeof(*out));
 	if ((rc = wallet_id_tag(w, id, tag, err)))
 		return rc;
@@ -126,7 +132,7 @@ ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob
 	sqlite3_bind_blob(q, 1, tag, sizeof(tag), SQLITE_TRANSIENT);
 	step = sqlite3_step(q);
 	if (step == SQLITE_DONE)
-		rc = wallet_not_found(id, err);
+		*absent = 1;
 	else if (step != SQLITE_ROW)
 		rc = ob_store_fail(w->db, "cannot read the wallet", err);
 	else if (!(rc = load(w, q, want, out, err))) {
@@ -139,6 +145,113 @@ ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob
 		}
 	}
 	sqlite3_finalize(q);
+	return rc;
+}
+
+const char *wallet_rec_title(const json_t *summary)
+{
+	const char *clr = ob_json_str(summary, "clrName");
+
+	return clr ? clr : ob_json_str(summary, "achievement");
+}
+
+int wallet_rec_is_clr(const json_t *summary)
+{
+	const char *kind = ob_json_str(summary, "kind");
+
+	return ob_json_str(summary, "clrName") || (kind && !strcmp(kind, "clr"));
+}
+
+/* A prefix search: the ids that start with what the learner typed, with
+ * or without their "urn:uuid:", ignoring case (git's short ids). */
+#define SHOW_CANDIDATES 20
+#define MIN_PREFIX 4
+struct prefix {
+	const char *arg;
+	size_t alen, n;
+	char *first;  /* the one match's full id (heap) */
+	json_t *list; /* the first SHOW_CANDIDATES matches: [id, title, clr] */
+};
+
+static int prefix_of(const char *id, const char *arg, size_t alen)
+{
+	return !strncasecmp(id, arg, alen) ||
+	       (!strncasecmp(id, "urn:uuid:", 9) && !strncasecmp(id + 9, arg, alen));
+}
+
+static ob_code prefix_each(wallet_rec *r, void *ctx, ob_error *err)
+{
+	struct prefix *p = ctx;
+	const char *id = ob_json_str(r->summary, "id"), *title = wallet_rec_title(r->summary);
+
+	if (!id || !prefix_of(id, p->arg, p->alen))
+		return OB_OK;
+	if (!p->n++ && !(p->first = strdup(id)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (p->n > SHOW_CANDIDATES)
+		return OB_OK;
+	if (json_array_append_new(p->list, json_pack("[ssb]", id, title ? title : "-",
+						     wallet_rec_is_clr(r->summary))))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	return OB_OK;
+}
+
+/* "'01a' could be:" and a line per candidate, on stderr: the error line
+ * that follows says what to do */
+static void print_candidates(const char *arg, const struct prefix *p)
+{
+	const json_t *c;
+	size_t i;
+
+	fprintf(stderr, "%s: '", ob_cli_prog());
+	wallet_put(stderr, arg);
+	fprintf(stderr, "' could be:\n");
+	json_array_foreach(p->list, i, c) {
+		/* ids and names are the issuers' words: wallet_put keeps them harmless */
+		fputs("  ", stderr);
+		wallet_put(stderr, json_string_value(json_array_get(c, 0)));
+		fputs("  ", stderr);
+		wallet_put(stderr, json_string_value(json_array_get(c, 1)));
+		fputs(json_is_true(json_array_get(c, 2)) ? " (CLR)\n" : "\n", stderr);
+	}
+	if (p->n > SHOW_CANDIDATES)
+		fprintf(stderr, "  ... and %zu more\n", p->n - SHOW_CANDIDATES);
+}
+
+ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob_error *err)
+{
+	struct prefix p;
+	int absent;
+	ob_code rc;
+
+	if ((rc = find_exact(w, id, want, out, &absent, err)) || !absent)
+		return rc;
+	memset(&p, 0, sizeof(p));
+	p.arg = id;
+	p.alen = strlen(id);
+	/* git's rule: at least 4 characters, not counting "urn:uuid:", so
+	 * "u" cannot stand for the only credential (remove takes prefixes) */
+	if (strlen(strncasecmp(id, "urn:uuid:", 9) ? id : id + 9) < MIN_PREFIX)
+		return strchr(id, ':') ? wallet_not_found(id, err) :
+		       ob_fail(err, OB_EINVALID, "no credential '%s' in the wallet (a short id "
+			       "needs at least %d characters)", id, MIN_PREFIX);
+	if (!(p.list = json_array()))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if ((rc = wallet_rec_each(w, 0, prefix_each, &p, err)))
+		goto out;
+	if (!p.n) {
+		rc = wallet_not_found(id, err);
+	} else if (p.n == 1) {
+		if (!(rc = find_exact(w, p.first, want, out, &absent, err)) && absent)
+			rc = wallet_not_found(id, err);
+	} else {
+		print_candidates(id, &p);
+		rc = ob_fail(err, OB_EUSAGE, "ambiguous id '%s': %zu credentials start with it "
+			     "(give more of the id)", id, p.n);
+	}
+out:
+	free(p.first);
+	json_decref(p.list);
 	return rc;
 }
 

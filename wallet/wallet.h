@@ -36,7 +36,8 @@ typedef struct {
 	char rid[33];     /* random record id (hex), the AEAD associated data */
 	long long seq;
 	json_t *summary;  /* {id, kind, achievement, issuer, issuerName, learner,
-			   * validFrom, validUntil, verdict, reason, checkedAt, addedAt} */
+			   * validFrom, validUntil, verdict, reason, checkedAt, addedAt;
+			   * a CLR's clrName and clrItems (its credentials)} */
 	ob_buf raw;       /* the credential bytes as given (WREC_RAW) */
 	json_t *report;   /* the stored verification report (WREC_REPORT) */
 } wallet_rec;
@@ -51,6 +52,18 @@ typedef struct {
 ob_code wallet_passphrase(const char *file, const char *prompt, int confirm, char **out,
 			  size_t *len, ob_error *err);
 void wallet_pass_free(char *pass, size_t len);
+
+/* NULL when a new passphrase is strong enough; else why it is weak
+ * ("it is only 3 characters long"), written into why (n bytes). An
+ * estimate: a list of very common passwords, length, kinds of
+ * characters, runs ("aaaa", "abcd") counted once; 60 bits wanted. */
+const char *wallet_pass_weakness(const char *pass, size_t len, char *why, size_t n);
+/* Reads a new passphrase as wallet_passphrase does (confirmed on the
+ * terminal) and checks it: a weak one gets a warning saying why, then,
+ * on the terminal, the question "Use it anyway?"; from a file it is
+ * refused (OB_EUSAGE) unless weak_ok (--weak-passphrase-ok). */
+ob_code wallet_new_passphrase(const char *file, const char *prompt, int weak_ok, char **out,
+			      size_t *len, ob_error *err);
 
 /* Opens the wallet and unlocks it with the passphrase. */
 ob_code wallet_unlock(wallet *w, ob_error *err);
@@ -68,9 +81,19 @@ ob_key *wallet_key_from_seed(const unsigned char seed[32], ob_error *err);
 ob_code wallet_create(const char *home, ob_code (*fill)(ob_store *db, void *ctx, ob_error *err),
 		      void *ctx, ob_error *err);
 
-/* Finds a record by credential id; OB_EINVALID "no credential..." when
- * absent. want: WREC_RAW | WREC_REPORT. Release with wallet_rec_release. */
+/* Finds a record by what the learner typed: a credential's full id, or
+ * a unique prefix of it, with or without its "urn:uuid:" (case is
+ * ignored; git's short ids). OB_EINVALID "no credential..." when nothing
+ * matches; OB_EUSAGE "ambiguous id ..." when several do, after listing
+ * them (id and name, at most 20) on stderr. Every command that takes an
+ * ID finds it here. want: WREC_RAW | WREC_REPORT. Release with
+ * wallet_rec_release. */
 ob_code wallet_rec_find(wallet *w, const char *id, int want, wallet_rec *out, ob_error *err);
+/* What list and show call a record: a CLR's own name, else its
+ * achievement's (borrowed from summary, may be NULL). */
+const char *wallet_rec_title(const json_t *summary);
+/* 1 when the record is a Comprehensive Learner Record. */
+int wallet_rec_is_clr(const json_t *summary);
 /* Calls fn for every record in the order added (fn's nonzero return stops
  * and is returned). */
 ob_code wallet_rec_each(wallet *w, int want, ob_code (*fn)(wallet_rec *r, void *ctx, ob_error *err),

@@ -180,7 +180,7 @@ ok "show gives the learner" grep -q -F "did:key:z6MkvMBWdrZ6zyz4Y27WmuBCWL46aqMT
 ok "show gives validFrom" grep -q -F "2025-06-01T00:00:00Z" "$T/out"
 ok "show gives the status and check time" grep -q -F "verified, checked $NOW" "$T/out"
 expect "show unknown" 1 err "no credential 'urn:x' in the wallet" "$W" --home "$H" show urn:x
-expect "show without an id" 2 err "usage: ob-wallet show ID" "$W" --home "$H" show
+expect "show without an id" 2 err "usage: ob-wallet show [--json] ID" "$W" --home "$H" show
 expect "export JSON" 0 out "" "$W" --home "$H" export "$ID03"
 ok "export JSON is byte-identical" cmp -s "$T/out" "$V/signed/03-ob3-v2-eddsa-jcs-2022.json"
 expect "export JWT" 0 out "" "$W" --home "$H" export "$ID04"
