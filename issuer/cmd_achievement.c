@@ -10,6 +10,7 @@
 #include "vc/issue.h"
 #include "canon/jcs.h"
 #include "base/json.h"
+#include "vc/ob3.h"
 
 /* Catalog ids are short names ("welding-101"); the Achievement's own id is
  * a URL under the issuer's site unless the given id is already a URI. */
@@ -48,6 +49,69 @@ static json_t *parse_alignment(const char *spec)
 	return a;
 }
 
+/* Related entries for the catalog ids (or achievement URIs) in rel: the
+ * same achievement in another language or version (OB 3.0 Related). */
+static ob_code add_related(issuer_state *st, json_t *ach, const char *const *rel, size_t n, ob_error *err)
+{
+	json_t *arr, *o, *other;
+	char *text = NULL;
+	size_t i;
+
+	if (!n)
+		return OB_OK;
+	if (!(arr = json_array()) || json_object_set_new(ach, "related", arr))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		other = NULL;
+		if (!strchr(rel[i], ':')) {
+			if (issuer_db_achievement_get(st->db, rel[i], &text, err))
+				return err->code;
+			if (!text)
+				return ob_fail(err, OB_EUSAGE, "--related '%s': no achievement '%s' in the catalog", rel[i],
+					       rel[i]);
+			other = ob_json_parse(text, strlen(text), err);
+			free(text);
+			text = NULL;
+			if (!other)
+				return err->code;
+		}
+		o = json_pack("{s:s, s:[s]}", "id", other ? ob_json_str(other, "id") : rel[i], "type", "Related");
+		if (o && other && ob_json_str(other, "inLanguage"))
+			json_object_set_new(o, "inLanguage", json_string(ob_json_str(other, "inLanguage")));
+		if (o && other && ob_json_str(other, "version"))
+			json_object_set_new(o, "version", json_string(ob_json_str(other, "version")));
+		json_decref(other);
+		if (!o || json_array_append_new(arr, o))
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	return OB_OK;
+}
+
+/* The --result-description entries, ids unique. */
+static ob_code add_result_descriptions(json_t *ach, const char *aid, const char *const *rds, size_t n,
+				       ob_error *err)
+{
+	json_t *arr, *rd;
+	size_t i, k;
+
+	if (!n)
+		return OB_OK;
+	if (!(arr = json_array()) || json_object_set_new(ach, "resultDescription", arr))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (!(rd = ob3_result_description(rds[i], aid, err)))
+			return err->code;
+		for (k = 0; k < i; k++)
+			if (!strcmp(ob_json_str(json_array_get(arr, k), "id"), ob_json_str(rd, "id"))) {
+				json_decref(rd);
+				return ob_fail(err, OB_EUSAGE, "result description '%.60s' appears twice", rds[i]);
+			}
+		if (json_array_append_new(arr, rd))
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	return OB_OK;
+}
+
 static int add(issuer_state *st, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -58,6 +122,9 @@ static int add(issuer_state *st, int argc, char **argv)
 		{ "image", required_argument, NULL, 'm' },
 		{ "type", required_argument, NULL, 't' },
 		{ "alignment", required_argument, NULL, 'a' },
+		{ "result-description", required_argument, NULL, 'r' },
+		{ "language", required_argument, NULL, 'l' },
+		{ "related", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -65,7 +132,8 @@ static int add(issuer_state *st, int argc, char **argv)
 	json_t *ach = NULL, *aligns = json_array();
 	ob_error err = { 0 };
 	char *text = NULL, *aid = NULL, now[32];
-	const char *url;
+	const char *url, *lang = NULL, *rds[OB3_MAX_RESULT_DESCRIPTIONS + 1], *rel[16];
+	size_t nrd = 0, nrel = 0;
 	int c, rc = 0, dup;
 
 	optind = 1;
@@ -77,6 +145,22 @@ static int add(issuer_state *st, int argc, char **argv)
 		case 'c': crit = optarg; break;
 		case 'm': image = optarg; break;
 		case 't': type = optarg; break;
+		case 'r':
+			if (nrd > OB3_MAX_RESULT_DESCRIPTIONS) {
+				json_decref(aligns);
+				return ob_cli_usage(ob_cli_current(), "more than %d --result-description",
+						    OB3_MAX_RESULT_DESCRIPTIONS);
+			}
+			rds[nrd++] = optarg;
+			break;
+		case 'l': lang = optarg; break;
+		case 'R':
+			if (nrel >= sizeof(rel) / sizeof(*rel)) {
+				json_decref(aligns);
+				return ob_cli_usage(ob_cli_current(), "more than %zu --related", sizeof(rel) / sizeof(*rel));
+			}
+			rel[nrel++] = optarg;
+			break;
 		case 'a': {
 			json_t *a = parse_alignment(optarg);
 			if (!a) {
@@ -107,6 +191,11 @@ static int add(issuer_state *st, int argc, char **argv)
 		json_decref(aligns);
 		return ob_cli_usage(ob_cli_current(), "invalid achievement id '%s' (letters, digits, - _ . : / ~)", id);
 	}
+	if (lang && !ob3_language_ok(lang)) {
+		json_decref(aligns);
+		return ob_cli_errorf(2, "--language wants a language code such as en, es, pt-BR or zh-Hant-TW, "
+				     "got '%s'", lang);
+	}
 	url = ob_json_str(st->profile, "url");
 	if (strchr(id, ':'))
 		aid = strdup(id);
@@ -122,6 +211,10 @@ static int add(issuer_state *st, int argc, char **argv)
 		json_object_set_new(ach, "image", json_pack("{s:s, s:s}", "id", image, "type", "Image"));
 	if (json_array_size(aligns))
 		json_object_set(ach, "alignment", aligns);
+	if (lang)
+		json_object_set_new(ach, "inLanguage", json_string(lang));
+	if (add_result_descriptions(ach, aid, rds, nrd, &err) || add_related(st, ach, rel, nrel, &err))
+		goto fail;
 	if (!(text = ob_json_dumps(ach, OB_JSON_COMPACT))) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;

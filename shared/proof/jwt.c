@@ -12,6 +12,7 @@
 #include "base/json.h"
 
 #define ES256_SIG_LEN 64
+#define ES384_SIG_LEN 96
 
 /* JWK members only a private key has (RFC 7518 6.2.2, 6.3.2, 6.4). */
 static const char *const private_members[] = { "d", "p", "q", "dp", "dq", "qi", "oth", "k" };
@@ -103,8 +104,9 @@ static ob_code check_header(ob_jwt *jwt, ob_error *err)
 		return ob_fail(err, OB_EINVALID, "alg '%s' is not allowed", jwt->alg);
 	if (!strncasecmp(jwt->alg, "HS", 2))
 		return ob_fail(err, OB_EINVALID, "HMAC algorithm '%s' is not allowed", jwt->alg);
-	if (strcmp(jwt->alg, "EdDSA") && strcmp(jwt->alg, "ES256") && strcmp(jwt->alg, "RS256"))
-		return ob_fail(err, OB_EINVALID, "unsupported alg '%s' (want EdDSA, ES256 or RS256)",
+	if (strcmp(jwt->alg, "EdDSA") && strcmp(jwt->alg, "ES256") && strcmp(jwt->alg, "ES384") &&
+	    strcmp(jwt->alg, "RS256"))
+		return ob_fail(err, OB_EINVALID, "unsupported alg '%s' (want EdDSA, ES256, ES384 or RS256)",
 			       jwt->alg);
 	/* RFC 7515 4.1.9: a media type, so case-insensitive and the
 	 * "application/" prefix may be present */
@@ -215,6 +217,14 @@ out:
 	return rc;
 }
 
+/* The JOSE alg of key (RFC 7518 3.1): ob_key_jose_alg's, and ES384 for
+ * a P-384 key (ob_key_sign signs it with SHA-384, r || s of 48 bytes
+ * each, as ES384 wants). */
+static const char *jose_alg(const ob_key *key)
+{
+	return ob_key_get_type(key) == OB_KEY_P384 ? "ES384" : ob_key_jose_alg(key);
+}
+
 ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *err)
 {
 	ob_error e = { OB_OK, "" };
@@ -225,7 +235,7 @@ ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *
 	if (!key)
 		return ob_fail(err, OB_EUSAGE, "no key to verify the JWS with");
 	/* the key decides the algorithm, never the token (RFC 8725 3.1) */
-	want = ob_key_jose_alg(key);
+	want = jose_alg(key);
 	if (!want || strcmp(jwt->alg, want) != 0)
 		return ob_fail(err, OB_EINVALID, "alg '%s' does not match the key (%s)", jwt->alg,
 			       ob_key_type_name(ob_key_get_type(key)));
@@ -233,6 +243,9 @@ ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *
 	if (!strcmp(jwt->alg, "ES256") && jwt->siglen != ES256_SIG_LEN)
 		return ob_fail(err, OB_EINVALID, "ES256 signature is %zu bytes, want %d",
 			       jwt->siglen, ES256_SIG_LEN);
+	if (!strcmp(jwt->alg, "ES384") && jwt->siglen != ES384_SIG_LEN)
+		return ob_fail(err, OB_EINVALID, "ES384 signature is %zu bytes, want %d",
+			       jwt->siglen, ES384_SIG_LEN);
 	if (ob_key_verify(key, (const unsigned char *)jwt->signing_input,
 			  strlen(jwt->signing_input), jwt->sig, jwt->siglen, &e))
 		return ob_fail(err, e.code, "invalid JWS signature: %s", e.msg);
@@ -439,7 +452,7 @@ ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid
 		    ob_buf *out, ob_error *err)
 {
 	json_t *header = NULL, *payload = NULL, *v;
-	const char *alg = ob_key_jose_alg(key), *s;
+	const char *alg = jose_alg(key), *s;
 	const json_t *subj;
 	void *it;
 	int bad = 0;
@@ -507,7 +520,7 @@ ob_code ob_jwt_sign_vp(const json_t *vp, const ob_key *key, const char *kid, con
 		       const char *aud, time_t iat, ob_buf *out, ob_error *err)
 {
 	json_t *header = NULL, *payload = NULL;
-	const char *alg = ob_key_jose_alg(key), *holder, *s;
+	const char *alg = jose_alg(key), *holder, *s;
 	int bad = 0;
 	ob_code rc = OB_OK;
 

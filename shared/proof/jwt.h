@@ -38,7 +38,7 @@ int ob_jwt_sniff(const char *text, size_t len);
 /* Parses a compact JWS (surrounding whitespace ignored). Refuses: not
  * three parts, bad base64url (padding included), header or payload not a
  * strict JSON object (OB_EPARSE); alg "none", HMAC algs (HS*), algs other
- * than EdDSA/ES256/RS256, a typ other than "JWT" (case-insensitive, RFC
+ * than EdDSA/ES256/ES384/RS256, a typ other than "JWT" (case-insensitive, RFC
  * 7515 4.1.9), a crit header, a jwk with "d" or other private members,
  * neither vc claim nor a flat credential (a payload with @context and
  * type) nor a vp claim (a VP-JWT: then presentation is set), an empty
@@ -49,7 +49,7 @@ ob_code ob_jwt_decode(const char *text, size_t len, ob_jwt *out, ob_error *err);
 void ob_jwt_release(ob_jwt *jwt);
 
 /* Checks the signature with key. The header alg must match the key type
- * (EdDSA/Ed25519, ES256/P-256, RS256/RSA), else OB_EINVALID "alg X does not
+ * (EdDSA/Ed25519, ES256/P-256, ES384/P-384, RS256/RSA), else OB_EINVALID "alg X does not
  * match the key". Returns OB_OK or OB_EINVALID. */
 ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *err)
 	__attribute__((warn_unused_result));
@@ -69,7 +69,7 @@ ob_code ob_jwt_check_claims(const ob_jwt *jwt, time_t now, ob_error *err)
  * payload = the credential's members at top level plus iss, jti, sub (when
  * credentialSubject has an id), nbf (from validFrom) and exp (from
  * validUntil when present). Appends the compact JWS to out. key must be a
- * private Ed25519, P-256 or RSA key (EdDSA / ES256 / RS256), else
+ * private Ed25519, P-256, P-384 or RSA key (EdDSA / ES256 / ES384 / RS256), else
  * OB_EUSAGE; a credential without issuer id, id or validFrom is
  * OB_EINVALID. */
 ob_code ob_jwt_sign(const json_t *credential, const ob_key *key, const char *kid,

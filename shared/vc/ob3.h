@@ -18,12 +18,71 @@ typedef struct {
 	const char *name;        /* the learner's name, optional */
 	const char *valid_from;  /* NULL: now */
 	const char *valid_until; /* optional */
-	const char *evidence;    /* an evidence URL, optional */
+	/* evidence and result: each a list of entries separated by line
+	 * feeds (a roster field), in the grammar of ob3_evidence_entry and
+	 * ob3_result_entry; optional */
+	const char *evidence;
 	const char *id;          /* credential id; NULL: a new urn:uuid */
-	const char *result;      /* a Result value ("A", "92"), optional */
+	const char *result;
 	json_t *status;          /* credentialStatus (entry or array of
 				  * entries), borrowed; NULL: none */
+	/* more entries, one each (the CLI's repeated options; a narrative
+	 * may hold line feeds here) */
+	const char *const *evidence_v;
+	size_t n_evidence;
+	const char *const *result_v;
+	size_t n_result;
+	const char *awarded;     /* awardedDate, optional */
+	int credential_schema;   /* 1: credentialSchema names the 1EdTech
+				  * OB 3.0 JSON Schema (and @context gains
+				  * the OB extensions context) */
 } ob3_issue_opts;
+
+/* Budgets: evidence and result entries per credential. */
+#define OB3_MAX_EVIDENCE 64
+#define OB3_MAX_RESULTS 64
+/* Budget: result descriptions per achievement, levels per description. */
+#define OB3_MAX_RESULT_DESCRIPTIONS 32
+#define OB3_MAX_LEVELS 32
+
+#define OB3_CTX_OB_EXT "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+#define OB3_SCHEMA_URL \
+	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+
+/* One Evidence object from "URL", "URL|NARRATIVE" or "|NARRATIVE" (split
+ * at the first '|'; the narrative may hold '|' and line feeds). The URL
+ * is an http(s) URL with a host or a data: URI. New object, or NULL
+ * with err (OB_EUSAGE naming the entry). */
+json_t *ob3_evidence_entry(const char *spec, ob_error *err);
+
+/* One Result from "VALUE" (a plain value, no '=') or "RD=VALUE": RD names
+ * one of achievement's resultDescription[] (its id, or the id's last part
+ * after '#' or '/'). For a RubricCriterionLevel description VALUE names a
+ * level (its id, the part after the description id and '.', or its name)
+ * and becomes achievedLevel; for a Status description VALUE is a
+ * ResultStatusType (Completed, ...) and becomes status; otherwise it is
+ * the value, one of allowedValue[] when the description lists them and
+ * within valueMin..valueMax when both are numbers. New object, or NULL
+ * with err (OB_EUSAGE). */
+json_t *ob3_result_entry(const json_t *achievement, const char *spec, ob_error *err);
+
+/* Checks what ob3_build_credential would refuse in opts against
+ * achievement (dates, evidence, results), without building anything. */
+ob_code ob3_check_award(const json_t *achievement, const ob3_issue_opts *opts, ob_error *err);
+
+/* A ResultDescription for the catalog from
+ * "ID|NAME|TYPE[|VALUES[|REQUIRED]]": ID letters, digits, '-' and '_'
+ * (its id becomes achievement_id#ID); TYPE a ResultType (LetterGrade,
+ * Percent, RubricCriterionLevel, Status, ... or ext:NAME); VALUES, ';'
+ * separated: for RubricCriterionLevel the levels, each LEVEL or
+ * LEVEL=NAME (ids achievement_id#ID.LEVEL), for other types the allowed
+ * values from low to high (none for Status); REQUIRED the level or value
+ * needed to pass. New object, or NULL with err (OB_EUSAGE). */
+json_t *ob3_result_description(const char *spec, const char *achievement_id, ob_error *err);
+
+/* 1 when lang is a language code the OB 3.0 JSON Schema takes for
+ * inLanguage (en, es, pt-BR, zh-Hant-TW, es-419). */
+int ob3_language_ok(const char *lang);
 
 /* Builds an unsigned AchievementCredential from the issuer profile
  * (object with id, type, name, ...), an Achievement object and opts. An
