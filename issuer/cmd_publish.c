@@ -39,6 +39,7 @@
 #include "base/fsutil.h"
 #include "vc/issue.h"
 #include "issuer.h"
+#include "roster.h"
 #include "canon/jcs.h"
 #include "base/json.h"
 #include "vc/status.h"
@@ -127,7 +128,7 @@ static ob_code put(struct site *s, int kind, const char *url, const char *text, 
 	/* the URL's path must stay inside DIR */
 	if (!*rel || strstr(rel, "..") || strchr(rel, '?') || strchr(rel, '#') || strchr(rel, '\\'))
 		return ob_fail(err, OB_EUSAGE, "cannot publish %s: unsafe path", url);
-	if (!(path = ob_path_join(s->dir, rel)))
+	if (!(path = issuer_path_join(s->dir, rel)))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	if (!(rc = mkdirs(path, err)))
 		sweep_temps(path);

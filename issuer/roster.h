@@ -32,13 +32,6 @@ int issuer_roster_run(const roster_opts *o);
  * home (no lock; issuer_open then says so), or -1 with err. */
 int issuer_home_lock(ob_error *err);
 
-/* Takes home/issue.lock before the caller opens the database (a roster
- * run holds the database's own lock from its first batch to its end, so
- * waiting for it there ends in "database is locked"); says on stderr that
- * it waits. The fd (close it to unlock), -2 when there is no issuer at
- * home (no lock; issuer_open then says so), or -1 with err. */
-int issuer_home_lock(ob_error *err);
-
 /* The row as a run logs it: a plain-date valid_until becomes the start
  * of that day in tz (ob_roster_date; buf holds it), so the row key and the
  * credential agree. -1 when valid_until is not a date. */
