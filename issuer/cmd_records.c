@@ -12,8 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "cli/certificate.h"
 #include "cli/cli.h"
+#include "io/loader.h"
+#include "io/qr.h"
+#include "proof/did.h"
+#include "vc/verify.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "base/json.h"
@@ -550,7 +556,172 @@ struct exporter {
 	const struct query *q;
 	const char *dir;
 	unsigned long written, missing;
+	/* --pdf: a printable certificate beside each file */
+	int pdf, no_qr;
+	struct ob_cert_opts co;
+	const char *verify_url;
+	const char *site;       /* --site: a published site to check against */
+	ob_loader *loader;      /* the issuer's own documents, no network */
+	char didtmp[64];        /* its DID document, for the loader */
+	int didtmp_made;
 };
+
+struct site_map {
+	ob_loader *l;
+	const char *site, *base, *root; /* root: the origin, as publish's default */
+};
+
+/* url -> SITE/(url less the origin), as publish wrote it */
+static ob_code site_add(struct site_map *m, const char *url, ob_error *err)
+{
+	size_t n = strlen(m->root);
+	char *path;
+	ob_code rc;
+
+	if (!url)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (strncmp(url, m->root, n))
+		return OB_OK;
+	if (!(path = issuer_path_join(m->site, url + n)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	rc = ob_loader_add(m->l, url, path, err);
+	free(path);
+	return rc;
+}
+
+static ob_code site_lists(long list, int suspendable, void *ctx, ob_error *err)
+{
+	struct site_map *m = ctx;
+	char *u = issuer_status_url(m->base, "revocation", list);
+	ob_code rc = site_add(m, u, err);
+
+	free(u);
+	if (!rc && suspendable) {
+		u = issuer_status_url(m->base, "suspension", list);
+		rc = site_add(m, u, err);
+		free(u);
+	}
+	return rc;
+}
+
+/* --site DIR: the status lists and DID document as publish wrote them
+ * under DIR (its default layout: DIR is the origin's document root). */
+static ob_code site_loader(issuer_state *st, struct exporter *x, ob_error *err)
+{
+	struct site_map m = { x->loader, x->site, NULL, NULL };
+	ob_buf root = OB_BUF_INIT, url = OB_BUF_INIT;
+	char *base = issuer_base_url(st, err);
+	const char *p;
+	ob_code rc;
+
+	if (!base)
+		return err->code;
+	p = strchr(strstr(base, "://") + 3, '/');
+	ob_buf_add(&root, base, p ? (size_t)(p - base) : strlen(base));
+	ob_buf_addc(&root, '/');
+	m.base = base;
+	m.root = root.data;
+	if (root.oom)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else if (!(rc = issuer_db_status_lists_each(st->db, site_lists, &m, err)) && !strncmp(st->did, "did:web:", 8) &&
+		 !(rc = ob_did_web_url(st->did, &url, err)))
+		rc = site_add(&m, url.data, err);
+	ob_buf_release(&root);
+	ob_buf_release(&url);
+	free(base);
+	return rc;
+}
+
+/* The issuer checks its own credential for the certificate's issuer
+ * line, never over the network: against the site --site names (status
+ * lists, DID document, as a verifier would see them once online), else
+ * with its DID document (did:web) from the database and the status left
+ * unchecked (the page then says so); the QR code leads to a live
+ * verification either way. */
+static ob_code pdf_loader(issuer_state *st, struct exporter *x, ob_error *err)
+{
+	ob_buf url = OB_BUF_INIT, text = OB_BUF_INIT;
+	json_t *doc = NULL;
+	ob_code rc = OB_OK;
+	int fd;
+
+	if (!(x->loader = ob_loader_new()))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (x->site)
+		return site_loader(st, x, err);
+	if (strncmp(st->did, "did:web:", 8))
+		return OB_OK;
+	snprintf(x->didtmp, sizeof(x->didtmp), "%s/ob-issuer-did-XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") &&
+		 strlen(getenv("TMPDIR")) < 40 ? getenv("TMPDIR") : "/tmp");
+	if ((rc = ob_did_web_url(st->did, &url, err)))
+		goto out;
+	if (!(doc = issuer_did_document(st, err))) {
+		rc = err->code;
+		goto out;
+	}
+	if (ob_json_write(&text, doc, OB_JSON_COMPACT) < 0) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((fd = mkstemp(x->didtmp)) < 0) {
+		rc = ob_fail(err, OB_EIO, "cannot create a temporary file: %s", strerror(errno));
+		goto out;
+	}
+	x->didtmp_made = 1;
+	if (write(fd, text.data, text.len) != (ssize_t)text.len) {
+		close(fd);
+		rc = ob_fail(err, OB_EIO, "cannot write '%s': %s", x->didtmp, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	rc = ob_loader_add(x->loader, url.data, x->didtmp, err);
+out:
+	json_decref(doc);
+	ob_buf_release(&url);
+	ob_buf_release(&text);
+	return rc;
+}
+
+/* DIR/UUID.pdf for one credential (cli/certificate.h). */
+static ob_code export_pdf(struct exporter *x, const issuer_log_entry *e, const char *name, ob_error *err)
+{
+	ob_verify_opts vo = { .loader = x->loader };
+	ob_report *rep = NULL;
+	ob_buf qr = OB_BUF_INIT;
+	json_t *cred = NULL;
+	char pname[128], *path = NULL;
+	ob_code rc;
+
+	snprintf(pname, sizeof(pname), "%.*s.pdf", (int)(strrchr(name, '.') - name), name);
+	if (!(path = issuer_path_join(x->dir, pname)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (!(rep = ob_verify_bytes(e->text, e->len, &vo, err))) {
+		rc = err->code;
+		goto out;
+	}
+	if (!x->no_qr && (rc = ob_certificate_qr_text(e->id, e->text, e->len, x->verify_url, &qr, err)))
+		goto out;
+	if (e->text[0] == '{')
+		cred = json_loadb(e->text, e->len, 0, NULL);
+	x->co.qr_text = qr.data;
+	x->co.force = 1; /* as the credential file: rewritten */
+	if ((rc = ob_certificate_render(cred, rep, &x->co, path, err))) {
+		if (rc == OB_EINVALID && qr.data && !strncmp(qr.data, OB_QR_PREFIX, 4)) {
+			ob_error_clear(err);
+			rc = ob_fail(err, OB_EINVALID, "'%s' is too large to fit in a QR code; --no-qr "
+				     "prints the page without one, --verify-url URL with a code to a verifier page",
+				     e->id);
+		}
+		goto out;
+	}
+	printf("%s\n", path);
+out:
+	json_decref(cred);
+	ob_report_free(rep);
+	ob_buf_release(&qr);
+	free(path);
+	return rc;
+}
 
 static ob_code export_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 {
@@ -576,6 +747,8 @@ static ob_code export_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 		x->written++;
 	}
 	free(path);
+	if (!rc && x->pdf)
+		rc = export_pdf(x, e, name, err);
 	return rc;
 }
 
@@ -584,6 +757,11 @@ int cmd_export(int argc, char **argv)
 	static const struct option opts[] = {
 		FILTER_OPTS,
 		{ "all", no_argument, NULL, 'a' },
+		{ "pdf", no_argument, NULL, 'P' },
+		{ "paper", required_argument, NULL, 'p' },
+		{ "verify-url", required_argument, NULL, 'v' },
+		{ "no-qr", no_argument, NULL, 'N' },
+		{ "site", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -593,7 +771,7 @@ int cmd_export(int argc, char **argv)
 	issuer_state st;
 	ob_error err = { 0 };
 	char *id = NULL;
-	int c, rc = 0, all = 0, k, filtered;
+	int c, rc = 0, all = 0, k, filtered, paper = 0;
 
 	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		if ((k = filter_opt(&q, c, optarg)) == -2)
@@ -602,6 +780,19 @@ int cmd_export(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'a': all = 1; break;
+		case 'P': x.pdf = 1; break;
+		case 'N': x.no_qr = 1; break;
+		case 'v': x.verify_url = optarg; break;
+		case 'S': x.site = optarg; break;
+		case 'p':
+			if (!strcmp(optarg, "a4"))
+				x.co.paper = OB_CERT_A4;
+			else if (!strcmp(optarg, "letter"))
+				x.co.paper = OB_CERT_LETTER;
+			else
+				return ob_cli_usage(ob_cli_current(), "unknown --paper '%s' (a4 or letter)", optarg);
+			paper = 1;
+			break;
 		case 'h': return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
@@ -613,12 +804,17 @@ int cmd_export(int argc, char **argv)
 				    "unexpected argument '%s'", argv[optind + 2]);
 	if (filtered && !all)
 		return ob_cli_usage(ob_cli_current(), "the filters (--recipient, --state, ...) go with --all");
+	if ((paper || x.no_qr || x.verify_url || x.site) && !x.pdf)
+		return ob_cli_usage(ob_cli_current(), "%s goes with --pdf", paper ? "--paper" : x.no_qr ? "--no-qr" :
+				    x.site ? "--site" : "--verify-url");
+	if (x.verify_url && strncmp(x.verify_url, "https://", 8) && strncmp(x.verify_url, "http://", 7))
+		return ob_cli_usage(ob_cli_current(), "--verify-url must be an http(s) URL, got '%s'", x.verify_url);
 	if ((rc = filter_finish(&q)))
 		return rc;
 	x.dir = argv[argc - 1];
 	if (issuer_open(&st, 0, &err))
 		return ob_cli_fail(&err);
-	if (ob_mkdir_p(x.dir, &err))
+	if (ob_mkdir_p(x.dir, &err) || (x.pdf && pdf_loader(&st, &x, &err)))
 		goto fail;
 	if (all) {
 		x.q = &q;
@@ -638,6 +834,9 @@ int cmd_export(int argc, char **argv)
 fail:
 	rc = fail_code(&err);
 out:
+	if (x.didtmp_made)
+		unlink(x.didtmp);
+	ob_loader_free(x.loader);
 	free(id);
 	query_release(&q);
 	issuer_close(&st);

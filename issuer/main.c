@@ -16,7 +16,7 @@ static const struct ob_cmd cmds[] = {
 	  "list [--recipient R] [--achievement ID] [--since T] [--before T] [--state active|revoked|suspended] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] [--json|--csv]" },
 	{ "show", cmd_show, "show ID [--json]" },
 	{ "export", cmd_export,
-	  "export ID DIR | --all [--recipient R] [--achievement ID] [--since T] [--before T] [--state STATE] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] DIR" },
+	  "export [--pdf [--paper a4|letter] [--verify-url URL] [--no-qr] [--site DIR]] ID DIR | --all [--recipient R] [--achievement ID] [--since T] [--before T] [--state STATE] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] DIR" },
 	{ "revoke", cmd_revoke, "revoke ID --reason TEXT" },
 	{ "suspend", cmd_suspend, "suspend ID [--reason TEXT]" },
 	{ "reinstate", cmd_reinstate, "reinstate ID" },

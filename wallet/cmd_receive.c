@@ -225,6 +225,11 @@ static ob_code read_offer(struct recv *r, const char *arg, ob_error *err)
 			rc = ob_fail(err, OB_ENOMEM, "out of memory");
 			goto out;
 		}
+		if (!strncmp(link, "http://", 7)) {
+			free(link);
+			rc = ob_fail(err, OB_EUSAGE, "refusing '%s': only https offers are fetched", arg);
+			goto out;
+		}
 		if (!strncmp(link, "https://", 8) && !strstr(link, "credential_offer"))
 			rc = ob_buf_adds(&val, link) < 0 ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
 		else

@@ -126,6 +126,22 @@ assert d['headers']['Access-Control-Allow-Origin'] == '*' and d['published'] == 
 expect 0 "" "$VF" verify -q $(docs "$T/map") "$T/awarded/$(python3 -c "import json; print([json.loads(l) for l in open('$T/awarded/manifest.jsonl')][5]['file'])")"
 expect 1 "revoked" "$VF" verify $(docs "$T/map") "$T/awarded/$F1"
 
+# export --pdf: a printable certificate beside the file, checked against
+# the published site; its QR code holds the credential
+F5=$(python3 -c "import json; print([json.loads(l) for l in open('$T/awarded/manifest.jsonl')][5]['file'])")
+ID5=$(python3 -c "import json; print([json.loads(l) for l in open('$T/awarded/manifest.jsonl')][5]['id'])")
+expect 0 "exported 1 credential" is export --pdf --site "$T/site" "$ID5" "$T/print"
+P5="$T/print/$(basename "$F5" .json).pdf"
+check "export --pdf: the PDF and the credential file" sh -c "head -c 5 '$P5' | grep -q '%PDF-' && cmp '$T/print/$F5' '$T/awarded/$F5'"
+check "the page names the learner and the achievement, no undecided check" sh -c "pdftotext '$P5' - >'$T/p5.txt' && grep -q 'Learner 5' '$T/p5.txt' && grep -q 'Certified Nursing Assistant' '$T/p5.txt' && ! grep -q UNDECIDED '$T/p5.txt'"
+check "its QR code reads back as the credential (VC1-)" sh -c "pdftoppm -r 150 -png '$P5' '$T/p5' && zbarimg -q --raw '$T'/p5*.png | grep -q '^VC1-'"
+expect 0 "" is export --pdf --site "$T/site" "$ID1" "$T/print"
+check "a revoked credential's page says so" sh -c "pdftotext '$T/print/$(basename "$F1" .json).pdf' - | grep -qi revoked"
+expect 0 "" is export --pdf "$ID5" "$T/print2"
+check "without --site the page says the status was not checked" sh -c "pdftotext '$T/print2/$(basename "$F5" .json).pdf' - | grep -q 'could not check status'"
+expect 2 "--paper goes with --pdf" is export --paper letter "$ID5" "$T/print3"
+expect 2 "unknown --paper 'a5'" is export --pdf --paper a5 "$ID5" "$T/print3"
+
 # two roster runs on one home at once: the second waits its turn
 python3 - "$T" <<'PY'
 import sys

@@ -63,6 +63,9 @@ static int backend(void)
 static void relay(SSL *ssl, int cfd, int bfd)
 {
 	char buf[16384];
+	int upstream = 1; /* 0 once the backend stopped taking bytes: the
+			   * rest of the request is dropped, its answer still
+			   * relayed (a 413 sent before the body was read) */
 
 	for (;;) {
 		struct pollfd p[2] = { { cfd, POLLIN, 0 }, { bfd, POLLIN, 0 } };
@@ -74,8 +77,8 @@ static void relay(SSL *ssl, int cfd, int bfd)
 			n = SSL_read(ssl, buf, sizeof(buf));
 			if (n <= 0)
 				return;
-			if (write(bfd, buf, (size_t)n) != n)
-				return;
+			if (upstream && write(bfd, buf, (size_t)n) != n)
+				upstream = 0;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
 			n = (int)read(bfd, buf, sizeof(buf));
