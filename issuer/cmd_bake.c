@@ -5,19 +5,27 @@
 #include "io/bake.h"
 #include "cli/cli.h"
 #include "issuer.h"
+#include "specs.h"
 #include "base/json.h"
+
+static const struct ob_cmd_opt bake_opts[] = {
+	{ "credential", 0, "FILE", "the signed credential to bake in", 'c', OB_OPT_REQUIRED },
+	{ "image", 0, "badge.png|badge.svg", "the badge image", 'i', OB_OPT_REQUIRED },
+	{ "output", 'o', "OUT", "the baked image to write", 'o', OB_OPT_REQUIRED },
+	{ "force", 0, NULL, "replace OUT if it exists", 'F', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec bake_spec = {
+	"bake", cmd_bake, NULL, bake_opts, NULL,
+	"Bakes a credential into a PNG or SVG badge image (Open Badges 3.0 5.3).",
+	NULL,
+};
+OB_CMD_REGISTER(bake_spec)
 
 /* Open Badges 3.0 5.3: the credential travels inside the badge image. */
 int cmd_bake(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "credential", required_argument, NULL, 'c' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *cred_path = NULL, *img_path = NULL, *out_path = NULL;
 	char *cred = NULL, *img = NULL;
 	size_t clen, ilen;
@@ -25,13 +33,13 @@ int cmd_bake(int argc, char **argv)
 	ob_error err = { 0 };
 	int c, rc = 0, force = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&bake_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'c': cred_path = optarg; break;
 		case 'i': img_path = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

@@ -11,6 +11,7 @@
 #include "base/dates.h"
 #include "vc/issue.h"
 #include "issuer.h"
+#include "specs.h"
 #include "base/json.h"
 
 /* One logged credential into the list: an object, or a JWT string. */
@@ -52,22 +53,30 @@ static json_t *load_credentials(issuer_state *st, const char *recipient, int wit
 	return list;
 }
 
+static const struct ob_cmd_opt clr_opts[] = {
+	{ "recipient", 0, "DID|EMAIL", "the learner, as given to issue (a DID or an e-mail address)", 'r', OB_OPT_REQUIRED },
+	{ "name", 0, "NAME", "the record's name", 'n', 0 },
+	{ "learner", 0, "NAME", "the learner's name, as the record shows it", 'l', 0 },
+	{ "valid-from", 0, "T", "when the record becomes valid (default now)", 'f', 0 },
+	{ "partial", 0, NULL, "mark the record as deliberately incomplete", 'p', 0 },
+	{ "include-suspended", 0, NULL, "keep suspended credentials (revoked ones never)", 'S', 0 },
+	{ "suite", 0, "eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt", "the proof suite (default: the key's)", 's', 0 },
+	{ "created", 0, "T", "the proof's creation time (default now)", 'c', 0 },
+	{ "output", 'o', "FILE", "write to FILE (atomically) instead of standard output", 'o', 0 },
+	{ "force", 0, NULL, "let -o replace an existing file", 'F', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec clr_spec = {
+	"clr", cmd_clr, NULL, clr_opts, NULL,
+	"Bundles every credential this issuer gave the recipient (read back from\n"
+	"the issuance log) into one signed Comprehensive Learner Record 2.0.",
+	NULL,
+};
+OB_CMD_REGISTER(clr_spec)
+
 int cmd_clr(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "learner", required_argument, NULL, 'l' },
-		{ "valid-from", required_argument, NULL, 'f' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "created", required_argument, NULL, 'c' },
-		{ "partial", no_argument, NULL, 'p' },
-		{ "include-suspended", no_argument, NULL, 'S' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *out_path = NULL;
 	ob_clr_opts co = { 0 };
 	ob_sign_opts so = { 0 };
@@ -80,7 +89,7 @@ int cmd_clr(int argc, char **argv)
 	size_t i, n;
 	time_t t;
 
-	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&clr_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'r': co.recipient = optarg; break;
 		case 'n': co.name = optarg; break;
@@ -92,7 +101,7 @@ int cmd_clr(int argc, char **argv)
 		case 'S': with_suspended = 1; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

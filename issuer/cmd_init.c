@@ -10,6 +10,7 @@
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "issuer.h"
+#include "specs.h"
 #include "canon/jcs.h"
 
 static json_t *build_profile(const char *did, const char *name, const char *url,
@@ -56,18 +57,27 @@ static int web_url(const char *web, ob_buf *out)
 	return rc;
 }
 
+static const struct ob_cmd_opt init_opts[] = {
+	{ "name", 0, "NAME", "the issuer's name, as credentials show it", 'n', OB_OPT_REQUIRED },
+	{ "url", 0, "URL", "the issuer's web site, http or https", 'u', OB_OPT_REQUIRED },
+	{ "did-web", 0, "HOST[:PATH]", "make the issuer a did:web at HOST (instead of --url)", 'w',
+	  OB_OPT_REQUIRED | OB_OPT_OR },
+	{ "email", 0, "EMAIL", "the issuer's contact address", 'e', 0 },
+	{ "image", 0, "URL", "the issuer's logo", 'i', 0 },
+	{ "key-type", 0, "ed25519|p256", "the signing key's type (default ed25519)", 'k', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec init_spec = {
+	"init", cmd_init, NULL, init_opts, NULL,
+	"Creates the issuer: its home directory, signing key (mode 0600), profile\n"
+	"and issue log.",
+	NULL,
+};
+OB_CMD_REGISTER(init_spec)
+
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "key-type", required_argument, NULL, 'k' },
-		{ "did-web", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *name = NULL, *url = NULL, *email = NULL, *image = NULL, *ktype = "ed25519", *web = NULL;
 	ob_buf weburl = OB_BUF_INIT;
 	ob_error err = { 0 };
@@ -81,7 +91,7 @@ int cmd_init(int argc, char **argv)
 	int c, rc = 0;
 	ob_key_type kt;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&init_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'u': url = optarg; break;
@@ -89,7 +99,7 @@ int cmd_init(int argc, char **argv)
 		case 'i': image = optarg; break;
 		case 'k': ktype = optarg; break;
 		case 'w': web = optarg; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

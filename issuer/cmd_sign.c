@@ -9,23 +9,32 @@
 #include "base/fsutil.h"
 #include "vc/issue.h"
 #include "issuer.h"
+#include "specs.h"
 #include "base/json.h"
+
+static const struct ob_cmd_opt sign_opts[] = {
+	{ "key", 0, "KEYFILE", "the private key file (Multikey JSON as init writes it, or a JWK)", 'k', OB_OPT_REQUIRED },
+	{ "suite", 0, "eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt", "the proof suite (default: the key's)", 's', 0 },
+	{ "created", 0, "T", "the proof's creation time (default now)", 'c', 0 },
+	{ "verification-method", 0, "URL", "the verification method the proof names", 'v', 0 },
+	{ "purpose", 0, "P", "the proof purpose (default assertionMethod; authentication for a presentation)", 'p', 0 },
+	{ "challenge", 0, "C", "the challenge a presentation's verifier asked for", 'C', 0 },
+	{ "domain", 0, "D", "the domain a presentation's verifier asked for", 'd', 0 },
+	{ "output", 'o', "FILE", "write to FILE (atomically) instead of standard output", 'o', 0 },
+	{ "force", 0, NULL, "let -o replace an existing file", 'F', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec sign_spec = {
+	"sign", cmd_sign, NULL, sign_opts, "FILE|-",
+	"Signs a credential or presentation (JSON in FILE, - for standard input)\n"
+	"with a key file: the signed document on standard output or in -o FILE.",
+	NULL,
+};
+OB_CMD_REGISTER(sign_spec)
 
 int cmd_sign(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "created", required_argument, NULL, 'c' },
-		{ "verification-method", required_argument, NULL, 'v' },
-		{ "purpose", required_argument, NULL, 'p' },
-		{ "challenge", required_argument, NULL, 'C' },
-		{ "domain", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *keyfile = NULL, *out_path = NULL;
 	ob_sign_opts so = { 0 };
 	ob_error err = { 0 };
@@ -35,7 +44,7 @@ int cmd_sign(int argc, char **argv)
 	int c, rc = 0, force = 0;
 	time_t t;
 
-	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&sign_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'k': keyfile = optarg; break;
 		case 's': so.suite = optarg; break;
@@ -46,7 +55,7 @@ int cmd_sign(int argc, char **argv)
 		case 'd': so.domain = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

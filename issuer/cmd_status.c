@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "issuer.h"
+#include "specs.h"
 #include "canon/jcs.h"
 
 enum { REVOKE = ISSUER_REVOKE, SUSPEND = ISSUER_SUSPEND, REINSTATE = ISSUER_REINSTATE };
@@ -53,22 +54,58 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt revoke_opts[] = {
+	{ "reason", 0, "TEXT", "why (required: revocation is final)", 'r', OB_OPT_REQUIRED },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt suspend_opts[] = {
+	{ "reason", 0, "TEXT", "why, kept in the log", 'r', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt no_opts[] = {
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt status_opts[] = {
+	{ "json", 0, NULL, "print one JSON object", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec revoke_spec = {
+	"revoke", cmd_revoke, "ID", revoke_opts, NULL,
+	"Revokes a logged credential, for good; verifiers see it with the next publish.", NULL,
+};
+const struct ob_cmd_spec suspend_spec = {
+	"suspend", cmd_suspend, "ID", suspend_opts, NULL,
+	"Suspends a credential issued with --suspension, until reinstate.", NULL,
+};
+const struct ob_cmd_spec reinstate_spec = {
+	"reinstate", cmd_reinstate, "ID", no_opts, NULL,
+	"Lifts a suspension.", NULL,
+};
+const struct ob_cmd_spec status_spec = {
+	"status", cmd_status, "ID", status_opts, NULL,
+	"Prints a logged credential's state (active, revoked or suspended) and its\n"
+	"status list entry.",
+	NULL,
+};
+OB_CMD_REGISTER(revoke_spec)
+OB_CMD_REGISTER(suspend_spec)
+OB_CMD_REGISTER(reinstate_spec)
+OB_CMD_REGISTER(status_spec)
+
 static int run_change(int what, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct ob_cmd_spec *spec = what == REVOKE ? &revoke_spec : what == SUSPEND ? &suspend_spec
+			: &reinstate_spec;
 	const char *reason = NULL;
 	issuer_state st;
 	ob_error err = { 0 };
 	int c, rc = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", what == REINSTATE ? opts + 1 : opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'r': reason = optarg; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
@@ -102,11 +139,6 @@ int cmd_reinstate(int argc, char **argv)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	issuer_state st;
 	issuer_logged l = { 0 };
 	ob_error err = { 0 };
@@ -115,10 +147,10 @@ int cmd_status(int argc, char **argv)
 	char *s = NULL;
 	int c, json = 0, rc = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&status_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

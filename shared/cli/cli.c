@@ -278,6 +278,25 @@ int ob_cli_main_specs(const struct ob_cmd_spec *const *cmds, size_t n, const str
 	return 2;
 }
 
+static const struct ob_cmd_spec *registered[64];
+static size_t nregistered;
+
+void ob_cli_register(const struct ob_cmd_spec *s)
+{
+	if (nregistered < sizeof(registered) / sizeof(registered[0]))
+		registered[nregistered++] = s;
+}
+
+static const struct ob_cmd_spec *registered_for(int (*fn)(int, char **))
+{
+	size_t i;
+
+	for (i = 0; i < nregistered; i++)
+		if (registered[i]->run == fn)
+			return registered[i];
+	return NULL;
+}
+
 int ob_cli_main(const struct ob_cmd *cmds, size_t n, const struct ob_opt_global *g, int argc,
 		char **argv, const char *summary)
 {
@@ -295,7 +314,7 @@ int ob_cli_main(const struct ob_cmd *cmds, size_t n, const struct ob_opt_global 
 		specs[i].name = cmds[i].name;
 		specs[i].run = cmds[i].run;
 		specs[i].synopsis = cmds[i].synopsis;
-		ptrs[i] = &specs[i];
+		ptrs[i] = registered_for(cmds[i].run) ? registered_for(cmds[i].run) : &specs[i];
 	}
 	rc = ob_cli_main_specs(ptrs, n, g, argc, argv, summary);
 	free(specs);

@@ -59,6 +59,16 @@ int ob_cli_main(const struct ob_cmd *cmds, size_t ncmds, const struct ob_opt_glo
 int ob_cli_main_specs(const struct ob_cmd_spec *const *cmds, size_t ncmds,
 		      const struct ob_opt_global *globals, int argc, char **argv, const char *summary);
 
+/* For a command converted to an option table while its tool's main.c
+ * still gives a literal synopsis: ob_cli_main then takes the command's
+ * synopsis from the spec registered for its run function. Registered
+ * before main runs by OB_CMD_REGISTER(spec) in the command's file; once
+ * main.c passes the specs (ob_cli_main_specs), the line can go. At most
+ * 64 are kept. */
+void ob_cli_register(const struct ob_cmd_spec *s);
+#define OB_CMD_REGISTER(spec) \
+	__attribute__((constructor)) static void register_##spec(void) { ob_cli_register(&spec); }
+
 /* The table entry for name (set by ob_cli_main before calling run). */
 const struct ob_cmd *ob_cli_current(void);
 
