@@ -59,6 +59,24 @@ static ob_code add_prop_value(struct st *s, json_t *obj, const char *key, json_t
 	return add_value(s, obj, key, v);
 }
 
+/* For toRdf, a typed string value {"@value": v, "@type": type} as one
+ * string, JL_TYPED type NUL v (jsonld_int.h): no object. */
+static ob_code typed_value(struct st *s, const char *type, const json_t *value, json_t **out)
+{
+	size_t tl = strlen(type), vl = json_string_length(value), n = tl + vl + 2;
+	char buf[256], *b = n <= sizeof(buf) ? buf : malloc(n);
+
+	if (!b)
+		return jl_nomem(s);
+	b[0] = JL_TYPED;
+	memcpy(b + 1, type, tl + 1);
+	memcpy(b + tl + 2, json_string_value(value), vl);
+	*out = json_stringn_nocheck(b, n);
+	if (b != buf)
+		free(b);
+	return *out ? OB_OK : jl_nomem(s);
+}
+
 /* §5.3 Value Expansion; di describes the active property's definition. */
 static ob_code expand_value_def(struct st *s, ctx *active, const struct dinfo *di,
 				const json_t *value, json_t **out)
@@ -83,13 +101,20 @@ static ob_code expand_value_def(struct st *s, ctx *active, const struct dinfo *d
 			free(iri);
 			return rc;
 		}
-		r = jl_obj1("@id", json_string_nocheck(iri));
+		/* for toRdf an IRI that expands to itself shares the input's
+		 * string */
+		r = jl_obj1("@id", s->rdf && !strcmp(iri, json_string_value(value))
+					   ? json_incref((json_t *)value) : json_string_nocheck(iri));
 		free(iri);
 		goto out;
 	}
+	if (s->bare && !s->no_bare && type && tk != K_ID && tk != K_VOCAB && tk != K_NONE &&
+	    tk != K_JSON && json_is_string(value))
+		return typed_value(s, type, value, out);
 	if (s->bare && !s->no_bare && !(type && tk != K_ID && tk != K_VOCAB && tk != K_NONE) &&
 	    (!json_is_string(value) ||
-	     (!(l ? json_is_string(l) : active->lang != NULL) &&
+	     (json_string_value(value)[0] != JL_TYPED &&
+	      !(l ? json_is_string(l) : active->lang != NULL) &&
 	      !(d ? json_is_string(d) : active->dir != NULL)))) {
 		*out = json_incref((json_t *)value);
 		return OB_OK;
@@ -144,6 +169,9 @@ struct xobj {
 	const char *base_url;
 	const char *input_type;
 	json_t *result;
+	/* toRdf: @type is a one-element array kept as its string, which a
+	 * value object must not have (obj_result puts the array back) */
+	int type1;
 };
 
 static ob_code expand_lang_map(struct st *s, struct xobj *x, const json_t *def,
@@ -256,6 +284,20 @@ static ob_code kw_type(struct st *s, struct xobj *x, const char *kw, const json_
 		if (!ev)
 			return jl_nomem(s);
 		return json_object_set_new(result, kw, ev) ? jl_nomem(s) : OB_OK;
+	}
+	if (s->rdf && json_array_size(value) == 1 && !json_object_get(result, "@type")) {
+		/* toRdf reads a single type alike as a string: no array */
+		rc = type_iri(s, x, json_array_get(value, 0), &ti, &own, &js);
+		if (rc || ti) {
+			ev = rc ? NULL : type_value(s, ti, js);
+			free(own);
+			if (rc)
+				return rc;
+			x->type1 = 1;
+			return !ev || json_object_set_new(result, kw, ev) ? jl_nomem(s) : OB_OK;
+		}
+		free(own);
+		own = NULL;
 	}
 	if (!(arr = json_array()))
 		return jl_nomem(s);
@@ -748,6 +790,7 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 				nx.active = nc;
 				if (!rc)
 					rc = expand_keys(s, &nx, nv, NULL, 0);
+				x->type1 |= nx.type1;
 				jl_ctx_unref(nc);
 			}
 		}
@@ -957,7 +1000,7 @@ static ob_code wrap_type(struct st *s, json_t *result, json_t *v)
 
 /* §5.1 steps 15-19 on the expanded object *result, which may become
  * another value (a @set's) or NULL (dropped). */
-static ob_code obj_result(struct st *s, const char *prop, json_t **result)
+static ob_code obj_result(struct st *s, const char *prop, int type1, json_t **result)
 {
 	size_t rn = json_object_size(*result);
 	unsigned has = 0;
@@ -971,6 +1014,9 @@ static ob_code obj_result(struct st *s, const char *prop, json_t **result)
 		if (k[0] == '@')
 			has |= 1u << jl_kw_id(k);
 	if (has & 1u << K_VALUE) {
+		if (type1 && json_is_string(v = json_object_get(*result, "@type")) &&
+		    (rc = wrap_type(s, *result, v)))
+			return rc;
 		if ((rc = obj_value(s, *result, has, &drop)) || drop ||
 		    ((v = json_object_get(*result, "@type")) && json_is_string(v) &&
 		     !strcmp(json_string_value(v), "@json")))
@@ -1056,7 +1102,9 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 	x.base_url = base_url;
 	x.input_type = input_type;
 	x.result = result;
-	if ((rc = expand_keys(s, &x, elem, keys, n)) || (rc = obj_result(s, prop, &result)))
+	x.type1 = 0;
+	if ((rc = expand_keys(s, &x, elem, keys, n)) ||
+	    (rc = obj_result(s, prop, x.type1, &result)))
 		goto out;
 	*out = result;
 	result = NULL;

@@ -75,6 +75,12 @@ struct memo {
 
 #define MEMO_MAX 4096
 
+/* toRdf's expansion writes a typed string value {"@value": v, "@type": T}
+ * as the string JL_TYPED T NUL v, which toRdf reads as that literal; a
+ * bare string (struct st) never starts with JL_TYPED (such a value keeps
+ * its object). */
+#define JL_TYPED '\x01'
+
 /* The keywords expansion and toRdf dispatch on, as small numbers: one
  * switch instead of a chain of strcmp. */
 enum {

@@ -442,6 +442,24 @@ static ob_code value_parts_to_rdf(struct rdf *r, const json_t *val, const char *
 static ob_code props_to_rdf(struct rdf *r, const char **keys, size_t n, const json_t *types,
 			    const oterm *subj, const oterm *g);
 
+/* A typed string value as expansion wrote it for toRdf: JL_TYPED type
+ * NUL lexical form (jsonld_int.h); as value_parts_to_rdf would make it. */
+static ob_code typed_to_rdf(struct rdf *r, const char *enc, oterm *o)
+{
+	const char *type = enc + 1;
+
+	memset(o, 0, sizeof(*o));
+	o->t.kind = OB_RDF_LITERAL;
+	o->t.value = type + strlen(type) + 1;
+	o->t.datatype = type;
+	o->ok = 1;
+	if (!jl_is_abs_iri(type)) {
+		o->ok = 0;
+		return rdf_loss(r, "relative datatype IRI '%s'", type);
+	}
+	return OB_OK;
+}
+
 /* Object to RDF for any expanded item; node objects also emit their own
  * triples (what the node map would hold). *subj is the item's term. */
 static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, oterm *subj)
@@ -460,8 +478,10 @@ static ob_code node_to_rdf(struct rdf *r, const json_t *node, const oterm *g, ot
 		goto out;
 	}
 	if (!json_is_object(node)) {
-		/* a bare value: {"@value": node} */
-		if (r->bare && (json_is_string(node) || json_is_number(node) || json_is_boolean(node)))
+		/* a bare value: {"@value": node}, or a typed one */
+		if (r->bare && json_is_string(node) && json_string_value(node)[0] == JL_TYPED)
+			rc = typed_to_rdf(r, json_string_value(node), subj);
+		else if (r->bare && (json_is_string(node) || json_is_number(node) || json_is_boolean(node)))
 			rc = value_parts_to_rdf(r, node, NULL, NULL, NULL, subj);
 		else
 			rc = OB_OK;
