@@ -3,6 +3,7 @@
  * canonicalize.js are the model). */
 #include "proof/sd_canon.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,21 +114,16 @@ long sd_lines_find(const sd_lines *l, const char *line)
 	return -1;
 }
 
-sd_ld *sd_ld_new(ob_loader *loader)
-{
-	sd_ld *ld = calloc(1, sizeof(*ld));
+/* Processors for the shipped contexts, kept between operations: parsing
+ * and processing the credential contexts costs more than the rest of a
+ * derive. A small pool (a processor is used by one thread at a time)
+ * reachable from here, so nothing is tied to a thread's life. */
+#define LD_POOL 4
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static sd_ld *pool[LD_POOL];
+static size_t npool;
 
-	if (!ld)
-		return NULL;
-	ld->loader = loader;
-	if (!(ld->shipped = ob_contexts_loader_new()) || !(ld->proc = ob_jsonld_new(ld->shipped))) {
-		sd_ld_free(ld);
-		return NULL;
-	}
-	return ld;
-}
-
-void sd_ld_free(sd_ld *ld)
+static void ld_destroy(sd_ld *ld)
 {
 	if (!ld)
 		return;
@@ -135,6 +131,43 @@ void sd_ld_free(sd_ld *ld)
 	ob_jsonld_free(ld->own);
 	ob_loader_free(ld->shipped);
 	free(ld);
+}
+
+sd_ld *sd_ld_new(ob_loader *loader)
+{
+	sd_ld *ld = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	if (npool)
+		ld = pool[--npool];
+	pthread_mutex_unlock(&pool_lock);
+	if (!ld) {
+		if (!(ld = calloc(1, sizeof(*ld))))
+			return NULL;
+		if (!(ld->shipped = ob_contexts_loader_new()) || !(ld->proc = ob_jsonld_new(ld->shipped))) {
+			ld_destroy(ld);
+			return NULL;
+		}
+	}
+	ld->loader = loader;
+	return ld;
+}
+
+void sd_ld_free(sd_ld *ld)
+{
+	if (!ld)
+		return;
+	/* the caller's documents are the caller's: that processor goes */
+	ob_jsonld_free(ld->own);
+	ld->own = NULL;
+	ld->loader = NULL;
+	pthread_mutex_lock(&pool_lock);
+	if (npool < LD_POOL) {
+		pool[npool++] = ld;
+		ld = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	ld_destroy(ld);
 }
 
 void sd_quads_free(sd_quads *q)

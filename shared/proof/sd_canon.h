@@ -45,7 +45,9 @@ void sd_lines_release(sd_lines *l);
 long sd_lines_find(const sd_lines *l, const char *line);
 
 /* A JSON-LD processor for one operation: contexts come from the shipped
- * set, then loader (may be NULL). */
+ * set, then loader (may be NULL, borrowed until sd_ld_free). The
+ * shipped-context processor is reused from a small pool (thread-safe);
+ * sd_ld_free gives it back. NULL when out of memory. */
 typedef struct sd_ld sd_ld;
 sd_ld *sd_ld_new(ob_loader *loader);
 void sd_ld_free(sd_ld *ld);
