@@ -75,7 +75,9 @@ static ob_code certificate(const wallet_rec *r, struct ob_cert_opts *o, const ch
 	if (r->raw.len && r->raw.data[strspn(r->raw.data, " \t\r\n")] == '{')
 		cred = json_loadb(r->raw.data, r->raw.len, 0, NULL);
 	o->qr_text = qr.data;
-	if ((rc = ob_certificate_render_json(cred, r->report, o, path, err))) {
+	rc = ob_certificate_render_json(cred, r->report, o, path, err);
+	ob_certificate_cleanup();
+	if (rc) {
 		if (rc == OB_EINVALID && qr.data && !strncmp(qr.data, OB_QR_PREFIX, 4)) {
 			ob_error_clear(err);
 			rc = ob_fail(err, OB_EINVALID, "'%s' is too large to fit in a QR code; --no-qr "

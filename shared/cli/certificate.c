@@ -5,6 +5,7 @@
  * line says what the verifier found, as its headline does. */
 #include "cli/certificate.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +99,13 @@ static size_t fit(cairo_t *cr, const char *s, double width, ob_buf *tmp)
 
 	if (width_of(cr, s, len, tmp) <= width)
 		return len;
+	/* widths grow with the prefix: stop at the first space past the edge */
 	for (i = 1; i < len; i++)
-		if (s[i] == ' ' && width_of(cr, s, i, tmp) <= width)
+		if (s[i] == ' ') {
+			if (width_of(cr, s, i, tmp) > width)
+				break;
 			best = i;
+		}
 	if (best)
 		return best;
 	for (i = 1; i <= len; i++) {
@@ -570,6 +575,18 @@ ob_code ob_certificate_render(const json_t *cred, const ob_report *rep,
 	rc = ob_certificate_render_json(cred, j, o, out_path, err);
 	json_decref(j);
 	return rc;
+}
+
+void ob_certificate_cleanup(void)
+{
+	void (*fc_fini)(void);
+
+	cairo_debug_reset_static_data();
+	/* fontconfig comes with cairo and is not linked by us: its FcFini is
+	 * found in the process, if cairo loaded it */
+	*(void **)&fc_fini = dlsym(RTLD_DEFAULT, "FcFini");
+	if (fc_fini)
+		fc_fini();
 }
 
 /* RFC 3986 2.3: all but the unreserved characters escaped */

@@ -134,6 +134,18 @@ expect 0 "" w add --offline "$SHARED/vectors/signed/03-ob3-v2-eddsa-jcs-2022.jso
 expect 0 "" w export --pdf urn:uuid:5f7c1a52-3d1e-4b8f-9a3e-0c2b6d1e4a03 -o "$T/self.pdf"
 check "a claimed issuer name is marked" sh -c "pdftotext '$T/self.pdf' - | tr '\n' ' ' | grep -q \"calls itself 'Riverbend Technical College' (identity not verified)\""
 
+# --- a credential kept unverified (--force) says so on the page
+python3 - "$T/c1.json" "$T/forged.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["id"] = "urn:uuid:f0f0f0f0-0000-4000-8000-000000000001"
+c["credentialSubject"]["achievement"]["name"] = "Master Welder"
+json.dump(c, open(sys.argv[2], "w"))
+PY
+expect 0 "storing .* unverified" w add --offline --force --doc "$DOC" "$T/forged.json"
+expect 0 "" w export --pdf f0f0f0f0 -o "$T/forged.pdf"
+check "an unverified credential's page says INVALID and why" sh -c "pdftotext '$T/forged.pdf' - | tr '\n' ' ' | grep -q 'INVALID: .*signature'"
+
 # --- failures: a one-line error, and nothing written or changed
 printf 'keep me\n' >"$T/keep.pdf"
 expect 1 "no credential 'nope' in the wallet" w export --pdf nope -o "$T/keep.pdf"
