@@ -295,6 +295,8 @@ N4=$(nonce)
 sleep 2
 credential "$TOK2" "$(proof "$U" "$N4")"
 wants "a stale nonce" "$T/cred" 400 invalid_nonce "stale"
+stop
+serve
 
 # ---- ob-wallet receive: refusals ----
 expect 0 "" "$WL" --home "$WH" --passphrase-file "$T/pass" init --kdf-cost test

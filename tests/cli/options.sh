@@ -178,11 +178,11 @@ expect 0 "checked 1 credential" "$W" --home "$WH" --passphrase-file "$T/pass" --
 
 # --- every option a synopsis shows with a value takes one (the lifting of
 # the tools' own options reads the synopses): given last, getopt_long
-# must say it needs an argument. achievement and key dispatch on a word.
+# must say it needs an argument. achievement, key and offer dispatch on a word.
 for tool in ob-issuer ob-wallet ob-verifier; do
 	"$BIN/$tool" --help | sed -n "s/^  $tool //p" >"$T/syn"
 	while read -r cmd rest; do
-		case $cmd in achievement | key) continue ;; esac
+		case $cmd in achievement | key | offer) continue ;; esac
 		printf '%s\n' "$rest" | tr ' ' '\n' | awk '
 			prev != "" && $0 !~ /^[\[\(|-]/ { print prev }
 			{ w = $0; sub(/^[\[\(]+/, "", w); n = split(w, p, "|"); w = p[n]
