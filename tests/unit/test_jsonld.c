@@ -549,6 +549,85 @@ static void test_hostile_nesting(void)
 	}
 }
 
+/* N-Quads of text by toRdf's own expansion (the compact tree of struct
+ * st's rdf: bare values, single types, JL_TYPED strings) into *a, and by
+ * the full expanded form then ob_jsonld_expanded_to_rdf into *b; the two
+ * ob_codes in *ra, *rb and their messages in ea, eb. */
+static void both_ways(const char *text, int safe, ob_buf *a, ob_buf *b, ob_code *ra,
+		      ob_code *rb, ob_error *ea, ob_error *eb)
+{
+	ob_jsonld_opts o;
+	json_t *doc, *x;
+
+	ob_jsonld_opts_init(&o);
+	o.safe = safe;
+	doc = ob_json_parse(text, strlen(text), ea);
+	CHECK(doc != NULL);
+	*ra = ob_jsonld_to_rdf(proc, doc, &o, ob_jsonld_nquads_fn, a, ea);
+	x = ob_jsonld_expand(proc, doc, &o, eb);
+	*rb = x ? ob_jsonld_expanded_to_rdf(x, &o, ob_jsonld_nquads_fn, b, eb) : eb->code;
+	json_decref(x);
+	json_decref(doc);
+}
+
+/* toRdf's compact tree yields exactly the quads (and errors) of the
+ * expanded form, for what it keeps differently: one-element @type arrays
+ * as strings (and back for a value object), typed strings as JL_TYPED
+ * strings (and input strings that start with that byte), one-element
+ * property arrays, @type inside @nest. */
+static void test_compact_tree(void)
+{
+	static const char *const docs[] = {
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\","
+		" \"d\": {\"@id\": \"http://ex.org/d\", \"@type\": \"http://www.w3.org/2001/XMLSchema#date\"},"
+		" \"u\": {\"@id\": \"http://ex.org/u\", \"@type\": \"@id\"},"
+		" \"l\": {\"@id\": \"http://ex.org/l\", \"@container\": \"@list\"}},"
+		" \"@id\": \"http://ex.org/s\", \"@type\": [\"T\"],"
+		" \"d\": [\"2020-01-01\", \"\\u0001x\", \"\"], \"u\": [\"http://ex.org/o\"],"
+		" \"p\": \"\\u0001plain\", \"q\": [\"one\"], \"r\": [[\"nested\"]],"
+		" \"l\": [\"\\u0001a\", {\"@value\": \"b\", \"@type\": \"http://ex.org/t\"}, [\"c\"]],"
+		" \"m\": [{\"@type\": [\"U\"], \"p\": [\"w\"]}]}",
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\"},"
+		" \"p\": {\"@value\": \"x\", \"@type\": [\"http://ex.org/t\"]}}",
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\", \"n\": \"@nest\"},"
+		" \"@id\": \"http://ex.org/s\", \"n\": {\"@type\": [\"T\"], \"p\": [\"v\"]}}",
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\", \"n\": \"@nest\"},"
+		" \"p\": {\"@value\": \"x\", \"n\": {\"@type\": [\"http://ex.org/t\"]}}}",
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\","
+		" \"g\": {\"@id\": \"http://ex.org/g\", \"@container\": \"@graph\"},"
+		" \"i\": {\"@id\": \"http://ex.org/i\", \"@container\": \"@index\","
+		" \"@type\": \"http://ex.org/t\"}},"
+		" \"@id\": \"http://ex.org/s\", \"g\": [{\"@type\": [\"T\"], \"p\": [\"v\"]}],"
+		" \"i\": {\"k\": [\"typed\"]}, \"@reverse\": {\"r\": [{\"@id\": \"http://ex.org/o\"}]}}",
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\","
+		" \"t\": {\"@id\": \"http://ex.org/t\", \"@type\": \"http://ex.org/dt\"}},"
+		" \"@type\": [\"undefined:x\"], \"t\": [\"a\", \"b\"], \"@id\": \"_:b\"}",
+	};
+	size_t i;
+	int safe;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		for (safe = 0; safe < 2; safe++) {
+			ob_buf a = OB_BUF_INIT, b = OB_BUF_INIT;
+			ob_error ea = { 0 }, eb = { 0 };
+			ob_code ra, rb;
+			int same;
+
+			both_ways(docs[i], safe, &a, &b, &ra, &rb, &ea, &eb);
+			same = ra == rb && !strcmp(ea.msg, eb.msg) && a.len == b.len &&
+			       (!a.len || !memcmp(a.data, b.data, a.len));
+			if (!same)
+				fprintf(stderr, "doc %zu safe %d:\n%d %s\n%s--\n%d %s\n%s", i, safe, ra,
+					ea.msg, a.data ? a.data : "", rb, eb.msg, b.data ? b.data : "");
+			CHECK(same);
+			/* the first document has its quads in safe mode */
+			if (i == 0 && safe)
+				CHECK(ra == OB_OK && a.data && strstr(a.data, "\"\\u0001x\"^^"));
+			ob_buf_release(&a);
+			ob_buf_release(&b);
+		}
+}
+
 int main(void)
 {
 	loader = ob_loader_new();
@@ -567,6 +646,7 @@ int main(void)
 	test_hostile_scoped();
 	test_hostile_size();
 	test_hostile_nesting();
+	test_compact_tree();
 	ob_jsonld_free(proc);
 	ob_loader_free(loader);
 	return check_done("test_jsonld");
