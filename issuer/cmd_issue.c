@@ -118,6 +118,8 @@ int cmd_issue(int argc, char **argv)
 		{ "valid-until", required_argument, NULL, 'u' },
 		{ "evidence", required_argument, NULL, 'e' },
 		{ "result", required_argument, NULL, 'R' },
+		{ "awarded-date", required_argument, NULL, 'A' },
+		{ "credential-schema", no_argument, NULL, 'C' },
 		{ "suite", required_argument, NULL, 's' },
 		{ "created", required_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
@@ -134,6 +136,9 @@ int cmd_issue(int argc, char **argv)
 	};
 	const char *ach_id = NULL, *out_path = NULL;
 	ob3_issue_opts io = { 0 };
+	/* repeated --evidence and --result (one over the budget is refused
+	 * by ob3_build_credential) */
+	const char *ev[OB3_MAX_EVIDENCE + 1], *res[OB3_MAX_RESULTS + 1];
 	ob_sign_opts so = { .schema_form = 1 };
 	roster_opts ro = { 0 };
 	char *end, vf[32], vu[32];
@@ -148,8 +153,16 @@ int cmd_issue(int argc, char **argv)
 		case 'n': io.name = optarg; break;
 		case 'f': io.valid_from = optarg; break;
 		case 'u': io.valid_until = optarg; break;
-		case 'e': io.evidence = optarg; break;
-		case 'R': io.result = optarg; break;
+		case 'e':
+			if (io.n_evidence <= OB3_MAX_EVIDENCE)
+				ev[io.n_evidence++] = optarg;
+			break;
+		case 'R':
+			if (io.n_result <= OB3_MAX_RESULTS)
+				res[io.n_result++] = optarg;
+			break;
+		case 'A': io.awarded = optarg; break;
+		case 'C': io.credential_schema = ro.credential_schema = 1; break;
 		case 's': so.suite = optarg; break;
 		case 'c': so.created = optarg; break;
 		case 'o': out_path = optarg; break;
@@ -193,7 +206,8 @@ int cmd_issue(int argc, char **argv)
 	if (so.created && ob_date_parse(so.created, &t, NULL) < 0)
 		return ob_cli_usage(ob_cli_current(), "invalid --created '%s' (want e.g. 2025-06-01T12:00:00Z)", so.created);
 	if (ro.roster) {
-		if (ach_id || io.recipient || io.name || io.valid_from || io.valid_until || io.evidence || io.result)
+		if (ach_id || io.recipient || io.name || io.valid_from || io.valid_until || io.n_evidence ||
+		    io.n_result || io.awarded)
 			return ob_cli_usage(ob_cli_current(), "--roster takes the award fields from the file's columns");
 		if (!out_path)
 			return ob_cli_usage(ob_cli_current(), "--roster needs -o DIR");
@@ -208,5 +222,7 @@ int cmd_issue(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.delim ? "--delimiter" : "--mail-merge");
 	if (!ach_id || !io.recipient)
 		return ob_cli_usage(ob_cli_current(), "issue needs --achievement and --recipient (or --roster FILE)");
+	io.evidence_v = ev;
+	io.result_v = res;
 	return issue_one(ach_id, &io, &so, out_path, force, &ro);
 }

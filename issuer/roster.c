@@ -175,6 +175,8 @@ static ob_code sign_row(const struct pool *p, json_t *profile, json_t *ach, cons
 	io.result = f[OB_ROSTER_RESULT] && *f[OB_ROSTER_RESULT] ? f[OB_ROSTER_RESULT] : NULL;
 	io.evidence = f[OB_ROSTER_EVIDENCE] && *f[OB_ROSTER_EVIDENCE] ? f[OB_ROSTER_EVIDENCE] : NULL;
 	io.valid_until = f[OB_ROSTER_VALID_UNTIL] && *f[OB_ROSTER_VALID_UNTIL] ? f[OB_ROSTER_VALID_UNTIL] : NULL;
+	io.awarded = f[OB_ROSTER_AWARDED_DATE] && *f[OB_ROSTER_AWARDED_DATE] ? f[OB_ROSTER_AWARDED_DATE] : NULL;
+	io.credential_schema = p->o->credential_schema;
 	if (list && !(io.status = issuer_status_json(p->base, list, idx, p->o->suspension))) {
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
@@ -479,9 +481,10 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, o
 	const char *path = r->o->roster;
 	ob_roster_row nrow = *raw, *row = &nrow;
 	const char *rcp = row->f[OB_ROSTER_RECIPIENT], *vu = row->f[OB_ROSTER_VALID_UNTIL];
-	const char *ev = row->f[OB_ROSTER_EVIDENCE];
+	const char *ev = row->f[OB_ROSTER_EVIDENCE], *aw = row->f[OB_ROSTER_AWARDED_DATE];
 	unsigned char key[32];
-	char vbuf[32];
+	char vbuf[32], abuf[32];
+	int ak = 0;
 	long prev;
 	int found;
 
@@ -498,8 +501,22 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, o
 	if (issuer_roster_row_normalize(row, r->o->tz, vbuf) < 0)
 		return item_bad(it, "%s:%lu: invalid valid_until '%.60s' (want 2030-06-01 or 2030-06-01T00:00:00Z)",
 				path, it->line, vu), 0;
-	if (ev && *ev && (!strchr(ev, ':') || strchr(ev, ' ')))
-		return item_bad(it, "%s:%lu: evidence '%.100s' is not a URL", path, it->line, ev), 0;
+	if (aw && *aw && (ak = ob_roster_date(aw, r->o->tz, abuf)) < 0)
+		return item_bad(it, "%s:%lu: invalid awarded_date '%.60s' (want 2026-05-30 or 2026-05-30T00:00:00Z)",
+				path, it->line, aw), 0;
+	if (ak == 1)
+		row->f[OB_ROSTER_AWARDED_DATE] = abuf;
+	{
+		/* evidence and results against the achievement (ob3.h) */
+		ob3_issue_opts io = { 0 };
+		ob_error e = { 0 };
+		const char *vu2 = row->f[OB_ROSTER_VALID_UNTIL];
+		io.valid_until = vu2 && *vu2 ? vu2 : NULL;
+		io.evidence = ev;
+		io.result = row->f[OB_ROSTER_RESULT];
+		if (ob3_check_award(r->cat.obj[it->ach], &io, &e))
+			return item_bad(it, "%s:%lu: %s", path, it->line, e.msg), 0;
+	}
 	ob_roster_row_key(row, key);
 	if ((prev = rowseen_add(&r->seen, key, it->line)) < 0)
 		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;

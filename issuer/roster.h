@@ -14,6 +14,7 @@ typedef struct {
 	char delim;                  /* ',', ';', '\t'; 0: detected */
 	const char *tz;              /* plain dates' zone (NULL: UTC) */
 	const char *mail_merge;      /* a mail-merge CSV to write, or NULL */
+	int credential_schema;       /* issue --credential-schema */
 } roster_opts;
 
 /* Issues a credential for every good row of o->roster not issued before,

@@ -18,7 +18,7 @@
 #define MAX_FIELDS 64
 
 static const char *const col_names[OB_ROSTER_NCOLS] = {
-	"name", "recipient", "achievement", "result", "evidence", "valid_until",
+	"name", "recipient", "achievement", "result", "evidence", "valid_until", "awarded_date",
 };
 
 struct ob_roster {
@@ -283,7 +283,7 @@ static ob_code read_header(ob_roster *r, ob_error *err)
 			if (!strcasecmp(h, col_names[k]))
 				break;
 		if (k == OB_ROSTER_NCOLS)
-			return ob_fail(err, OB_EPARSE, "%s:%lu: unknown column '%.40s' (want name, recipient, achievement, result, evidence, valid_until%s)",
+			return ob_fail(err, OB_EPARSE, "%s:%lu: unknown column '%.40s' (want name, recipient, achievement, result, evidence, valid_until, awarded_date%s)",
 				       r->path, line, h, strpbrk(h, ",;\t") ? "; is the delimiter right? see --delimiter" : "");
 		if (r->col_of[k] >= 0)
 			return ob_fail(err, OB_EPARSE, "%s:%lu: column '%s' appears twice", r->path, line, col_names[k]);
@@ -377,11 +377,15 @@ uint64_t ob_roster_size(const ob_roster *r)
 void ob_roster_row_key(const ob_roster_row *row, unsigned char key[32])
 {
 	static const int order[] = { OB_ROSTER_ACHIEVEMENT, OB_ROSTER_RECIPIENT, OB_ROSTER_NAME,
-		OB_ROSTER_RESULT, OB_ROSTER_EVIDENCE, OB_ROSTER_VALID_UNTIL };
+		OB_ROSTER_RESULT, OB_ROSTER_EVIDENCE, OB_ROSTER_VALID_UNTIL, OB_ROSTER_AWARDED_DATE };
 	unsigned char stackbuf[1024], *m = stackbuf;
+	/* awarded_date counts only when given: rows of rosters without it
+	 * keep the keys earlier runs logged */
+	size_t norder = sizeof(order) / sizeof(order[0]) -
+			(row->f[OB_ROSTER_AWARDED_DATE] && *row->f[OB_ROSTER_AWARDED_DATE] ? 0 : 1);
 	size_t i, k, n = 0;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+	for (i = 0; i < norder; i++)
 		n += (row->f[order[i]] ? strlen(row->f[order[i]]) : 0) + 1;
 	if (n > sizeof(stackbuf) && !(m = malloc(n))) {
 		/* cannot normalise: a key no other row shares */
@@ -390,7 +394,7 @@ void ob_roster_row_key(const ob_roster_row *row, unsigned char key[32])
 		return;
 	}
 	n = 0;
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	for (i = 0; i < norder; i++) {
 		const char *v = row->f[order[i]] ? row->f[order[i]] : "";
 		/* e-mail addresses are compared as the credential hashes them */
 		int lower = order[i] == OB_ROSTER_RECIPIENT && strchr(v, '@') && !strchr(v, ':');

@@ -1,6 +1,6 @@
 /* roster: the CSV file a batch issuance reads (RFC 4180). The header row
  * names the columns, in any order: name, recipient, achievement (needed)
- * and result, evidence, valid_until (optional). Quoted fields (with ""
+ * and result, evidence, valid_until, awarded_date (optional). Quoted fields (with ""
  * and line breaks inside), a UTF-8 byte order mark and CRLF line ends are
  * read; fields are trimmed of surrounding blanks.
  *
@@ -26,6 +26,7 @@ enum {
 	OB_ROSTER_RESULT,
 	OB_ROSTER_EVIDENCE,
 	OB_ROSTER_VALID_UNTIL,
+	OB_ROSTER_AWARDED_DATE,
 	OB_ROSTER_NCOLS
 };
 

@@ -12,7 +12,12 @@ is() { "$IS" --home "$H" "$@"; }
 SCHEMA="$SHARED/conformance/1edtech-ob3-schema"
 VALIDATE="$(dirname "$0")/../tools/validate_schema.py"
 SAMPLES="$SHARED/conformance/1edtech-validator-samples"
-SUITES="eddsa-rdfc-2022 eddsa-jcs-2022 Ed25519Signature2020 vc-jwt"
+# every suite the issuer offers, as it names them (a suite added later is
+# covered without editing this list); ecdsa-* need a P-256 issuer
+SUITES=$("$IS" --home "$T/none" issue --suite '?' --achievement x --recipient y 2>&1 |
+	sed -n "s/.*(choose from \(.*\))$/\1/p" | tr -d ',')
+HP="$T/p256rich"
+home_of() { case $1 in ecdsa-*) echo "$HP" ;; *) echo "$H" ;; esac; }
 known=0
 
 # no validator, no verdict: a missing module is a failure, never a skip
@@ -77,11 +82,21 @@ mkdir "$T/nojs"
 echo 'raise ImportError("no jsonschema here")' >"$T/nojs/jsonschema.py"
 expect 3 "jsonschema module is missing" env PYTHONPATH="$T/nojs" python3 "$VALIDATE" "$SCHEMA" "$SAMPLES/ob30/simple.json"
 
+check "the issuer names its suites (eddsa-rdfc-2022, ecdsa-rdfc-2019, vc-jwt among them)" sh -c "echo ' $SUITES ' | grep -q ' eddsa-rdfc-2022 .* ecdsa-rdfc-2019 .* vc-jwt '"
 expect 0 "^did:key:z6Mk" is init --name "Riverbend College" --url https://riverbend.example.edu --email reg@riverbend.example.edu --image https://riverbend.example.edu/logo.png
-# catalog: the defaults, every option, an ext: type
-expect 0 "" is achievement add --id plain --name "Plain Badge" --description "No options" --criteria "Attend"
-expect 0 "" is achievement add --id full --name "Welding Fundamentals" --description "Safe MIG welding" --criteria "Pass the practical exam" --image https://riverbend.example.edu/weld.png --type Certificate --alignment "Fillet welds|https://fw.example.org/items/1|Welding Framework|3.2" --alignment "Safety|https://fw.example.org/items/2"
-expect 0 "" is achievement add --id extt --name "Shop Steward" --description "Union role" --criteria "Elected" --type ext:ShopSteward
+expect 0 "^did:key:zDn" "$IS" --home "$HP" init --name "Riverbend College" --url https://riverbend.example.edu --email reg@riverbend.example.edu --image https://riverbend.example.edu/logo.png --key-type p256
+# catalog (in both issuers): the defaults, every option, an ext: type, and
+# result descriptions (rubric levels, allowed values, status), a language and
+# a related translation
+for h in "$H" "$HP"; do
+	expect 0 "" "$IS" --home "$h" achievement add --id plain --name "Plain Badge" --description "No options" --criteria "Attend"
+	expect 0 "" "$IS" --home "$h" achievement add --id full --name "Welding Fundamentals" --description "Safe MIG welding" --criteria "Pass the practical exam" --image https://riverbend.example.edu/weld.png --type Certificate --alignment "Fillet welds|https://fw.example.org/items/1|Welding Framework|3.2" --alignment "Safety|https://fw.example.org/items/2" \
+		--language en --result-description 'grade|Final grade|LetterGrade|D;C;B;A|C' --result-description 'practical|Practical exam|RubricCriterionLevel|novice=Novice;proficient=Proficient;mastery=Mastery|proficient' --result-description 'done|Completion|Status' --result-description 'score|Score|Percent'
+	expect 0 "" "$IS" --home "$h" achievement add --id full-es --name "Fundamentos de soldadura" --description "Soldadura MIG segura" --criteria "Aprobar el examen" --type Certificate --language es --related full
+	expect 0 "" "$IS" --home "$h" achievement add --id extt --name "Shop Steward" --description "Union role" --criteria "Elected" --type ext:ShopSteward
+done
+# every option of issue at once
+RICH="--evidence https://portfolio.example.edu/ana|Three|joints --evidence |Observed --result grade=B --result practical=mastery --result done=Completed --result score=87 --result A --awarded-date 2026-05-30T00:00:00Z --credential-schema"
 # an achievementType the schema rejects is refused when added ...
 expect 2 "achievement type" is achievement add --id foo --name Foo --description D --criteria C --type Foo
 check "... and not added" sh -c "! '$IS' --home '$H' achievement show foo"
@@ -99,6 +114,7 @@ L2=did:example:suspendable
 for s in $SUITES; do
 	x=json
 	[ "$s" = vc-jwt ] && x=jwt
+	is() { "$IS" --home "$(home_of "$s")" "$@"; }
 	expect 0 "" is issue --suite "$s" --achievement plain --recipient Ana.Lima@Example.com -o "$T/$s-status.$x"
 	valid "$s: e-mail recipient, revocation status entry" "$T/$s-status.$x"
 	expect 0 "" is issue --suite "$s" --achievement plain --recipient $L --no-status -o "$T/$s-nostatus.$x"
@@ -106,6 +122,10 @@ for s in $SUITES; do
 	expect 0 "" "$VF" verify "$T/$s-nostatus.$x"
 	expect 0 "" is issue --suite "$s" --achievement full --recipient $L --name "Ana Lima" --valid-from 2026-01-01T00:00:00Z --valid-until 2030-01-01T00:00:00+02:00 --evidence https://portfolio.example.edu/ana --result A --created 2026-01-01T00:00:00Z -o "$T/$s-full.$x"
 	valid "$s: every option (image, type, alignments, name, dates, evidence, result, status)" "$T/$s-full.$x"
+	expect 0 "" is issue --suite "$s" --achievement full --recipient $L --name "Ana Lima" --valid-from 2026-01-01T00:00:00 $RICH -o "$T/$s-rich.$x"
+	valid "$s: result descriptions, evidence narratives, awardedDate, credentialSchema, status" "$T/$s-rich.$x"
+	expect 0 "" is issue --suite "$s" --achievement full-es --recipient ana@example.com --no-status --result Aprobado --evidence "|Trabajo observado" --credential-schema -o "$T/$s-es.$x"
+	valid "$s: a translation (inLanguage, related), --no-status" "$T/$s-es.$x"
 	expect 0 "" is issue --suite "$s" --achievement extt --recipient $L --no-status -o "$T/$s-ext.$x"
 	valid "$s: ext: achievement type" "$T/$s-ext.$x"
 	# --suspension to a second learner: the CLRs of $L below stay clean
@@ -113,7 +133,10 @@ for s in $SUITES; do
 	known "$s: --suspension" "$T/$s-susp.$x"
 	expect 0 "" is issue --suite "$s" --achievement full --recipient $L2 --suspension --evidence https://e.example/1 --result 92 -o "$T/$s-full-susp.$x"
 	known "$s: every option and --suspension" "$T/$s-full-susp.$x"
+	expect 0 "" is issue --suite "$s" --achievement full --recipient $L2 --suspension $RICH -o "$T/$s-rich-susp.$x"
+	known "$s: every new option and --suspension" "$T/$s-rich-susp.$x"
 done
+is() { "$IS" --home "$H" "$@"; }
 
 # a P-256 issuer (ES256 VC-JWT; its did:key profile)
 H2="$T/p256"
@@ -127,17 +150,19 @@ valid "vc-jwt ES256 (P-256 issuer), status entry" "$T/p256.jwt"
 for s in $SUITES; do
 	x=json
 	[ "$s" = vc-jwt ] && x=jwt
+	is() { "$IS" --home "$(home_of "$s")" "$@"; }
 	for st in status no-status suspension; do
 		opt=""
 		[ "$st" = status ] || opt="--$st"
 		r="$T/r-$s-$st.csv"
-		printf 'achievement,name,recipient,result,evidence,valid_until\n' >"$r"
-		printf 'plain,"Lima, Ana %s",ana@example.edu,,,\n' "$s$st" >>"$r"
-		printf 'full,Ben %s,did:example:ben,B+,https://portfolio.example.edu/ben,2031-06-01T00:00:00Z\n' "$s$st" >>"$r"
-		printf 'extt,Cy %s,cy@example.edu,Completed,,2031-06-01T00:00:00Z\n' "$s$st" >>"$r"
-		expect 0 "3 rows: 3 issued" is issue --roster "$r" -o "$T/roster-$s-$st" --suite "$s" $opt
+		printf 'achievement,name,recipient,result,evidence,valid_until,awarded_date\n' >"$r"
+		printf 'plain,"Lima, Ana %s",ana@example.edu,,,,\n' "$s$st" >>"$r"
+		printf 'full,Ben %s,did:example:ben,B+,https://portfolio.example.edu/ben,2031-06-01T00:00:00Z,\n' "$s$st" >>"$r"
+		printf 'extt,Cy %s,cy@example.edu,Completed,,2031-06-01T00:00:00Z,2026-05-30\n' "$s$st" >>"$r"
+		printf 'full,Di %s,di@example.edu,"grade=A\npractical=proficient\ndone=Completed","https://portfolio.example.edu/di|Welds\n|Observed",,2026-05-30T09:00:00+02:00\n' "$s$st" >>"$r"
+		expect 0 "4 rows: 4 issued" is issue --roster "$r" -o "$T/roster-$s-$st" --suite "$s" $opt --credential-schema
 		set -- "$T/roster-$s-$st"/*.$x
-		check "roster $s $st: 3 credentials" test "$#" -eq 3
+		check "roster $s $st: 4 credentials" test "$#" -eq 4
 		if [ "$st" = suspension ]; then
 			for f in "$@"; do known "roster $s --suspension: $(basename "$f")" "$f"; done
 		else
@@ -145,6 +170,7 @@ for s in $SUITES; do
 		fi
 	done
 done
+is() { "$IS" --home "$H" "$@"; }
 
 # CLRs: a learner's credentials in every format, nested as issued (a VC-JWT
 # enveloped); each option, each suite
@@ -153,9 +179,11 @@ valid "clr (default suite) over credentials of all four suites" "$T/clr.json"
 for s in $SUITES; do
 	x=json
 	[ "$s" = vc-jwt ] && x=jwt
+	is() { "$IS" --home "$(home_of "$s")" "$@"; }
 	expect 0 "CLR .* of" is clr --suite "$s" --recipient $L --name "Record of Ana Lima" --learner "Ana Lima" --valid-from 2026-01-02T00:00:00Z --created 2026-01-02T00:00:00Z --partial -o "$T/clr-$s.$x"
 	valid "clr $s --name --learner --valid-from --partial" "$T/clr-$s.$x"
 done
+is() { "$IS" --home "$H" "$@"; }
 # only a credential issued with --suspension can be suspended, so a record
 # that includes one nests its two status entries
 SID=$(python3 -c "import json; print(json.load(open('$T/eddsa-rdfc-2022-full-susp.json'))['id'])")
