@@ -31,7 +31,7 @@ BENCH_BIN := $(O)/tests/bench
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps test check check-asan tests-build demo bench bench-large install clean check-headers
+.PHONY: all deps test check check-asan tests-build demo bench bench-large bench-scale install clean check-headers
 
 all: $(TOOL_BINS)
 
@@ -96,8 +96,14 @@ bench: deps
 	$(MAKE) --no-print-directory $(BENCH_BIN) OPT="-O2 -g -DNDEBUG"
 	$(BENCH_BIN) 10000
 	$(MAKE) --no-print-directory all $(O)/tests/tools/maxrss OPT="-O2 -g -DNDEBUG"
-	@for b in scripts/bench-*.sh; do [ -f "$$b" ] || continue; \
+	@for b in scripts/bench-*.sh; do [ -f "$$b" ] || continue; [ "$$b" != scripts/bench-scale.sh ] || continue; \
 		MAXRSS="$(CURDIR)/$(O)/tests/tools/maxrss" sh "$$b" "$(CURDIR)/$(BIN)" || exit 1; done
+
+# Issuing on one machine: SQLite against PostgreSQL with 1, 2 and 4
+# processes, and the status allocation under contention (issue 17).
+bench-scale: deps
+	$(MAKE) --no-print-directory all $(O)/tests/tools/maxrss OPT="-O2 -g -DNDEBUG"
+	MAXRSS="$(CURDIR)/$(O)/tests/tools/maxrss" sh scripts/bench-scale.sh "$(CURDIR)/$(BIN)"
 
 # The million-row roster (issue 13): one run, about four minutes.
 bench-large: deps

@@ -132,12 +132,24 @@ int cmd_init(int argc, char **argv)
 
 	if (!(home = ob_home_dir(issuer_home_opt, "OBKIT_ISSUER_HOME", "issuer", &err)))
 		goto fail;
-	if (!(dbpath = issuer_db_path(home)) || !(keydir = ob_path_join(home, "keys")) ||
+	if (!(dbpath = issuer_db_where(home)) || !(keydir = ob_path_join(home, "keys")) ||
 	    !(keypath = ob_path_join(keydir, "key-1.json"))) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (stat(dbpath, &st) == 0) {
+	if (issuer_db_is_url(dbpath)) {
+		/* PostgreSQL: one issuer per database; its nodes share it */
+		issuer_identity id = { 0 };
+		ob_error e = { 0 };
+		if (!(db = issuer_db_open(dbpath, &err)))
+			goto fail;
+		if (!issuer_db_identity(db, &id, &e)) {
+			issuer_identity_release(&id);
+			ob_fail(&err, OB_EIO, "an issuer already exists in the PostgreSQL database (a new node"
+				" needs only a copy of its keys/ directory)");
+			goto fail;
+		}
+	} else if (stat(dbpath, &st) == 0) {
 		ob_fail(&err, OB_EIO, "an issuer already exists at %s", home);
 		goto fail;
 	}
@@ -164,7 +176,7 @@ int cmd_init(int argc, char **argv)
 	 * one transaction: a crash leaves either no issuer or a whole one */
 	if (ob_key_save(key, keypath, 0, &err))
 		goto fail;
-	if (!(db = issuer_db_open(dbpath, &err)))
+	if (!db && !(db = issuer_db_open(dbpath, &err)))
 		goto fail;
 	ob_date_format(time(NULL), now);
 	if (issuer_db_create(db, did.data, pjson, vm.data, ob_key_type_name(kt), now, &err))

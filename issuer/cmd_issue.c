@@ -131,6 +131,7 @@ int cmd_issue(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'D' },
 		{ "timezone", required_argument, NULL, 'z' },
 		{ "mail-merge", required_argument, NULL, 'M' },
+		{ "shard", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -188,6 +189,13 @@ int cmd_issue(int argc, char **argv)
 			ro.tz = optarg;
 			break;
 		case 'M': ro.mail_merge = optarg; break;
+		case 'K':
+			/* K/N: this node issues shard K of N (issue 17) */
+			if (sscanf(optarg, "%d/%d%c", &ro.shard_k, &ro.shard_n, &(char){ 0 }) != 2 || ro.shard_n < 1 ||
+			    ro.shard_n > 4096 || ro.shard_k < 1 || ro.shard_k > ro.shard_n)
+				return ob_cli_usage(ob_cli_current(), "--shard wants K/N with 1 <= K <= N <= 4096, got '%s'",
+						    optarg);
+			break;
 		case 'h': return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
@@ -216,8 +224,8 @@ int cmd_issue(int argc, char **argv)
 		ro.created = so.created;
 		return issuer_roster_run(&ro);
 	}
-	if (ro.jobs)
-		return ob_cli_usage(ob_cli_current(), "--jobs goes with --roster");
+	if (ro.jobs || ro.shard_n)
+		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.jobs ? "--jobs" : "--shard");
 	if (ro.delim || ro.mail_merge)
 		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.delim ? "--delimiter" : "--mail-merge");
 	if (!ach_id || !io.recipient)

@@ -30,14 +30,23 @@ typedef struct issuer_db issuer_db;
 
 /* ---- opening and transactions ---- */
 
-/* Opens the database at path (creating it, mode 0600, when missing) and
- * brings its schema up to date. New handle (issuer_db_close it), or NULL
- * with err. */
-issuer_db *issuer_db_open(const char *path, ob_error *err);
+/* Opens the database where says: a file path (SQLite, created mode 0600
+ * when missing) or a postgresql:// URI (PostgreSQL, the schema created
+ * when missing), and brings its schema up to date. New handle
+ * (issuer_db_close it), or NULL with err. */
+issuer_db *issuer_db_open(const char *where, ob_error *err);
 /* Closes, rolling back an open transaction. NULL is fine. */
 void issuer_db_close(issuer_db *db);
+/* Whether where names a PostgreSQL database (postgresql:// or postgres://). */
+int issuer_db_is_url(const char *where);
+/* "sqlite" or "postgresql". */
+const char *issuer_db_backend(const issuer_db *db);
+/* 1 when several processes may issue at once (PostgreSQL: status slots
+ * come in blocks each process holds); 0: one at a time (SQLite). */
+int issuer_db_concurrent(const issuer_db *db);
 
-/* The connection, for db_offer.c (the offers' statements) only. */
+/* The connection, for db_offer.c (the offers' statements) only: NULL on
+ * PostgreSQL, where offers are not kept yet. */
 struct ob_store *issuer_db_store(issuer_db *db);
 
 /* A write transaction: takes the write lock now (waiting for it). */
@@ -199,8 +208,12 @@ ob_code issuer_db_log_set_state(issuer_db *db, const char *id, int what, const c
  * OB_STATUS_LIST_SIZE bits MSB first into used (OB_STATUS_LIST_SIZE / 8
  * bytes). */
 ob_code issuer_db_status_current(issuer_db *db, long *list, unsigned char *used, ob_error *err);
-/* Records list's taken slots (inside the transaction that logs the rows
- * using them); suspendable 1 when any of them has a suspension entry. */
+/* The list to issue into once the current picture is full: *list and its
+ * picture in used, as issuer_db_status_current gives them. */
+ob_code issuer_db_status_next(issuer_db *db, long *list, unsigned char *used, ob_error *err);
+/* Adds the slots set in used to list's taken slots (inside the
+ * transaction that logs the rows using them; slots already taken stay
+ * taken); suspendable 1 when any of them has a suspension entry. */
 ob_code issuer_db_status_save(issuer_db *db, long list, const unsigned char *used, int suspendable,
 			      ob_error *err);
 /* Calls fn for every list that has slots taken, in order. */

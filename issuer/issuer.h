@@ -19,12 +19,20 @@ typedef struct {
 
 /* The --home given on the command line, or NULL. */
 extern const char *issuer_home_opt;
+/* --db: a postgresql:// URI, else $OBKIT_ISSUER_DB, else home/issuer.db */
+extern const char *issuer_db_opt;
 
 /* Opens the issuer's home. need_key loads the active signing key. */
 ob_code issuer_open(issuer_state *st, int need_key, ob_error *err);
 void issuer_close(issuer_state *st);
 /* Path of the database inside home (caller frees). */
 char *issuer_db_path(const char *home);
+/* Where the issuer database is (--db, $OBKIT_ISSUER_DB, else
+ * issuer_db_path(home)); heap. */
+char *issuer_db_where(const char *home);
+/* How to name it in a message: the path, or "the PostgreSQL database" (a
+ * URI may hold a password). */
+const char *issuer_db_shown(const char *where);
 
 /* 1 when s may be an image a wallet or web page shows: an https URL with
  * a host, or a data: URI of a raster or SVG image; never javascript: or
@@ -57,6 +65,7 @@ typedef struct {
 	long clist;               /* the list committed describes */
 	unsigned char *committed; /* its slots taken by logged rows */
 	int suspendable;          /* a logged row of clist has a suspension entry */
+	issuer_db *db;            /* where the next picture comes from */
 } status_alloc;
 /* Loads the newest list's taken slots. */
 ob_code status_alloc_load(issuer_state *st, status_alloc *a, ob_error *err);

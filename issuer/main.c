@@ -1,9 +1,10 @@
 #include "cli/cli.h"
 #include "issuer.h"
-#include "records.h"
 #include "oid4vci.h"
+#include "records.h"
 
 const char *issuer_home_opt;
+const char *issuer_db_opt;
 
 
 static const struct ob_cmd cmds[] = {
@@ -38,6 +39,8 @@ static const struct ob_cmd cmds[] = {
 static const struct ob_opt_global globals[] = {
 	{ "home", 0, "DIR", &issuer_home_opt,
 	  "issuer state (default $OBKIT_ISSUER_HOME, else $XDG_DATA_HOME/obkit/issuer)" },
+	{ "db", 0, "URI", &issuer_db_opt,
+	  "the issuer database: a postgresql:// URI (default $OBKIT_ISSUER_DB, else HOME/issuer.db)" },
 	{ "json", 0, NULL, NULL, "JSON output (achievement list, status, list, show, publish)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };

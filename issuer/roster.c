@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -475,7 +476,7 @@ int issuer_roster_row_normalize(ob_roster_row *row, const char *tz, char buf[32]
 }
 
 /* The row's checks that need the catalog or the log. 0: fine (or the row
- * was marked bad), -1: a fatal error in err. */
+ * was marked bad), 1: a row of another --shard, -1: a fatal error in err. */
 static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, ob_error *err)
 {
 	const char *path = r->o->roster;
@@ -518,6 +519,11 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, o
 			return item_bad(it, "%s:%lu: %s", path, it->line, e.msg), 0;
 	}
 	ob_roster_row_key(row, key);
+	/* --shard K/N: another node's row (a duplicate has the same key, so
+	 * it lands in the same shard and is caught there) */
+	if (r->o->shard_n && ((unsigned long)key[0] << 24 | (unsigned long)key[1] << 16 | (unsigned long)key[2] << 8 |
+			      key[3]) % (unsigned long)r->o->shard_n != (unsigned long)(r->o->shard_k - 1))
+		return 1;
 	if ((prev = rowseen_add(&r->seen, key, it->line)) < 0)
 		return ob_fail(err, OB_ENOMEM, "out of memory"), -1;
 	if (prev > 0)
@@ -582,12 +588,19 @@ static int fill_rows(struct run *r, struct batch *b, ob_error *err)
 		memset(it, 0, sizeof(*it));
 		it->line = row.line;
 		r->rows++;
-		if (rc == -1) {
+		if (rc == -1)
 			item_bad(it, "%s", e.msg);
-			continue;
-		}
-		if (check_row(r, it, &row, err) < 0)
+		else if ((rc = check_row(r, it, &row, err)) < 0)
 			return -1;
+		/* --shard: a row of another shard is not this run's; a bad
+		 * one (no key) is reported by the shard its line falls in */
+		if (r->o->shard_n && (rc == 1 || (it->kind == IT_BAD &&
+						  (long)(it->line % (unsigned long)r->o->shard_n) !=
+							  r->o->shard_k - 1))) {
+			item_release(it);
+			b->n--;
+			r->rows--;
+		}
 	}
 	return 0;
 }
@@ -966,12 +979,13 @@ int issuer_home_lock(ob_error *err)
 
 	if (!(tmp.home = ob_home_dir(issuer_home_opt, "OBKIT_ISSUER_HOME", "issuer", err)))
 		return -1;
-	if (!(db = issuer_db_path(tmp.home))) {
+	if (!(db = issuer_db_where(tmp.home))) {
 		free(tmp.home);
 		ob_fail(err, OB_ENOMEM, "out of memory");
 		return -1;
 	}
-	if (stat(db, &sb) == 0)
+	/* PostgreSQL: processes issue side by side, each in its own blocks */
+	if (!issuer_db_is_url(db) && stat(db, &sb) == 0)
 		fd = issuer_lock(&tmp, err);
 	free(db);
 	free(tmp.home);
@@ -1010,6 +1024,7 @@ static ob_code mail_merge_open(struct run *r, ob_error *err)
 static ob_code run_open(struct run *r, ob_error *err)
 {
 	const roster_opts *o = r->o;
+	char mname[64] = "manifest.jsonl", mtmpname[72];
 	int mfd;
 
 	if (lock_home(r, err) || issuer_open(&r->st, 1, err))
@@ -1027,10 +1042,21 @@ static ob_code run_open(struct run *r, ob_error *err)
 		return err->code;
 	if ((r->dirfd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return ob_fail(err, OB_EIO, "cannot open '%s': %s", o->outdir, strerror(errno));
+	/* one run at a time writes into a directory (its stale temporary
+	 * files are removed next, and the manifest is rewritten) */
+	if (flock(r->dirfd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "%s: waiting for another run writing to %s\n", ob_cli_prog(), o->outdir);
+		if (flock(r->dirfd, LOCK_EX) < 0)
+			return ob_fail(err, OB_EIO, "cannot lock '%s': %s", o->outdir, strerror(errno));
+	}
 	if (remove_stale(r->dirfd, o->outdir, err))
 		return err->code;
-	if (!(r->mtmp = issuer_path_join(o->outdir, ".manifest.jsonl.tmp")) ||
-	    !(r->mpath = issuer_path_join(o->outdir, "manifest.jsonl")))
+	/* --shard K/N: manifest-K-of-N.jsonl, so the shards' manifests can
+	 * share a directory */
+	if (o->shard_n)
+		snprintf(mname, sizeof(mname), "manifest-%d-of-%d.jsonl", o->shard_k, o->shard_n);
+	snprintf(mtmpname, sizeof(mtmpname), ".%s.tmp", mname);
+	if (!(r->mtmp = issuer_path_join(o->outdir, mtmpname)) || !(r->mpath = issuer_path_join(o->outdir, mname)))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	if ((mfd = open(r->mtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
 	    !(r->manifest = fdopen(mfd, "w"))) {
@@ -1262,6 +1288,9 @@ int issuer_roster_run(const roster_opts *o)
 		t = elapsed(r);
 		fprintf(stderr, "%s: %lu rows: %lu issued, %lu already issued, %lu bad; %.2f s, %.0f credentials/s\n",
 			ob_cli_prog(), r->rows, r->issued, r->already, r->bad, t, t > 0 ? (double)r->issued / t : 0.0);
+		if (o->shard_n)
+			fprintf(stderr, "%s: those are shard %d/%d's rows of %s\n", ob_cli_prog(), o->shard_k,
+				o->shard_n, o->roster);
 		if (o->mail_merge)
 			fprintf(stderr, "%s: mail merge: %s (%lu rows)\n", ob_cli_prog(), o->mail_merge, r->mmrows);
 		printf("%s\n", r->mpath);

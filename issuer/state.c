@@ -48,6 +48,18 @@ void issuer_close(issuer_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+char *issuer_db_where(const char *home)
+{
+	const char *w = issuer_db_opt && *issuer_db_opt ? issuer_db_opt : getenv("OBKIT_ISSUER_DB");
+
+	return w && *w ? strdup(w) : issuer_db_path(home);
+}
+
+const char *issuer_db_shown(const char *where)
+{
+	return issuer_db_is_url(where) ? "the PostgreSQL database" : where;
+}
+
 ob_code issuer_open(issuer_state *st, int need_key, ob_error *err)
 {
 	issuer_identity id = { 0 };
@@ -60,10 +72,10 @@ ob_code issuer_open(issuer_state *st, int need_key, ob_error *err)
 	st->home = ob_home_dir(issuer_home_opt, "OBKIT_ISSUER_HOME", "issuer", err);
 	if (!st->home)
 		return err->code;
-	db = issuer_db_path(st->home);
+	db = issuer_db_where(st->home);
 	if (!db)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
-	if (stat(db, &sb) < 0) {
+	if (!issuer_db_is_url(db) && stat(db, &sb) < 0) {
 		rc = ob_fail(err, OB_EIO, "no issuer at %s (run 'ob-issuer init')", st->home);
 		goto out;
 	}
@@ -73,7 +85,8 @@ ob_code issuer_open(issuer_state *st, int need_key, ob_error *err)
 	}
 	if (issuer_db_identity(st->db, &id, &e)) {
 		rc = e.code == OB_ENOMEM ? ob_fail(err, e.code, "%s", e.msg) :
-		     ob_fail(err, OB_EIO, "issuer database %s is incomplete: %s", db, e.msg);
+		     ob_fail(err, OB_EIO, "issuer database %s is incomplete: %s%s", issuer_db_shown(db), e.msg,
+			     issuer_db_is_url(db) ? " (run 'ob-issuer init' with --db)" : "");
 		goto out;
 	}
 	st->did = id.did;
@@ -85,7 +98,10 @@ ob_code issuer_open(issuer_state *st, int need_key, ob_error *err)
 		rc = ob_fail(err, OB_ENOMEM, "cannot read the issuer profile");
 		goto out;
 	}
-	if (need_key && !(st->key = ob_key_load(keyfile, err)))
+	if (need_key && issuer_db_concurrent(st->db) && access(keyfile, F_OK) < 0)
+		rc = ob_fail(err, OB_EIO, "no key file %s: every issuing node needs a copy of the first node's keys/"
+			     " directory", keyfile);
+	else if (need_key && !(st->key = ob_key_load(keyfile, err)))
 		rc = err->code;
 out:
 	issuer_identity_release(&id);
@@ -153,7 +169,9 @@ int issuer_lock(const issuer_state *st, ob_error *err)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		ob_fail(err, OB_EIO, "cannot open '%s': %s", path, strerror(errno));
-	else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	else if (!(st->db && issuer_db_concurrent(st->db)) && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		/* SQLite: one issuing process at a time on a home (PostgreSQL
+		 * hands each process its own status blocks) */
 		fprintf(stderr, "ob-issuer: waiting for another issue run to finish\n");
 		if (flock(fd, LOCK_EX) < 0) {
 			ob_fail(err, OB_EIO, "cannot lock '%s': %s", path, strerror(errno));
@@ -188,7 +206,9 @@ ob_code status_alloc_load(issuer_state *st, status_alloc *a, ob_error *err)
 	for (i = 0; i < OB_STATUS_LIST_SIZE; i++)
 		a->nused += ob_status_get(a->used, i);
 	a->clist = a->list;
-	memcpy(a->committed, a->used, OB_STATUS_LIST_SIZE / 8);
+	/* only this run's slots: status_save adds them to the stored ones */
+	memset(a->committed, 0, OB_STATUS_LIST_SIZE / 8);
+	a->db = st->db;
 	return OB_OK;
 }
 
@@ -196,12 +216,16 @@ ob_code status_alloc_next(status_alloc *a, long *list, long *idx, ob_error *err)
 {
 	long i;
 
-	/* a full list: the next number starts empty (lists are filled in
-	 * order, so no later one holds entries yet) */
+	/* a full picture: the storage says where to go on (SQLite: the next
+	 * list, empty; PostgreSQL: another block this process holds) */
 	if (a->nused >= OB_STATUS_LIST_SIZE) {
-		a->list++;
-		memset(a->used, 0, OB_STATUS_LIST_SIZE / 8);
-		a->nused = 0;
+		size_t k;
+		if (issuer_db_status_next(a->db, &a->list, a->used, err))
+			return err->code;
+		for (a->nused = 0, k = 0; k < OB_STATUS_LIST_SIZE; k++)
+			a->nused += ob_status_get(a->used, k);
+		if (a->nused >= OB_STATUS_LIST_SIZE)
+			return ob_fail(err, OB_EIO, "status list %ld is full", a->list);
 	}
 	i = ob_status_pick_unused(a->used, OB_STATUS_LIST_SIZE, err);
 	if (i < 0)
