@@ -56,13 +56,16 @@ out:
 
 static const struct ob_cmd_opt revoke_opts[] = {
 	{ "reason", 0, "TEXT", "why (required: revocation is final)", 'r', OB_OPT_REQUIRED },
+	{ "json", 0, NULL, "print the new state as status --json does", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 static const struct ob_cmd_opt suspend_opts[] = {
 	{ "reason", 0, "TEXT", "why, kept in the log", 'r', 0 },
+	{ "json", 0, NULL, "print the new state as status --json does", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
-static const struct ob_cmd_opt no_opts[] = {
+static const struct ob_cmd_opt reinstate_opts[] = {
+	{ "json", 0, NULL, "print the new state as status --json does", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 static const struct ob_cmd_opt status_opts[] = {
@@ -79,7 +82,7 @@ const struct ob_cmd_spec suspend_spec = {
 	"Suspends a credential issued with --suspension, until reinstate.", NULL,
 };
 const struct ob_cmd_spec reinstate_spec = {
-	"reinstate", cmd_reinstate, "ID", no_opts, NULL,
+	"reinstate", cmd_reinstate, "ID", reinstate_opts, NULL,
 	"Lifts a suspension.", NULL,
 };
 const struct ob_cmd_spec status_spec = {
@@ -93,6 +96,8 @@ OB_CMD_REGISTER(suspend_spec)
 OB_CMD_REGISTER(reinstate_spec)
 OB_CMD_REGISTER(status_spec)
 
+static int print_status(issuer_state *st, const char *id, int json);
+
 static int run_change(int what, int argc, char **argv)
 {
 	const struct ob_cmd_spec *spec = what == REVOKE ? &revoke_spec : what == SUSPEND ? &suspend_spec
@@ -100,11 +105,12 @@ static int run_change(int what, int argc, char **argv)
 	const char *reason = NULL;
 	issuer_state st;
 	ob_error err = { 0 };
-	int c, rc = 0;
+	int c, rc = 0, json = 0;
 
 	while ((c = ob_cmd_getopt(spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'r': reason = optarg; break;
+		case 'j': json = 1; break;
 		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
@@ -118,6 +124,8 @@ static int run_change(int what, int argc, char **argv)
 		return ob_cli_fail(&err);
 	if (change(&st, what, argv[optind], reason, &err))
 		rc = ob_cli_fail(&err);
+	else if (json)
+		rc = print_status(&st, argv[optind], 1);
 	issuer_close(&st);
 	return rc;
 }
@@ -137,29 +145,18 @@ int cmd_reinstate(int argc, char **argv)
 	return run_change(REINSTATE, argc, argv);
 }
 
-int cmd_status(int argc, char **argv)
+/* A logged credential's state on stdout: one line, or with json the
+ * object status --json prints. 0 or the exit code, reported. */
+static int print_status(issuer_state *st, const char *id, int json)
 {
-	issuer_state st;
 	issuer_logged l = { 0 };
 	ob_error err = { 0 };
 	const char *state;
 	json_t *o = NULL;
 	char *s = NULL;
-	int c, json = 0, rc = 0;
+	int rc = 0;
 
-	while ((c = ob_cmd_getopt(&status_spec, argc, argv)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case OB_OPT_HELP: return ob_cli_help();
-		default: return ob_cli_usage(ob_cli_current(), "invalid option");
-		}
-	}
-	if (optind + 1 != argc)
-		return ob_cli_usage(ob_cli_current(), optind == argc ? "which credential? (give its id)" :
-				    "unexpected argument '%s'", argv[optind + 1]);
-	if (issuer_open(&st, 0, &err))
-		return ob_cli_fail(&err);
-	if (issuer_db_log_get(st.db, argv[optind], &l, &err)) {
+	if (issuer_db_log_get(st->db, id, &l, &err)) {
 		rc = ob_cli_fail(&err);
 		goto out;
 	}
@@ -200,6 +197,28 @@ out:
 	free(s);
 	json_decref(o);
 	issuer_logged_release(&l);
+	return rc;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	issuer_state st;
+	ob_error err = { 0 };
+	int c, json = 0, rc;
+
+	while ((c = ob_cmd_getopt(&status_spec, argc, argv)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case OB_OPT_HELP: return ob_cli_help();
+		default: return ob_cli_usage(ob_cli_current(), "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return ob_cli_usage(ob_cli_current(), optind == argc ? "which credential? (give its id)" :
+				    "unexpected argument '%s'", argv[optind + 1]);
+	if (issuer_open(&st, 0, &err))
+		return ob_cli_fail(&err);
+	rc = print_status(&st, argv[optind], json);
 	issuer_close(&st);
 	return rc;
 }

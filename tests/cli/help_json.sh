@@ -1,0 +1,62 @@
+#!/bin/sh
+# --json where a command reports something (issue 15): ob-issuer revoke,
+# suspend and reinstate print the new state as the object status --json
+# prints (equal to it, field for field); the verifier's verify and scan
+# print one JSON object. The commands whose synopsis offers no --json are
+# listed at the end (not counted): they print data (documents, N-Quads,
+# QR codes), run a server, or are still to be given one.
+#   sh tests/cli/help_json.sh BIN_DIR SHARED_DIR
+. "$(dirname "$0")/lib.sh"
+IS=$BIN/ob-issuer
+VF=$BIN/ob-verifier
+H=$T/issuer
+export OBKIT_ISSUER_HOME="$T/no-issuer" OBKIT_WALLET_HOME="$T/no-wallet"
+C01=$V/signed/01-ob3-v2-eddsa-rdfc-2022.json
+
+# jf FILE PYTHON-EXPR: FILE is one JSON object d for which EXPR holds
+jf() {
+	if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1" 2>/dev/null; then ok; else
+		bad "$1: not ($2)"; head -c 400 "$1" | sed 's/^/    /'
+	fi
+}
+
+expect 0 "" "$IS" --home "$H" init --name "Riverbend Test" --url https://riverbend.example.edu
+expect 0 "" "$IS" --home "$H" achievement add --id weld-1 --name Welding --description d --criteria c
+"$IS" --home "$H" issue --achievement weld-1 --recipient did:example:ana --suspension -o "$T/c.json" 2>/dev/null
+ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/c.json")
+case $ID in urn:uuid:*) ok ;; *) bad "no credential issued: '$ID'" ;; esac
+
+"$IS" --home "$H" suspend "$ID" --reason "under review" --json >"$T/s.json" 2>"$T/e"
+jf "$T/s.json" "d['id'] == '$ID' and d['state'] == 'suspended' and d['reason'] == 'under review' and d['suspendable'] is True"
+check "suspend --json: the note stays on stderr" grep -q "suspended" "$T/e"
+"$IS" --home "$H" status "$ID" --json >"$T/st.json"
+check "suspend --json equals status --json" cmp -s "$T/s.json" "$T/st.json"
+"$IS" --home "$H" --json reinstate "$ID" >"$T/r.json" 2>/dev/null
+jf "$T/r.json" "d['state'] == 'active'"
+"$IS" --home "$H" revoke "$ID" --reason "issued in error" --json >"$T/v.json" 2>/dev/null
+jf "$T/v.json" "d['state'] == 'revoked' and d['reason'] == 'issued in error' and 'changedAt' in d"
+"$IS" --home "$H" status "$ID" --json >"$T/st.json"
+check "revoke --json equals status --json" cmp -s "$T/v.json" "$T/st.json"
+# a change refused prints no JSON, only the error
+"$IS" --home "$H" reinstate "$ID" --json >"$T/o" 2>"$T/e"
+rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$T/o" ] && grep -q "is revoked" "$T/e"; then ok; else bad "reinstate of a revoked credential: exit $rc, stdout '$(head -c 80 "$T/o")'"; fi
+# without --json, stdout stays empty
+"$IS" --home "$H" issue --achievement weld-1 --recipient did:example:bo --suspension -o "$T/c2.json" 2>/dev/null
+ID2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/c2.json")
+"$IS" --home "$H" suspend "$ID2" >"$T/o" 2>/dev/null
+check "suspend without --json: nothing on stdout" test ! -s "$T/o"
+
+"$VF" verify --json --now "$NOW" --offline --no-default-registries "$C01" >"$T/j" 2>/dev/null
+jf "$T/j" "d['verdict'] == 'valid'"
+"$VF" qr --no-terminal --png "$T/q.png" "$C01" 2>/dev/null
+"$VF" scan --json --now "$NOW" --offline --no-default-registries "$T/q.png" >"$T/j" 2>/dev/null
+jf "$T/j" "d['verdict'] == 'valid'"
+
+# the commands that offer no --json, for the record
+for tool in ob-issuer ob-wallet ob-verifier; do
+	"$BIN/$tool" --help 2>/dev/null | sed -n "s/^  $tool //p" | grep -v -- '--json' | cut -d' ' -f1 |
+		sed "s/^/$tool /" >>"$T/nojson"
+done
+echo "no --json:" $(cat "$T/nojson" | tr '\n' ',' | sed 's/,$//')
+done_tests
