@@ -29,13 +29,10 @@ static void lines(const char *label, const json_t *list)
 /* The Displayer's fields from the stored report (credentials added or
  * refreshed before these fields existed have none); claims, marked so,
  * unless the stored verdict was valid. */
-static void print_display(const json_t *report)
+static void print_achievement(const json_t *sum, int fact)
 {
-	const json_t *sum = json_object_get(report, "summary"), *v;
 	const json_t *crit = json_object_get(sum, "criteria");
 	const char *img = ob_json_str(sum, "image"), *shown = ob_json_str(sum, "imageDisplay");
-	const int fact = json_is_true(json_object_get(report, "verified"));
-	size_t i;
 
 	line(fact ? "Description:" : "Description?", ob_json_str(sum, "description"));
 	line(fact ? "Criteria:" : "Criteria?", ob_json_str(crit, "narrative"));
@@ -54,6 +51,17 @@ static void print_display(const json_t *report)
 	lines(fact ? "Evidence:" : "Evidence?", json_object_get(sum, "evidence"));
 	lines(fact ? "Result:" : "Result?", json_object_get(sum, "results"));
 	lines(fact ? "Aligned to:" : "Aligned to?", json_object_get(sum, "alignments"));
+}
+
+static void print_display(const json_t *report, int clr)
+{
+	const json_t *sum = json_object_get(report, "summary"), *v;
+	const int fact = json_is_true(json_object_get(report, "verified"));
+	size_t i;
+
+	/* a CLR's are its first achievement's: its credentials say more */
+	if (!clr)
+		print_achievement(sum, fact);
 	json_array_foreach(json_object_get(report, "endorsements"), i, v) {
 		const json_t *es = json_object_get(v, "summary");
 		const char *verdict = ob_json_str(v, "verdict");
@@ -146,7 +154,7 @@ static void print_record(const json_t *s, const json_t *report)
 	printf("%-13s", "Issuer:");
 	print_issuer(s, s);
 	putchar('\n');
-	print_display(report);
+	print_display(report, clr);
 	line("Learner:", ob_json_str(s, "learner"));
 	line("Valid from:", ob_json_str(s, "validFrom"));
 	line("Valid until:", ob_json_str(s, "validUntil"));
@@ -191,7 +199,7 @@ static ob_code record_json(const json_t *s, const json_t *report, ob_error *err)
 		bad |= json_object_set_new(o, "name", json_string(wallet_rec_title(s)));
 	bad |= bad || json_object_set_new(o, "status", json_string(wallet_status(
 		ob_json_str(s, "verdict"), ob_json_str(s, "validUntil"))));
-	if (!bad && ob_json_str(sum, "description"))
+	if (!bad && ob_json_str(sum, "description") && !wallet_rec_is_clr(s))
 		bad |= json_object_set(o, "description", json_object_get(sum, "description"));
 	if (!bad && wallet_rec_is_clr(s)) {
 		bad |= !(items = json_array());

@@ -469,7 +469,8 @@ static void draw_page(struct page *pg)
 {
 	cairo_t *cr = pg->cr;
 	const int clr = !strcmp(ob_json_str(pg->rep, "kind") ? ob_json_str(pg->rep, "kind") : "", "clr");
-	const double box = clr ? 90 : 130;
+	/* a CLR's image would be its first achievement's: none is drawn */
+	const double box = clr ? 0 : 130;
 	double y;
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
@@ -492,7 +493,8 @@ static void draw_page(struct page *pg)
 		y = wrap(cr, ob_json_str(pg->rep, "headline") ? ob_json_str(pg->rep, "headline") :
 			 "NOT VERIFIED", pg->m, y, pg->w - 2 * pg->m, 12, 2, CENTER);
 	}
-	draw_image(cr, ob_json_str(pg->sum, "image"), (pg->w - box) / 2, y, box);
+	if (!clr)
+		draw_image(cr, ob_json_str(pg->sum, "image"), (pg->w - box) / 2, y, box);
 	y = body(pg, y + box + 26);
 	footer(pg, y + 18);
 }

@@ -178,6 +178,7 @@ pdftotext "$T/clr.pdf" - | tr '\n' ' ' >"$T/clr.txt"
 check "CLR: its own name" grep -q "Ana Lima's welding record" "$T/clr.txt"
 check "CLR: its credentials listed" sh -c "grep -q '1\\. Welding Fundamentals (valid)' '$T/clr.txt' && grep -q 'Linked Image (valid)' '$T/clr.txt'"
 check "CLR: the page says why there is no code" grep -q "No QR code" "$T/clr.txt"
+check "CLR: no image (it would be the first badge's)" sh -c "[ \$(pdfimages -list '$T/clr.pdf' | awk 'NR>2' | wc -l) -eq 0 ]"
 expect 2 "not both" w export --pdf "$CLR" --no-qr --verify-url https://v.example -o "$T/z.pdf"
 
 done_tests

@@ -100,6 +100,7 @@ assert b['name'] == 'Course weld-101' and 'items' not in b, b"
 expect 0 "^Record: +Ana's welding transcript$" w show "$SCLR"
 check "show: Kind CLR" grep -q "^Kind: *CLR (Comprehensive Learner Record)$" "$T/out"
 check "show: no 'Achievement:' line for a CLR" sh -c "! grep -q '^Achievement:' '$T/out'"
+check "show: not its first badge's description or criteria" sh -c "! grep -q -e '^Description' -e '^Criteria' '$T/out'"
 check "show: its two credentials" grep -q "^Credentials: *2$" "$T/out"
 check "show: the first, with verdict and id" sh -c "grep -q '^  1\\. Course weld-101 \\[VALID\\]$' '$T/out' && grep -q '^     id: $C1$' '$T/out'"
 check "show: the second (the VC-JWT)" grep -q "^  2\\. Course weld-102 \\[VALID\\]$" "$T/out"
@@ -110,7 +111,8 @@ import json; o = json.load(open('$T/out'))
 assert o['id'] == '$CLR' and o['kind'] == 'clr' and o['name'] == \"Ana's welding transcript\", o
 assert o['status'] == 'verified' and o['clrItems'] == 2
 assert [c['achievement'] for c in o['credentials']] == ['Course weld-101', 'Course weld-102']
-assert all(c['verdict'] == 'valid' for c in o['credentials'])"
+assert all(c['verdict'] == 'valid' for c in o['credentials'])
+assert 'description' not in o"
 expect 0 "" w show --json "$S1"
 check "show --json of a badge" python3 -c "
 import json; o = json.load(open('$T/out'))
