@@ -46,9 +46,13 @@ static void server_error(vci_answer *a, const ob_error *e)
 
 /* ---- metadata ---- */
 
-static json_t *configuration(const char *format, const char *sign_alg, const char *proof_algs_json)
+/* One entry of credential_configurations_supported. credential_metadata
+ * (display) is where VCI 1.0 puts what earlier drafts had at the top;
+ * clients tell a 1.0 issuer by it (OWF's oid4vc-ts does). */
+static json_t *configuration(const char *format, const char *sign_alg, const char *proof_algs_json,
+			     const char *display)
 {
-	json_t *c = json_pack("{s:s,s:{s:[s,s],s:[s,s]},s:[s],s:[s],s:{s:{s:o}}}",
+	json_t *c = json_pack("{s:s,s:{s:[s,s],s:[s,s]},s:[s],s:[s],s:{s:{s:o}},s:{s:[{s:s,s:s}]}}",
 			      "format", format,
 			      "credential_definition",
 			      "@context", "https://www.w3.org/ns/credentials/v2",
@@ -57,7 +61,8 @@ static json_t *configuration(const char *format, const char *sign_alg, const cha
 			      "cryptographic_binding_methods_supported", "did:key",
 			      "credential_signing_alg_values_supported", sign_alg,
 			      "proof_types_supported", "jwt", "proof_signing_alg_values_supported",
-			      json_loads(proof_algs_json, 0, NULL));
+			      json_loads(proof_algs_json, 0, NULL),
+			      "credential_metadata", "display", "name", display, "locale", "en");
 
 	/* jwt_vc_json: no JSON-LD in its definition (VCI appendix) */
 	if (c && !strcmp(format, "jwt_vc_json"))
@@ -73,8 +78,10 @@ void vci_issuer_metadata(vci_server *s, vci_answer *a)
 			      "credential_endpoint", u, "/credential",
 			      "nonce_endpoint", u, "/nonce",
 			      "credential_configurations_supported",
-			      VCI_CONF_LDP, configuration("ldp_vc", ob_issue_default_suite(s->st.key), "[\"EdDSA\",\"ES256\"]"),
-			      VCI_CONF_JWT, configuration("jwt_vc_json", ob_key_jose_alg(s->st.key), "[\"EdDSA\",\"ES256\"]"),
+			      VCI_CONF_LDP, configuration("ldp_vc", ob_issue_default_suite(s->st.key), "[\"EdDSA\",\"ES256\"]",
+						    "Open Badge (Data Integrity)"),
+			      VCI_CONF_JWT, configuration("jwt_vc_json", ob_key_jose_alg(s->st.key), "[\"EdDSA\",\"ES256\"]",
+						    "Open Badge (VC-JWT)"),
 			      "display", "name", name ? name : "Open Badges issuer", "locale", "en");
 
 	answer(a, 200, m);
