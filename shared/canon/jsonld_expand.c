@@ -162,6 +162,8 @@ static ob_code expand_value(struct st *s, ctx *active, const char *prop, const j
 	return expand_value_def(s, active, &d, value, out);
 }
 
+#define PK_MAX 16
+
 struct xobj {
 	ctx *active;      /* borrowed */
 	ctx *type_scoped; /* borrowed: the context for @type values (§5.1 step 11) */
@@ -172,7 +174,40 @@ struct xobj {
 	/* toRdf: @type is a one-element array kept as its string, which a
 	 * value object must not have (obj_result puts the array back) */
 	int type1;
+	/* toRdf: hash and length of each property IRI result has, so that
+	 * a new one needs no lookup; npk > PK_MAX: not known (too many, or
+	 * added otherwise: @reverse, @nest) */
+	uint32_t pkh[PK_MAX], pklen[PK_MAX];
+	int npk;
 };
+
+/* x->result[key] gets v (taking v) as add_prop_value does; for toRdf,
+ * when x->pkh shows key is new, without looking it up first. */
+static ob_code prop_value(struct st *s, struct xobj *x, const char *key, json_t *v)
+{
+	size_t len;
+	uint32_t h;
+	int i;
+
+	if (!s->rdf || s->no_bare || x->npk >= PK_MAX ||
+	    (json_is_array(v) && v->refcount != 1))
+		goto slow;
+	h = jl_str_hash(key, &len);
+	/* the same hash and length: maybe the same key (look it up) */
+	for (i = 0; i < x->npk; i++)
+		if (x->pkh[i] == h && x->pklen[i] == len)
+			goto slow;
+	/* a new key: the value (or the array only we hold) is the entry, as
+	 * add_prop_value and add_value would make it */
+	if (json_object_setn_new_nocheck(x->result, key, len, v))
+		return jl_nomem(s);
+	x->pkh[x->npk] = h;
+	x->pklen[x->npk++] = (uint32_t)len;
+	return OB_OK;
+slow:
+	x->npk = PK_MAX + 1;
+	return add_prop_value(s, x->result, key, v);
+}
 
 static ob_code expand_lang_map(struct st *s, struct xobj *x, const json_t *def,
 			       const json_t *value, json_t **out)
@@ -370,10 +405,12 @@ static ob_code kw_reverse(struct st *s, struct xobj *x, const json_t *value)
 	s->no_bare--;
 	if (rc)
 		return rc;
-	if ((rev = json_object_get(ev, "@reverse")) != NULL)
+	if ((rev = json_object_get(ev, "@reverse")) != NULL) {
+		x->npk = PK_MAX + 1; /* x->pkh is no longer complete */
 		json_object_foreach(rev, k, v)
 			if ((rc = add_value(s, result, k, json_incref(v))))
 				goto out;
+	}
 	json_object_foreach(ev, k, v) {
 		json_t *rmap, *item;
 
@@ -709,7 +746,7 @@ static ob_code expand_property(struct st *s, struct xobj *x, const char *key, co
 			}
 		return add_value(s, rmap, piri, ev);
 	}
-	return add_prop_value(s, x->result, piri, ev);
+	return prop_value(s, x, piri, ev);
 }
 
 /* sorted: elem's keys in order, when the caller has them (else NULL). */
@@ -791,6 +828,7 @@ static ob_code expand_keys(struct st *s, struct xobj *x, const json_t *elem,
 				if (!rc)
 					rc = expand_keys(s, &nx, nv, NULL, 0);
 				x->type1 |= nx.type1;
+				x->npk = PK_MAX + 1;
 				jl_ctx_unref(nc);
 			}
 		}
@@ -1103,6 +1141,7 @@ static ob_code expand_object(struct st *s, ctx *active, const char *prop, const 
 	x.input_type = input_type;
 	x.result = result;
 	x.type1 = 0;
+	x.npk = 0;
 	if ((rc = expand_keys(s, &x, elem, keys, n)) ||
 	    (rc = obj_result(s, prop, x.type1, &result)))
 		goto out;
