@@ -6,7 +6,7 @@
  * verifies with the published key (resolved from its did:key) and equals
  * sigHex; a tampered document, proof or signature fails; a fresh proof
  * (ECDSA is randomized: a new signature, the same hashData) verifies.
- * ecdsa-sd-2023 (the folder's third suite) is not run here yet. */
+ * ecdsa-sd-2023 (the folder's third suite) is run by run_ecdsa_sd.c. */
 #include <string.h>
 #include <unistd.h>
 
