@@ -200,7 +200,9 @@ int cmd_issue(int argc, char **argv)
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
-	/* plain dates: the start of that day in --timezone (UTC) */
+	/* plain dates: the start of that day in --timezone (UTC); the zone
+	 * is set before the signing threads start */
+	ob_roster_tz_use(ro.tz);
 	if (io.valid_from && ob_roster_date(io.valid_from, ro.tz, vf) == 1)
 		io.valid_from = vf;
 	if (io.valid_until && ob_roster_date(io.valid_until, ro.tz, vu) == 1)

@@ -126,6 +126,7 @@ static int filter_finish(struct query *q)
 	if (q->before_arg && bound(q->before_arg, q->tz, q->before) < 0)
 		return ob_cli_usage(ob_cli_current(), "invalid --before '%s' (want 2026-06-01 or 2026-06-01T12:00:00Z)",
 				    q->before_arg);
+	ob_roster_tz_use(q->tz);
 	if (q->since_arg)
 		q->f.since = q->since;
 	if (q->before_arg)
@@ -354,8 +355,11 @@ int cmd_list(int argc, char **argv)
 		fputs("id,state,recipient,achievement,issued_at,suite,status_list,status_index,reason\r\n", stdout);
 	if (issuer_db_log_walk(st.db, &q.f, 0, list_one, &l, &err))
 		goto fail;
-	if (l.fmt == FMT_JSON)
-		rc = print_json(json_pack("{s:I, s:O}", "count", (json_int_t)l.n, "credentials", l.arr));
+	if (l.fmt == FMT_JSON) {
+		json_t *o = json_pack("{s:I, s:O}", "count", (json_int_t)l.n, "credentials", l.arr);
+		rc = print_json(o);
+		json_decref(o);
+	}
 	else if (l.fmt == FMT_TEXT)
 		fprintf(stderr, "%s: %lu credential%s\n", ob_cli_prog(), l.n, l.n == 1 ? "" : "s");
 	goto out;
@@ -836,6 +840,8 @@ fail:
 out:
 	if (x.didtmp_made)
 		unlink(x.didtmp);
+	if (x.pdf)
+		ob_certificate_cleanup(); /* cairo's and fontconfig's caches */
 	ob_loader_free(x.loader);
 	free(id);
 	query_release(&q);

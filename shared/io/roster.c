@@ -510,11 +510,21 @@ int ob_roster_tz_ok(const char *tz)
  * zone tz: mktime under TZ=tz, the caller's TZ put back after. */
 static int midnight_in(const char *tz, struct tm *tm, time_t *t)
 {
-	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-	int had = getenv("TZ") != NULL;
+	const char *cur = getenv("TZ");
+	char *old;
+	int had = cur != NULL;
 
-	if (had && !old)
+	/* set already (ob_roster_tz_use): no change to the environment, so
+	 * other threads may go on reading it */
+	if (cur && !strcmp(cur, tz)) {
+		tm->tm_isdst = -1;
+		*t = mktime(tm);
+		return *t == (time_t)-1 ? -1 : 0;
+	}
+	if (had && !(old = strdup(cur)))
 		return -1;
+	if (!had)
+		old = NULL;
 	setenv("TZ", tz, 1);
 	tzset();
 	tm->tm_isdst = -1;
@@ -526,6 +536,16 @@ static int midnight_in(const char *tz, struct tm *tm, time_t *t)
 	tzset();
 	free(old);
 	return *t == (time_t)-1 ? -1 : 0;
+}
+
+void ob_roster_tz_use(const char *tz)
+{
+	long secs;
+
+	if (tz && !is_utc(tz) && offset_of(tz, &secs) < 0 && ob_roster_tz_ok(tz)) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
 }
 
 int ob_roster_date(const char *s, const char *tz, char out[32])

@@ -78,6 +78,11 @@ long ob_roster_seen(ob_roster *r, const unsigned char key[32], unsigned long lin
  * tz is unusable). Not thread-safe for tz database names (it sets TZ for
  * the call). */
 int ob_roster_date(const char *s, const char *tz, char out[32]);
+/* Makes tz (a tz database name) the process's TZ, once, before any
+ * thread starts: ob_roster_date then reads it without touching the
+ * environment, which other threads may be reading (getenv). Offsets and
+ * UTC need nothing. */
+void ob_roster_tz_use(const char *tz);
 /* 1 when tz is a zone ob_roster_date takes: UTC, an offset, or a name the
  * system's tz database (TZDIR, else /usr/share/zoneinfo) has. */
 int ob_roster_tz_ok(const char *tz);
