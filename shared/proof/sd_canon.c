@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "canon/contexts.h"
 #include "canon/jsonld.h"
 #include "canon/rdfc.h"
@@ -15,6 +16,7 @@
 
 typedef struct {
 	ob_rdf_kind kind; /* 0: none (default graph) */
+	int gen;          /* a blank node toRdf made (not from a skolem IRI) */
 	char *value;
 	size_t len;
 	char *datatype;
@@ -30,6 +32,7 @@ struct sd_quads {
 	size_t n, cap;
 	ob_rdf_dataset *ds;
 	int oom;
+	int limit; /* more than OB_RDF_MAX_QUADS */
 	int deskolemize;
 };
 
@@ -215,6 +218,7 @@ static int copy_term(sd_term *out, const ob_rdf_term *t, int deskolemize)
 	} else {
 		out->value = dup_n(t->value, t->len);
 		out->len = t->len;
+		out->gen = deskolemize && t->kind == OB_RDF_BLANK;
 	}
 	if (t->datatype && !(out->datatype = strdup(t->datatype)))
 		return -1;
@@ -237,11 +241,11 @@ static int on_quad(void *ctx, const ob_rdf_term *s, const ob_rdf_term *p, const 
 {
 	sd_quads *q = ctx;
 	const ob_rdf_term *in[4] = { s, p, o, g };
-	ob_rdf_term r[4];
-	ob_error e = { 0 };
 	sd_quad *qd;
 	int k;
 
+	if (q->n >= OB_RDF_MAX_QUADS)
+		return q->limit = 1;
 	if (q->n == q->cap) {
 		size_t cap = q->cap ? 2 * q->cap : 64;
 		sd_quad *v = realloc(q->v, cap * sizeof(*v));
@@ -256,9 +260,209 @@ static int on_quad(void *ctx, const ob_rdf_term *s, const ob_rdf_term *p, const 
 	for (k = 0; k < 4; k++)
 		if (copy_term(&qd->t[k], in[k], q->deskolemize) < 0)
 			return q->oom = 1;
-	for (k = 0; k < 4; k++)
-		as_rdf(&qd->t[k], &r[k]);
-	return ob_rdf_dataset_add(q->ds, &r[0], &r[1], &r[2], g ? &r[3] : NULL, &e) != OB_OK;
+	return 0;
+}
+
+/* ---- toRdf's own blank nodes ----
+ * The skolemized document gives every node object an id, but the nodes of
+ * a JSON-LD list cannot have one: toRdf labels them b0, b1... in the order
+ * it meets them, which differs between a document and a selection of it.
+ * So they are renamed after where they hang: a list's head after its
+ * subject, predicate and rank among that pair's lists, each further node
+ * after the node whose rdf:rest it is. The same list then has the same
+ * labels in the whole document and in every selection holding it. Blank
+ * nodes that hang from nothing named (a graph name) keep toRdf's label. */
+
+#define RDF_REST "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+#define NAME_PASSES 128 /* lists inside lists, this deep */
+
+struct gen {
+	const char *label; /* borrowed from a quad */
+	char *name;
+	long rest;         /* the node this one's rdf:rest names, or -1 */
+};
+
+static int cmp_gen(const void *a, const void *b)
+{
+	return strcmp(((const struct gen *)a)->label, ((const struct gen *)b)->label);
+}
+
+static long gen_find(const struct gen *g, size_t n, const char *label)
+{
+	struct gen key = { label, NULL, -1 };
+	const struct gen *f = n ? bsearch(&key, g, n, sizeof(*g), cmp_gen) : NULL;
+
+	return f ? (long)(f - g) : -1;
+}
+
+/* The name of a list head: "l" + 32 hex digits of SHA-256(subject kind,
+ * subject, predicate, rank). */
+static char *head_name(int kind, const char *subject, const char *pred, size_t rank)
+{
+	ob_buf b = OB_BUF_INIT;
+	unsigned char h[32];
+	char *name = malloc(34);
+	size_t i;
+
+	if (!name || ob_buf_addf(&b, "%d\n%s\n%s\n%zu", kind, subject, pred, rank) < 0) {
+		free(name);
+		ob_buf_release(&b);
+		return NULL;
+	}
+	ob_sha256(b.data, b.len, h);
+	name[0] = 'l';
+	for (i = 0; i < 16; i++)
+		snprintf(name + 1 + 2 * i, 3, "%02x", h[i]);
+	ob_buf_release(&b);
+	return name;
+}
+
+/* One naming pass over q; *named counts the names given. */
+static int name_pass(sd_quads *q, struct gen *g, size_t ng, size_t *heads, size_t *nheads,
+		     size_t *named)
+{
+	size_t i, j;
+
+	for (i = 0; i < q->n; i++) {
+		const sd_term *st = &q->v[i].t[0], *pt = &q->v[i].t[1], *ot = &q->v[i].t[2];
+		const char *sname;
+		long x, s = -1;
+		size_t rank = 0, n = 1;
+
+		if (!ot->gen || !strcmp(pt->value, RDF_REST))
+			continue;
+		x = gen_find(g, ng, ot->value);
+		if (x < 0 || g[x].name)
+			continue;
+		if (st->gen && ((s = gen_find(g, ng, st->value)) < 0 || !g[s].name))
+			continue;
+		sname = s >= 0 ? g[s].name : st->value;
+		for (j = 0; j < *nheads; j++) {
+			const sd_quad *h = &q->v[heads[j]];
+			long hs = h->t[0].gen ? gen_find(g, ng, h->t[0].value) : -1;
+			const char *hname = hs >= 0 ? g[hs].name : h->t[0].value;
+
+			rank += h->t[0].gen == st->gen && !strcmp(hname, sname) &&
+				!strcmp(h->t[1].value, pt->value);
+		}
+		if (!(g[x].name = head_name(st->gen ? 0 : (int)st->kind, sname, pt->value, rank)))
+			return -1;
+		heads[(*nheads)++] = i;
+		(*named)++;
+		/* the rest of the list, node by node */
+		while (g[x].rest >= 0 && !g[g[x].rest].name) {
+			long nx = g[x].rest;
+			char *nm = malloc(strlen(g[x].name) + 24);
+
+			if (!nm)
+				return -1;
+			snprintf(nm, strlen(g[x].name) + 24, "%.33s_%zu", g[x].name, n++);
+			g[nx].name = nm;
+			(*named)++;
+			x = nx;
+		}
+	}
+	return 0;
+}
+
+static ob_code name_generated(sd_quads *q, ob_error *err)
+{
+	struct gen *g = NULL;
+	char **newv = NULL;
+	size_t *heads = NULL, ng = 0, nheads = 0, i, j, named = 1;
+	ob_code rc = OB_OK;
+	int k, pass;
+
+	for (i = 0; i < q->n; i++)
+		for (k = 0; k < 4; k++)
+			ng += q->v[i].t[k].gen;
+	if (!ng)
+		return OB_OK;
+	if (!(g = calloc(ng, sizeof(*g))) || !(heads = calloc(q->n, sizeof(*heads)))) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = ng = 0; i < q->n; i++)
+		for (k = 0; k < 4; k++)
+			if (q->v[i].t[k].gen)
+				g[ng++].label = q->v[i].t[k].value;
+	qsort(g, ng, sizeof(*g), cmp_gen);
+	for (i = j = 0; i < ng; i++)
+		if (!j || strcmp(g[j - 1].label, g[i].label))
+			g[j++] = g[i];
+	ng = j;
+	for (i = 0; i < ng; i++)
+		g[i].rest = -1;
+	for (i = 0; i < q->n; i++) {
+		const sd_quad *qd = &q->v[i];
+
+		if (qd->t[0].gen && qd->t[2].gen && !strcmp(qd->t[1].value, RDF_REST))
+			g[gen_find(g, ng, qd->t[0].value)].rest = gen_find(g, ng, qd->t[2].value);
+	}
+	for (pass = 0; pass < NAME_PASSES && named; pass++) {
+		named = 0;
+		if (name_pass(q, g, ng, heads, &nheads, &named) < 0) {
+			rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	/* the quads take the names (their old labels are what g borrows,
+	 * so all names are made before any label is freed) */
+	if (!(newv = calloc(q->n * 4, sizeof(*newv)))) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < q->n; i++)
+		for (k = 0; k < 4; k++) {
+			const sd_term *t = &q->v[i].t[k];
+			long x = t->gen ? gen_find(g, ng, t->value) : -1;
+
+			if (x >= 0 && g[x].name && !(newv[4 * i + k] = strdup(g[x].name))) {
+				rc = ob_fail(err, OB_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+	for (i = 0; i < q->n; i++)
+		for (k = 0; k < 4; k++) {
+			sd_term *t = &q->v[i].t[k];
+
+			if (!newv[4 * i + k])
+				continue;
+			free(t->value);
+			t->value = newv[4 * i + k];
+			t->len = strlen(t->value);
+			newv[4 * i + k] = NULL;
+		}
+out:
+	if (newv)
+		for (i = 0; i < 4 * q->n; i++)
+			free(newv[i]);
+	free(newv);
+	if (g)
+		for (i = 0; i < ng; i++)
+			free(g[i].name);
+	free(g);
+	free(heads);
+	return rc;
+}
+
+/* The dataset RDFC-1.0 reads, from the (renamed) quads. */
+static ob_code fill_dataset(sd_quads *q, ob_error *err)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < q->n; i++) {
+		ob_rdf_term r[4];
+		ob_code rc;
+
+		for (k = 0; k < 4; k++)
+			as_rdf(&q->v[i].t[k], &r[k]);
+		if ((rc = ob_rdf_dataset_add(q->ds, &r[0], &r[1], &r[2], q->v[i].t[3].kind ? &r[3] : NULL,
+					     err)))
+			return rc;
+	}
+	return OB_OK;
 }
 
 static ob_code to_rdf(ob_jsonld *proc, const json_t *doc, sd_quads *q, ob_error *err)
@@ -297,8 +501,14 @@ sd_quads *sd_quads_from_json(sd_ld *ld, const json_t *doc, int deskolemize, ob_e
 		ob_error_clear(&first);
 		rc = to_rdf(ld->own, doc, q, &first);
 	}
-	if (q->oom && !rc)
-		rc = ob_fail(&first, OB_ENOMEM, "out of memory");
+	if (q->oom || q->limit) {
+		/* the callback stopped toRdf: say why */
+		ob_error_clear(&first);
+		rc = q->oom ? ob_fail(&first, OB_ENOMEM, "out of memory") :
+			      ob_fail(&first, OB_ELIMIT, "over budget: more than %u quads", OB_RDF_MAX_QUADS);
+	}
+	if (!rc && (rc = name_generated(q, &first)) == OB_OK)
+		rc = fill_dataset(q, &first);
 	if (rc) {
 		ob_fail(err, rc, "%s", first.msg);
 		sd_quads_free(q);
