@@ -91,6 +91,31 @@ ob_display *ob_display_new(const json_t *cred)
 	return d;
 }
 
+ob_display *ob_display_new_ob2(const json_t *assertion, const json_t *badge)
+{
+	ob_display *d = calloc(1, sizeof(*d));
+	const json_t *crit = json_object_get(badge, "criteria");
+	const char *img;
+
+	if (!d)
+		return NULL;
+	d->description = dup_or_null(text_of(json_object_get(badge, "description")));
+	img = image_of(json_object_get(badge, "image"));
+	if (!img)
+		img = image_of(json_object_get(assertion, "image"));
+	d->image = dup_or_null(img);
+	/* OB 2.0 criteria: an IRI, or a Criteria object (id, narrative) */
+	if (json_is_string(crit)) {
+		d->criteria_url = dup_or_null(json_string_value(crit));
+	} else {
+		d->criteria = dup_or_null(text_of(json_object_get(crit, "narrative")));
+		d->criteria_url = dup_or_null(ob_json_str(crit, "id"));
+	}
+	d->evidence = as_array(json_object_get(assertion, "evidence"));
+	d->alignments = as_array(json_object_get(badge, "alignment"));
+	return d;
+}
+
 void ob_display_free(ob_display *d)
 {
 	size_t i;

@@ -48,6 +48,13 @@ struct ob_display {
 
 /* A new display for cred (borrowed), or NULL when out of memory. */
 ob_display *ob_display_new(const json_t *cred);
+
+/* The same view of an Open Badges 2.0 assertion (spec/ob2.md) and its
+ * BadgeClass, either NULL (a BadgeClass alone: assertion NULL): the
+ * BadgeClass's description, criteria (a URL or a Criteria object) and
+ * alignments, its image (else the assertion's), the assertion's evidence
+ * (URLs or Evidence objects). NULL when out of memory. */
+ob_display *ob_display_new_ob2(const json_t *assertion, const json_t *badge);
 void ob_display_free(ob_display *d);
 
 /* "credential", "issuer", "achievement", "achievement creator", "other" */

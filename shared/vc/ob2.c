@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "base/text.h"
 #include "proof/keys.h"
+#include "vc/display.h"
 #include "vc/ob3.h"
 #include "vc/verify_impl.h"
 
@@ -822,6 +823,9 @@ static void verify_assertion(ob_report *r, const json_t *a, const ob_jwt *jwt, c
 	if (issuer)
 		check_class(r, issuer, "issuer profile", "Issuer", "Profile", issuer_fields);
 	set_summary(r, a, badge, issuer);
+	/* what a Displayer shows, as for a 3.0 badge (vc/display.h) */
+	if (!r->display)
+		r->display = ob_display_new_ob2(a, badge);
 	if (issuer && ob_json_str(issuer, "id") && !is_http(ob_json_str(issuer, "id")))
 		ob_verify_add(r, "openbadges", OB_FAILED, 0, "the issuer's id %s is not an HTTP(S) URL",
 		    ob_json_str(issuer, "id"));
@@ -855,6 +859,8 @@ static void verify_other(ob_report *r, const json_t *doc, const ob_verify_opts *
 		r->achievement_name = dup_or_null(text_of(json_object_get(doc, "name")));
 		r->issuer_id = dup_or_null(iri_of(json_object_get(doc, "issuer")));
 		bad = check_class(r, doc, "BadgeClass", "BadgeClass", NULL, badge_fields);
+		if (!r->display)
+			r->display = ob_display_new_ob2(NULL, doc);
 		if ((issuer = linked(r, json_object_get(doc, "issuer"), "issuer", "issuer profile", opts, &from))) {
 			bad += check_class(r, issuer, "issuer profile", "Issuer", "Profile", issuer_fields);
 			r->issuer_name = dup_or_null(text_of(json_object_get(issuer, "name")));

@@ -248,6 +248,35 @@ run 0 "$@" --doc "$HID=$T/plain.json" --recipient x@example.org "$T/plain.json"
 run 3 "$@" --doc "$HID=$T/url.json" --recipient x@example.org "$T/url.json"
 jf "$T/j" "'no e-mail recipient' in d['holder']['reason']"
 
+# ---- the Displayer's view of a 2.0 badge, as of a 3.0 one ----
+run 0 "$@" "$O2/simple.jwt"
+jf "$T/j" "d['summary']['description'].startswith('For doing awesome things with robots')"
+jf "$T/j" "d['summary']['image'] == 'https://example.org/robotics-badge.png' and d['summary']['imageDisplay'] == 'link'"
+jf "$T/j" "d['summary']['criteria'] == {'id': 'https://example.org/badgecriteria.json'}"
+jf "$T/j" "d['summary']['evidence'] == ['https://example.org/beths-robot-work.html']"
+expect 0 "Description: +For doing awesome things with robots" vf "$@" "$O2/simple.jwt"
+check "text: criteria at" grep -q "Criteria at: *https://example.org/badgecriteria.json" "$T/out"
+check "text: image" grep -q "Image: *https://example.org/robotics-badge.png" "$T/out"
+check "text: evidence" grep -q "Evidence: *https://example.org/beths-robot-work.html" "$T/out"
+check "text: issuer name and issued-on" sh -c "grep -q \"it calls itself 'An Example Badge Issuer'\" '$T/out' && grep -q 'issued on 2016-12-31T23:59:59Z' '$T/out'"
+# a BadgeClass with a Criteria object, alignments and an Image object,
+# shown alone (not an award: undecided, never valid)
+python3 - "$A/robotics-badge.json" "$T/rb.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['criteria'] = {'id': 'https://example.org/badgecriteria.json', 'narrative': 'Build a **robot** that walks.'}
+d['image'] = {'id': 'https://example.org/robotics-badge.png', 'caption': 'A robot'}
+d['alignment'] = [{'targetName': 'Robotics 101', 'targetUrl': 'https://frameworks.example.org/robotics/101',
+                   'targetFramework': 'Example Robotics Framework', 'targetCode': 'R101'}]
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+expect 3 "not an assertion" vf "$@" "$T/rb.json"
+check "BadgeClass alone: criteria narrative" grep -q "Criteria? *Build a \*\*robot\*\* that walks." "$T/out"
+check "BadgeClass alone: alignment" grep -q "Aligned to? *Robotics 101 - R101 - Example Robotics Framework - https://frameworks.example.org/robotics/101" "$T/out"
+check "BadgeClass alone: image object" grep -q "Image? *https://example.org/robotics-badge.png" "$T/out"
+vf --json "$@" "$T/rb.json" >"$T/j" 2>/dev/null
+jf "$T/j" "d['summary']['alignments'] == ['Robotics 101 - R101 - Example Robotics Framework - https://frameworks.example.org/robotics/101'] and d['summary']['criteria']['narrative'] == 'Build a **robot** that walks.'"
+
 # ---- the wallet's add: the same verdict, stored ----
 WL="$BIN/ob-wallet"
 printf 'test passphrase\n' >"$T/pass"
