@@ -11,9 +11,29 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pthread.h>
+
 #include "base/buf.h"
 #include "canon/jcs.h"
 #include "oid4vci.h"
+#include "proof/suite.h"
+
+/* The linked-data suites keep a JSON-LD processor per thread: a thread
+ * of libmicrohttpd's pool that signed frees it as it ends (the key's
+ * destructor runs when MHD_stop_daemon joins it). */
+static pthread_key_t suite_key;
+static pthread_once_t suite_once = PTHREAD_ONCE_INIT;
+
+static void suite_release(void *p)
+{
+	(void)p;
+	ob_suite_thread_release();
+}
+
+static void suite_key_make(void)
+{
+	(void)pthread_key_create(&suite_key, suite_release);
+}
 
 enum route {
 	R_NOT_FOUND, R_BAD_METHOD, R_META, R_AS_META, R_OFFER, R_TOKEN, R_NONCE, R_CREDENTIAL
@@ -236,6 +256,8 @@ static enum MHD_Result answer_request(struct MHD_Connection *c, vci_server *s, s
 
 		if (!type || strncasecmp(type, "application/json", 16))
 			return send_error(c, 400, "invalid_credential_request", "the body must be application/json");
+		pthread_once(&suite_once, suite_key_make);
+		pthread_setspecific(suite_key, (void *)1);
 		vci_credential(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
 			       r->body.data ? r->body.data : "", r->body.len, &a);
 		break;

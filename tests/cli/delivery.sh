@@ -57,7 +57,14 @@ serve() {
 	while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
 }
-stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; SPID=; }
+# stop: SIGTERM, and it must exit 0 (under ASan: no leak, no error)
+stop() {
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	src=$?
+	[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
+	SPID=
+}
 
 # ---- the issuer ----
 expect 0 "" is init --name "Riverbend College" --url https://riverbend.example.edu
@@ -271,9 +278,10 @@ expect 1 "no open offer" is offer revoke "$GONE"
 token "$GONECODE" "$PIN"
 wants "a revoked offer" "$T/tok" 400 invalid_grant "revoked"
 expect 1 "revoked" is offer "$GONE"
-offer brief --expires-in 1
+offer brief --expires-in 4
 BRIEFCODE=$(code_of "$REF")
-sleep 2
+check "the brief offer's code was read in time" test -n "$BRIEFCODE"
+sleep 5
 token "$BRIEFCODE"
 wants "an expired offer" "$T/tok" 400 invalid_grant "expired"
 expect 0 "expired" is offer list
