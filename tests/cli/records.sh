@@ -146,7 +146,7 @@ expect 2 "unknown --paper 'a5'" is export --pdf --paper a5 "$ID5" "$T/print3"
 python3 - "$T" <<'PY'
 import sys
 t = sys.argv[1]
-for name, n, off in (('a', 1500, 1000), ('b', 200, 5000)):
+for name, n, off in (('a', 3000, 10000), ('b', 200, 5000)):
     with open('%s/%s.csv' % (t, name), 'w') as f:
         f.write('name,recipient,achievement\n')
         for i in range(n):
@@ -160,12 +160,17 @@ while [ ! -e "$T/ra/.manifest.jsonl.tmp" ] && [ $n -lt 200 ] && kill -0 $apid 2>
 	sleep 0.05
 	n=$((n + 1))
 done
-check "the first run is still running when the second starts" kill -0 $apid
+check "the first run is still running when the others start" kill -0 $apid
+# a single issue waits too (it opened the database first, and failed, before)
+is issue --achievement cna --recipient single@example.edu -o "$T/single.json" >"$T/s.out" 2>&1 &
+spid=$!
 expect 0 "200 rows: 200 issued" is issue --roster "$T/b.csv" -o "$T/rb" --jobs 1
 check "the second run said it waits" grep -q "waiting for another issue run to finish" "$T/out"
-check "and never 'database is locked'" sh -c "! grep -q 'database is locked' '$T/out' '$T/a.out'"
+wait $spid
+check "the single issue waited and issued" sh -c "grep -q 'waiting for another issue run to finish' '$T/s.out' && grep -q 'issued urn:uuid:' '$T/s.out'"
+check "and never 'database is locked'" sh -c "! grep -q 'database is locked' '$T/out' '$T/a.out' '$T/s.out'"
 wait $apid
-check "the first run issued all its rows" grep -q "1500 rows: 1500 issued" "$T/a.out"
-expect 0 '"count": 1740' is list --json
+check "the first run issued all its rows" grep -q "3000 rows: 3000 issued" "$T/a.out"
+expect 0 '"count": 3241' is list --json
 
 done_tests
