@@ -121,6 +121,16 @@ static const char *file_name(const char *id, const ob_buf *text, char *buf, size
 	return buf;
 }
 
+/* dir's length without trailing slashes, for "dir/name" in messages */
+static int dir_len(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return (int)n;
+}
+
 /* Writes text to dirfd/name, no fsync: the log holds the text, and the
  * run ends with one syncfs. The write-out starts now, though: left
  * alone, the kernel keeps a run's files in memory for 30 s and the
@@ -138,7 +148,7 @@ static ob_code write_at(int dirfd, const char *dir, const char *name, const ob_b
 	/* learner data: readable by the issuer's account only */
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return ob_fail(err, OB_EIO, "cannot create '%s/%s': %s", dir, name, strerror(errno));
+		return ob_fail(err, OB_EIO, "cannot create '%.*s/%s': %s", dir_len(dir), dir, name, strerror(errno));
 	while (off < text->len) {
 		w = write(fd, text->data + off, text->len - off);
 		if (w < 0 && errno == EINTR)
@@ -146,14 +156,14 @@ static ob_code write_at(int dirfd, const char *dir, const char *name, const ob_b
 		if (w <= 0) {
 			close(fd);
 			unlinkat(dirfd, name, 0);
-			return ob_fail(err, OB_EIO, "cannot write '%s/%s': %s", dir, name, strerror(errno));
+			return ob_fail(err, OB_EIO, "cannot write '%.*s/%s': %s", dir_len(dir), dir, name, strerror(errno));
 		}
 		off += (size_t)w;
 	}
 	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(fd) < 0) {
 		unlinkat(dirfd, name, 0);
-		return ob_fail(err, OB_EIO, "cannot write '%s/%s': %s", dir, name, strerror(errno));
+		return ob_fail(err, OB_EIO, "cannot write '%.*s/%s': %s", dir_len(dir), dir, name, strerror(errno));
 	}
 	return OB_OK;
 }
@@ -829,7 +839,7 @@ static int write_batch(struct run *r, struct batch *b, ob_error *err)
 					return -1;
 				if (renameat(r->dirfd, tmp, r->dirfd, file) < 0) {
 					unlinkat(r->dirfd, tmp, 0);
-					return ob_fail(err, OB_EIO, "cannot rename '%s/%s': %s", r->o->outdir, tmp,
+					return ob_fail(err, OB_EIO, "cannot rename '%.*s/%s': %s", dir_len(r->o->outdir), r->o->outdir, tmp,
 						       strerror(errno)), -1;
 				}
 			}
@@ -935,7 +945,6 @@ static ob_code finish_files(struct run *r, const char *mtmp, const char *mpath, 
 		free(r->mmtmp);
 		r->mmtmp = NULL;
 	}
-
 	/* one flush for every credential file written without fsync */
 	if (syncfs(r->dirfd) < 0 || fsync(r->dirfd) < 0)
 		return ob_fail(err, OB_EIO, "cannot sync '%s': %s", r->o->outdir, strerror(errno));
@@ -1033,7 +1042,6 @@ static ob_code run_open(struct run *r, ob_error *err)
 	r->suite = o->suite ? o->suite : ob_issue_default_suite(r->st.key);
 	if (!(r->ros = ob_roster_open_delim(o->roster, o->delim, err)) || issuer_db_bulk(r->st.db, err))
 		return err->code;
-
 	if (issuer_db_row_keys_merge(r->st.db, err) || catalog_load(&r->st, &r->cat, err))
 		return err->code;
 	if (!o->no_status && (!(r->base = issuer_base_url(&r->st, err)) || status_alloc_load(&r->st, &r->sa, err)))
