@@ -84,9 +84,13 @@ ob_code issuer_open(issuer_state *st, int need_key, ob_error *err)
 		goto out;
 	}
 	if (issuer_db_identity(st->db, &id, &e)) {
-		rc = e.code == OB_ENOMEM ? ob_fail(err, e.code, "%s", e.msg) :
-		     ob_fail(err, OB_EIO, "issuer database %s is incomplete: %s%s", issuer_db_shown(db), e.msg,
-			     issuer_db_is_url(db) ? " (run 'ob-issuer init' with --db)" : "");
+		/* PostgreSQL: the database is there, the issuer may not be */
+		if (issuer_db_is_url(db) && !strcmp(e.msg, "the issuer database is incomplete"))
+			rc = ob_fail(err, OB_EIO, "no issuer at %s: the PostgreSQL database holds none (run 'ob-issuer"
+				     " init')", st->home);
+		else
+			rc = e.code == OB_ENOMEM ? ob_fail(err, e.code, "%s", e.msg) :
+			     ob_fail(err, OB_EIO, "issuer database %s is incomplete: %s", issuer_db_shown(db), e.msg);
 		goto out;
 	}
 	st->did = id.did;

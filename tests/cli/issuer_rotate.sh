@@ -131,7 +131,7 @@ expect 0 "\(signing\)$" "$IS" --home "$K" key list
 # stages
 O="$T/old"
 expect 0 "" "$IS" --home "$O" init --name Old --did-web old.example.edu
-check "downgrade to user_version 3" python3 - "$O/issuer.db" <<'PY'
+sqlite_only && check "downgrade to user_version 3" python3 - "$O/issuer.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.executescript('''DROP TABLE status_lists; DROP TABLE row_keys; DROP TABLE row_keys_pending;
@@ -143,7 +143,7 @@ DROP TABLE offers; DROP TABLE oid4vci_once; PRAGMA user_version = 3;''')
 assert 'staged' not in [r[1] for r in db.execute('PRAGMA table_info(keys)')]
 PY
 expect 0 "#key-1 .*\(signing\)$" "$IS" --home "$O" key list
-check "upgraded to user_version 6" python3 -c "
+sqlite_only && check "upgraded to user_version 6" python3 -c "
 import sqlite3
 db = sqlite3.connect('$O/issuer.db')
 assert db.execute('PRAGMA user_version').fetchone()[0] == 6

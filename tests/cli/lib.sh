@@ -47,3 +47,22 @@ done_tests() {
 	echo "$name.sh: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# The issuer tests also run on PostgreSQL (tests/cli/issuer_backends.sh
+# sets OBKIT_TEST_ISSUER_PG). sqlite_only: true on SQLite; checks that
+# read or damage SQLite's own file run there only (and are not counted on
+# PostgreSQL). dbq HOME SQL: one query on an issuer's log on either
+# backend (the home's database as tests/tools/pg-issuer.sh names it),
+# rows printed as a|b.
+sqlite_only() { [ -z "${OBKIT_TEST_ISSUER_PG:-}" ]; }
+dbq() {
+	if [ -n "${OBKIT_TEST_ISSUER_PG:-}" ]; then
+		psql "host=$OBKIT_PG_HOST port=$OBKIT_PG_PORT user=obkit dbname=h$(realpath -m "$1" | md5sum | cut -c1-20)" \
+			-qAtc "$2"
+	else
+		python3 -c "
+import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print('|'.join('' if v is None else str(v) for v in r))" "$1/issuer.db" "$2"
+	fi
+}
