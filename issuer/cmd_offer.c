@@ -3,6 +3,7 @@
  *
  *   offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin]
  *                [--expires-in DURATION] [--server URL]
+ *   offer create --roster FILE.csv -o OUT.csv [--pin] [--expires-in D] [--server URL]
  *   offer list
  *   offer revoke ID
  *   offer ID [--qr [--png FILE]] [--server URL] */
@@ -55,9 +56,12 @@ static int offer_create(int argc, char **argv)
 		{ "pin", no_argument, NULL, 'p' },
 		{ "expires-in", required_argument, NULL, 'e' },
 		{ "server", required_argument, NULL, 's' },
+		{ "roster", required_argument, NULL, 'L' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *roster = NULL, *out_path = NULL;
 	offer_params p = { 0 };
 	offer_made m = { 0 };
 	issuer_state st = { 0 };
@@ -68,8 +72,10 @@ static int offer_create(int argc, char **argv)
 	int c, rc = 0, opened = 0;
 
 	optind = 1;
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'L': roster = optarg; break;
+		case 'o': out_path = optarg; break;
 		case 'a': p.achievement = optarg; break;
 		case 'r': p.recipient = optarg; break;
 		case 'n': p.name = optarg; break;
@@ -86,8 +92,18 @@ static int offer_create(int argc, char **argv)
 	}
 	if (optind != argc)
 		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if (roster) {
+		if (p.achievement || p.recipient || p.name)
+			return ob_cli_usage(ob_cli_current(), "--roster takes the name, recipient and achievement "
+					    "from the file's columns");
+		if (!out_path)
+			return ob_cli_usage(ob_cli_current(), "--roster needs -o OUT.csv (the links and PINs)");
+		return issuer_offer_roster(roster, &p, server_opt, out_path);
+	}
+	if (out_path)
+		return ob_cli_usage(ob_cli_current(), "-o goes with --roster");
 	if (!p.achievement || !p.recipient)
-		return ob_cli_usage(ob_cli_current(), "offer create needs --achievement and --recipient");
+		return ob_cli_usage(ob_cli_current(), "offer create needs --achievement and --recipient (or --roster FILE)");
 	if (!ob3_is_email(p.recipient) && strncmp(p.recipient, "did:", 4))
 		return ob_cli_usage(ob_cli_current(), "--recipient wants an e-mail address or a DID, got '%s'",
 				    p.recipient);

@@ -31,7 +31,7 @@ static const struct ob_cmd cmds[] = {
 	{ "clr", cmd_clr,
 	  "clr --recipient DID|EMAIL [--name NAME] [--learner NAME] [--valid-from T] [--partial] [--include-suspended] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
 	{ "offer", cmd_offer,
-	  "offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--expires-in DURATION] [--server URL] | list | revoke ID | ID [--qr [--png FILE]] [--server URL]" },
+	  "offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--expires-in DURATION] [--server URL] | create --roster FILE.csv -o OUT.csv [--pin] [--expires-in DURATION] [--server URL] | list | revoke ID | ID [--qr [--png FILE]] [--server URL]" },
 	{ "serve", cmd_serve,
 	  "serve [--listen ADDR:PORT] [--public-url URL] [--threads N] [--token-ttl SECONDS] [--nonce-ttl SECONDS] [--no-status] [--port-file FILE]" },
 };

@@ -54,6 +54,12 @@ typedef struct {
  * would, one per row). Fills *out (offer_made_release it). */
 ob_code issuer_offer_create(issuer_state *st, const offer_params *p, offer_made *out, ob_error *err);
 void offer_made_release(offer_made *m);
+/* offer create --roster: one offer per row of roster (its name,
+ * recipient and achievement columns; the rest as in defaults), in one
+ * transaction, and the mail merge written to out (0600, never replaced):
+ * name,recipient,achievement,offer_id,claim_url,pin,expires. Prints out's
+ * path. Returns the exit code. (offer_roster.c) */
+int issuer_offer_roster(const char *roster, const offer_params *defaults, const char *server, const char *out);
 
 /* The credential issuer identifier offers point at: server (an https URL
  * given with --server / --public-url) or else the issuer's own base URL

@@ -5,8 +5,9 @@
 # with a test CA made here), as in a deployment. The protocol's security
 # rules are checked with a hand-driven client (curl, openssl and a few
 # lines of Python for the JWT key proofs), the whole loop with the tools:
-# offers of 3 -> ob-wallet receive with PIN -> credentials bound to the
-# wallet's DID -> ob-verifier verify VALID.
+# a roster of 3 -> offers (offer create --roster) -> ob-wallet receive
+# with PIN -> credentials bound to the wallet's DID -> ob-verifier verify
+# VALID.
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
 WL="$BIN/ob-wallet"
@@ -322,18 +323,29 @@ expect 1 "not an offer link" wl receive "openid-credential-offer://?foo=bar"
 expect 3 "certificate is not trusted" wl receive --pin-file "$T/ana.pin" "$(sed -n 's/^link: //p' "$T/ana.offer")"
 check "no credential stored by the refusals" sh -c "[ \$('$WL' --home '$WH' --passphrase-file '$T/pass' list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') = 0 ]"
 
-# ---- the loop: offers of 3 -> receive with PIN -> bound -> VALID ----
-offer ben --pin
-offer cho --pin
-ANALINK=$(sed -n 's/^link: //p' "$T/ana.offer")
-BENURI=$(sed -n 's/^link: //p' "$T/ben.offer" | python3 -c "import sys,urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split('credential_offer_uri=')[1]))")
-CHOLINK=$(sed -n 's/^link: //p' "$T/cho.offer")
-expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/ana.pin" $DOCS "$T/ana.png"
+# ---- the loop: a roster of 3 -> offers -> receive with PIN -> bound -> VALID ----
+printf 'name,recipient,achievement\nDan Ode,dan@example.com,weld-101\n"Eze, Ama",eze@example.com,weld-101\nFay Lu,fay@example.com,weld-101\n' >"$T/roster.csv"
+printf 'name,recipient,achievement\nX,x@example.com,weld-101\nY,not-a-person,weld-101\n' >"$T/bad.csv"
+expect 2 "bad.csv:3: the recipient" is offer create --roster "$T/bad.csv" -o "$T/bad-mm.csv" --pin --server "$U"
+check "a bad roster makes no offer and no file" sh -c "[ ! -e '$T/bad-mm.csv' ] && ! '$IS' --home '$H' offer list | grep -q x@example.com"
+expect 2 "needs -o" is offer create --roster "$T/roster.csv" --pin
+expect 0 "mm.csv" is offer create --roster "$T/roster.csv" -o "$T/mm.csv" --pin --server "$U"
+check "the mail merge is 0600 (it holds the PINs)" test "$(stat -c %a "$T/mm.csv")" = 600
+expect 3 "exists" is offer create --roster "$T/roster.csv" -o "$T/mm.csv" --pin --server "$U"
+# row N's column C of the mail merge
+mm() { python3 -c "import csv,sys; print(list(csv.DictReader(open('$T/mm.csv')))[$1]['$2'])"; }
+check "the mail merge has three rows with links and PINs" python3 -c "
+import csv,re,sys; r=list(csv.DictReader(open('$T/mm.csv')))
+sys.exit(len(r)!=3 or r[1]['name']!='Eze, Ama' or not all(x['claim_url'].startswith('openid-credential-offer://') and re.fullmatch('[0-9]{6}',x['pin']) for x in r))"
+for n in 0 1 2; do mm $n pin >"$T/row$n.pin"; done
+expect 0 "" is offer "$(mm 0 offer_id)" --server "$U" --qr --png "$T/row0.png"
+ROW1URI=$(mm 1 claim_url | python3 -c "import sys,urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split('credential_offer_uri=')[1]))")
+mm 2 claim_url >"$T/row2.link"
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/row0.pin" $DOCS "$T/row0.png"
 ID1=$(grep '^urn:uuid:' "$T/out")
-expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/ben.pin" --format jwt_vc_json $DOCS "$BENURI"
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/row1.pin" --format jwt_vc_json $DOCS "$ROW1URI"
 ID2=$(grep '^urn:uuid:' "$T/out")
-printf '%s\n' "$CHOLINK" >"$T/cho.link"
-expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/cho.pin" $DOCS "$T/cho.link"
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/row2.pin" $DOCS "$T/row2.link"
 ID3=$(grep '^urn:uuid:' "$T/out")
 expect 0 "verified" wl list
 check "three credentials in the wallet" sh -c "[ \$('$WL' --home '$WH' --passphrase-file '$T/pass' list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') = 3 ]"
@@ -352,8 +364,8 @@ sys.exit(c['credentialSubject']['id']!='$WDID')"
 	expect 0 "^VALID" "$VF" verify $DOCS "$T/got$n"
 done
 check "credential 2 is a VC-JWT (jwt_vc_json)" sh -c "head -c 3 '$T/got2' | grep -q eyJ"
-expect 0 "$(sed -n 's/^id: //p' "$T/ana.offer") +issued" is offer list
-expect 1 "already used" wl receive --cacert "$T/ca.pem" --pin-file "$T/cho.pin" $DOCS "$T/cho.link"
+expect 0 "$(mm 0 offer_id) +issued +weld-101 +dan@example.com" is offer list
+expect 1 "already used" wl receive --cacert "$T/ca.pem" --pin-file "$T/row2.pin" $DOCS "$T/row2.link"
 expect 0 "" is status "$ID1"
 expect 0 "" is revoke "$ID1" --reason "test"
 is publish "$T/site" >/dev/null 2>&1
