@@ -41,6 +41,25 @@ struct query {
 	size_t nids;
 };
 
+/* Opens the issuer's home for reading, after any issue run: a roster run
+ * keeps the database locked from its first batch to its end, so a reader
+ * would fail with "database is locked"; this one waits its turn
+ * (home/issue.lock, saying so) and holds the lock while it reads. *lockfd
+ * is closed by records_close. */
+static ob_code records_open(issuer_state *st, int *lockfd, ob_error *err)
+{
+	if ((*lockfd = issuer_home_lock(err)) == -1)
+		return err->code;
+	return issuer_open(st, 0, err);
+}
+
+static void records_close(issuer_state *st, int lockfd)
+{
+	issuer_close(st);
+	if (lockfd >= 0)
+		close(lockfd);
+}
+
 static const char *state_of(const issuer_log_entry *e)
 {
 	return e->revoked ? "revoked" : e->suspended ? "suspended" : "active";
@@ -324,6 +343,7 @@ int cmd_list(int argc, char **argv)
 	struct query q = { 0 };
 	struct lister l = { &q, FMT_TEXT, 0, NULL };
 	issuer_state st;
+	int lockfd = -1;
 	ob_error err = { 0 };
 	int c, rc = 0, k;
 
@@ -343,8 +363,11 @@ int cmd_list(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
 	if ((rc = filter_finish(&q)))
 		return rc;
-	if (issuer_open(&st, 0, &err))
+	if (records_open(&st, &lockfd, &err)) {
+		if (lockfd >= 0)
+			close(lockfd);
 		return ob_cli_fail(&err);
+	}
 	if (l.fmt == FMT_JSON && !(l.arr = json_array())) {
 		ob_fail(&err, OB_ENOMEM, "out of memory");
 		goto fail;
@@ -368,7 +391,7 @@ fail:
 out:
 	json_decref(l.arr);
 	query_release(&q);
-	issuer_close(&st);
+	records_close(&st, lockfd);
 	return rc;
 }
 
@@ -523,6 +546,7 @@ int cmd_show(int argc, char **argv)
 	struct shower sh = { 0, 0 };
 	issuer_log_filter f = { 0 };
 	issuer_state st;
+	int lockfd = -1;
 	ob_error err = { 0 };
 	char *id = NULL;
 	int c, rc = 0;
@@ -537,8 +561,11 @@ int cmd_show(int argc, char **argv)
 	if (optind + 1 != argc)
 		return ob_cli_usage(ob_cli_current(), optind == argc ? "which credential? (give its id or a unique start of it)" :
 				    "unexpected argument '%s'", argv[optind + 1]);
-	if (issuer_open(&st, 0, &err))
+	if (records_open(&st, &lockfd, &err)) {
+		if (lockfd >= 0)
+			close(lockfd);
 		return ob_cli_fail(&err);
+	}
 	if (!(id = resolve_id(&st, argv[optind], &err)))
 		goto fail;
 	f.id_prefix = id;
@@ -550,7 +577,7 @@ fail:
 	rc = fail_code(&err);
 out:
 	free(id);
-	issuer_close(&st);
+	records_close(&st, lockfd);
 	return rc;
 }
 
@@ -773,6 +800,7 @@ int cmd_export(int argc, char **argv)
 	struct exporter x = { 0 };
 	issuer_log_filter one = { 0 };
 	issuer_state st;
+	int lockfd = -1;
 	ob_error err = { 0 };
 	char *id = NULL;
 	int c, rc = 0, all = 0, k, filtered, paper = 0;
@@ -816,8 +844,11 @@ int cmd_export(int argc, char **argv)
 	if ((rc = filter_finish(&q)))
 		return rc;
 	x.dir = argv[argc - 1];
-	if (issuer_open(&st, 0, &err))
+	if (records_open(&st, &lockfd, &err)) {
+		if (lockfd >= 0)
+			close(lockfd);
 		return ob_cli_fail(&err);
+	}
 	if (ob_mkdir_p(x.dir, &err) || (x.pdf && pdf_loader(&st, &x, &err)))
 		goto fail;
 	if (all) {
@@ -845,6 +876,6 @@ out:
 	ob_loader_free(x.loader);
 	free(id);
 	query_release(&q);
-	issuer_close(&st);
+	records_close(&st, lockfd);
 	return rc;
 }

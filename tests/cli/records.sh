@@ -164,6 +164,9 @@ check "the first run is still running when the others start" kill -0 $apid
 # a single issue waits too (it opened the database first, and failed, before)
 is issue --achievement cna --recipient single@example.edu -o "$T/single.json" >"$T/s.out" 2>&1 &
 spid=$!
+# and a reader (on SQLite the run keeps the database locked: it waits)
+is list >"$T/l.out" 2>&1 &
+lpid=$!
 expect 0 "200 rows: 200 issued" is issue --roster "$T/b.csv" -o "$T/rb" --jobs 1
 # (SQLite waits its turn; PostgreSQL issues side by side, each process in
 # its own status blocks: the runs need not wait)
@@ -171,12 +174,16 @@ if sqlite_only; then
 	check "the second run said it waits" grep -q "waiting for another issue run to finish" "$T/out"
 	wait $spid
 	check "the single issue waited and issued" sh -c "grep -q 'waiting for another issue run to finish' '$T/s.out' && grep -q 'issued urn:uuid:' '$T/s.out'"
+	wait $lpid
+	check "list waited for the run, then listed" sh -c "grep -q 'waiting for another issue run to finish' '$T/l.out' && grep -q ' credentials\$' '$T/l.out'"
 else
 	check "the second run did not wait" sh -c "! grep -q 'waiting for another' '$T/out'"
 	wait $spid
 	check "the single issue issued without waiting" sh -c "! grep -q 'waiting for another' '$T/s.out' && grep -q 'issued urn:uuid:' '$T/s.out'"
+	wait $lpid
+	check "list did not wait" sh -c "! grep -q 'waiting for another' '$T/l.out' && grep -q ' credentials\$' '$T/l.out'"
 fi
-check "and never 'database is locked'" sh -c "! grep -q 'database is locked' '$T/out' '$T/a.out' '$T/s.out'"
+check "and never 'database is locked'" sh -c "! grep -q 'database is locked' '$T/out' '$T/a.out' '$T/s.out' '$T/l.out'"
 wait $apid
 check "the first run issued all its rows" grep -q "3000 rows: 3000 issued" "$T/a.out"
 expect 0 '"count": 3241' is list --json
