@@ -756,6 +756,24 @@ static const struct bench benches[] = {
 };
 enum { NB = sizeof(benches) / sizeof(benches[0]) };
 
+/* BENCH_ROWS=PREFIX,...: only the rows whose names start with one of the
+ * prefixes run (the others print zeros), for quick A/B runs of one path. */
+static int row_wanted(const char *name)
+{
+	const char *s = getenv("BENCH_ROWS"), *e;
+
+	if (!s || !*s)
+		return 1;
+	for (; *s; s = *e ? e + 1 : e) {
+		e = strchr(s, ',');
+		if (!e)
+			e = s + strlen(s);
+		if (e > s && strncmp(name, s, (size_t)(e - s)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Runs every row iters times, interleaved; returns the peak RSS (KiB)
  * after a fifth of the rounds. */
 static long run_all(struct ctx *c, size_t iters, struct result *rs)
@@ -776,6 +794,8 @@ static long run_all(struct ctx *c, size_t iters, struct result *rs)
 		/* rounds split iters as evenly as they can */
 		size_t from = iters * r / ROUNDS, to = iters * (r + 1) / ROUNDS;
 		for (i = 0; i < NB; i++) {
+			if (!row_wanted(benches[i].name))
+				continue;
 			run_batches(&benches[i], c, WARMUP, NULL);
 			run_batches(&benches[i], c, to - from, samples[i] + from);
 		}
