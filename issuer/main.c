@@ -12,7 +12,7 @@ static const struct ob_cmd cmds[] = {
 	{ "achievement", cmd_achievement,
 	  "achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID" },
 	{ "issue", cmd_issue,
-	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv]" },
+	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N]" },
 	{ "list", cmd_list,
 	  "list [--recipient R] [--achievement ID] [--since T] [--before T] [--state active|revoked|suspended] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] [--json|--csv]" },
 	{ "show", cmd_show, "show ID [--json]" },

@@ -104,9 +104,6 @@ extern const ob_suite ob_suite_eddsa_rdfc_2022;
 extern const ob_suite ob_suite_ed25519_2020;
 extern const ob_suite ob_suite_ecdsa_rdfc_2019; /* suite_ecdsa.c */
 extern const ob_suite ob_suite_ecdsa_jcs_2019;
-/* suite_ecdsa.c's former stub, no longer in the table: the ecdsa-sd-2023
- * suite is ob_suite_ecdsa_sd (proof/suite_ecdsa_sd.h) */
-extern const ob_suite ob_suite_ecdsa_sd_2023;
 
 /* What an ECDSA suite (ecdsa-rdfc-2019, ecdsa-jcs-2019) hashes, step by
  * step (ecdsa.md 2), for its own create/verify, the conformance runner

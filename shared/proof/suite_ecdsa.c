@@ -304,21 +304,3 @@ const ob_suite ob_suite_ecdsa_jcs_2019 = {
 	.verify = jcs_verify,
 	.implemented = 1,
 };
-
-/* ecdsa-sd-2023 (ecdsa.md 3): recognised, so a verifier says "not
- * supported" rather than "unknown proof type"; base and derived proofs
- * need CBOR (libcbor) and the selective-disclosure functions, not here
- * yet. */
-static int sd_matches(const json_t *proof)
-{
-	return matches(proof, "ecdsa-sd-2023");
-}
-
-const ob_suite ob_suite_ecdsa_sd_2023 = {
-	.name = "ecdsa-sd-2023",
-	.proof_type = "DataIntegrityProof",
-	.cryptosuite = "ecdsa-sd-2023",
-	.matches = sd_matches,
-	.implemented = 0,
-	.signs_rdf = 1,
-};

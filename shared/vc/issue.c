@@ -114,7 +114,7 @@ static ob_code schema_form(json_t *doc, int embedded, int *made, ob_error *err)
 const char *ob_issue_suites(void)
 {
 	return ob_suite_eddsa_rdfc_2022.implemented ?
-	       "eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020, ecdsa-rdfc-2019, ecdsa-jcs-2019, vc-jwt" :
+	       "eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020, ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023, vc-jwt" :
 	       "eddsa-jcs-2022, vc-jwt";
 }
 

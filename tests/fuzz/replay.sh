@@ -13,7 +13,7 @@ cd "$top" || exit 3
 B=${1:-build-asan}
 F=tests/fuzz
 OPEN=$F/regress/OPEN
-TARGETS=${FUZZ_TARGETS:-verify json jsonld nquads jwt bake roster codec qr backup http ob2 certificate oid4vci}
+TARGETS=${FUZZ_TARGETS:-verify json jsonld nquads jwt bake roster codec qr backup http ob2 certificate oid4vci ecdsa_sd}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 T=$(mktemp -d)
@@ -42,8 +42,8 @@ for t in $TARGETS; do
 	# shellcheck disable=SC2086
 	if "$bin" -n "$t" -x "$OPEN" $dirs >"$T/out" 2>&1; then
 		line=$(grep '^replay ' "$T/out" | tail -n 1)
-		n=$(echo "$line" | sed -E 's/^replay [a-z0-9]+: ([0-9]+) inputs \(([0-9]+) skipped\)$/\1/')
-		s=$(echo "$line" | sed -E 's/^replay [a-z0-9]+: ([0-9]+) inputs \(([0-9]+) skipped\)$/\2/')
+		n=$(echo "$line" | sed -E 's/^replay [a-z0-9_]+: ([0-9]+) inputs \(([0-9]+) skipped\)$/\1/')
+		s=$(echo "$line" | sed -E 's/^replay [a-z0-9_]+: ([0-9]+) inputs \(([0-9]+) skipped\)$/\2/')
 		echo "$line"
 		pass=$((pass + n))
 		skipped=$((skipped + s))

@@ -13,8 +13,12 @@ V=$S/vectors
 VS=$S/conformance/1edtech-validator-samples
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-rm -rf "$C"
-for t in verify json jsonld nquads jwt bake roster codec qr backup http; do mkdir -p "$C/$t"; done
+# only the corpora made here: ob2, ecdsa_sd, certificate and oid4vci
+# keep their hand-made seeds
+for t in verify json jsonld nquads jwt bake roster codec qr backup http; do
+	rm -rf "${C:?}/$t"
+	mkdir -p "$C/$t"
+done
 
 # --- verify: the developer vectors (valid, invalid, JWTs, a presentation)
 # and a few 1EdTech samples (CLR, VC 1.1, https issuers, bad cases)
