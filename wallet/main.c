@@ -16,7 +16,7 @@ static const struct ob_cmd cmds[] = {
 	{ "receive", cmd_receive, "receive [--pin-file FILE] [--format ldp_vc|jwt_vc_json] [--now T] [--doc URL=FILE]... [--cacert FILE] [--timeout SECONDS] OFFER|URL|QR-IMAGE" },
 	{ "remove", cmd_remove, "remove ID" },
 	{ "whoami", cmd_whoami, "whoami" },
-	{ "present", cmd_present, "present ID... --challenge C [--domain D] [--suite SUITE] [-o FILE]" },
+	{ "present", cmd_present, "present ID... --challenge C [--domain D] [--suite SUITE] [--reveal POINTER]... [-o FILE]" },
 	{ "refresh", cmd_refresh, "refresh [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache]" },
 	{ "share", cmd_share, "share ID (--qr [--png OUT] [--url URL] | --linkedin)" },
 	{ "backup", cmd_backup, "backup [--force] FILE" },
