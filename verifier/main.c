@@ -1,9 +1,10 @@
 #include "cli/cli.h"
 #include "cli/netopts.h"
 #include "cmds.h"
+#include "oid4vp.h"
 
 static const struct ob_cmd_spec *const cmds[] = {
-	&verify_spec, &canon_spec, &qr_spec, &scan_spec, &serve_spec,
+	&verify_spec, &canon_spec, &qr_spec, &scan_spec, &serve_spec, &request_spec,
 };
 
 static const struct ob_opt_global globals[] = {

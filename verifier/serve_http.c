@@ -13,6 +13,7 @@
 #include "base/json.h"
 #include "base/text.h"
 #include "canon/jcs.h"
+#include "oid4vp.h"
 #include "page.h"
 #include "serve.h"
 
@@ -456,6 +457,9 @@ enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	if (!r || !r->started)
 		return first_call(c, s, url, method, con_cls);
+	/* the OpenID4VP routes (oid4vp_serve.c): body and answer there */
+	if (!r->too_big && !r->refused && oid4vp_route(url))
+		return oid4vp_handler(s, c, url, method, upload, upload_size, r);
 	if (*upload_size) {
 		size_t n = *upload_size;
 
@@ -533,3 +537,9 @@ void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+
+/* tests/fuzz/fuzz_http.c builds the server from its sources (through
+ * cmd_serve.c): the OpenID4VP routes come with this file */
+#ifdef FUZZ_NOW
+#include "oid4vp_serve.c"
+#endif

@@ -6,6 +6,7 @@ const char *wallet_home_opt;
 const char *wallet_passfile_opt;
 
 int cmd_receive(int argc, char **argv); /* cmd_receive.c */
+int cmd_respond(int argc, char **argv); /* cmd_respond.c */
 
 static const struct ob_cmd cmds[] = {
 	{ "init", cmd_init, "init [--kdf-cost default|test] [--weak-passphrase-ok]" },
@@ -17,6 +18,7 @@ static const struct ob_cmd cmds[] = {
 	{ "remove", cmd_remove, "remove ID" },
 	{ "whoami", cmd_whoami, "whoami" },
 	{ "present", cmd_present, "present ID... --challenge C [--domain D] [--suite SUITE] [--reveal POINTER]... [-o FILE]" },
+	{ "respond", cmd_respond, "respond [--pick ID]... [-y] [--cacert FILE] [--timeout SECONDS] REQUEST|QR-IMAGE" },
 	{ "refresh", cmd_refresh, "refresh [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache]" },
 	{ "share", cmd_share, "share ID (--qr [--png OUT] [--url URL] | --linkedin)" },
 	{ "backup", cmd_backup, "backup [--force] FILE" },

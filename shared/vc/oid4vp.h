@@ -1,0 +1,85 @@
+/* oid4vp: the parts of OpenID for Verifiable Presentations 1.0
+ * (../shared/spec/exchange.md section 2) that the verifier and the
+ * wallet share: the wallet link, the request object (an unsigned JWT:
+ * the verifier has no certificate, so its client_id has the
+ * "redirect_uri:" prefix and the request cannot be signed, VP 5.9), the
+ * DCQL query for an Open Badge and the match of a credential against
+ * it, and the form fields of a direct_post answer. No network here. */
+#ifndef OB_OID4VP_H
+#define OB_OID4VP_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+#define OB_OID4VP_SCHEME "openid4vp://"
+#define OB_OID4VP_PREFIX "redirect_uri:"
+#define OB_OID4VP_REQ_TYP "oauth-authz-req+jwt"
+/* The DCQL credential query ids: one per format, either answers. */
+#define OB_OID4VP_LDP_ID "openbadge_ldp"
+#define OB_OID4VP_JWT_ID "openbadge_jwt"
+/* Budgets: a link, a request object, a vp_token, a DCQL query's items. */
+#define OB_OID4VP_MAX_LINK 4096
+#define OB_OID4VP_MAX_REQUEST 65536
+#define OB_OID4VP_MAX_TOKEN (1024 * 1024)
+#define OB_OID4VP_MAX_ID 256
+
+/* The DCQL query for an Open Badge credential (ldp_vc or jwt_vc_json,
+ * credential_sets: either), optionally of the achievement whose id is
+ * achievement and of the issuer whose id is issuer (claims with values;
+ * both may be NULL). A new object, or NULL when out of memory. */
+json_t *ob_oid4vp_dcql(const char *achievement, const char *issuer);
+
+/* What a DCQL query asks (borrowed from it): the achievement and issuer
+ * ids its claims require, or NULL. 0, or -1 when the query is not one
+ * this toolkit answers (no Open Badge credential query). */
+int ob_oid4vp_dcql_wants(const json_t *dcql, const char **achievement, const char **issuer);
+
+/* Whether a credential (the VC JSON, or a VC-JWT's vc claim / payload)
+ * is an Open Badge of the wanted achievement and issuer (NULL: any).
+ * 1 matches, 0 not; why (may be NULL, n bytes) says what differs. */
+int ob_oid4vp_match(const json_t *vc, const char *achievement, const char *issuer, char *why, size_t n);
+
+/* The credential JSON of a credential text: parsed JSON, or a compact
+ * VC-JWT's payload (its vc claim when it has one), signature NOT
+ * checked: for matching only. New reference or NULL. */
+json_t *ob_oid4vp_vc_view(const char *text, size_t len);
+
+/* Appends the wallet link: openid4vp://?client_id=<enc>&request_uri=<enc>. */
+ob_code ob_oid4vp_link(const char *client_id, const char *request_uri, ob_buf *out, ob_error *err);
+
+/* Reads a wallet link (any scheme; the query parameters client_id and
+ * request_uri, percent-decoded, into heap strings *client_id and
+ * *request_uri). OB_EINVALID when one is missing or given twice, or a
+ * request is passed by value (request=, or plain parameters: this
+ * wallet takes requests by reference only); OB_ELIMIT over
+ * OB_OID4VP_MAX_LINK. */
+ob_code ob_oid4vp_parse_link(const char *link, char **client_id, char **request_uri, ob_error *err);
+
+/* Appends the request object as an unsecured JWT (header {"alg":"none",
+ * "typ":"oauth-authz-req+jwt"}, VP 5.9: a redirect_uri: client cannot
+ * sign) of the claims object req. */
+ob_code ob_oid4vp_request_jwt(const json_t *req, ob_buf *out, ob_error *err);
+
+/* Reads a request object as the wallet receives it (JSON, or a JWT with
+ * typ oauth-authz-req+jwt; a signed one cannot be checked for a
+ * redirect_uri: client and is refused) and checks it against the link's
+ * client_id (VP 5.10): client_id equal, the redirect_uri: prefix with
+ * an https response_uri equal to the client id's URL, response_type
+ * vp_token, response_mode direct_post, a nonce, a dcql_query object, no
+ * transaction_data. Returns the claims object (new reference) or NULL
+ * with err (OB_EINVALID, the first failure named). */
+json_t *ob_oid4vp_request_read(const char *text, size_t len, const char *client_id, ob_error *err);
+
+/* Appends a form field "name=value" (URL-encoded; '&' first when out is
+ * not empty). */
+int ob_oid4vp_form_add(ob_buf *out, const char *name, const char *value);
+
+/* Finds field name in an application/x-www-form-urlencoded body and
+ * appends its decoded value to out. 1 found, 0 absent, -1 with err (a
+ * bad escape, a NUL, the field twice, out of memory). */
+int ob_oid4vp_form_get(const char *body, size_t len, const char *name, ob_buf *out, ob_error *err);
+
+#endif

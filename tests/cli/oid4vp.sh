@@ -1,0 +1,305 @@
+#!/bin/sh
+# Presentations on request over OpenID4VP 1.0 (issue 16 item 4): ob-verifier
+# request / serve and ob-wallet respond, as real processes on loopback. TLS
+# comes from a reverse proxy in front of `ob-verifier serve`
+# (tests/tools/tls_proxy.c, with a test CA made here), as in a deployment.
+# The loop: a credential bound to the wallet's DID -> ob-verifier request ->
+# ob-wallet respond -> the request's page and JSON say VALID with holder
+# binding. The security rules are checked with presentations made by
+# `ob-wallet present` and posted with curl: a replayed vp_token, a wrong
+# audience, a stale request, a credential not bound to the holder, one that
+# is not what was asked, bodies over budget.
+. "$(dirname "$0")/lib.sh"
+IS="$BIN/ob-issuer"
+WL="$BIN/ob-wallet"
+VF="$BIN/ob-verifier"
+TOOLS=$BIN/../tests/tools
+[ -x "$TOOLS/tls_proxy" ] || TOOLS=$(cd "$(dirname "$0")/../.." && pwd)/build/tests/tools
+PROXY=$TOOLS/tls_proxy
+if [ ! -x "$PROXY" ]; then
+	bad "no tests/tools/tls_proxy in $TOOLS (make tests-build)"
+	done_tests
+	exit
+fi
+for tool in curl openssl python3; do
+	command -v $tool >/dev/null 2>&1 || { bad "$tool is needed"; done_tests; exit; }
+done
+
+H="$T/issuer"
+is() { "$IS" --home "$H" "$@"; }
+printf 'Correct horse battery staple 42\n' >"$T/pass"
+WH="$T/wallet"
+wl() { "$WL" --home "$WH" --passphrase-file "$T/pass" "$@"; }
+js() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+# ---- a test CA, a server certificate, the proxy ----
+ossl() { openssl "$@" >/dev/null 2>&1 || { echo "openssl $1 failed"; exit 3; }; }
+ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=obkit-test-CA \
+	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+	-keyout "$T/ca.key" -out "$T/ca.pem"
+ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+	-keyout "$T/srv.key" -out "$T/srv.csr"
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/ext"
+ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
+	-extfile "$T/ext" -out "$T/srv.pem"
+
+"$PROXY" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/pport" --backend-port-file "$T/bport" &
+PPID_=$!
+SPID=
+trap 'kill $PPID_ $SPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+i=0
+while [ ! -s "$T/pport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+U=https://127.0.0.1:$(cat "$T/pport")
+C="curl -s --cacert $T/ca.pem"
+
+# ---- the issuer, the wallet, credentials ----
+expect 0 "" is init --name "Riverbend College" --url https://riverbend.example.edu
+expect 0 "" is achievement add --id weld-101 --name "Welding Fundamentals" --description "Safe MIG welding" \
+	--criteria "Pass the practical exam"
+expect 0 "" is achievement add --id cut-201 --name "Plasma Cutting" --description "Cutting" --criteria "Cut"
+expect 0 "" "$WL" --home "$WH" --passphrase-file "$T/pass" init --kdf-cost test
+WDID=$(wl whoami)
+expect 0 "" is issue --achievement weld-101 --recipient "$WDID" -o "$T/bound.json"
+expect 0 "" is issue --achievement weld-101 --recipient "$WDID" --suite vc-jwt -o "$T/bound.jwt"
+expect 0 "" is issue --achievement weld-101 --recipient "someone@example.com" -o "$T/email.json"
+is publish "$T/site" >"$T/map" 2>/dev/null
+DOCS=$(grep -E '^https://[^ ]+=' "$T/map" | sed 's/^/--doc /' | tr '\n' ' ')
+check "publish maps the status list" grep -q "status/revocation/1.json=" "$T/map"
+expect 0 "^urn:uuid:" wl add $DOCS "$T/bound.json"
+BOUND=$(sed -n 's/^urn:uuid:/urn:uuid:/p' "$T/out" | head -n 1)
+expect 0 "^urn:uuid:" wl add $DOCS "$T/bound.jwt"
+JWTID=$(head -n 1 "$T/out")
+expect 0 "^urn:uuid:" wl add $DOCS "$T/email.json"
+EMAILID=$(head -n 1 "$T/out")
+ISS=$(js "$T/bound.json" "d['issuer']['id'] if isinstance(d['issuer'], dict) else d['issuer']")
+ACH=$(js "$T/bound.json" "d['credentialSubject']['achievement']['id']")
+
+# serve: (re)starts ob-verifier serve behind the proxy (its port from its
+# "serving on" line)
+serve() {
+	rm -f "$T/bport"
+	: >"$T/serve.log"
+	"$VF" serve --listen 127.0.0.1:0 --threads 2 --offline $DOCS "$@" 2>>"$T/serve.log" &
+	SPID=$!
+	i=0
+	while ! grep -q "serving on" "$T/serve.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.log" >"$T/bport.tmp"
+	mv "$T/bport.tmp" "$T/bport"
+	[ -s "$T/bport" ] || bad "ob-verifier serve did not start: $(tail -n 2 "$T/serve.log")"
+}
+stop() {
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	src=$?
+	[ "$src" -eq 0 ] || bad "ob-verifier serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
+	SPID=
+}
+# request NAME [OPTIONS]: a new request; $T/NAME.req its JSON; RID, LINK, NONCE, CID
+request() {
+	n=$1
+	shift
+	"$VF" request --server "$U" --cacert "$T/ca.pem" --json "$@" >"$T/$n.req" 2>"$T/$n.err" ||
+		bad "request $n: $(cat "$T/$n.err")"
+	RID=$(js "$T/$n.req" "d['id']")
+	LINK=$(js "$T/$n.req" "d['link']")
+	NONCE=$(js "$T/$n.req" "d['nonce']")
+	CID=$(js "$T/$n.req" "d['client_id']")
+}
+# status: the request's JSON into $T/st.json
+status() { $C "$U/request/$1.json" >"$T/st.json"; }
+# post FILE-OF-VP KEY STATE: direct_post of a vp_token by hand; body in $T/post, status last line
+post() {
+	python3 -c "
+import json, sys, urllib.parse
+vp = open(sys.argv[1]).read().strip()
+v = vp if not vp.startswith('{') else json.loads(vp)
+print(urllib.parse.urlencode({'vp_token': json.dumps({sys.argv[2]: [v]}), 'state': sys.argv[3]}), end='')" "$1" "$2" "$3" >"$T/form"
+	$C -w '\n%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T/form" \
+		"$U/oid4vp/response" >"$T/post"
+}
+wants() { # DESC FILE STATUS PATTERN
+	if [ "$(tail -n 1 "$2")" = "$3" ] && grep -qE -- "$4" "$2"; then ok; else
+		bad "$1: $(tr '\n' ' ' <"$2" | cut -c1-300)"; fi
+}
+
+# ---- usage ----
+expect 2 "--server wants" "$VF" request
+expect 2 "--server wants" "$VF" request --server http://127.0.0.1:1
+expect 2 "invalid --expires-in" "$VF" request --server "$U" --expires-in 0
+expect 2 "--png goes with --qr" "$VF" request --server "$U" --png "$T/x.png"
+expect 2 "one request" wl respond
+expect 1 "lacks request_uri" wl respond "openid4vp://?client_id=redirect_uri%3Ahttps%3A%2F%2Fx.example%2Fcb"
+expect 1 "by value" wl respond "openid4vp://?client_id=x&request_uri=https%3A%2F%2Fx.example%2Fr&request=e30"
+expect 1 "not an OpenID4VP request link" wl respond "just words"
+expect 2 "https" wl respond "openid4vp://?client_id=redirect_uri%3Ahttps%3A%2F%2Fx.example%2Fcb&request_uri=http%3A%2F%2F127.0.0.1%3A1%2Fr"
+
+serve
+
+# ---- the request ----
+request one
+check "the link is openid4vp:// with a redirect_uri: client_id and a request_uri" \
+	sh -c "echo '$LINK' | grep -Eq '^openid4vp://\\?client_id=redirect_uri%3Ahttps%3A%2F%2F127.0.0.1%3A[0-9]+%2Foid4vp%2Fresponse&request_uri=https%3A%2F%2F127.0.0.1%3A[0-9]+%2Foid4vp%2Frequest%2F[A-Za-z0-9_-]{43}$'"
+check "the nonce has 256 random bits (43 base64url characters)" sh -c "echo '$NONCE' | grep -Eq '^[A-Za-z0-9_-]{43}$'"
+$C -D "$T/hdr" "$(js "$T/one.req" "d['request_uri']")" >"$T/obj.jwt"
+check "the request object is served as application/oauth-authz-req+jwt" grep -qi "content-type: application/oauth-authz-req+jwt" "$T/hdr"
+python3 - "$T/obj.jwt" "$CID" "$NONCE" "$RID" <<'PY' >"$T/objcheck" 2>&1
+import base64, json, sys
+jwt, cid, nonce, rid = open(sys.argv[1]).read().strip(), sys.argv[2], sys.argv[3], sys.argv[4]
+def part(s): return json.loads(base64.urlsafe_b64decode(s + '=' * (-len(s) % 4)))
+h, p, sig = jwt.split('.')
+h, p = part(h), part(p)
+assert h == {'alg': 'none', 'typ': 'oauth-authz-req+jwt'}, h
+assert sig == ''
+assert p['client_id'] == cid and cid == 'redirect_uri:' + p['response_uri'], p
+assert p['response_type'] == 'vp_token' and p['response_mode'] == 'direct_post'
+assert p['nonce'] == nonce and p['state'] == rid and 'redirect_uri' not in p
+q = p['dcql_query']['credentials']
+assert [c['format'] for c in q] == ['ldp_vc', 'jwt_vc_json'], q
+for c in q:
+    assert c['meta']['type_values'] == [['https://www.w3.org/2018/credentials#VerifiableCredential',
+        'https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential']]
+assert p['dcql_query']['credential_sets'][0]['options'] == [[q[0]['id']], [q[1]['id']]]
+print('ok')
+PY
+check "the request object: unsigned JWT, client_id, direct_post, nonce, state, DCQL for an Open Badge (ldp_vc or jwt_vc_json)" grep -qx ok "$T/objcheck"
+$C "$U/request/$RID" >"$T/page.html"
+check "the waiting page says 'Scan this with your wallet'" grep -q "Scan this with your wallet" "$T/page.html"
+check "the waiting page shows the QR code (SVG data: image) and the link" \
+	sh -c "grep -q 'src=\"data:image/svg+xml;base64,' '$T/page.html' && grep -q 'openid4vp://?client_id=' '$T/page.html'"
+check "the waiting page refreshes itself (no script)" sh -c "grep -q 'http-equiv=\"refresh\"' '$T/page.html' && ! grep -q '<script' '$T/page.html'"
+status "$RID"
+check "the request's JSON: waiting, and no nonce in it" python3 -c "import json,sys; d=json.load(open('$T/st.json')); sys.exit(d['status']!='waiting' or 'nonce' in d)"
+
+# ---- the loop: respond -> VALID with holder binding ----
+expect 2 "credentials match: choose with --pick" wl respond --cacert "$T/ca.pem" --yes "$LINK" </dev/null
+expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+check "respond shows who asks and what" sh -c "grep -q 'who:  https://127.0.0.1:[0-9]*/oid4vp/response' '$T/out' && grep -q 'what: an Open Badge' '$T/out'"
+check "respond leaves out the credential not bound to the wallet" sh -c "! grep -q '$EMAILID' '$T/out'"
+status "$RID"
+check "the request's JSON: answered, VALID, holder bound" python3 -c "
+import json,sys; d=json.load(open('$T/st.json')); r=d['result']
+sys.exit(not(d['status']=='answered' and r['verdict']=='valid' and r['report']['holder']['outcome']=='passed' and r['report']['summary']['holder']=='$WDID'))"
+$C "$U/request/$RID" >"$T/page.html"
+check "the waiting page shows VALID and the holder" sh -c "grep -q '<h2 id=\"verdict\">VALID' '$T/page.html' && grep -q '$WDID' '$T/page.html' && ! grep -q 'http-equiv=\"refresh\"' '$T/page.html'"
+expect 1 "not available.*answered already" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+
+# a VC-JWT answers the jwt_vc_json query with a VP-JWT
+request jwt
+expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$JWTID" "$LINK"
+status "$RID"
+check "a VP-JWT of a VC-JWT: VALID, nonce and audience checked" python3 -c "
+import json,sys; d=json.load(open('$T/st.json')); r=d['result']; c={x['id']:x['outcome'] for x in r['report']['checks']}
+sys.exit(not(r['verdict']=='valid' and c.get('challenge')=='passed' and c.get('domain')=='passed'))"
+
+# ---- what was asked: achievement and issuer ----
+request ach --achievement "$ACH" --issuer "$ISS"
+$C "$(js "$T/ach.req" "d['request_uri']")" >"$T/ach.jwt"
+check "the DCQL query names the achievement and the issuer (claims with values)" python3 -c "
+import base64, json, sys
+s = open('$T/ach.jwt').read().strip().split('.')[1]
+q = json.loads(base64.urlsafe_b64decode(s + '=' * (-len(s) % 4)))['dcql_query']['credentials'][0]['claims']
+sys.exit(q != [{'path': ['credentialSubject', 'achievement', 'id'], 'values': ['$ACH']}, {'path': ['issuer', 'id'], 'values': ['$ISS']}])"
+expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+request other --achievement "${ACH%weld-101}cut-201"
+expect 1 "no credential in this wallet answers the request" wl respond --cacert "$T/ca.pem" --yes "$LINK"
+wl present "$BOUND" --challenge "$NONCE" --domain "$CID" -o "$T/p-other.json" 2>/dev/null
+post "$T/p-other.json" openbadge_ldp "$RID"
+wants "a presentation of another achievement is answered" "$T/post" 200 '"verdict": "invalid"'
+status "$RID"
+check "... and the request's result says it is not what was asked" python3 -c "
+import json,sys; r=json.load(open('$T/st.json'))['result']; sys.exit(not(r['verdict']=='invalid' and 'cut-201' in r['query']))"
+
+# ---- refusals ----
+# a replayed vp_token: to the same request, then to a new one
+request rep
+wl present "$BOUND" --challenge "$NONCE" --domain "$CID" -o "$T/p-rep.json" 2>/dev/null
+post "$T/p-rep.json" openbadge_ldp "$RID"
+wants "a fresh presentation is taken" "$T/post" 200 '"verdict": "valid"'
+post "$T/p-rep.json" openbadge_ldp "$RID"
+wants "the same vp_token again is refused" "$T/post" 400 "answered already"
+request rep2
+post "$T/p-rep.json" openbadge_ldp "$RID"
+status "$RID"
+check "a vp_token replayed to another request is INVALID (its nonce)" python3 -c "
+import json,sys; r=json.load(open('$T/st.json'))['result']; sys.exit(not(r['verdict']=='invalid' and r['report']['authentic']['outcome']=='failed'))"
+# a wrong audience
+request aud
+wl present "$BOUND" --challenge "$NONCE" --domain "redirect_uri:https://evil.example/cb" -o "$T/p-aud.json" 2>/dev/null
+post "$T/p-aud.json" openbadge_ldp "$RID"
+wants "a presentation for another audience is INVALID" "$T/post" 200 '"verdict": "invalid"'
+request audj
+wl present "$JWTID" --suite vc-jwt --challenge "$NONCE" --domain "redirect_uri:https://evil.example/cb" -o "$T/p-audj.jwt" 2>/dev/null
+post "$T/p-audj.jwt" openbadge_jwt "$RID"
+status "$RID"
+check "a VP-JWT for another audience is INVALID (domain check failed)" python3 -c "
+import json,sys; r=json.load(open('$T/st.json'))['result']; c={x['id']:x['outcome'] for x in r['report']['checks']}
+sys.exit(not(r['verdict']=='invalid' and c.get('domain')=='failed'))"
+# no holder binding: a credential issued to an e-mail address
+request nobind
+expect 1 "does not answer this request" wl respond --cacert "$T/ca.pem" --pick "$EMAILID" "$LINK"
+wl present "$EMAILID" --challenge "$NONCE" --domain "$CID" -o "$T/p-nobind.json" 2>/dev/null
+post "$T/p-nobind.json" openbadge_ldp "$RID"
+status "$RID"
+check "a credential not issued to the holder is INVALID (holder binding not shown)" python3 -c "
+import json,sys; r=json.load(open('$T/st.json'))['result']; sys.exit(not(r['verdict']=='invalid' and 'holder' in r['binding'] and r['report']['holder']['outcome']!='passed'))"
+# a stale request
+request stale --expires-in 1
+wl present "$BOUND" --challenge "$NONCE" --domain "$CID" -o "$T/p-stale.json" 2>/dev/null
+sleep 2
+expect 1 "not available \\(HTTP 404.*expired" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+post "$T/p-stale.json" openbadge_ldp "$RID"
+wants "an answer to a stale request is refused" "$T/post" 400 "expired"
+# malformed answers
+request bad
+printf 'vp_token=%%7Bnot+json&state=%s' "$RID" >"$T/form"
+$C -w '\n%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T/form" "$U/oid4vp/response" >"$T/post"
+wants "a vp_token that is not JSON is refused" "$T/post" 400 "invalid_request"
+post "$T/p-rep.json" some_other_id "nosuchstate"
+wants "an unknown state is refused" "$T/post" 400 "no such request"
+request bad2
+post "$T/p-rep.json" some_other_id "$RID"
+wants "a vp_token keyed by an id the query lacks is refused" "$T/post" 400 "credential id the query does not have"
+request decl
+printf 'error=access_denied&state=%s' "$RID" >"$T/form"
+$C -w '\n%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T/form" "$U/oid4vp/response" >"$T/post"
+status "$RID"
+check "a wallet's error answer marks the request declined" python3 -c "
+import json,sys; d=json.load(open('$T/st.json')); sys.exit(d['result']['verdict']!='declined')"
+# budgets
+python3 -c "print('vp_token=' + 'a' * (3 * 1024 * 1024 + 8192) + '&state=x', end='')" >"$T/big"
+$C -w '\n%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T/big" "$U/oid4vp/response" >"$T/post"
+wants "a response body over its budget is refused" "$T/post" 413 "[Tt]oo large"
+python3 -c "print('{\"achievement\":\"' + 'a' * 5000 + '\"}', end='')" >"$T/bigreq"
+$C -w '\n%{http_code}' -H 'Content-Type: application/json' --data-binary @"$T/bigreq" "$U/request" >"$T/post"
+wants "a request-creation body over its budget is refused" "$T/post" 413 "[Tt]oo large"
+printf '{"achievement":"has space"}' >"$T/spreq"
+$C -w '\n%{http_code}' -H 'Content-Type: application/json' --data-binary @"$T/spreq" "$U/request" >"$T/post"
+wants "an achievement id with blanks is refused" "$T/post" 400 "printable"
+$C -w '\n%{http_code}' "$U/oid4vp/response" >"$T/post"
+wants "GET on the response endpoint is refused" "$T/post" 405 ""
+# a request from another verifier's link: the request object must carry the link's client_id
+request cidm
+FORGED="openid4vp://?client_id=redirect_uri%3Ahttps%3A%2F%2Fevil.example%2Fcb&request_uri=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$(js "$T/cidm.req" "d['request_uri']")")"
+expect 1 "is not the link's" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$FORGED"
+
+# ---- the QR code: --qr --png, and respond reads the photo ----
+"$VF" request --server "$U" --cacert "$T/ca.pem" --qr --png "$T/req.png" 2>"$T/qr.err"
+check "request --qr --png writes a PNG" sh -c "head -c 8 '$T/req.png' | od -An -c | grep -q 'P   N   G'"
+expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$T/req.png"
+expect 0 "" "$VF" request --server "$U" --cacert "$T/ca.pem" --qr
+check "request --qr draws on the terminal" grep -q "█" "$T/out"
+
+# ---- the employer's form ----
+$C "$U/request" >"$T/form.html"
+check "GET /request is the employer's form" grep -q 'action="/request"' "$T/form.html"
+$C -D "$T/hdr" -o /dev/null --data 'achievement=weld-101' "$U/request"
+check "the form's POST goes on to the request's page (303)" sh -c "grep -q '^HTTP/1.1 303' '$T/hdr' && grep -Eqi '^location: /request/[A-Za-z0-9_-]{43}' '$T/hdr'"
+
+# ---- state lives in the process: after a restart the request is gone ----
+request gone
+stop
+serve
+expect 1 "no such request" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+stop
+
+done_tests

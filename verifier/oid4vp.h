@@ -1,0 +1,42 @@
+/* oid4vp: presentations on request (OpenID4VP 1.0, exchange.md section
+ * 2) in ob-verifier: `ob-verifier request` (oid4vp_cmd.c) and the routes
+ * of `ob-verifier serve` (oid4vp_serve.c):
+ *
+ *   GET  /request                 the employer's form: ask a wallet
+ *   POST /request                 creates a request (JSON: achievement,
+ *                                 issuer, expires_in, public_url; or the
+ *                                 form) -> JSON, or 303 to its page
+ *   GET  /request/ID              the waiting page: the QR code and
+ *                                 "scan this with your wallet", then
+ *                                 the verified result (meta refresh)
+ *   GET  /request/ID.json         its state and result as JSON
+ *   GET  /oid4vp/request/ID       the request object (request_uri)
+ *   POST /oid4vp/response         the wallet's direct_post (vp_token,
+ *                                 state)
+ *
+ * Requests live in the memory of the process that made them, expire
+ * (default OID4VP_TTL seconds) and take one answer: a fleet must send a
+ * request's answer back to the instance that made it. */
+#ifndef OB_VERIFIER_OID4VP_H
+#define OB_VERIFIER_OID4VP_H
+
+#include "cli/opts.h"
+#include "serve.h"
+
+#define OID4VP_TTL 300        /* seconds a request waits for its answer */
+#define OID4VP_MAX_TTL 3600
+#define OID4VP_MAX_PENDING 1024
+#define OID4VP_MAX_CREATE 4096 /* the body of POST /request */
+
+/* 1 when url is one of the routes above. */
+int oid4vp_route(const char *url);
+/* Takes every call of handler() for such a url after first_call (body,
+ * then the answer); r is the connection's request. */
+enum MHD_Result oid4vp_handler(const struct server *s, struct MHD_Connection *c, const char *url,
+			       const char *method, const char *upload, size_t *upload_size,
+			       struct request *r);
+
+int cmd_request(int argc, char **argv);
+extern const struct ob_cmd_spec request_spec;
+
+#endif
