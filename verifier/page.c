@@ -642,7 +642,7 @@ static void asked(ob_buf *o, const ob_report *r, const struct page_ask *ask)
 	if (ask->ignored)
 		ob_buf_adds(o, "<p>Note: a challenge and a domain apply to presentations; this is a single "
 			    "credential, which carries neither, so they were not checked.</p>\n");
-	if (!ask->challenge && !ask->domain && !ask->recipient)
+	if (!((ask->challenge || ask->domain) && !ask->ignored) && !ask->recipient)
 		return;
 	ob_buf_adds(o, "<p>Checked against:");
 	if (ask->challenge && !ask->ignored) {
@@ -661,7 +661,7 @@ static void asked(ob_buf *o, const ob_report *r, const struct page_ask *ask)
 		page_escape(o, ask->recipient);
 		ob_buf_adds(o, "</code>");
 	}
-	ob_buf_adds(o, n ? ".</p>\n" : " nothing that applies.</p>\n");
+	ob_buf_adds(o, ".</p>\n");
 }
 
 static void verdict(ob_buf *o, const ob_report *r, const struct page_ask *ask)

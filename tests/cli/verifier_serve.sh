@@ -365,6 +365,9 @@ http 400 '"error": "a challenge or domain is' --data-binary @"$VP" "$URL/api/ver
 # a challenge given with a single credential is not held against it
 http 200 '<h1 id="verdict">Valid' -F "credential=<$C01" -F "challenge=$ch1" "$URL/verify"
 check "credential with a challenge: note" grep -q 'a challenge and a domain apply to presentations; this is a single credential' "$T/b"
+check "credential with a challenge: not said to be checked against it" sh -c "! grep -q 'Checked against' '$T/b'"
+http 200 '<h1 id="verdict">Valid' -F "credential=<$T/email.json" -F "challenge=$ch1" -F "recipient=ana.lima@example.com" "$URL/verify"
+check "credential with a challenge and a recipient: only the recipient" grep -q 'Checked against: recipient <code>ana.lima@example.com</code>.</p>' "$T/b"
 long256=$(python3 -c 'print("c" * 257)')
 http 400 'Not a challenge' -F "credential=<$VP" -F "challenge=$long256" "$URL/verify"
 http 400 'Not a challenge' -F "credential=<$VP" -F "challenge=two words" "$URL/verify"
