@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "base/dates.h"
+#include "base/text.h"
 #include "cli/cli.h"
 #include "db_offer.h"
 #include "io/qr.h"
@@ -145,14 +146,20 @@ static const char *shown_state(const offer_rec *o, time_t now)
 
 static ob_code list_one(const offer_rec *o, void *ctx, ob_error *err)
 {
-	char when[32];
+	char when[32], *ach = ob_text_safe(o->achievement), *to = ob_text_safe(o->recipient);
+	ob_code rc = OB_OK;
 
 	(void)ctx;
-	(void)err;
 	ob_date_format(o->expires, when);
-	printf("%s  %-9s %s  %s  expires %s%s%s\n", o->id, shown_state(o, time(NULL)), o->achievement,
-	       o->recipient, when, o->credential_id ? "  " : "", o->credential_id ? o->credential_id : "");
-	return OB_OK;
+	/* roster text reaches the terminal with its control characters escaped */
+	if (!ach || !to)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else
+		printf("%s  %-9s %s  %s  expires %s%s%s\n", o->id, shown_state(o, time(NULL)), ach, to, when,
+		       o->credential_id ? "  " : "", o->credential_id ? o->credential_id : "");
+	free(ach);
+	free(to);
+	return rc;
 }
 
 static int simple(int argc, char **argv, int want_id)
