@@ -139,7 +139,8 @@ int cmd_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_error err = { 0 }, first = { 0 };
-	ob_verify_opts vo = { 0 };
+	/* the holder's check: an ecdsa-sd-2023 base credential is kept */
+	ob_verify_opts vo = { .holder = 1 };
 	struct ob_netopts net;
 	ob_registry *reg = NULL;
 	wallet w = { 0 };

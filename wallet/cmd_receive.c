@@ -548,7 +548,7 @@ int cmd_receive(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct recv r = { .format = "ldp_vc" };
-	ob_verify_opts vo = { 0 };
+	ob_verify_opts vo = { .holder = 1 }; /* as add checks */
 	struct ob_netopts net;
 	ob_registry *reg = NULL;
 	ob_error err = { 0 };

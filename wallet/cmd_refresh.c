@@ -44,7 +44,7 @@ int cmd_refresh(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	ob_error err = { 0 };
-	ob_verify_opts vo = { 0 };
+	ob_verify_opts vo = { .holder = 1 }; /* as add checks */
 	struct ob_netopts net;
 	ob_registry *reg = NULL;
 	wallet w = { 0 };

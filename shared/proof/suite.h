@@ -40,6 +40,11 @@ typedef struct ob_suite {
 	 * documents (JSON-LD contexts) beyond those shipped; may be NULL. */
 	ob_code (*verify)(const json_t *doc, const json_t *proof, const ob_key *key,
 			  ob_loader *loader, ob_error *err);
+	/* The holder's check, where it differs from a verifier's (NULL: the
+	 * same as verify): ecdsa-sd-2023 confirms a base proof, which only
+	 * its holder may keep (ob_verify_opts.holder). */
+	ob_code (*confirm)(const json_t *doc, const json_t *proof, const ob_key *key,
+			   ob_loader *loader, ob_error *err);
 	int implemented; /* 0: recognised but not supported yet */
 	/* 1: the suite signs the document's canonical RDF (JSON-LD toRdf, then
 	 * RDFC-1.0), so a document that loses data on the way to RDF cannot

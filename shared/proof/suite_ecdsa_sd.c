@@ -710,6 +710,18 @@ static ob_code sd_verify(const json_t *doc, const json_t *proof, const ob_key *k
 	return ob_fail(err, rc, "%s", e.msg);
 }
 
+/* The holder's check: a base proof is confirmed (its issuer signature and
+ * every per-statement signature hold), a derived one verified. */
+static ob_code sd_confirm(const json_t *doc, const json_t *proof, const ob_key *key, ob_loader *loader,
+			  ob_error *err)
+{
+	const char *pv = ob_json_str(proof, "proofValue");
+
+	if (!pv || strncmp(pv, "u2V0A", 5))
+		return ob_sd_verify_derived(doc, proof, key, loader, err);
+	return ob_sd_confirm_base(doc, proof, key, loader, err);
+}
+
 const ob_suite ob_suite_ecdsa_sd = {
 	.name = CS,
 	.proof_type = "DataIntegrityProof",
@@ -717,6 +729,7 @@ const ob_suite ob_suite_ecdsa_sd = {
 	.matches = is_sd,
 	.create = sd_create,
 	.verify = sd_verify,
+	.confirm = sd_confirm,
 	.implemented = 1,
 	.signs_rdf = 1,
 };

@@ -96,6 +96,10 @@ typedef struct {
 	int strict;             /* conformance errors make the verdict invalid */
 	int require_trusted;    /* a self-asserted issuer leaves the verdict
 				 * undecided (--require-trusted-issuer) */
+	int holder;             /* the holder's own check (ob-wallet add):
+				 * proofs only a holder keeps (an
+				 * ecdsa-sd-2023 base proof) are confirmed,
+				 * not refused */
 	ob_verify_cache *cache; /* what this run verified already, or
 				 * NULL: each status entry fetches and
 				 * verifies its list, each key is decoded */

@@ -136,7 +136,8 @@ void ob_verify_check_proofs(ob_report *r, const json_t *doc, const char *purpose
 			    vp->controller, strcmp(purpose, "authentication") ? "the issuer" : "the holder",
 			    expected_controller);
 			failed++;
-		} else if (s->verify(unsecured, p, vp->key, opts->loader, &e)) {
+		} else if ((opts->holder && s->confirm ? s->confirm : s->verify)(unsecured, p, vp->key, opts->loader,
+										  &e)) {
 			ob_verify_add(r, id, e.code == OB_EINVALID ? OB_FAILED : OB_NOT_CHECKED, 1,
 			    "%s: %s", s->name, e.msg);
 			if (e.code == OB_EINVALID)

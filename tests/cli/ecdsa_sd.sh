@@ -33,10 +33,18 @@ check "the proofValue is a base proof (u2V0A)" grep -q '"proofValue": "u2V0A' "$
 # a base proof is for the holder: a verifier refuses it (exit 1), saying so
 expect 1 "base proof is for the holder" "$VF" verify "$T/base.json"
 expect 1 "base proof is for the holder" "$VF" verify --json "$T/base.json"
-# the wallet stores it only with --force today (its check is the verifier's)
-expect 1 "base proof is for the holder" "$W" --home "$WH" add "$T/base.json"
-ID=$("$W" --home "$WH" add --force "$T/base.json" 2>/dev/null)
-check "the wallet stores the base credential" test -n "$ID"
+# the wallet is the holder: it confirms the base proof (every signature)
+# and keeps the credential; a damaged base credential is refused
+python3 - "$T/base.json" "$T/base-bad.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c['credentialSubject']['name'] = c['credentialSubject'].get('name', '') + ' (edited)'
+json.dump(c, open(sys.argv[2], 'w'))
+PY
+expect 1 "" "$W" --home "$WH" add "$T/base-bad.json"
+ID=$("$W" --home "$WH" add "$T/base.json" 2>"$T/add.err")
+check "the wallet stores the base credential without --force" test -n "$ID"
+check "and says it is valid for its holder" sh -c "! grep -qi 'unverified\|invalid' '$T/add.err'"
 
 # disclose the learner's name: the presentation and the credential verify
 expect 0 "" "$W" --home "$WH" present "$ID" --challenge c-1 --reveal /credentialSubject/name -o "$T/vp.json"
