@@ -12,6 +12,20 @@
 #define COLS "id, ref, code, achievement, recipient, name, pin, pin_fails, state, created, expires," \
 	" token_expires, credential_id, holder, changed"
 
+/* A statement on the issuer's SQLite connection; NULL with err when the
+ * database has none (a PostgreSQL home: its offers' statements are still
+ * to be written, db_pg.c). */
+static sqlite3_stmt *prep(issuer_db *db, const char *sql, ob_error *err)
+{
+	ob_store *s = issuer_db_store(db);
+
+	if (!s) {
+		ob_fail(err, OB_EUNSUPPORTED, "offers are kept in SQLite issuer homes only (not yet in PostgreSQL)");
+		return NULL;
+	}
+	return ob_store_prepare(s, sql, err);
+}
+
 static char *col_dup(sqlite3_stmt *q, int i)
 {
 	const unsigned char *t = sqlite3_column_text(q, i);
@@ -87,7 +101,7 @@ static ob_code run(issuer_db *db, sqlite3_stmt *q, const char *what, int *change
 
 ob_code offer_db_add(issuer_db *db, const offer_rec *o, ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 		"INSERT INTO offers(id, ref, code, achievement, recipient, name, pin, created, expires)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err);
 
@@ -127,7 +141,7 @@ ob_code offer_db_find(issuer_db *db, const char *by, const char *value, offer_re
 	const char *sql = !strcmp(by, "ref") ? "SELECT " COLS " FROM offers WHERE ref = ?1"
 			  : !strcmp(by, "code") ? "SELECT " COLS " FROM offers WHERE code = ?1"
 			  : "SELECT " COLS " FROM offers WHERE id = ?1";
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db), sql, err);
+	sqlite3_stmt *q = prep(db, sql, err);
 
 	*found = 0;
 	if (!q)
@@ -139,7 +153,7 @@ ob_code offer_db_find(issuer_db *db, const char *by, const char *value, offer_re
 ob_code offer_db_find_token(issuer_db *db, const unsigned char hash[32], offer_rec *o, int *found,
 			    ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db), "SELECT " COLS " FROM offers WHERE token = ?1", err);
+	sqlite3_stmt *q = prep(db, "SELECT " COLS " FROM offers WHERE token = ?1", err);
 
 	*found = 0;
 	if (!q)
@@ -151,7 +165,7 @@ ob_code offer_db_find_token(issuer_db *db, const unsigned char hash[32], offer_r
 ob_code offer_db_each(issuer_db *db, ob_code (*fn)(const offer_rec *o, void *ctx, ob_error *err), void *ctx,
 		      ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 					   "SELECT " COLS " FROM offers ORDER BY created, rowid", err);
 	ob_code rc = OB_OK;
 	offer_rec o;
@@ -175,7 +189,7 @@ ob_code offer_db_each(issuer_db *db, ob_code (*fn)(const offer_rec *o, void *ctx
 
 ob_code offer_db_revoke(issuer_db *db, const char *id, time_t now, int *done, ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 		"UPDATE offers SET state = 'revoked', token = NULL, changed = ?2"
 		" WHERE id = ?1 AND state IN ('open', 'redeemed')", err);
 
@@ -188,7 +202,7 @@ ob_code offer_db_revoke(issuer_db *db, const char *id, time_t now, int *done, ob
 
 ob_code offer_db_pin_fail(issuer_db *db, const char *id, long max, time_t now, long *fails, ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 		"UPDATE offers SET pin_fails = pin_fails + 1, changed = ?3,"
 		" state = CASE WHEN pin_fails + 1 >= ?2 THEN 'locked' ELSE state END"
 		" WHERE id = ?1 AND state = 'open' RETURNING pin_fails", err);
@@ -215,7 +229,7 @@ ob_code offer_db_pin_fail(issuer_db *db, const char *id, long max, time_t now, l
 ob_code offer_db_redeem(issuer_db *db, const char *id, const unsigned char token[32], time_t token_expires,
 			time_t now, int *done, ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 		"UPDATE offers SET state = 'redeemed', token = ?2, token_expires = ?3, changed = ?4"
 		" WHERE id = ?1 AND state = 'open' AND expires > ?4", err);
 
@@ -231,7 +245,7 @@ ob_code offer_db_redeem(issuer_db *db, const char *id, const unsigned char token
 ob_code offer_db_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
 			time_t now, int *done, ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 		"UPDATE offers SET state = 'issued', token = NULL, credential_id = ?2, holder = ?3, changed = ?4"
 		" WHERE id = ?1 AND state = 'redeemed'", err);
 
@@ -251,12 +265,12 @@ ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32],
 	ob_code rc;
 	int n = 0;
 
-	if (!(q = ob_store_prepare(issuer_db_store(db), "DELETE FROM oid4vci_once WHERE expires <= ?1", err)))
+	if (!(q = prep(db, "DELETE FROM oid4vci_once WHERE expires <= ?1", err)))
 		return err->code;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
 	if ((rc = run(db, q, "purging used values", NULL, err)))
 		return rc;
-	if (!(q = ob_store_prepare(issuer_db_store(db),
+	if (!(q = prep(db,
 				   "INSERT OR IGNORE INTO oid4vci_once(kind, hash, expires) VALUES (?1, ?2, ?3)", err)))
 		return err->code;
 	sqlite3_bind_int(q, 1, kind);
@@ -270,7 +284,7 @@ ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32],
 ob_code offer_db_once_take(issuer_db *db, int kind, const unsigned char hash[32], time_t now, int *ok,
 			   ob_error *err)
 {
-	sqlite3_stmt *q = ob_store_prepare(issuer_db_store(db),
+	sqlite3_stmt *q = prep(db,
 		"DELETE FROM oid4vci_once WHERE kind = ?1 AND hash = ?2 AND expires > ?3", err);
 	int n = 0;
 	ob_code rc;
