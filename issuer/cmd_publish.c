@@ -325,7 +325,7 @@ int cmd_publish(int argc, char **argv)
 	json_t *doc = NULL;
 	char *base = NULL, *staged_vm = NULL;
 	long staged_id = 0;
-	int c, rc = 0, opened = 0, activated;
+	int c, rc = 0, opened = 0, activated, in_snap = 0;
 
 	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -365,6 +365,11 @@ int cmd_publish(int argc, char **argv)
 	}
 	site.dir = argv[optind];
 	site.root = root.data;
+	/* one snapshot: with several issuing nodes the lists, the catalog and
+	 * the keys are those of one moment */
+	if (issuer_db_snapshot_begin(st.db, &err))
+		goto fail;
+	in_snap = 1;
 	if (!strncmp(st.did, "did:web:", 8)) {
 		if (issuer_db_key_staged(st.db, &staged_id, &staged_vm, &err) || ob_did_web_url(st.did, &url, &err) ||
 		    !(doc = issuer_did_document(&st, &err)) || put_json(&site, K_DID, url.data, doc, &err))
@@ -379,6 +384,9 @@ int cmd_publish(int argc, char **argv)
 		goto fail;
 	}
 	if (put_json(&site, K_PROFILE, url.data, st.profile, &err) || publish_catalog(&site, &st, base, &err))
+		goto fail;
+	in_snap = 0;
+	if (issuer_db_read_end(st.db, &err))
 		goto fail;
 	fprintf(stderr, "ob-issuer: published %d files in %s for %s\n", site.nfiles, site.dir, site.root);
 	/* the whole site is on disk: the staged key may sign from now on */
@@ -403,6 +411,8 @@ int cmd_publish(int argc, char **argv)
 		serving_table(&site);
 	goto out;
 fail:
+	if (in_snap)
+		issuer_db_rollback(st.db);
 	rc = ob_cli_fail(&err);
 out:
 	for (c = 0; c < K_NKINDS; c++)

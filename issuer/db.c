@@ -67,6 +67,11 @@ ob_code issuer_db_read_end(issuer_db *db, ob_error *err)
 	return db->ops->read_end(db, err);
 }
 
+ob_code issuer_db_snapshot_begin(issuer_db *db, ob_error *err)
+{
+	return db->ops->snapshot_begin(db, err);
+}
+
 ob_code issuer_db_bulk(issuer_db *db, ob_error *err)
 {
 	return db->ops->bulk(db, err);

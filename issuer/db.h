@@ -59,6 +59,10 @@ void issuer_db_rollback(issuer_db *db);
  * one lock for many reads instead of one each. */
 ob_code issuer_db_read_begin(issuer_db *db, ob_error *err);
 ob_code issuer_db_read_end(issuer_db *db, ob_error *err);
+/* A consistent snapshot for a run of reads (publish: the lists, the
+ * catalog and the keys as of one moment, whatever other nodes commit
+ * meanwhile); end it with issuer_db_read_end. */
+ob_code issuer_db_snapshot_begin(issuer_db *db, ob_error *err);
 /* Settings for a long batch of writes by this process alone (a roster
  * run): the connection keeps its lock and checkpoints less often. Each
  * commit stays as durable as before. */

@@ -19,6 +19,7 @@ struct issuer_db_ops {
 	void (*rollback)(issuer_db *db);
 	ob_code (*read_begin)(issuer_db *db, ob_error *err);
 	ob_code (*read_end)(issuer_db *db, ob_error *err);
+	ob_code (*snapshot_begin)(issuer_db *db, ob_error *err);
 	ob_code (*bulk)(issuer_db *db, ob_error *err);
 	ob_code (*create)(issuer_db *db, const char *did, const char *profile_json, const char *vm,
 			  const char *key_type, const char *created, ob_error *err);

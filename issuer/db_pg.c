@@ -431,6 +431,11 @@ static ob_code pg_read_begin(issuer_db *db, ob_error *err)
 	return exec(P(db), "BEGIN", "cannot start a transaction", err);
 }
 
+static ob_code pg_snapshot_begin(issuer_db *db, ob_error *err)
+{
+	return exec(P(db), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "cannot start a transaction", err);
+}
+
 static ob_code pg_read_end(issuer_db *db, ob_error *err)
 {
 	return pg_commit(db, err);
@@ -1063,6 +1068,7 @@ static const struct issuer_db_ops pg_ops = {
 	.rollback = pg_rollback,
 	.read_begin = pg_read_begin,
 	.read_end = pg_read_end,
+	.snapshot_begin = pg_snapshot_begin,
 	.bulk = pg_bulk,
 	.create = pg_create,
 	.identity = pg_identity,

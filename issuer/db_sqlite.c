@@ -977,6 +977,8 @@ static const struct issuer_db_ops sq_ops = {
 	.rollback = sq_rollback,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
+	/* a read transaction in WAL mode is a snapshot */
+	.snapshot_begin = sq_read_begin,
 	.bulk = sq_bulk,
 	.create = sq_create,
 	.identity = sq_identity,
