@@ -336,12 +336,11 @@ int ob_cmd_getopt(const struct ob_cmd_spec *s, int argc, char *const argv[])
 		return c;
 	if (c >= OPT_BASE)
 		return s->opts[c - OPT_BASE].id;
-	if (c == 'h')
-		return OB_OPT_HELP;
 	for (o = s->opts; o->name; o++)
 		if (o->short_name == c)
 			return o->id;
-	return '?';
+	/* -h is help unless an option of the table has the letter */
+	return c == 'h' ? OB_OPT_HELP : '?';
 }
 
 static int add_word(ob_buf *b, const struct ob_cmd_opt *o, int use_long)
