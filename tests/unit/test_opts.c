@@ -152,7 +152,7 @@ int main(void)
 	/* a table over OB_CMD_MAX_OPTS is refused, not overrun */
 	{
 		static struct ob_cmd_opt big[OB_CMD_MAX_OPTS + 2];
-		static char names[OB_CMD_MAX_OPTS + 1][8];
+		static char names[OB_CMD_MAX_OPTS + 1][16];
 		struct ob_cmd_spec bs = { "big", run, NULL, big, NULL, NULL, NULL };
 		static const char *const w[] = { "big", "--o1", NULL };
 		int i;
