@@ -12,6 +12,8 @@
 #include "wallet.h"
 
 #define PNG_SCALE 8
+
+ob_code wallet_share_vp1(wallet *w, const wallet_rec *r, ob_buf *out, ob_error *err); /* share_vp1.c */
 #define WARN_VERSION 25
 #define LINKEDIN "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"
 
@@ -89,6 +91,7 @@ int cmd_share(int argc, char **argv)
 		{ "qr", no_argument, NULL, 'q' },
 		{ "png", required_argument, NULL, 'p' },
 		{ "url", required_argument, NULL, 'u' },
+		{ "vp1", no_argument, NULL, 'v' },
 		{ "linkedin", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -99,13 +102,14 @@ int cmd_share(int argc, char **argv)
 	ob_buf text = OB_BUF_INIT;
 	ob_qr *qr = NULL;
 	const char *png = NULL, *url = NULL;
-	int c, want_qr = 0, want_li = 0;
+	int c, want_qr = 0, want_li = 0, vp1 = 0;
 
 	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q': want_qr = 1; break;
 		case 'p': png = optarg; break;
 		case 'u': url = optarg; break;
+		case 'v': vp1 = 1; break;
 		case 'l': want_li = 1; break;
 		case 'h': return ob_cli_help();
 		default: return wallet_bad_option(c, argv);
@@ -116,6 +120,8 @@ int cmd_share(int argc, char **argv)
 				    "which credential? (see 'ob-wallet list')");
 	if (want_qr == want_li)
 		return ob_cli_usage(ob_cli_current(), "choose --qr or --linkedin");
+	if (vp1 && (!want_qr || url))
+		return ob_cli_usage(ob_cli_current(), "--vp1 goes with --qr, instead of --url");
 	if (png && !want_qr)
 		return ob_cli_usage(ob_cli_current(), "--png goes with --qr");
 	if (url && !ob_qr_url_ok(url))
@@ -129,6 +135,10 @@ int cmd_share(int argc, char **argv)
 	}
 	if (url) {
 		qr = ob_qr_encode(url, 'M', OB_QR_MAX_VERSION, &err);
+	} else if (vp1) {
+		/* the DCC's VP1- (share_vp1.c): what the Learner Credential Wallet reads */
+		if (!wallet_share_vp1(&w, &r, &text, &err))
+			qr = ob_qr_encode(text.data, 'L', OB_QR_MAX_VERSION, &err);
 	} else if (!ob_qr_payload_encode(r.raw.data ? r.raw.data : "", r.raw.len, &text, &err)) {
 		qr = ob_qr_encode(text.data, 'L', OB_QR_MAX_VERSION, &err);
 	}

@@ -20,7 +20,7 @@ static const struct ob_cmd cmds[] = {
 	{ "present", cmd_present, "present ID... --challenge C [--domain D] [--suite SUITE] [--reveal POINTER]... [-o FILE]" },
 	{ "respond", cmd_respond, "respond [--pick ID]... [-y] [--cacert FILE] [--timeout SECONDS] REQUEST|QR-IMAGE" },
 	{ "refresh", cmd_refresh, "refresh [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache]" },
-	{ "share", cmd_share, "share ID (--qr [--png OUT] [--url URL] | --linkedin)" },
+	{ "share", cmd_share, "share ID (--qr [--png OUT] [--url URL|--vp1] | --linkedin)" },
 	{ "backup", cmd_backup, "backup [--force] FILE" },
 	{ "restore", cmd_restore, "restore FILE" },
 	{ "passwd", cmd_passwd, "passwd [--new-passphrase-file FILE] [--weak-passphrase-ok]" },

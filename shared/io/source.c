@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "io/qr.h"
 #include "io/qrscan.h"
+#include "io/vp1.h"
 
 #define MAX_LAYERS 3
 
@@ -82,7 +83,7 @@ static enum carrier classify(const char *data, size_t len)
 	if (ob_qrscan_sniff(data, len))
 		return QR_IMAGE;
 	trim(&t, &n);
-	if (n >= strlen(OB_QR_PREFIX) && !memcmp(t, OB_QR_PREFIX, strlen(OB_QR_PREFIX)))
+	if ((n >= strlen(OB_QR_PREFIX) && !memcmp(t, OB_QR_PREFIX, strlen(OB_QR_PREFIX))) || ob_vp1_sniff(t, n))
 		return QR_PAYLOAD;
 	if (is_link(t, n))
 		return LINK;
@@ -205,6 +206,9 @@ static ob_code peel(enum carrier *c, const char *d, size_t n, ob_loader *l, ob_b
 		return ob_qrscan_image(d, n, out, err);
 	case QR_PAYLOAD:
 		trim(&t, &tn);
+		/* the DCC's VP1- (io/vp1.h), or our VC1- */
+		if (ob_vp1_sniff(t, tn))
+			return ob_vp1_decode(t, tn, out, err);
 		return ob_qr_payload_decode(t, tn, out, err);
 	case LINK:
 		return fetch_link(d, n, l, out, err);

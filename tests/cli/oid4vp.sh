@@ -21,7 +21,7 @@ if [ ! -x "$PROXY" ]; then
 	done_tests
 	exit
 fi
-for tool in curl openssl python3; do
+for tool in curl openssl python3 zbarimg; do
 	command -v $tool >/dev/null 2>&1 || { bad "$tool is needed"; done_tests; exit; }
 done
 
@@ -294,6 +294,77 @@ $C "$U/request" >"$T/form.html"
 check "GET /request is the employer's form" grep -q 'action="/request"' "$T/form.html"
 $C -D "$T/hdr" -o /dev/null --data 'achievement=weld-101' "$U/request"
 check "the form's POST goes on to the request's page (303)" sh -c "grep -q '^HTTP/1.1 303' '$T/hdr' && grep -Eqi '^location: /request/[A-Za-z0-9_-]{43}' '$T/hdr'"
+
+# ---- interoperable QR codes: the DCC's VP1- (uncompressed CBOR-LD) ----
+expect 2 "choose --qr or --linkedin" wl share "$BOUND" --vp1
+expect 2 "--vp1 goes with --qr" wl share "$BOUND" --qr --vp1 --url https://x.example/c
+expect 0 "wrote" wl share "$BOUND" --qr --vp1 --png "$T/vp1.png"
+expect 0 "VALID: presentation signed by its holder $WDID" "$VF" scan --offline $DOCS "$T/vp1.png"
+check "scan says the QR code holds the credential" grep -q "QR code with the credential inside" "$T/out"
+"$VF" scan --offline $DOCS --json "$T/vp1.png" >"$T/vp1.json" 2>/dev/null
+check "the VP1- presentation's credential is the wallet's, VALID" python3 -c "
+import json,sys; d=json.load(open('$T/vp1.json')); sys.exit(not(d['verdict']=='valid' and d['kind']=='presentation' and d['credentials'][0]['summary']['id']=='$BOUND'))"
+# the payload itself: VP1-B, base32, d9 05 00, CBOR of the presentation (decoded here with
+# Python's own base32 and a small CBOR reader, independent of obkit)
+zbarimg -q --raw "$T/vp1.png" 2>/dev/null | tr -d '\n' >"$T/vp1.txt"
+python3 - "$T/vp1.txt" "$WDID" >"$T/vp1check" 2>&1 <<'PY'
+import base64, json, struct, sys
+p = open(sys.argv[1]).read().strip()
+assert p.startswith('VP1-B') and p[5:].isalnum() and p[5:] == p[5:].upper(), p[:20]
+s = p[5:]
+raw = base64.b32decode(s + '=' * (-len(s) % 8))
+assert raw[:3] == bytes([0xd9, 0x05, 0x00]), raw[:3]
+def item(b, i):
+    ib = b[i]; mt, ai = ib >> 5, ib & 31; i += 1
+    if ai < 24: n = ai
+    elif ai == 24: n = b[i]; i += 1
+    elif ai == 25: n = struct.unpack('>H', b[i:i+2])[0]; i += 2
+    elif ai == 26: n = struct.unpack('>I', b[i:i+4])[0]; i += 4
+    elif ai == 27: n = struct.unpack('>Q', b[i:i+8])[0]; i += 8
+    else: raise ValueError('indefinite')
+    if mt == 0: return n, i
+    if mt == 1: return -1 - n, i
+    if mt == 3: return b[i:i+n].decode(), i + n
+    if mt == 4:
+        a = []
+        for _ in range(n): v, i = item(b, i); a.append(v)
+        return a, i
+    if mt == 5:
+        d = {}
+        for _ in range(n): k, i = item(b, i); v, i = item(b, i); d[k] = v
+        return d, i
+    if mt == 7: return {20: False, 21: True, 22: None}[ai], i
+    raise ValueError('type %d' % mt)
+vp, end = item(raw, 3)
+assert end == len(raw)
+assert vp['type'] == ['VerifiablePresentation'] and vp['holder'] == sys.argv[2], vp.get('type')
+assert vp['proof']['proofPurpose'] == 'authentication'
+assert vp['verifiableCredential'][0]['credentialSubject']['id'] == sys.argv[2]
+print('ok')
+PY
+check "the VP1- payload: VP1-B + base32 of d9 05 00 + the presentation in CBOR" grep -qx ok "$T/vp1check"
+# VP1- payloads made by hand, in QR codes: compressed, tampered, not base32 of CBOR-LD
+vp1qr() { "$VF" qr --url "$1" --png "$T/$2.png" >/dev/null 2>&1; }
+python3 -c "
+import base64
+raw = bytes([0xd9, 0x05, 0x01, 0xa1, 0x00, 0x01])
+print('VP1-B' + base64.b32encode(raw).decode().rstrip('='))" >"$T/comp.txt"
+vp1qr "$(cat "$T/comp.txt")" comp
+expect 3 "compressed CBOR-LD" "$VF" scan --offline "$T/comp.png"
+vp1qr "VP1-Z3ECQA" nob
+expect 1 "not multibase base32" "$VF" scan --offline "$T/nob.png"
+python3 -c "
+import base64
+raw = bytes([0xd9, 0x05, 0x00, 0xd8, 0x20, 0x61, 0x61])
+print('VP1-B' + base64.b32encode(raw).decode().rstrip('='))" >"$T/tag.txt"
+vp1qr "$(cat "$T/tag.txt")" tag
+expect 1 "not a JSON object" "$VF" scan --offline "$T/tag.png"
+cut -c1-200 "$T/vp1.txt" >"$T/cut.txt"
+vp1qr "$(cat "$T/cut.txt")" cut
+expect 1 "VP1- payload" "$VF" scan --offline "$T/cut.png"
+expect 0 "" wl share "$BOUND" --qr --png "$T/vc1.png"
+expect 0 "VALID" "$VF" scan --offline $DOCS "$T/vc1.png"
+check "share --qr without --vp1 keeps the offline VC1- payload" sh -c "zbarimg -q --raw '$T/vc1.png' 2>/dev/null | grep -q '^VC1-'"
 
 # ---- state lives in the process: after a restart the request is gone ----
 request gone
