@@ -116,6 +116,19 @@ ob_display *ob_display_new_ob2(const json_t *assertion, const json_t *badge)
 	return d;
 }
 
+ob_display *ob_display_new_ob2_endorsement(const json_t *endorsement)
+{
+	ob_display *d = calloc(1, sizeof(*d));
+	const json_t *claim = json_object_get(endorsement, "claim");
+
+	if (!d)
+		return NULL;
+	d->endorsement = 1;
+	d->endorses = dup_or_null(ob_json_str(claim, "id"));
+	d->comment = dup_or_null(text_of(json_object_get(claim, "endorsementComment")));
+	return d;
+}
+
 void ob_display_free(ob_display *d)
 {
 	size_t i;

@@ -55,6 +55,10 @@ ob_display *ob_display_new(const json_t *cred);
  * alignments, its image (else the assertion's), the assertion's evidence
  * (URLs or Evidence objects). NULL when out of memory. */
 ob_display *ob_display_new_ob2(const json_t *assertion, const json_t *badge);
+
+/* The view of an Open Badges 2.0 Endorsement (spec/endorsements.md 7):
+ * what it endorses (claim.id) and its comment. NULL when out of memory. */
+ob_display *ob_display_new_ob2_endorsement(const json_t *endorsement);
 void ob_display_free(ob_display *d);
 
 /* "credential", "issuer", "achievement", "achievement creator", "other" */

@@ -417,18 +417,33 @@ static void set_summary(ob_report *r, const json_t *a, const json_t *badge, cons
 	}
 }
 
+/* An ISO 8601 date-time without seconds ("2017-10-01T00:00Z", as the
+ * OB 2.0 endorsement samples write) gets ":00" so ob_date_parse reads
+ * it; anything else is copied as it is. */
+static const char *with_seconds(const char *v, char out[64])
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (n < 17 || n > 40 || v[10] != 'T' || v[13] != ':' || (v[16] != 'Z' && v[16] != '+' && v[16] != '-'))
+		return v;
+	snprintf(out, 64, "%.16s:00%s", v, v + 16);
+	return out;
+}
+
 /* ob2.md 6.5: issuedOn in the future, expires before issuedOn, expired. */
 static void check_dates(ob_report *r, const ob_verify_opts *opts)
 {
 	time_t now = ob_date_now(opts->now), from, until = 0;
+	char fb[64], ub[64];
 	const char *f = r->valid_from, *u = r->valid_until;
+	const char *fs = with_seconds(f, fb), *us = with_seconds(u, ub);
 	int zf = 1, zu = 1;
 
 	if (!f) {
 		ob_verify_add(r, "dates", OB_NOT_CHECKED, 0, "the assertion has no issuedOn date");
 		return;
 	}
-	if (ob_date_parse(f, &from, &zf) < 0 || (u && ob_date_parse(u, &until, &zu) < 0)) {
+	if (ob_date_parse(fs, &from, &zf) < 0 || (u && ob_date_parse(us, &until, &zu) < 0)) {
 		ob_verify_add(r, "dates", OB_FAILED, 0, "issuedOn '%s'%s%s is not a valid date-time", f, u ? " or expires " : "",
 		    u ? u : "");
 		return;
@@ -515,13 +530,17 @@ static const json_t *refetch(ob_report *r, const json_t *given, const ob_verify_
 			    "at its id %s, which is its only proof: %s", id, e.msg);
 		return NULL;
 	}
+	if (!json_is_object(a)) {
+		ob_verify_add(r, "proof", OB_NOT_CHECKED, 1, "the copy hosted at %s is not a JSON object", id);
+		return NULL;
+	}
 	if (json_is_true(json_object_get(a, "revoked"))) {
 		ob_verify_add(r, "status", OB_FAILED, 0, "revoked by its issuer%s%s",
 		    ob_json_str(a, "revocationReason") ? ": " : "",
 		    ob_json_str(a, "revocationReason") ? ob_json_str(a, "revocationReason") : "");
 		return NULL;
 	}
-	if (!json_is_object(a) || !json_equal((json_t *)a, (json_t *)given))
+	if (!json_equal((json_t *)a, (json_t *)given))
 		ob_verify_add(r, "hosted", OB_PASSED, 0, "the copy given differs from the one hosted at %s; the hosted "
 		    "one is what was verified", id);
 	return a;
@@ -774,20 +793,137 @@ static const json_t *issuer_of(ob_report *r, const json_t *badge, const ob_verif
 	return linked(r, v, "issuer", "issuer profile", opts, from);
 }
 
-/* OB 2.0 endorsements (ob2.md 7) are not verified yet: say so, never
- * silently ignore them (they do not change the verdict). */
-static void note_endorsements(ob_report *r, const json_t *a, const json_t *badge, const json_t *issuer)
+/* ---- endorsements (endorsements.md 7) ---- */
+
+/* Budget: OB 2.0 endorsements verified per badge (each may fetch its
+ * copy and its issuer); more are named, not verified. */
+#define MAX_ENDORSEMENTS2 16
+
+static const char *const endorsement_fields[] = { "id", "claim", "issuer", "issuedOn", "verification", NULL };
+
+/* An Endorsement, verified like a hosted assertion without a badge: its
+ * hosted copy (revoked, 410), its issuer's profile and origin rules, its
+ * dates. A signed one is not checked (undecided). */
+static void verify_endorsement(ob_report *r, const json_t *e, const ob_verify_opts *opts)
 {
-	const json_t *nodes[3] = { a, badge, issuer };
-	size_t i, n = 0;
+	const json_t *issuer, *claim;
+	const char *vt, *from = NULL;
+
+	r->kind = "ob2";
+	r->credential_id = dup_or_null(ob_json_str(e, "id"));
+	r->issuer_id = dup_or_null(iri_of(json_object_get(e, "issuer")));
+	if (context_version(e) != 2) {
+		ob_verify_add(r, "structure", OB_FAILED, 0, "not an Open Badges 2.0 endorsement: its @context is not %s",
+		    OB2_CONTEXT);
+		return;
+	}
+	check_class(r, e, "endorsement", "Endorsement", NULL, endorsement_fields);
+	vt = verification_type(e);
+	ob_verify_add(r, "format", OB_PASSED, 0, "an Open Badges 2.0 endorsement (%s verification)", vt ? vt : "no");
+	if (!vt || strcmp(vt, "hosted")) {
+		ob_verify_add(r, "proof", OB_NOT_CHECKED, 1, "only hosted Open Badges 2.0 endorsements are verified");
+		return;
+	}
+	if (!(e = refetch(r, e, opts)))
+		return;
+	claim = json_object_get(e, "claim");
+	if (!json_is_object(claim) || !ob_json_str(claim, "id"))
+		ob_verify_add(r, "openbadges", OB_FAILED, 0, "the endorsement's claim has no id (what it endorses)");
+	free(r->credential_id);
+	r->credential_id = dup_or_null(ob_json_str(e, "id"));
+	r->valid_from = dup_or_null(ob_json_str(e, "issuedOn"));
+	r->valid_until = dup_or_null(ob_json_str(e, "expires"));
+	if (!r->display)
+		r->display = ob_display_new_ob2_endorsement(e);
+	if ((issuer = linked(r, json_object_get(e, "issuer"), "issuer", "issuer profile", opts, &from))) {
+		check_class(r, issuer, "issuer profile", "Issuer", "Profile", issuer_fields);
+		free(r->issuer_id);
+		r->issuer_id = dup_or_null(ob_json_str(issuer, "id"));
+		r->issuer_name = dup_or_null(text_of(json_object_get(issuer, "name")));
+		check_hosted(r, e, issuer, from);
+	}
+	check_dates(r, opts);
+}
+
+/* One endorsement of the assertion, its BadgeClass or its issuer (an
+ * IRI or an embedded object), as a nested report with its own verdict. */
+static void endorsement_one(ob_report *r, const json_t *v, ob_endorsed where, const ob_verify_opts *opts)
+{
+	ob_display *d = r->display;
+	ob_report *er = ob_verify_new_report(), **nv;
+	ob_endorsed *nw;
+	const ob_check *why;
+	const json_t *doc = v;
+	size_t i = d->nendorsements;
+	char id[32];
+
+	if (!er)
+		goto oom;
+	er->kind = "ob2";
+	if (json_is_string(v))
+		doc = fetch(er, "proof", "endorsement", json_string_value(v), opts);
+	else if (!json_is_object(v)) {
+		ob_verify_add(er, "structure", OB_FAILED, 0, "an endorsement is neither an IRI nor an object");
+		doc = NULL;
+	}
+	if (doc)
+		verify_endorsement(er, doc, opts);
+	ob_verify_settle(er);
+	if (!(nv = realloc(d->endorsements, (i + 1) * sizeof(*nv))))
+		goto oom;
+	d->endorsements = nv;
+	if (!(nw = realloc(d->where, (i + 1) * sizeof(*nw))))
+		goto oom;
+	d->where = nw;
+	d->endorsements[i] = er;
+	d->where[i] = where;
+	d->nendorsements++;
+	snprintf(id, sizeof(id), "endorsement[%zu]", i);
+	why = ob_report_first_problem(er);
+	if (er->verdict == OB_VALID)
+		ob_verify_add(r, id, OB_PASSED, 0, "endorsement %zu (of the %s) by %s: VALID", i + 1,
+		    where == OB_ENDORSED_ACHIEVEMENT ? "BadgeClass" : ob_endorsed_name(where),
+		    er->issuer_id ? er->issuer_id : "(no issuer)");
+	else
+		ob_verify_add(r, id, OB_NOT_CHECKED, 0, "warning: endorsement %zu (of the %s) by %s is %s: %s (the "
+		    "badge's own verdict does not depend on it)", i + 1,
+		    where == OB_ENDORSED_ACHIEVEMENT ? "BadgeClass" : ob_endorsed_name(where),
+		    er->issuer_id ? er->issuer_id : "(no issuer)", er->verdict == OB_INVALID ? "INVALID" : "UNDECIDED",
+		    why && why->message ? why->message : "a check failed");
+	return;
+oom:
+	ob_report_free(er);
+	ob_verify_add(r, "endorsement", OB_NOT_CHECKED, 0, "warning: an endorsement could not be verified (out of memory)");
+}
+
+/* Every endorsement of the assertion, its BadgeClass and its issuer,
+ * each verified on its own; never silently ignored. */
+static void verify_endorsements(ob_report *r, const json_t *a, const json_t *badge, const json_t *issuer,
+				const ob_verify_opts *opts)
+{
+	const json_t *nodes[3] = { a, badge, issuer }, *e, *v;
+	static const ob_endorsed where[3] = { OB_ENDORSED_CREDENTIAL, OB_ENDORSED_ACHIEVEMENT, OB_ENDORSED_ISSUER };
+	size_t i, k, n, skipped = 0;
 
 	for (i = 0; i < 3; i++) {
-		const json_t *e = json_object_get(nodes[i], "endorsement");
-		n += json_is_array(e) ? json_array_size(e) : e ? 1 : 0;
+		if (!(e = json_object_get(nodes[i], "endorsement")))
+			continue;
+		if (!r->display && !(r->display = ob_display_new_ob2(a, badge))) {
+			ob_verify_add(r, "endorsement", OB_NOT_CHECKED, 0, "warning: endorsements not verified (out of memory)");
+			return;
+		}
+		n = json_is_array(e) ? json_array_size(e) : 1;
+		for (k = 0; k < n; k++) {
+			v = json_is_array(e) ? json_array_get(e, k) : e;
+			if (r->display->nendorsements >= MAX_ENDORSEMENTS2)
+				skipped++;
+			else
+				endorsement_one(r, v, where[i], opts);
+		}
 	}
-	if (n)
-		ob_verify_add(r, "endorsement", OB_NOT_CHECKED, 0, "%zu Open Badges 2.0 endorsement%s of the assertion, its "
-		    "BadgeClass or its issuer not verified", n, n == 1 ? "" : "s");
+	if (skipped)
+		ob_verify_add(r, "endorsement", OB_NOT_CHECKED, 0, "warning: %zu more endorsement%s not verified (at most "
+		    "%d are)", skipped, skipped == 1 ? "" : "s", MAX_ENDORSEMENTS2);
 }
 
 /* Both ways: jwt NULL is hosted (a re-fetched, given the copy), else
@@ -835,7 +971,7 @@ static void verify_assertion(ob_report *r, const json_t *a, const ob_jwt *jwt, c
 		check_hosted(r, a, issuer, issuer_from);
 	check_dates(r, opts);
 	check_recipient(r, a, opts);
-	note_endorsements(r, a, badge, issuer);
+	verify_endorsements(r, a, badge, issuer, opts);
 	if (badge && issuer && ob_report_dimension(r, OB_DIM_CONFORMANT, NULL) != OB_FAILED)
 		ob_verify_add(r, "openbadges", OB_PASSED, 0, "the assertion, its BadgeClass and its issuer have every field "
 		    "Open Badges 2.0 requires");
@@ -883,6 +1019,8 @@ void ob2_verify_doc(ob_report *r, const json_t *doc, const ob_verify_opts *opts)
 	if (ob_json_has_value(t, "Assertion") || context_version(doc) != 2 || json_object_get(doc, "recipient") ||
 	    json_object_get(doc, "badge"))
 		verify_assertion(r, doc, NULL, opts);
+	else if (ob_json_has_value(t, "Endorsement"))
+		verify_endorsement(r, doc, opts);
 	else
 		verify_other(r, doc, opts);
 }

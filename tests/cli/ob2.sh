@@ -164,9 +164,44 @@ run 1 "$@" --doc "https://evil.example/b.json=$T/evil2.json" "$T/evil2.json"
 # a signed assertion given as plain JSON has no signature to check
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['verification']={'type':'signed'}; json.dump(d,open(sys.argv[2],'w'))" "$H" "$T/signed-json.json"
 run 3 "$@" "$T/signed-json.json"
-# endorsements are not verified, and the report says so
+# endorsements (endorsements.md 7): each of the assertion's and its
+# BadgeClass's verified into its own report (hosted: fetched from its id,
+# its issuer's origin rules, its dates), with where it sits
 run 0 "$@" --doc "$HID=$O2/assertion-with-endorsements.json" "$O2/assertion-with-endorsements.json"
-jf "$T/j" "any(c['id'] == 'endorsement' and c['message'].startswith('4 Open Badges 2.0 endorsements') for c in d['checks'])"
+jf "$T/j" "len(d['endorsements']) == 4 and [e['endorsed'] for e in d['endorsements']] == ['credential', 'credential', 'achievement', 'achievement']"
+jf "$T/j" "all(e['verdict'] == 'valid' and e['summary']['endorsement']['endorses'] == 'https://example.org/badgeclass-with-endorsements.json' and e['summary']['endorsement']['comment'] == 'Pretty good' for e in d['endorsements'])"
+jf "$T/j" "[e['summary']['id'] for e in d['endorsements']] == ['http://example.org/endorsement-%d.json' % i for i in (1, 2, 3, 4)]"
+jf "$T/j" "sum(c['id'].startswith('endorsement[') and c['outcome'] == 'passed' for c in d['checks']) == 4"
+expect 0 "Endorsed: +4 endorsements: 4 VALID" vf "$@" --doc "$HID=$O2/assertion-with-endorsements.json" "$O2/assertion-with-endorsements.json"
+check "text: each endorsement shown with its comment" test "$(grep -c 'Comment[:?] *Pretty good' "$T/out")" = 4
+# one revoked, one whose issuer's host differs, one not a JSON object: each its own
+# verdict, the badge's unchanged
+python3 - "$A/endorsement-1.json" "$A/endorsement-2.json" "$T/e1.json" "$T/e2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d['revoked'] = True; d['revocationReason'] = 'withdrawn'; json.dump(d, open(sys.argv[3], 'w'))
+d = json.load(open(sys.argv[2])); d['issuer'] = 'https://other.example/issuer.json'; json.dump(d, open(sys.argv[4], 'w'))
+PY
+python3 - "$A/issuer1.json" "$T/oi.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d['id'] = 'https://other.example/issuer.json'; json.dump(d, open(sys.argv[2], 'w'))
+PY
+echo '[]' >"$T/notobj.json"
+run 0 "$@" --doc "$HID=$O2/assertion-with-endorsements.json" --doc "http://example.org/endorsement-1.json=$T/e1.json" \
+	--doc "http://example.org/endorsement-2.json=$T/e2.json" --doc "https://other.example/issuer.json=$T/oi.json" \
+	--doc "http://example.org/endorsement-3.json=$T/notobj.json" "$O2/assertion-with-endorsements.json"
+jf "$T/j" "[e['verdict'] for e in d['endorsements']] == ['invalid', 'invalid', 'undecided', 'valid']"
+jf "$T/j" "'withdrawn' in d['endorsements'][0]['headline'] and 'not on the issuer' in d['endorsements'][1]['headline'] and 'not a JSON object' in d['endorsements'][2]['headline']"
+jf "$T/j" "d['verdict'] == 'valid'"
+# an endorsement alone
+run 0 "$@" "$A/endorsement-1.json"
+jf "$T/j" "d['summary']['endorsement']['endorses'] == 'https://example.org/badgeclass-with-endorsements.json'"
+# over the budget of 16: the rest named, not verified
+python3 - "$O2/assertion-with-endorsements.json" "$T/many.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d['endorsement'] = ['https://example.org/endorsement-1.json'] * 20; json.dump(d, open(sys.argv[2], 'w'))
+PY
+run 0 "$@" --doc "$HID=$T/many.json" "$T/many.json"
+jf "$T/j" "len(d['endorsements']) == 16 and any(c['message'].startswith('warning: 6 more endorsements not verified') for c in d['checks'])"
 # by URL
 run 0 "$@" --doc "$HID=$H" "$HID"
 
