@@ -25,6 +25,7 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (4u * 1024 * 1024)
+#define DEFAULT_CACHE_MAX (64u * 1024 * 1024)
 #define MAX_THREADS 256
 #define CONNECTION_LIMIT 1024
 #define PER_IP_LIMIT 128      /* one client cannot take every slot */
@@ -142,6 +143,8 @@ struct start {
 	long threads;
 	int allow_private;
 	int worker;           /* --worker: this is a worker process */
+	const char *cache_dir; /* --cache-dir, or NULL: the user's cache */
+	size_t cache_max;     /* --cache-max */
 };
 
 /* One option (getopt_long's c, with optarg). 0, or the exit code of a
@@ -167,6 +170,11 @@ static int option(int c, struct server *s, struct start *st, ob_registry *reg)
 			return ob_cli_usage(ob_cli_current(), "invalid --now '%s' (want e.g. 2026-01-01T00:00:00Z)", optarg);
 		return 0;
 	case 'P': st->allow_private = 1; return 0;
+	case 'C': st->cache_dir = optarg; return 0;
+	case 'X':
+		if (parse_size(optarg, &st->cache_max))
+			return ob_cli_usage(ob_cli_current(), "invalid --cache-max '%s' (bytes, K or M; at most 1 GiB)", optarg);
+		return 0;
 	case 'S': s->strict = 1; return 0;
 	case 'Y': s->require_trusted = 1; return 0;
 	case 'W': st->worker = 1; return 0;
@@ -186,7 +194,9 @@ static const struct ob_cmd_opt serve_opts[] = {
 	{ "offline", 0, NULL, "no network: --doc files and shipped contexts only", OB_NETOPT_OFFLINE, 0 },
 	{ "cacert", 0, "FILE", "CAs to trust besides the system's", OB_NETOPT_CACERT, 0 },
 	{ "timeout", 0, "SECONDS", "per fetch (more than 0, at most 600)", OB_NETOPT_TIMEOUT, 0 },
-	{ "no-cache", 0, NULL, "accepted for verify's sake; serve keeps no disk cache", OB_NETOPT_NO_CACHE, 0 },
+	{ "cache-dir", 0, "DIR", "this instance's fetch cache (default $XDG_CACHE_HOME/obkit/http)", 'C', 0 },
+	{ "cache-max", 0, "BYTES", "the fetch cache's budget, oldest entries pruned (default 64M)", 'X', 0 },
+	{ "no-cache", 0, NULL, "no fetch cache: every status list and DID document is fetched", OB_NETOPT_NO_CACHE, 0 },
 	{ "allow-private", 0, NULL, "let links and DIDs reach loopback and private addresses", 'P', 0 },
 	{ "strict", 0, NULL, "a conformance error makes the verdict invalid, not a warning", 'S', 0 },
 	{ "require-trusted-issuer", 0, NULL, "a self-asserted issuer identity leaves the verdict undecided", 'Y', 0 },
@@ -225,6 +235,16 @@ static int options(int argc, char **argv, struct server *s, struct start *st, st
 	 * the connection is made, unless an intranet deployment asks */
 	s->http = net->http;
 	s->http.public_only = !st->allow_private;
+	/* the instance's fetch cache (HTTP caching: max-age, no-store, ETag
+	 * revalidation), within its budget: several instances behind a load
+	 * balancer each keep their own */
+	if (!net->no_cache) {
+		ob_error e = { 0 };
+		if (!st->cache_dir && !(st->cache_dir = net->cache = ob_http_cache_dir(&e)))
+			return ob_cli_usage(ob_cli_current(), "%s", e.msg);
+		s->http.cache_dir = st->cache_dir;
+		s->http.cache_max_bytes = st->cache_max ? st->cache_max : DEFAULT_CACHE_MAX;
+	}
 	s->docs = net->docs;
 	s->ndocs = net->ndocs;
 	if ((rc = ob_netopts_check(net)))

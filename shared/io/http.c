@@ -8,14 +8,19 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/fsutil.h"
 #include "base/json.h"
@@ -260,6 +265,60 @@ static void cache_write(const char *dir, const char *path, const char *url, cons
 	if (!b.oom)
 		ob_write_file_atomic(path, b.data, b.len, 0600, 1, &err);
 	ob_buf_release(&b);
+}
+
+struct aged {
+	char name[2 * SHA256_DIGEST_LENGTH + 1];
+	long long mtime;
+	size_t size;
+};
+
+static int aged_cmp(const void *a, const void *b)
+{
+	const struct aged *x = a, *y = b;
+
+	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
+}
+
+/* Keeps dir within max bytes: when over it, the oldest entries go until
+ * it is at three quarters. Entries only (64 hex digits); several
+ * processes may prune at once (a missing file is fine). */
+static void cache_prune(const char *dir, size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct aged *v = NULL, *nv;
+	size_t n = 0, cap = 0, total = 0, i;
+	struct stat sb;
+	int fd;
+
+	if (!d)
+		return;
+	fd = dirfd(d);
+	while ((de = readdir(d))) {
+		if (strlen(de->d_name) != 2 * SHA256_DIGEST_LENGTH ||
+		    strspn(de->d_name, "0123456789abcdef") != 2 * SHA256_DIGEST_LENGTH ||
+		    fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if (!(nv = realloc(v, cap * sizeof(*v))))
+				break;
+			v = nv;
+		}
+		memcpy(v[n].name, de->d_name, sizeof(v[n].name));
+		v[n].mtime = (long long)sb.st_mtime;
+		v[n].size = (size_t)sb.st_size;
+		total += v[n++].size;
+	}
+	if (total > max && v) {
+		qsort(v, n, sizeof(*v), aged_cmp);
+		for (i = 0; i < n && total > max / 4 * 3; i++)
+			if (unlinkat(fd, v[i].name, 0) == 0 || errno == ENOENT)
+				total -= v[i].size;
+	}
+	free(v);
+	closedir(d);
 }
 
 /* Cache-Control (RFC 9111 5.2.2): no-store keeps nothing; no-cache and a
@@ -516,9 +575,12 @@ ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 	}
 	cc = header(h, "Cache-Control");
 	cache_control(cc, &store, &max_age);
-	if (opts->cache_dir && store)
+	if (opts->cache_dir && store) {
 		cache_write(opts->cache_dir, path, url, etag, type, now + max_age,
 			    body.data ? body.data : "", body.len);
+		if (opts->cache_max_bytes)
+			cache_prune(opts->cache_dir, opts->cache_max_bytes);
+	}
 	if (ob_buf_add(out, body.data ? body.data : "", body.len) < 0) {
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;

@@ -31,6 +31,10 @@ typedef struct {
 	long connect_timeout_ms;/* 0: timeout_ms */
 	size_t max_bytes;       /* body cap; 0: OB_HTTP_DEFAULT_MAX_BYTES */
 	const char *cache_dir;  /* disk cache directory (created 0700), or NULL: none */
+	size_t cache_max_bytes; /* the cache's budget: after a write that takes
+				 * it over, the least recently written entries
+				 * go until it is at three quarters (a server
+				 * fetching for strangers); 0: no limit */
 	int offline;            /* 1: the cache only, never the network */
 	int public_only;        /* 1: never connect to a loopback, private,
 				 * link-local, unique-local, multicast or
