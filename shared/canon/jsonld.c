@@ -113,8 +113,11 @@ const struct ment *jl_memo_put(struct memo **mp, const char *key, uint32_t h, si
  * or out of memory. Only for the thread that owns m's processor. */
 json_t *jl_ment_js(struct ment *m)
 {
-	if (!m->js && m->iri)
+	if (!m->js && m->iri) {
+		ob_arena_pause(); /* outlives the document */
 		m->js = json_string_nocheck(m->iri);
+		ob_arena_resume();
+	}
 	return m->js;
 }
 
@@ -141,7 +144,9 @@ ctx *jl_ctx_new(const char *base)
 	if (!c)
 		return NULL;
 	c->refs = 1;
+	ob_arena_pause(); /* contexts may outlive the document (caches) */
 	c->terms = json_object();
+	ob_arena_resume();
 	if (!c->terms || (base && !(c->base = strdup(base)))) {
 		json_decref(c->terms);
 		free(c);
@@ -363,7 +368,7 @@ void ob_jsonld_free(ob_jsonld *p)
 	cache_clear(p->cache);
 	jl_ctx_unref(p->initial);
 	ob_loader_free(p->own_loader);
-	json_decref(p->last);
+	ob_arena_free(p->arena);
 	free(p);
 }
 

@@ -937,8 +937,8 @@ out:
  * cache: contexts are immutable, so (active, local, flags) always gives
  * the same result. A document's own @context is processed each time; the
  * remote contexts it names are cached by URL. */
-ob_code jl_apply_ctx(struct st *s, ctx **active, const json_t *local, const char *base_url,
-		     int override_protected, int propagate, int cache_local)
+static ob_code apply_ctx(struct st *s, ctx **active, const json_t *local, const char *base_url,
+			 int override_protected, int propagate, int cache_local)
 {
 	int flags = 2 * !!override_protected + 4 * !!propagate;
 	ctx *r = cache_local ? jl_cache_get(s, *active, NULL, local, base_url, flags) : NULL;
@@ -965,4 +965,17 @@ ob_code jl_apply_ctx(struct st *s, ctx **active, const json_t *local, const char
 	jl_ctx_unref(*active);
 	*active = r;
 	return OB_OK;
+}
+
+ob_code jl_apply_ctx(struct st *s, ctx **active, const json_t *local, const char *base_url,
+		     int override_protected, int propagate, int cache_local)
+{
+	ob_code rc;
+
+	/* contexts (and the documents loaded for them) are cached beyond
+	 * this document: never from toRdf's arena */
+	ob_arena_pause();
+	rc = apply_ctx(s, active, local, base_url, override_protected, propagate, cache_local);
+	ob_arena_resume();
+	return rc;
 }

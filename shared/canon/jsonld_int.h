@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/obkit.h"
 #include "canon/jsonld.h"
 
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -161,11 +162,9 @@ struct ob_jsonld {
 	ctx *initial;       /* empty context for base NULL, shared by documents */
 	struct centry *cache[CACHE_BUCKETS];
 	size_t ncache;
-	/* the last document toRdf expanded, freed when the next one starts:
-	 * its many small blocks then feed that expansion straight from
-	 * malloc's per-size caches (no large allocation in between merges
-	 * them) */
-	json_t *last;
+	/* toRdf's expansion allocates its tree here (base/obkit.h); NULL
+	 * until the first toRdf, or when out of memory (then malloc) */
+	ob_arena *arena;
 };
 
 struct st {

@@ -670,20 +670,33 @@ ob_code ob_jsonld_expanded_to_rdf(const json_t *expanded, const ob_jsonld_opts *
 static ob_code to_rdf(ob_jsonld *p, const json_t *doc, const ob_jsonld_opts *o,
 		      ob_jsonld_quad_fn fn, void *fn_ctx, ob_rdf_dataset *ds, ob_error *err)
 {
+	ob_arena *prev, *arena;
 	json_t *x;
 	ob_code rc;
 
 	/* the expanded tree and everything toRdf makes are the document's
 	 * derivatives, never key material (base/obkit.h) */
 	ob_wipe_pause();
-	json_decref(p->last);
-	p->last = NULL;
-	if (!(x = jl_expand_doc(p, doc, o, 1, err))) {
-		ob_wipe_resume();
-		return err && err->code ? err->code : OB_EPARSE;
-	}
-	rc = expanded_to_rdf(x, o, 1, fn, fn_ctx, ds, err);
-	p->last = x;
+	if (!p->arena)
+		p->arena = ob_arena_new();
+	/* the expanded tree comes from p's arena, reset once it is freed;
+	 * what it shares with longer-lived things (contexts, memos) is made
+	 * outside it (jl_apply_ctx, jl_ctx_new, jl_ment_js). A toRdf that a
+	 * callback starts on p while p's tree lives uses malloc. */
+	prev = ob_arena_use(NULL);
+	arena = prev == p->arena ? NULL : p->arena;
+	ob_arena_use(arena);
+	x = jl_expand_doc(p, doc, o, 1, err);
+	/* toRdf's own allocations (and the callback's) are ordinary ones */
+	ob_arena_pause();
+	if (x)
+		rc = expanded_to_rdf(x, o, 1, fn, fn_ctx, ds, err);
+	else
+		rc = err && err->code ? err->code : OB_EPARSE;
+	json_decref(x);
+	ob_arena_resume();
+	ob_arena_use(prev);
+	ob_arena_reset(arena);
 	ob_wipe_resume();
 	return rc;
 }

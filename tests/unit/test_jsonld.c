@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "base/json.h"
+#include "base/obkit.h"
 #include "canon/contexts.h"
 #include "canon/jsonld.h"
 #include "io/loader.h"
@@ -304,7 +305,7 @@ static void test_alloc_failures(void)
 		alloc_budget = n;
 		json_set_alloc_funcs(failing_malloc, free);
 		rc = ob_jsonld_to_rdf(p, doc, &o, ob_jsonld_nquads_fn, &b, &err);
-		json_set_alloc_funcs(malloc, free);
+		ob_init(); /* the usual allocator (and toRdf's arena) again */
 		alloc_budget = -1;
 		if (rc == OB_OK)
 			ok = 1;
@@ -317,6 +318,95 @@ static void test_alloc_failures(void)
 	}
 	CHECK(ok);
 	CHECK(failed == 0);
+}
+
+/* toRdf's expansion comes from the processor's arena, reset after each
+ * document (base/obkit.h): nothing the processor keeps (processed
+ * contexts, memos) may come from it. Documents with embedded, scoped and
+ * nested contexts, and one that fails halfway, run between two toRdf of
+ * the vector, which must give the same bytes (under ASan a kept block
+ * would be read after the reset poisoned it). */
+static void test_arena_reuse(void)
+{
+	static const char *const docs[] = {
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\", \"T\": {\"@id\": \"http://ex.org/T\","
+		" \"@context\": {\"p\": {\"@id\": \"http://ex.org/q\", \"@type\": \"@id\"}}}},"
+		" \"@type\": \"T\", \"p\": \"urn:a\", \"n\": {\"@context\": {\"z\": \"http://ex.org/z\"},"
+		" \"z\": [1, \"two\", {\"@value\": \"3\", \"@type\": \"http://ex.org/t\"}]}}",
+		"{" V2 ", \"type\": \"VerifiableCredential\", \"credentialSubject\": {\"id\": \"urn:s\","
+		" \"name\": {\"@value\": \"n\", \"@language\": \"en\"}}}",
+		"{\"@context\": {\"@vocab\": \"http://ex.org/\"}, \"a\": {\"@value\": 1, \"@id\": \"x\"}}",
+	};
+	char path[4096], *text = NULL;
+	size_t len, i;
+	ob_buf first = OB_BUF_INIT, again = OB_BUF_INIT;
+	ob_error err = { 0 };
+
+	snprintf(path, sizeof(path), "%s/vectors/unsigned/ob3-v2.json", shared_dir());
+	CHECK(ob_file_read(path, OB_JSON_MAX_SIZE, &text, &len, &err) == OB_OK);
+	if (!text)
+		return;
+	CHECK(to_nq(text, &first, &err) == OB_OK);
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		ob_buf b = OB_BUF_INIT;
+		ob_error e = { 0 };
+		ob_code rc = to_nq(docs[i], &b, &e);
+
+		CHECK(i == 2 ? rc != OB_OK : rc == OB_OK && b.len > 0);
+		ob_buf_release(&b);
+	}
+	CHECK(to_nq(text, &again, &err) == OB_OK);
+	CHECK(first.len > 0 && first.len == again.len &&
+	      memcmp(first.data, again.data, first.len) == 0);
+	ob_buf_release(&first);
+	ob_buf_release(&again);
+	free(text);
+}
+
+/* A quad callback that runs toRdf of another document on the same
+ * processor, once, while the outer document's tree lives. */
+struct nest_cb {
+	ob_buf *out, inner;
+	int done;
+	ob_code rc;
+};
+
+static int nested_fn(void *c, const ob_rdf_term *s, const ob_rdf_term *p,
+		     const ob_rdf_term *o, const ob_rdf_term *g)
+{
+	struct nest_cb *n = c;
+
+	if (!n->done) {
+		ob_error err = { 0 };
+
+		n->done = 1;
+		n->rc = to_nq("{" V2 ", \"type\": \"VerifiableCredential\", \"name\": \"inner\"}",
+			      &n->inner, &err);
+	}
+	return ob_jsonld_nquads_fn(n->out, s, p, o, g);
+}
+
+static void test_arena_nested(void)
+{
+	const char *text = "{" V2 ", \"type\": \"VerifiableCredential\", \"credentialSubject\":"
+		" {\"id\": \"urn:s\", \"name\": \"outer\"}}";
+	ob_buf plain = OB_BUF_INIT, nested = OB_BUF_INIT;
+	struct nest_cb n = { &nested, OB_BUF_INIT, 0, OB_OK };
+	ob_error err = { 0 };
+	ob_jsonld_opts o;
+	json_t *doc;
+
+	CHECK(to_nq(text, &plain, &err) == OB_OK);
+	ob_jsonld_opts_init(&o);
+	doc = ob_json_parse(text, strlen(text), &err);
+	CHECK(doc && ob_jsonld_to_rdf(proc, doc, &o, nested_fn, &n, &err) == OB_OK);
+	CHECK(n.done && n.rc == OB_OK && n.inner.data && strstr(n.inner.data, "\"inner\""));
+	CHECK(plain.len > 0 && plain.len == nested.len &&
+	      memcmp(plain.data, nested.data, plain.len) == 0);
+	json_decref(doc);
+	ob_buf_release(&plain);
+	ob_buf_release(&nested);
+	ob_buf_release(&n.inner);
 }
 
 static void test_deep(void)
@@ -630,6 +720,7 @@ static void test_compact_tree(void)
 
 int main(void)
 {
+	ob_init(); /* the library's allocator, whose arena toRdf uses */
 	loader = ob_loader_new();
 	proc = ob_jsonld_new(loader);
 	CHECK(loader && proc);
@@ -641,6 +732,8 @@ int main(void)
 	test_samples();
 	test_scoping();
 	test_alloc_failures();
+	test_arena_reuse();
+	test_arena_nested();
 	test_deep();
 	test_hostile_chain();
 	test_hostile_scoped();
