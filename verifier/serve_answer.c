@@ -80,8 +80,14 @@ static struct tloader *thread_loaders(const struct server *s, ob_error *err)
 	struct tloader *t = pthread_getspecific(loader_key);
 	time_t now = time(NULL);
 
-	if (t && t->net && t->local && now - t->born < LOADER_TTL)
+	if (t && t->net && t->local && now - t->born < LOADER_TTL) {
+		/* with a fetch cache, what was fetched for an earlier request is
+		 * reused only as HTTP caching allows (a no-cache status list is
+		 * revalidated, so a revocation shows at once) */
+		if (s->http.cache_dir)
+			ob_loader_forget_remote(t->net);
 		return t;
+	}
 	if (!t) {
 		if (!(t = calloc(1, sizeof(*t)))) {
 			ob_fail(err, OB_ENOMEM, "out of memory");

@@ -67,6 +67,26 @@ static void map_free(ob_loader *base)
 	free(l);
 }
 
+void ob_loader_forget_remote(ob_loader *base)
+{
+	struct map_loader *l = (struct map_loader *)base;
+	struct entry **p, *e;
+
+	if (!l || base->ops != &map_ops)
+		return;
+	for (p = &l->head; (e = *p);) {
+		if (!e->remote) {
+			p = &e->next;
+			continue;
+		}
+		*p = e->next;
+		free(e->url);
+		free(e->path);
+		json_decref(e->doc);
+		free(e);
+	}
+}
+
 ob_code ob_loader_set_http(ob_loader *base, const ob_http_opts *opts, ob_error *err)
 {
 	struct map_loader *l = as_map(base, err);

@@ -45,6 +45,12 @@ ob_code ob_loader_add_spec(ob_loader *l, const char *spec, ob_error *err);
  * never touches the network. */
 ob_code ob_loader_set_http(ob_loader *l, const ob_http_opts *opts, ob_error *err);
 
+/* Drops the documents fetched over the network (a long-lived loader
+ * between two requests of a server: its disk cache then decides, as HTTP
+ * caching says, what may be reused). The --doc map and the shipped
+ * contexts stay. */
+void ob_loader_forget_remote(ob_loader *l);
+
 /* Through base/doc.h: ob_loader_get answers from the --doc map, then the
  * shipped contexts (canon/contexts.h), never the network; get_remote and
  * fetch use https too when a policy was set. Fetched documents must be JSON

@@ -31,15 +31,7 @@ WH="$T/wallet"
 wl() { "$WL" --home "$WH" --passphrase-file "$T/pass" "$@"; }
 
 # ---- a test CA, a server certificate, the proxy ----
-ossl() { openssl "$@" >/dev/null 2>&1 || { echo "openssl $1 failed"; exit 3; }; }
-ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=obkit-test-CA \
-	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-	-keyout "$T/ca.key" -out "$T/ca.pem"
-ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-	-keyout "$T/srv.key" -out "$T/srv.csr"
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/ext"
-ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
-	-extfile "$T/ext" -out "$T/srv.pem"
+test_ca
 
 "$PROXY" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/pport" --backend-port-file "$T/bport" &
 PPID_=$!

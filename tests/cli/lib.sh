@@ -66,3 +66,19 @@ for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
     print('|'.join('' if v is None else str(v) for v in r))" "$1/issuer.db" "$2"
 	fi
 }
+
+# ossl ARGS...: openssl, quiet; a failure ends the test (exit 3).
+# test_ca: a test CA (T/ca.pem, ca.key) and a server certificate for
+# localhost and 127.0.0.1 (T/srv.pem, srv.key), for the HTTPS servers the
+# network tests start (tests/tools/https_server, tls_proxy).
+ossl() { openssl "$@" >/dev/null 2>&1 || { echo "openssl $1 failed"; exit 3; }; }
+test_ca() {
+	ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=obkit-test-CA \
+		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+		-keyout "$T/ca.key" -out "$T/ca.pem"
+	ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+		-keyout "$T/srv.key" -out "$T/srv.csr"
+	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/ext"
+	ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
+		-extfile "$T/ext" -out "$T/srv.pem"
+}

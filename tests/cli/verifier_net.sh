@@ -20,15 +20,7 @@ fi
 export XDG_CACHE_HOME="$T/cache"
 
 # ---- a test CA and a server certificate for localhost / 127.0.0.1 ----
-ossl() { openssl "$@" >/dev/null 2>&1 || { echo "openssl $1 failed"; exit 3; }; }
-ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=obkit-test-CA \
-	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-	-keyout "$T/ca.key" -out "$T/ca.pem"
-ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-	-keyout "$T/srv.key" -out "$T/srv.csr"
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$T/ext"
-ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
-	-extfile "$T/ext" -out "$T/srv.pem"
+test_ca
 
 W=$T/www
 mkdir -p "$W/.well-known" "$W/other" "$W/x" "$W/status" "$W/creds"
