@@ -65,7 +65,7 @@ run() {
 	while [ "$k" -le "$procs" ]; do
 		if [ "$procs" -gt 1 ]; then shard="--shard $k/$procs"; jobs="--jobs 1"; else shard=; jobs=; fi
 		OBKIT_ISSUER_DB="$db" "$MAXRSS" "$T/rss-$label-$procs-$k" "$IS" --home "$H" issue \
-			--roster "$T/roster.csv" $shard $jobs -o "$T/out-$label-$procs" >/dev/null 2>"$T/err-$label-$procs-$k" &
+			--roster "$T/roster.csv" $shard $jobs -o "$T/out-$label-$procs/$k" >/dev/null 2>"$T/err-$label-$procs-$k" &
 		pids="$pids $!"
 		k=$((k + 1))
 	done
@@ -73,7 +73,8 @@ run() {
 		wait "$p" || { echo "bench-scale: $label x$procs failed:" >&2; cat "$T"/err-$label-$procs-* >&2; exit 1; }
 	done
 	t1=$(now)
-	n=$(ls "$T/out-$label-$procs" | grep -c '\.json$')
+	# each node its own output directory (one run at a time writes into one)
+	n=$(find "$T/out-$label-$procs" -name '*.json' | wc -l)
 	[ "$n" -eq "$ROWS" ] || { echo "bench-scale: $label x$procs wrote $n of $ROWS" >&2; exit 1; }
 	rss=$(cat "$T"/rss-$label-$procs-* | sort -n | tail -n 1)
 	rate=$(awk -v n="$ROWS" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }')
