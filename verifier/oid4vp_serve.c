@@ -236,6 +236,17 @@ static json_t *vp_request_summary(const struct vreq *q)
 		json_object_set_new(o, "achievement", json_string(q->achievement));
 	if (o && q->issuer)
 		json_object_set_new(o, "issuer", json_string(q->issuer));
+	if (o) {
+		/* the same request by value, for wallets that take a
+		 * redirect_uri: client's request only so */
+		json_t *obj = vp_request_object(q);
+		ob_buf bv = OB_BUF_INIT;
+
+		if (obj && !ob_oid4vp_link_by_value(obj, &bv, &err))
+			json_object_set_new(o, "link_by_value", json_string(bv.data));
+		json_decref(obj);
+		ob_buf_release(&bv);
+	}
 	ob_buf_release(&link);
 	ob_buf_release(&ruri);
 	ob_buf_release(&page);

@@ -99,6 +99,24 @@ static ob_code fetch_request(struct ask *a, const char *arg, ob_error *err)
 	if ((rc = read_link(arg, &link, err)) || (rc = ob_oid4vp_parse_link(link.data, &a->client_id, &a->request_uri, err)))
 		goto out;
 	http.max_bytes = OB_OID4VP_MAX_REQUEST;
+	if (!a->request_uri) {
+		/* plain parameters: the request is the link itself */
+		json_t *p = ob_oid4vp_link_params(link.data, err);
+		char *js = p ? ob_json_dumps(p, 0) : NULL;
+
+		json_decref(p);
+		if (!js) {
+			rc = err->code ? err->code : ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		a->req = ob_oid4vp_request_read(js, strlen(js), a->client_id, err);
+		free(js);
+		if (!a->req) {
+			rc = err->code;
+			goto out;
+		}
+		goto wants;
+	}
 	if ((rc = ob_http_send(a->request_uri, &req, &http, &status, &body, NULL, err)))
 		goto out;
 	if (status != 200) {
@@ -114,6 +132,7 @@ static ob_code fetch_request(struct ask *a, const char *arg, ob_error *err)
 		rc = err->code;
 		goto out;
 	}
+wants:
 	if (ob_oid4vp_dcql_wants(json_object_get(a->req, "dcql_query"), &a->ach, &a->iss))
 		rc = ob_fail(err, OB_EINVALID, "the verifier asks for no Open Badge credential (ldp_vc or jwt_vc_json)");
 out:

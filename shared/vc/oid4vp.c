@@ -275,14 +275,21 @@ ob_code ob_oid4vp_parse_link(const char *link, char **client_id, char **request_
 	if ((a = ob_oid4vp_form_get(q, len, "client_id", &cid, err)) < 0 ||
 	    (b = ob_oid4vp_form_get(q, len, "request_uri", &uri, err)) < 0)
 		goto out;
-	if (ob_oid4vp_form_get(q, len, "request", &other, err) != 0 ||
-	    ob_oid4vp_form_get(q, len, "dcql_query", &other, err) != 0) {
+	if (ob_oid4vp_form_get(q, len, "request", &other, err) != 0) {
 		ob_error_clear(err);
-		ob_fail(err, OB_EINVALID, "the request is passed by value; this wallet takes it by reference (request_uri) only");
+		ob_fail(err, OB_EINVALID, "the request object is passed by value (request=); this wallet takes "
+			"a request_uri, or plain parameters");
 		goto out;
 	}
+	/* plain parameters (VP 5: an unsigned request by value): no request_uri */
+	if (a && cid.len && !b && ob_oid4vp_form_get(q, len, "dcql_query", &other, err) == 1) {
+		if ((*client_id = ob_buf_detach(&cid, NULL)) == NULL)
+			ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	ob_error_clear(err);
 	if (!a || !b || !cid.len || !uri.len) {
-		ob_fail(err, OB_EINVALID, "the request link lacks %s", !a || !cid.len ? "client_id" : "request_uri");
+		ob_fail(err, OB_EINVALID, "the request link lacks %s", !a || !cid.len ? "client_id" : "request_uri (or dcql_query)");
 		goto out;
 	}
 	*client_id = ob_buf_detach(&cid, NULL);
@@ -396,4 +403,80 @@ json_t *ob_oid4vp_request_read(const char *text, size_t len, const char *client_
 		return NULL;
 	}
 	return r;
+}
+
+ob_code ob_oid4vp_link_by_value(const json_t *req, ob_buf *out, ob_error *err)
+{
+	const char *key;
+	json_t *v;
+	ob_buf q = OB_BUF_INIT;
+
+	json_object_foreach((json_t *)req, key, v) {
+		char *js = NULL;
+		int bad;
+
+		if (!strcmp(key, "aud"))
+			continue; /* a Request Object's, not a parameter */
+		if (json_is_string(v))
+			bad = ob_oid4vp_form_add(&q, key, json_string_value(v)) < 0;
+		else
+			bad = !(js = ob_json_dumps(v, 0)) || ob_oid4vp_form_add(&q, key, js) < 0;
+		free(js);
+		if (bad) {
+			ob_buf_release(&q);
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		}
+	}
+	if (ob_buf_adds(out, OB_OID4VP_SCHEME "?") < 0 || ob_buf_add(out, q.data, q.len) < 0)
+		ob_fail(err, OB_ENOMEM, "out of memory");
+	ob_buf_release(&q);
+	return err->code;
+}
+
+json_t *ob_oid4vp_link_params(const char *link, ob_error *err)
+{
+	static const char *const names[] = { "client_id", "response_type", "response_mode", "response_uri",
+					     "redirect_uri", "nonce", "state", "dcql_query", "client_metadata",
+					     "scope", "transaction_data", "request_uri_method" };
+	const char *q = strchr(link, '?');
+	json_t *o = json_object();
+	ob_buf v = OB_BUF_INIT;
+	size_t i, len;
+
+	if (!o || !q) {
+		json_decref(o);
+		ob_fail(err, q ? OB_ENOMEM : OB_EINVALID, q ? "out of memory" : "not a request link");
+		return NULL;
+	}
+	q++;
+	len = strcspn(q, "#");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int got;
+		json_t *val;
+
+		ob_buf_truncate(&v, 0);
+		if ((got = ob_oid4vp_form_get(q, len, names[i], &v, err)) < 0)
+			goto fail;
+		if (!got)
+			continue;
+		/* DCQL, client metadata and transaction data are JSON (VP 5.1) */
+		if (!strcmp(names[i], "dcql_query") || !strcmp(names[i], "client_metadata") ||
+		    !strcmp(names[i], "transaction_data")) {
+			if (!(val = ob_json_parse(v.data ? v.data : "", v.len, err)))
+				goto fail;
+		} else if (!(val = json_string(v.data ? v.data : ""))) {
+			ob_fail(err, OB_EINVALID, "the parameter %s is not UTF-8", names[i]);
+			goto fail;
+		}
+		if (json_object_set_new(o, names[i], val)) {
+			ob_fail(err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+	}
+	ob_buf_release(&v);
+	return o;
+fail:
+	ob_buf_release(&v);
+	json_decref(o);
+	return NULL;
 }

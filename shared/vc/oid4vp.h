@@ -52,11 +52,25 @@ ob_code ob_oid4vp_link(const char *client_id, const char *request_uri, ob_buf *o
 
 /* Reads a wallet link (any scheme; the query parameters client_id and
  * request_uri, percent-decoded, into heap strings *client_id and
- * *request_uri). OB_EINVALID when one is missing or given twice, or a
- * request is passed by value (request=, or plain parameters: this
- * wallet takes requests by reference only); OB_ELIMIT over
+ * *request_uri). A link with plain parameters (a dcql_query and no
+ * request_uri) gives *request_uri NULL: read it with
+ * ob_oid4vp_link_params. OB_EINVALID when one is missing or given twice,
+ * or a Request Object is passed by value (request=); OB_ELIMIT over
  * OB_OID4VP_MAX_LINK. */
 ob_code ob_oid4vp_parse_link(const char *link, char **client_id, char **request_uri, ob_error *err);
+
+/* Appends the wallet link of an unsigned request passed by value (VP
+ * 5: plain parameters; JSON-valued ones as compact JSON):
+ * openid4vp://?client_id=...&response_type=...&dcql_query=... ("aud" is
+ * left out: it belongs to a Request Object). What wallets that take a
+ * redirect_uri: client's request only by value (never as an unsigned
+ * Request Object) read. */
+ob_code ob_oid4vp_link_by_value(const json_t *req, ob_buf *out, ob_error *err);
+
+/* The request parameters of a link passed by value, as an object (the
+ * JSON-valued dcql_query, client_metadata and transaction_data parsed),
+ * for ob_oid4vp_request_read. New reference, or NULL with err. */
+json_t *ob_oid4vp_link_params(const char *link, ob_error *err);
 
 /* Appends the request object as an unsecured JWT (header {"alg":"none",
  * "typ":"oauth-authz-req+jwt"}, VP 5.9: a redirect_uri: client cannot
