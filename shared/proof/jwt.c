@@ -217,12 +217,10 @@ out:
 	return rc;
 }
 
-/* The JOSE alg of key (RFC 7518 3.1): ob_key_jose_alg's, and ES384 for
- * a P-384 key (ob_key_sign signs it with SHA-384, r || s of 48 bytes
- * each, as ES384 wants). */
+/* The JOSE alg of key (RFC 7518 3.1). */
 static const char *jose_alg(const ob_key *key)
 {
-	return ob_key_get_type(key) == OB_KEY_P384 ? "ES384" : ob_key_jose_alg(key);
+	return ob_key_jose_alg(key);
 }
 
 ob_code ob_jwt_verify_signature(const ob_jwt *jwt, const ob_key *key, ob_error *err)

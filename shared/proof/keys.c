@@ -146,9 +146,8 @@ const char *ob_key_jose_alg(const ob_key *key)
 	case OB_KEY_RSA:
 		return "RS256";
 	case OB_KEY_P384:
-		/* ES384 would be its alg, but our JWT module speaks only
-		 * EdDSA, ES256 and RS256: no VC-JWTs by P-384 keys */
-		return NULL;
+		/* ob_key_sign signs with SHA-384, r || s of 48 bytes each */
+		return "ES384";
 	}
 	return NULL;
 }

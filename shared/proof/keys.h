@@ -79,8 +79,8 @@ ob_code ob_key_did(const ob_key *key, ob_buf *did, ob_buf *vm, ob_error *err);
 /* New public JWK object (never contains "d"). */
 json_t *ob_key_public_jwk(const ob_key *key, ob_error *err);
 
-/* The JOSE alg this key signs with: "EdDSA", "ES256" or "RS256"; NULL
- * for P-384 (the JWT module has no ES384). */
+/* The JOSE alg this key signs with: "EdDSA", "ES256", "ES384" or
+ * "RS256". */
 const char *ob_key_jose_alg(const ob_key *key);
 
 /* Signs msg. Ed25519: pure EdDSA, 64 bytes. P-256: ECDSA over SHA-256 with
