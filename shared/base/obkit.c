@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -98,7 +99,9 @@ void ob_arena_reset(ob_arena *a)
 		return;
 	for (c = a->chunks; c; c = c->next) {
 		ASAN_UNPOISON_MEMORY_REGION(c->data, c->used);
-		OPENSSL_cleanse(c->data, c->used);
+		/* glibc's vector memset, not OPENSSL_cleanse's byte loop:
+		 * every toRdf wipes its whole expanded tree here */
+		explicit_bzero(c->data, c->used);
 		c->used = 0;
 		ASAN_POISON_MEMORY_REGION(c->data, c->size);
 	}
