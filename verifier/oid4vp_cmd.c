@@ -20,7 +20,8 @@ static const struct ob_cmd_opt request_opts[] = {
 	{ "achievement", 0, "ID", "ask for a badge of this achievement only", 'a', 0 },
 	{ "issuer", 0, "DID", "ask for a badge from this issuer only", 'i', 0 },
 	{ "expires-in", 0, "SECONDS", "how long the request waits (1 to 3600, default 300)", 'e', 0 },
-	{ "json", 0, NULL, "print the request (id, link, request_uri, page) as JSON", 'j', 0 },
+	{ "by-value", 0, NULL, "the link carries the request itself (plain parameters), not a request_uri", 'b', 0 },
+	{ "json", 0, NULL, "print the request (id, link, link_by_value, request_uri, page) as JSON", 'j', 0 },
 	{ "qr", 0, NULL, "draw the link as a QR code on the terminal", 'q', 0 },
 	{ "png", 0, "OUT", "with --qr: write the QR code to a PNG file", 'p', 0 },
 	{ "cacert", 0, "FILE", "CAs to trust besides the system's", OB_NETOPT_CACERT, 0 },
@@ -36,10 +37,10 @@ const struct ob_cmd_spec request_spec = {
 	NULL,
 };
 
-static int show(const json_t *j, int as_json, int qrflag, const char *png)
+static int show(const json_t *j, int as_json, int qrflag, const char *png, int by_value)
 {
 	ob_error err = { 0 };
-	const char *link = ob_json_str(j, "link");
+	const char *link = ob_json_str(j, by_value ? "link_by_value" : "link");
 	ob_qr *qr = NULL;
 	char *js;
 	int rc = 0;
@@ -51,6 +52,8 @@ static int show(const json_t *j, int as_json, int qrflag, const char *png)
 		free(js);
 		return 0;
 	}
+	if (!link)
+		return ob_cli_errorf(3, "the server gave no %s", by_value ? "link_by_value" : "link");
 	if (!qrflag) {
 		printf("link: %s\npage: %s\nid: %s\n", link, ob_json_str(j, "page"), ob_json_str(j, "id"));
 		return 0;
@@ -74,7 +77,7 @@ int cmd_request(int argc, char **argv)
 {
 	const char *server = NULL, *ach = NULL, *iss = NULL, *png = NULL;
 	long ttl = 0;
-	int c, rc = -1, as_json = 0, qrflag = 0;
+	int c, rc = -1, as_json = 0, qrflag = 0, by_value = 0;
 	struct ob_netopts net;
 	ob_error err = { 0 };
 	ob_buf url = OB_BUF_INIT, out = OB_BUF_INIT;
@@ -91,6 +94,7 @@ int cmd_request(int argc, char **argv)
 		case 'a': ach = optarg; break;
 		case 'i': iss = optarg; break;
 		case 'j': as_json = 1; break;
+		case 'b': by_value = 1; break;
 		case 'q': qrflag = 1; break;
 		case 'p': png = optarg; break;
 		case 'e':
@@ -156,7 +160,7 @@ int cmd_request(int argc, char **argv)
 				   d ? d : "");
 		goto out;
 	}
-	rc = show(ans, as_json, qrflag, png);
+	rc = show(ans, as_json, qrflag, png, by_value);
 out:
 	ob_netopts_release(&net);
 	ob_buf_release(&url);

@@ -289,6 +289,14 @@ expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOU
 expect 0 "" "$VF" request --server "$U" --cacert "$T/ca.pem" --qr
 check "request --qr draws on the terminal" grep -q "█" "$T/out"
 
+# ---- the request by value ----
+expect 0 "^link: openid4vp://\\?client_id=redirect_uri%3Ahttps.*dcql_query=" "$VF" request --server "$U" --cacert "$T/ca.pem" --by-value
+BV=$(sed -n 's/^link: //p' "$T/out")
+check "a by-value link has no request_uri" sh -c "! echo '$BV' | grep -q 'request_uri='"
+expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$BV"
+FORGEDBV=$(echo "$BV" | sed 's/response_uri=https%3A%2F%2F127.0.0.1%3A[0-9]*%2Foid4vp%2Fresponse/response_uri=https%3A%2F%2Fevil.example%2Fcb/')
+expect 1 "is not the client_id's URL" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$FORGEDBV"
+
 # ---- the employer's form ----
 $C "$U/request" >"$T/form.html"
 check "GET /request is the employer's form" grep -q 'action="/request"' "$T/form.html"
