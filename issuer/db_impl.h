@@ -72,4 +72,12 @@ issuer_db *issuer_db_sqlite_open(const char *path, ob_error *err);
 struct ob_store *issuer_db_sqlite_store(issuer_db *db);
 issuer_db *issuer_db_pg_open(const char *conninfo, ob_error *err);
 
+/* PostgreSQL's own (db_pg_offer.c): whether db is a PostgreSQL handle,
+ * and one statement with parameters (text, or binary where fmts says),
+ * results binary; the result (PQclear it), or NULL with err. */
+struct pg_result;
+int issuer_db_is_pg(const issuer_db *db);
+struct pg_result *issuer_db_pg_query(issuer_db *db, const char *sql, int n, const char *const *vals,
+				     const int *lens, const int *fmts, const char *what, ob_error *err);
+
 #endif

@@ -7,14 +7,15 @@
 
 #include <sqlite3.h>
 
+#include "db_impl.h"
+#include "db_pg_offer.h"
 #include "io/store.h"
 
 #define COLS "id, ref, code, achievement, recipient, name, pin, pin_fails, state, created, expires," \
 	" token_expires, credential_id, holder, changed"
 
-/* A statement on the issuer's SQLite connection; NULL with err when the
- * database has none (a PostgreSQL home: its offers' statements are still
- * to be written, db_pg.c). */
+/* A statement on the issuer's SQLite connection (the public functions at
+ * the end send a PostgreSQL handle to db_pg_offer.c instead). */
 static sqlite3_stmt *prep(issuer_db *db, const char *sql, ob_error *err)
 {
 	ob_store *s = issuer_db_store(db);
@@ -99,7 +100,7 @@ static ob_code run(issuer_db *db, sqlite3_stmt *q, const char *what, int *change
 	return rc;
 }
 
-ob_code offer_db_add(issuer_db *db, const offer_rec *o, ob_error *err)
+static ob_code sq_offer_add(issuer_db *db, const offer_rec *o, ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
 		"INSERT INTO offers(id, ref, code, achievement, recipient, name, pin, created, expires)"
@@ -135,7 +136,7 @@ static ob_code find(issuer_db *db, sqlite3_stmt *q, offer_rec *o, int *found, ob
 	return rc;
 }
 
-ob_code offer_db_find(issuer_db *db, const char *by, const char *value, offer_rec *o, int *found,
+static ob_code sq_offer_find(issuer_db *db, const char *by, const char *value, offer_rec *o, int *found,
 		      ob_error *err)
 {
 	const char *sql = !strcmp(by, "ref") ? "SELECT " COLS " FROM offers WHERE ref = ?1"
@@ -150,7 +151,7 @@ ob_code offer_db_find(issuer_db *db, const char *by, const char *value, offer_re
 	return find(db, q, o, found, err);
 }
 
-ob_code offer_db_find_token(issuer_db *db, const unsigned char hash[32], offer_rec *o, int *found,
+static ob_code sq_offer_find_token(issuer_db *db, const unsigned char hash[32], offer_rec *o, int *found,
 			    ob_error *err)
 {
 	sqlite3_stmt *q = prep(db, "SELECT " COLS " FROM offers WHERE token = ?1", err);
@@ -162,7 +163,7 @@ ob_code offer_db_find_token(issuer_db *db, const unsigned char hash[32], offer_r
 	return find(db, q, o, found, err);
 }
 
-ob_code offer_db_each(issuer_db *db, ob_code (*fn)(const offer_rec *o, void *ctx, ob_error *err), void *ctx,
+static ob_code sq_offer_each(issuer_db *db, ob_code (*fn)(const offer_rec *o, void *ctx, ob_error *err), void *ctx,
 		      ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
@@ -187,7 +188,7 @@ ob_code offer_db_each(issuer_db *db, ob_code (*fn)(const offer_rec *o, void *ctx
 	return rc;
 }
 
-ob_code offer_db_revoke(issuer_db *db, const char *id, time_t now, int *done, ob_error *err)
+static ob_code sq_offer_revoke(issuer_db *db, const char *id, time_t now, int *done, ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
 		"UPDATE offers SET state = 'revoked', token = NULL, changed = ?2"
@@ -200,7 +201,7 @@ ob_code offer_db_revoke(issuer_db *db, const char *id, time_t now, int *done, ob
 	return run(db, q, "revoking the offer", done, err);
 }
 
-ob_code offer_db_pin_fail(issuer_db *db, const char *id, long max, time_t now, long *fails, ob_error *err)
+static ob_code sq_offer_pin_fail(issuer_db *db, const char *id, long max, time_t now, long *fails, ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
 		"UPDATE offers SET pin_fails = pin_fails + 1, changed = ?3,"
@@ -226,7 +227,7 @@ ob_code offer_db_pin_fail(issuer_db *db, const char *id, long max, time_t now, l
 	return rc;
 }
 
-ob_code offer_db_redeem(issuer_db *db, const char *id, const unsigned char token[32], time_t token_expires,
+static ob_code sq_offer_redeem(issuer_db *db, const char *id, const unsigned char token[32], time_t token_expires,
 			time_t now, int *done, ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
@@ -242,7 +243,7 @@ ob_code offer_db_redeem(issuer_db *db, const char *id, const unsigned char token
 	return run(db, q, "redeeming the offer", done, err);
 }
 
-ob_code offer_db_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
+static ob_code sq_offer_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
 			time_t now, int *done, ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
@@ -258,7 +259,7 @@ ob_code offer_db_issued(issuer_db *db, const char *id, const char *credential_id
 	return run(db, q, "recording the delivery", done, err);
 }
 
-ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,
+static ob_code sq_offer_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,
 			  int *dup, ob_error *err)
 {
 	sqlite3_stmt *q;
@@ -281,7 +282,7 @@ ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32],
 	return rc;
 }
 
-ob_code offer_db_once_take(issuer_db *db, int kind, const unsigned char hash[32], time_t now, int *ok,
+static ob_code sq_offer_once_take(issuer_db *db, int kind, const unsigned char hash[32], time_t now, int *ok,
 			   ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
@@ -298,4 +299,73 @@ ob_code offer_db_once_take(issuer_db *db, int kind, const unsigned char hash[32]
 	rc = run(db, q, "taking a one-time value", &n, err);
 	*ok = !rc && n == 1;
 	return rc;
+}
+
+/* ---- the public functions: SQLite here, PostgreSQL in db_pg_offer.c ---- */
+
+ob_code offer_db_add(issuer_db *db, const offer_rec *o, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_add(db, o, err) :
+	       sq_offer_add(db, o, err);
+}
+
+ob_code offer_db_find(issuer_db *db, const char *by, const char *value, offer_rec *o, int *found,
+		ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_find(db, by, value, o, found, err) :
+	       sq_offer_find(db, by, value, o, found, err);
+}
+
+ob_code offer_db_find_token(issuer_db *db, const unsigned char hash[32], offer_rec *o, int *found,
+		ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_find_token(db, hash, o, found, err) :
+	       sq_offer_find_token(db, hash, o, found, err);
+}
+
+ob_code offer_db_each(issuer_db *db, ob_code (*fn)(const offer_rec *o, void *ctx, ob_error *err), void *ctx,
+		ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_each(db, fn, ctx, err) :
+	       sq_offer_each(db, fn, ctx, err);
+}
+
+ob_code offer_db_revoke(issuer_db *db, const char *id, time_t now, int *done, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_revoke(db, id, now, done, err) :
+	       sq_offer_revoke(db, id, now, done, err);
+}
+
+ob_code offer_db_pin_fail(issuer_db *db, const char *id, long max, time_t now, long *fails, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_pin_fail(db, id, max, now, fails, err) :
+	       sq_offer_pin_fail(db, id, max, now, fails, err);
+}
+
+ob_code offer_db_redeem(issuer_db *db, const char *id, const unsigned char token[32], time_t token_expires,
+		time_t now, int *done, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_redeem(db, id, token, token_expires, now, done, err) :
+	       sq_offer_redeem(db, id, token, token_expires, now, done, err);
+}
+
+ob_code offer_db_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
+		time_t now, int *done, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_issued(db, id, credential_id, holder, now, done, err) :
+	       sq_offer_issued(db, id, credential_id, holder, now, done, err);
+}
+
+ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,
+		int *dup, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_once_add(db, kind, hash, expires, now, dup, err) :
+	       sq_offer_once_add(db, kind, hash, expires, now, dup, err);
+}
+
+ob_code offer_db_once_take(issuer_db *db, int kind, const unsigned char hash[32], time_t now, int *ok,
+		ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_once_take(db, kind, hash, now, ok, err) :
+	       sq_offer_once_take(db, kind, hash, now, ok, err);
 }

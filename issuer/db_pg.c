@@ -64,6 +64,15 @@ static const char *const pg_migrations[] = {
 	"CREATE TABLE status_blocks(list bigint NOT NULL, block int NOT NULL, used bytea NOT NULL,"
 	" suspendable int NOT NULL DEFAULT 0, PRIMARY KEY (list, block));"
 	"CREATE SEQUENCE status_block_seq MINVALUE 0 START 0;",
+	/* SQLite's version 6 (issue 16): OID4VCI offers and the server's
+	 * one-time values (db_pg_offer.c) */
+	"CREATE TABLE offers(seq bigserial, id text PRIMARY KEY, ref text NOT NULL UNIQUE, code text NOT NULL UNIQUE,"
+	" achievement text NOT NULL, recipient text NOT NULL, name text, pin bytea,"
+	" pin_fails bigint NOT NULL DEFAULT 0, state text NOT NULL DEFAULT 'open',"
+	" created bigint NOT NULL, expires bigint NOT NULL, token bytea UNIQUE, token_expires bigint,"
+	" credential_id text, holder text, changed bigint);"
+	"CREATE TABLE oid4vci_once(kind int NOT NULL, hash bytea NOT NULL, expires bigint NOT NULL,"
+	" PRIMARY KEY (kind, hash));",
 };
 
 enum {
@@ -279,6 +288,30 @@ static PGresult *run(struct pg_db *db, int k, const char *const *vals, const int
 		return NULL;
 	}
 	return r;
+}
+
+PGresult *issuer_db_pg_query(issuer_db *db_, const char *sql, int n, const char *const *vals, const int *lens,
+			     const int *fmts, const char *what, ob_error *err)
+{
+	struct pg_db *db = P(db_);
+	PGresult *r;
+	ExecStatusType s;
+
+	if (db->nq && flush(db, err))
+		return NULL;
+	r = PQexecParams(db->c, sql, n, NULL, vals, lens, fmts, 1);
+	s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		pg_fail(db->c, r, what, err);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+int issuer_db_is_pg(const issuer_db *db)
+{
+	return db->ops == &pg_ops;
 }
 
 /* Runs k, discarding its result. */

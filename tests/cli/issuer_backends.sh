@@ -9,7 +9,7 @@
 # rest.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-SCRIPTS=${OBKIT_PG_SCRIPTS:-"issuer issuer_status issuer_rotate issuer_roster records roster_sheet"}
+SCRIPTS=${OBKIT_PG_SCRIPTS:-"issuer issuer_status issuer_rotate issuer_roster records roster_sheet delivery"}
 chmod 711 "$T"
 PGD="$T/pg"
 trap 'sh "$top/tests/tools/pgserver.sh" stop "$PGD" >/dev/null 2>&1; rm -rf "$T"' EXIT
@@ -20,6 +20,8 @@ if ! sh "$top/tests/tools/pgserver.sh" start "$PGD" >"$T/url" 2>"$T/pgerr"; then
 fi
 mkdir "$T/bin"
 for t in ob-verifier ob-wallet; do ln -s "$(cd "$BIN" && pwd)/$t" "$T/bin/$t"; done
+# the test tools beside the binaries, as in a build directory
+[ -d "$BIN/../tests" ] && ln -s "$(cd "$BIN/../tests" && pwd)" "$T/tests"
 printf '#!/bin/sh\nexec sh "%s" "$@"\n' "$top/tests/tools/pg-issuer.sh" >"$T/bin/ob-issuer"
 chmod +x "$T/bin/ob-issuer"
 export OBKIT_PG_REAL_ISSUER="$(cd "$BIN" && pwd)/ob-issuer" OBKIT_PG_HOST="$PGD" OBKIT_PG_PORT="$(cat "$PGD/port")"
