@@ -90,13 +90,10 @@ ob_arena *ob_arena_new(void)
 	return calloc(1, sizeof(ob_arena));
 }
 
-void ob_arena_reset(ob_arena *a)
+static void wipe_chunks(ob_arena *a)
 {
-	struct achunk *c, *next;
-	size_t total;
+	struct achunk *c;
 
-	if (!a)
-		return;
 	for (c = a->chunks; c; c = c->next) {
 		ASAN_UNPOISON_MEMORY_REGION(c->data, c->used);
 		/* glibc's vector memset, not OPENSSL_cleanse's byte loop:
@@ -105,6 +102,16 @@ void ob_arena_reset(ob_arena *a)
 		c->used = 0;
 		ASAN_POISON_MEMORY_REGION(c->data, c->size);
 	}
+}
+
+void ob_arena_reset(ob_arena *a)
+{
+	struct achunk *c, *next;
+	size_t total;
+
+	if (!a)
+		return;
+	wipe_chunks(a);
 	if (!a->chunks || (!a->chunks->next && a->total <= ARENA_KEEP))
 		return;
 	/* one chunk as large as all were (up to ARENA_KEEP) serves the next
@@ -126,7 +133,7 @@ void ob_arena_free(ob_arena *a)
 
 	if (!a)
 		return;
-	ob_arena_reset(a);
+	wipe_chunks(a);
 	for (c = a->chunks; c; c = next) {
 		next = c->next;
 		free(c);
