@@ -5,7 +5,9 @@
 # (tests/tools/tls_proxy.c, with a test CA made here), as in a deployment.
 # The loop: a credential bound to the wallet's DID -> ob-verifier request ->
 # ob-wallet respond -> the request's page and JSON say VALID with holder
-# binding. The security rules are checked with presentations made by
+# binding; and the whole of issue 16's loop: a roster of 3 -> offers ->
+# ob-wallet receive with the PIN from ob-issuer serve -> bound to each
+# wallet's DID -> request -> respond -> VALID with holder binding. The security rules are checked with presentations made by
 # `ob-wallet present` and posted with curl: a replayed vp_token, a wrong
 # audience, a stale request, a credential not bound to the holder, one that
 # is not what was asked, bodies over budget.
@@ -46,7 +48,8 @@ ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateseri
 "$PROXY" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/pport" --backend-port-file "$T/bport" &
 PPID_=$!
 SPID=
-trap 'kill $PPID_ $SPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+ISPID= IPPID=
+trap 'kill $PPID_ $SPID $ISPID $IPPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 i=0
 while [ ! -s "$T/pport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 U=https://127.0.0.1:$(cat "$T/pport")
@@ -296,6 +299,38 @@ check "a by-value link has no request_uri" sh -c "! echo '$BV' | grep -q 'reques
 expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$BV"
 FORGEDBV=$(echo "$BV" | sed 's/response_uri=https%3A%2F%2F127.0.0.1%3A[0-9]*%2Foid4vp%2Fresponse/response_uri=https%3A%2F%2Fevil.example%2Fcb/')
 expect 1 "is not the client_id's URL" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$FORGEDBV"
+
+# ---- the whole loop: a roster of 3 -> offers -> ob-wallet receive with the PIN (from
+# ob-issuer serve, behind its own TLS proxy) -> bound to each wallet's DID ->
+# ob-verifier request -> ob-wallet respond -> VALID with holder binding ----
+"$PROXY" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/ipport" --backend-port-file "$T/ibport" &
+IPPID=$!
+i=0
+while [ ! -s "$T/ipport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+IU=https://127.0.0.1:$(cat "$T/ipport")
+"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$IU" --port-file "$T/ibport" 2>"$T/iserve.log" &
+ISPID=$!
+i=0
+while [ ! -s "$T/ibport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf 'name,recipient,achievement\nDan Ode,dan@example.com,weld-101\n"Eze, Ama",eze@example.com,weld-101\nFay Lu,fay@example.com,weld-101\n' >"$T/roster.csv"
+expect 0 "" is offer create --roster "$T/roster.csv" -o "$T/mm.csv" --pin --server "$IU"
+mm() { python3 -c "import csv,sys; print(list(csv.DictReader(open('$T/mm.csv')))[$1]['$2'])"; }
+for k in 0 1 2; do
+	"$WL" --home "$T/w$k" --passphrase-file "$T/pass" init --kdf-cost test >/dev/null 2>&1
+	D=$("$WL" --home "$T/w$k" --passphrase-file "$T/pass" whoami)
+	mm $k pin >"$T/row$k.pin"
+	expect 0 "^urn:uuid:" "$WL" --home "$T/w$k" --passphrase-file "$T/pass" receive --cacert "$T/ca.pem" \
+		--pin-file "$T/row$k.pin" $DOCS "$(mm $k claim_url)"
+	request loop$k --achievement "$ACH"
+	expect 0 "the verifier says: valid" "$WL" --home "$T/w$k" --passphrase-file "$T/pass" respond \
+		--cacert "$T/ca.pem" --yes "$LINK"
+	status "$RID"
+	check "roster row $k: received with the PIN, bound to its wallet, presented on request: VALID with holder binding" python3 -c "
+import json,sys; r=json.load(open('$T/st.json'))['result']
+sys.exit(not(r['verdict']=='valid' and r['report']['holder']['outcome']=='passed' and r['report']['summary']['holder']=='$D'))"
+done
+kill "$ISPID" "$IPPID" 2>/dev/null
+wait "$ISPID" "$IPPID" 2>/dev/null
 
 # ---- the employer's form ----
 $C "$U/request" >"$T/form.html"
