@@ -13,6 +13,7 @@
 #include "vc/ob3.h"
 #include "io/source.h"
 #include "vc/verify.h"
+#include "specs.h"
 #include "wallet.h"
 
 /* Refuses what the wallet must not keep. Only the verdict can be
@@ -59,9 +60,10 @@ static void trimmed(const char *s, size_t len, const char **out, size_t *olen)
 }
 
 /* Reads, unwraps, verifies, encrypts and stores one credential, in one
- * transaction. Prints its id. */
+ * transaction. Prints its id, or with row (--json) sets its verdict and
+ * id there. */
 static ob_code add_one(wallet *w, const char *arg, ob_loader *loader, const ob_verify_opts *vo,
-		       int force, ob_error *err)
+		       int force, json_t *row, ob_error *err)
 {
 	ob_buf in = OB_BUF_INIT, text = OB_BUF_INIT, newid = OB_BUF_INIT;
 	ob_report *r = NULL;
@@ -83,6 +85,11 @@ static ob_code add_one(wallet *w, const char *arg, ob_loader *loader, const ob_v
 	}
 	if (!(r = ob_verify_bytes(text.data ? text.data : "", text.len, vo, err))) {
 		rc = err->code;
+		goto out;
+	}
+	if (row && r->document &&
+	    json_object_set_new(row, "verdict", json_string(ob_verdict_name(r->verdict)))) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = admit(r, arg, force, err)))
@@ -118,7 +125,10 @@ static ob_code add_one(wallet *w, const char *arg, ob_loader *loader, const ob_v
 	}
 	if ((rc = ob_store_commit(w->db, err)))
 		goto out;
-	printf("%s\n", id);
+	if (!row)
+		printf("%s\n", id);
+	else if (json_object_set_new(row, "id", json_string(id)))
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
 	ob_report_free(r);
 	json_decref(rj);
@@ -129,37 +139,48 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt add_opts[] = {
+	{ "force", 0, NULL, "store it even when it does not verify", 'f', 0 },
+	{ "json", 0, NULL, "print one JSON object: each input's id and verdict", 'j', 0 },
+	{ "now", 0, "T", "check validity at date-time T instead of now", 'n', 0 },
+	OB_NETOPTS_TABLE,
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec add_spec = {
+	"add", cmd_add, NULL, add_opts, "FILE|-|URL...",
+	"Verifies credentials (files, standard input, https URLs, baked badges, QR\n"
+	"codes) and stores each, encrypted, printing its id.", NULL,
+};
+
 int cmd_add(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "now", required_argument, NULL, 'n' },
-		OB_NETOPTS_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 }, first = { 0 };
 	/* the holder's check: an ecdsa-sd-2023 base credential is kept */
 	ob_verify_opts vo = { .holder = 1 };
 	struct ob_netopts net;
 	ob_registry *reg = NULL;
 	wallet w = { 0 };
-	int c, i, force = 0, rc = -1, nstdin = 0;
+	int c, i, force = 0, json = 0, rc = -1, nstdin = 0;
+	json_t *out = NULL, *rows = NULL, *row;
 
 	if ((rc = ob_netopts_init(&net)))
 		goto out;
 	rc = -1;
-	while (rc < 0 && (c = ob_opts_getopt(argc, argv, ":fh", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = ob_cmd_getopt(&add_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			force = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'n':
 			if (ob_date_parse(optarg, &vo.now, NULL) < 0)
 				rc = ob_cli_usage(ob_cli_current(), "--now wants a date-time such as "
 						  "2026-01-01T00:00:00Z, got '%s'", optarg);
 			break;
-		case 'h':
+		case OB_OPT_HELP:
 			rc = ob_cli_help();
 			break;
 		default:
@@ -194,16 +215,38 @@ int cmd_add(int argc, char **argv)
 		goto out;
 	/* one unlock, then one transaction per credential: a failure leaves
 	 * the others added */
+	if (json && (!(out = json_object()) || json_object_set_new(out, "credentials",
+								      rows = json_array()) || !rows)) {
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (i = optind; i < argc; i++) {
 		ob_error_clear(&err);
-		if (add_one(&w, argv[i], net.loader, &vo, force, &err)) {
+		row = NULL;
+		if (json && (!(row = json_pack("{s:s}", "input", argv[i])) ||
+			     json_array_append_new(rows, row))) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (add_one(&w, argv[i], net.loader, &vo, force, row, &err)) {
+			if (row && (json_object_set_new(row, "added", json_false()) ||
+				    json_object_set_new(row, "error", json_string(err.msg)))) {
+				ob_fail(&err, OB_ENOMEM, "out of memory");
+				goto out;
+			}
 			if (argc - optind > 1)
 				ob_cli_fail(&err);
 			if (!first.code)
 				first = err;
 		}
+		else if (row && json_object_set_new(row, "added", json_true())) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
 		fflush(stdout);
 	}
+	if (json && wallet_json_print(out, &err))
+		goto out;
 	if (argc - optind > 1) {
 		if (first.code)
 			rc = ob_exit_code(first.code);
@@ -211,6 +254,7 @@ int cmd_add(int argc, char **argv)
 	} else
 		err = first;
 out:
+	json_decref(out);
 	wallet_close(&w);
 	ob_netopts_release(&net);
 	ob_registry_free(reg);

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "base/fsutil.h"
 #include "base/json.h"
+#include "specs.h"
 #include "wallet.h"
 
 #define PAYLOAD_MAGIC "OBWP"
@@ -113,13 +114,25 @@ fail:
 	return err->code ? err->code : OB_EIO;
 }
 
+static const struct ob_cmd_opt backup_opts[] = {
+	{ "force", 0, NULL, "replace FILE if it exists", 'f', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt restore_opts[] = {
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec backup_spec = {
+	"backup", cmd_backup, NULL, backup_opts, "FILE",
+	"Writes the whole wallet, still encrypted, to one file (mode 0600).", NULL,
+};
+const struct ob_cmd_spec restore_spec = {
+	"restore", cmd_restore, NULL, restore_opts, "FILE",
+	"Makes a new wallet from a backup file, under its passphrase.", NULL,
+};
+
 int cmd_backup(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	sqlite3_stmt *q = NULL;
@@ -127,10 +140,10 @@ int cmd_backup(int argc, char **argv)
 	size_t n = 0;
 	int c, force = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":fh", longopts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&backup_spec, argc, argv)) != -1) {
 		if (c == 'f')
 			force = 1;
-		else if (c == 'h')
+		else if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		else
 			return wallet_bad_option(c, argv);
@@ -311,7 +324,7 @@ int cmd_restore(int argc, char **argv)
 
 	memset(&w, 0, sizeof(w));
 	memset(kek, 0, sizeof(kek));
-	if ((rc = wallet_id_arg(argc, argv, &file)) >= 0)
+	if ((rc = wallet_id_arg(&restore_spec, argc, argv, &file)) >= 0)
 		return rc;
 	if (ob_file_read(file, BACKUP_MAX, &data, &len, &err))
 		goto out;

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "canon/jcs.h"
 #include "base/json.h"
+#include "specs.h"
 #include "wallet.h"
 
 /* --json: the whole record, {"id", "summary", "credential" (the bytes as
@@ -96,21 +97,27 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt export_opts[] = {
+	{ "json", 0, NULL, "the whole record as one JSON object", 'j', 0 },
+	{ "baked", 0, "IMAGE", "bake it into the PNG or SVG IMAGE (with -o OUT)", 'b', 0 },
+	{ "output", 'o', "FILE", "write to FILE instead of standard output", 'o', 0 },
+	{ "pdf", 0, NULL, "a printable certificate, one PDF page", 'P', 0 },
+	{ "png", 0, NULL, "the certificate as a PNG image (150 dpi)", 'G', OB_OPT_OR },
+	{ "paper", 0, "a4|letter", "the certificate's paper (default a4)", 'p', 0 },
+	{ "verify-url", 0, "BASE", "the QR code links to BASE/verify?url=ID", 'v', 0 },
+	{ "no-qr", 0, NULL, "the certificate without a QR code", 'N', OB_OPT_OR },
+	{ "force", 0, NULL, "let -o replace an existing file", 'f', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec export_spec = {
+	"export", cmd_export, "ID", export_opts, NULL,
+	"Writes a credential byte for byte as it was added, the whole record (--json),\n"
+	"a baked badge (--baked) or a printable certificate (--pdf, --png).", NULL,
+};
+
 int cmd_export(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "baked", required_argument, NULL, 'b' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "pdf", no_argument, NULL, 'P' },
-		{ "png", no_argument, NULL, 'G' },
-		{ "paper", required_argument, NULL, 'p' },
-		{ "verify-url", required_argument, NULL, 'v' },
-		{ "no-qr", no_argument, NULL, 'N' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	wallet_rec r = { 0 };
@@ -121,7 +128,7 @@ int cmd_export(int argc, char **argv)
 	size_t ilen = 0;
 	int c, json = 0, force = 0, cert = 0, no_qr = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":o:fh", longopts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&export_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'b': image = optarg; break;
@@ -132,7 +139,7 @@ int cmd_export(int argc, char **argv)
 		case 'p': paper = optarg; break;
 		case 'v': verify = optarg; break;
 		case 'N': no_qr = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return wallet_bad_option(c, argv);
 		}
 	}

@@ -10,19 +10,22 @@
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
+#include "specs.h"
 #include "wallet.h"
 
 struct setup {
 	const char *pass;
 	size_t plen;
 	unsigned log2n;
+	ob_buf did; /* the holder's DID, once made */
 };
 
 /* The new wallet's vault: KDF parameters, a fresh data key wrapped by
  * the passphrase, a fresh holder key sealed under the data key. */
 static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 {
-	const struct setup *s = ctx;
+	struct setup *s = ctx;
+	ob_key *key = NULL;
 	wallet w;
 	unsigned char kek[OB_VAULT_KEY_LEN], seed[32];
 	ob_buf wrapped = OB_BUF_INIT, holder = OB_BUF_INIT;
@@ -38,6 +41,10 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 	    (rc = ob_vault_wrap(kek, &w.kdf, w.dk, &wrapped, err)) ||
 	    (rc = wallet_seal(&w, WALLET_HOLDER_SEAL, "holder", seed, sizeof(seed), &holder, err)))
 		goto out;
+	if (!(key = wallet_key_from_seed(seed, err)) || ob_key_did(key, &s->did, NULL, err)) {
+		rc = err->code;
+		goto out;
+	}
 	ob_date_format(time(NULL), created);
 	if (!(q = ob_store_prepare(db, "INSERT INTO vault (one, kdf, log2n, r, p, salt, wrapped, holder,"
 				   " created) VALUES (1, 'scrypt', ?1, ?2, ?3, ?4, ?5, ?6, ?7)", err))) {
@@ -58,6 +65,7 @@ static ob_code fill(ob_store *db, void *ctx, ob_error *err)
 	if (!rc)
 		rc = wallet_census_update(&w, err);
 out:
+	ob_key_free(key);
 	sqlite3_finalize(q);
 	OPENSSL_cleanse(kek, sizeof(kek));
 	OPENSSL_cleanse(seed, sizeof(seed));
@@ -67,25 +75,32 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt init_opts[] = {
+	{ "kdf-cost", 0, "default|test", "scrypt's cost; test (N = 2^10) is for test suites only", 'k', 0 },
+	{ "weak-passphrase-ok", 0, NULL, "accept a weak passphrase without asking", 'W', 0 },
+	{ "json", 0, NULL, "print one JSON object: the wallet's file and the holder's DID", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec init_spec = {
+	"init", cmd_init, NULL, init_opts, NULL,
+	"Creates a new wallet, under a new passphrase, with the holder's key.", NULL,
+};
+
 int cmd_init(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "kdf-cost", required_argument, NULL, 'k' },
-		{ "weak-passphrase-ok", no_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
-	struct setup s = { NULL, 0, OB_VAULT_LOG2N_DEFAULT };
+	struct setup s = { NULL, 0, OB_VAULT_LOG2N_DEFAULT, OB_BUF_INIT };
+	json_t *o = NULL;
 	char *home = NULL, *path = NULL, *pass = NULL;
 	size_t plen = 0;
-	int c, weak_ok = 0;
+	int c, weak_ok = 0, json = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'h')
+	while ((c = ob_cmd_getopt(&init_spec, argc, argv)) != -1) {
+		if (c == OB_OPT_HELP)
 			return ob_cli_help();
-		if (c == 'W') {
-			weak_ok = 1;
+		if (c == 'W' || c == 'j') {
+			*(c == 'W' ? &weak_ok : &json) = 1;
 			continue;
 		}
 		if (c != 'k')
@@ -118,7 +133,14 @@ int cmd_init(int argc, char **argv)
 	if (s.log2n == OB_VAULT_LOG2N_TEST)
 		fprintf(stderr, "%s: warning: test key derivation cost (scrypt N=2^%d): not for "
 			"real credentials\n", ob_cli_prog(), OB_VAULT_LOG2N_TEST);
+	if (json && !(o = json_pack("{s:s, s:s, s:b}", "wallet", path, "did", s.did.data,
+				      "testKdf", s.log2n == OB_VAULT_LOG2N_TEST)))
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+	else if (json)
+		wallet_json_print(o, &err);
 out:
+	json_decref(o);
+	ob_buf_release(&s.did);
 	wallet_pass_free(pass, plen);
 	free(home);
 	free(path);

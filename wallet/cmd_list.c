@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "canon/jcs.h"
 #include "base/json.h"
+#include "specs.h"
 #include "wallet.h"
 
 /* The members of a summary list --json prints, in this order ("name"
@@ -168,22 +169,27 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt list_opts[] = {
+	{ "json", 0, NULL, "print one JSON array, an object per credential", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec list_spec = {
+	"list", cmd_list, NULL, list_opts, NULL,
+	"Lists the credentials in the order they were added, with their status.", NULL,
+};
+
 int cmd_list(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	int c, json = 0;
 
 	opterr = 0;
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&list_spec, argc, argv)) != -1) {
 		if (c == 'j')
 			json = 1;
-		else if (c == 'h')
+		else if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		else
 			return wallet_bad_option(c, argv);

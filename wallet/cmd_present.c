@@ -7,20 +7,26 @@
 #include "vc/issue.h"
 #include "proof/sd_select.h"
 #include "vc/present.h"
+#include "specs.h"
 #include "wallet.h"
+
+static const struct ob_cmd_opt present_opts[] = {
+	{ "challenge", 0, "C", "the verifier's nonce (required)", 'c', OB_OPT_REQUIRED },
+	{ "domain", 0, "D", "the verifier's domain", 'd', 0 },
+	{ "suite", 0, "SUITE", "the presentation's proof suite", 's', 0 },
+	{ "reveal", 0, "POINTER", "disclose only this JSON pointer (ecdsa-sd-2023)", 'r', OB_OPT_REPEAT },
+	{ "output", 'o', "FILE", "write to FILE instead of standard output", 'o', 0 },
+	{ "force", 0, NULL, "let -o replace an existing file", 'f', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec present_spec = {
+	"present", cmd_present, "ID...", present_opts, NULL,
+	"Signs a presentation of the credentials with the holder's key, for a verifier.", NULL,
+};
 
 int cmd_present(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "challenge", required_argument, NULL, 'c' },
-		{ "domain", required_argument, NULL, 'd' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "reveal", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	ob_present_opts po = { 0 };
 	wallet w = { 0 };
@@ -35,7 +41,7 @@ int cmd_present(int argc, char **argv)
 	const char *path = NULL;
 	int c, force = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":o:fh", longopts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&present_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'c': po.challenge = optarg; break;
 		case 'd': po.domain = optarg; break;
@@ -54,7 +60,7 @@ int cmd_present(int argc, char **argv)
 		}
 		case 'o': path = optarg; break;
 		case 'f': force = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: free(reveal); return wallet_bad_option(c, argv);
 		}
 	}

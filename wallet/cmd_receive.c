@@ -30,6 +30,7 @@
 #include "vc/ob3.h"
 #include "vc/oid4vci.h"
 #include "vc/verify.h"
+#include "specs.h"
 #include "wallet.h"
 
 #define MAX_PIN 64
@@ -45,6 +46,7 @@ struct recv {
 	char *pin;               /* secret */
 	ob_buf token;            /* secret */
 	char *nonce;
+	int json;                /* --json: one object on stdout */
 };
 
 /* ---- the PIN ---- */
@@ -416,9 +418,10 @@ out:
 	return rc;
 }
 
-/* Verifies and stores text as `add` does; prints its id. */
+/* Verifies and stores text as `add` does; prints its id, or with row
+ * (--json) sets its verdict and id there. */
 static ob_code store(wallet *w, const char *text, size_t len, const char *holder, const char *source,
-		     const ob_verify_opts *vo, ob_error *err)
+		     const ob_verify_opts *vo, json_t *row, ob_error *err)
 {
 	ob_report *rep = NULL;
 	json_t *sum = NULL, *rj = NULL;
@@ -432,6 +435,10 @@ static ob_code store(wallet *w, const char *text, size_t len, const char *holder
 		return err->code;
 	if (!rep->document || strcmp(rep->kind, "presentation") == 0) {
 		rc = ob_fail(err, OB_EINVALID, "the issuer sent something that is not a credential: %s", wallet_reason(rep));
+		goto out;
+	}
+	if (row && json_object_set_new(row, "verdict", json_string(ob_verdict_name(rep->verdict)))) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (rep->verdict != OB_VALID) {
@@ -466,8 +473,12 @@ static ob_code store(wallet *w, const char *text, size_t len, const char *holder
 		ob_store_rollback(w->db);
 		goto out;
 	}
-	if (!(rc = ob_store_commit(w->db, err)))
+	if ((rc = ob_store_commit(w->db, err)))
+		goto out;
+	if (!row)
 		printf("%s\n", id);
+	else if (json_object_set_new(row, "id", json_string(id)))
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
 	ob_report_free(rep);
 	json_decref(sum);
@@ -489,6 +500,23 @@ static void recv_release(struct recv *r)
 	free(r->nonce);
 }
 
+/* --json: {"credentials": [row]}, row with "added" and, when it was not,
+ * the "error" (err, kept). */
+static void print_row(json_t *row, ob_error *err)
+{
+	json_t *o = json_pack("{s:[O]}", "credentials", row);
+	ob_error e = { 0 };
+
+	if (!o || json_object_set_new(row, "added", json_boolean(!err->code)) ||
+	    (err->code && json_object_set_new(row, "error", json_string(err->msg))))
+		ob_fail(&e, OB_ENOMEM, "out of memory");
+	else
+		wallet_json_print(o, &e);
+	json_decref(o);
+	if (e.code && !err->code)
+		*err = e;
+}
+
 /* The whole exchange, after the options. */
 static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, ob_verify_opts *vo, ob_error *err)
 {
@@ -496,6 +524,7 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 	ob_key *key = NULL;
 	ob_buf did = OB_BUF_INIT, kid = OB_BUF_INIT, cred = OB_BUF_INIT, src = OB_BUF_INIT;
 	const char *conf = NULL, *token_url = NULL;
+	json_t *row = NULL;
 	ob_code rc;
 
 	r->http = net->http;
@@ -522,12 +551,19 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = store(&w, cred.data, cred.len, did.data, src.data, vo, err)) && err->code != OB_ENOMEM) {
+	if (r->json && !(row = json_pack("{s:s}", "issuer", r->issuer))) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = store(&w, cred.data, cred.len, did.data, src.data, vo, row, err)) && err->code != OB_ENOMEM) {
 		/* spent: the offer cannot be had again, so say where it is */
 		fprintf(stderr, "%s: the credential was not stored; here it is:\n", ob_cli_prog());
 		fwrite(cred.data, 1, cred.len, stderr);
 	}
+	if (row && err->code != OB_ENOMEM)
+		print_row(row, err);
 out:
+	json_decref(row);
 	ob_key_free(key);
 	wallet_close(&w);
 	ob_buf_release(&did);
@@ -537,16 +573,25 @@ out:
 	return rc;
 }
 
+int cmd_receive(int argc, char **argv);
+
+static const struct ob_cmd_opt receive_opts[] = {
+	{ "pin-file", 0, "FILE", "read the offer's PIN from FILE's first line", 'p', 0 },
+	{ "json", 0, NULL, "print one JSON object: the credential's id and verdict", 'j', 0 },
+	{ "format", 0, "ldp_vc|jwt_vc_json", "the format to ask for when the offer has both", 'F', 0 },
+	{ "now", 0, "T", "check validity at date-time T instead of now", 'n', 0 },
+	OB_NETOPTS_TABLE,
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec receive_spec = {
+	"receive", cmd_receive, NULL, receive_opts, "OFFER|URL|QR-IMAGE",
+	"Claims a credential offered over OpenID4VCI (pre-authorized code), bound to\n"
+	"the holder's DID, and stores it as add does.", NULL,
+};
+
 int cmd_receive(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "pin-file", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "now", required_argument, NULL, 'n' },
-		OB_NETOPTS_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct recv r = { .format = "ldp_vc" };
 	ob_verify_opts vo = { .holder = 1 }; /* as add checks */
 	struct ob_netopts net;
@@ -558,10 +603,13 @@ int cmd_receive(int argc, char **argv)
 		goto out;
 	rc = -1;
 	optind = 1;
-	while (rc < 0 && (c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = ob_cmd_getopt(&receive_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'p':
 			r.pin_file = optarg;
+			break;
+		case 'j':
+			r.json = 1;
 			break;
 		case 'F':
 			if (strcmp(optarg, "ldp_vc") && strcmp(optarg, "jwt_vc_json"))
@@ -573,7 +621,7 @@ int cmd_receive(int argc, char **argv)
 				rc = ob_cli_usage(ob_cli_current(), "--now wants a date-time such as "
 						  "2026-01-01T00:00:00Z, got '%s'", optarg);
 			break;
-		case 'h':
+		case OB_OPT_HELP:
 			rc = ob_cli_help();
 			break;
 		default:

@@ -11,6 +11,7 @@
 #include "base/dates.h"
 #include "canon/jcs.h"
 #include "base/json.h"
+#include "specs.h"
 #include "wallet.h"
 
 struct all {
@@ -35,14 +36,88 @@ static ob_code keep(wallet_rec *r, void *ctx, ob_error *err)
 	return OB_OK;
 }
 
+static const struct ob_cmd_opt refresh_opts[] = {
+	{ "json", 0, NULL, "print one JSON object: every credential's id and verdict", 'j', 0 },
+	{ "now", 0, "T", "check validity at date-time T instead of now", 'n', 0 },
+	OB_NETOPTS_TABLE,
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+/* What changed, on stdout: a line per credential whose verdict or issuer
+ * identity changed, or with json one object with every credential's id
+ * and verdict (and the verdict it had, when that changed). was[i] is
+ * "verdict/identity" before the check (cut at the slash here). */
+static ob_code report(struct all *a, char **was, int json, size_t *changed, ob_error *err)
+{
+	json_t *o = NULL, *rows = NULL, *row;
+	size_t i;
+	int bad = 0;
+
+	if (json && (!(o = json_object()) || json_object_set_new(o, "credentials", rows = json_array()) ||
+		     !rows)) {
+		json_decref(o);
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < a->n; i++) {
+		const char *now = ob_json_str(a->v[i].summary, "verdict");
+		const char *nid = ob_json_str(a->v[i].summary, "issuerIdentity");
+		const char *why = ob_json_str(a->v[i].summary, "reason");
+		char *slash = strchr(was[i], '/');
+		int same_verdict, same_id;
+
+		if (!now)
+			continue;
+		*slash = '\0';
+		same_verdict = !strcmp(was[i], now);
+		same_id = !slash[1] || !nid || !strcmp(slash + 1, nid);
+		*changed += !(same_verdict && same_id);
+		if (json) {
+			row = json_pack("{s:s?, s:s, s:b}", "id", ob_json_str(a->v[i].summary, "id"),
+					"verdict", now, "changed", !(same_verdict && same_id));
+			bad |= !row || json_array_append_new(rows, row);
+			if (!bad && !same_verdict)
+				bad |= json_object_set_new(row, "was", json_string(was[i]));
+			if (!bad && nid)
+				bad |= json_object_set_new(row, "issuerIdentity", json_string(nid));
+			if (!bad && why)
+				bad |= json_object_set_new(row, "reason", json_string(why));
+			continue;
+		}
+		if (same_verdict && same_id)
+			continue;
+		wallet_put(stdout, ob_json_str(a->v[i].summary, "id"));
+		if (!same_verdict)
+			printf(": %s -> %s", was[i], now);
+		else
+			printf(": %s", now);
+		if (!same_id)
+			printf(", issuer identity %s -> %s", slash + 1, nid);
+		if (why) {
+			printf(" (");
+			wallet_put(stdout, why);
+			putchar(')');
+		}
+		putchar('\n');
+	}
+	if (json && !bad)
+		bad |= json_object_set_new(o, "checked", json_integer((json_int_t)a->n)) ||
+		       json_object_set_new(o, "changed", json_integer((json_int_t)*changed));
+	if (json && bad)
+		ob_fail(err, OB_ENOMEM, "out of memory");
+	else if (json)
+		wallet_json_print(o, err);
+	json_decref(o);
+	return err->code;
+}
+
+const struct ob_cmd_spec refresh_spec = {
+	"refresh", cmd_refresh, NULL, refresh_opts, NULL,
+	"Verifies every stored credential again (status lists, dates, keys) and\n"
+	"keeps the new verdicts.", NULL,
+};
+
 int cmd_refresh(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "now", required_argument, NULL, 'n' },
-		OB_NETOPTS_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	ob_verify_opts vo = { .holder = 1 }; /* as add checks */
 	struct ob_netopts net;
@@ -53,19 +128,20 @@ int cmd_refresh(int argc, char **argv)
 	char **was = NULL;
 	char checked[32];
 	size_t i, changed = 0;
-	int c, rc;
+	int c, rc, json = 0;
 
 	if ((rc = ob_netopts_init(&net)))
 		goto out;
 	rc = -1;
-	while (rc < 0 && (c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = ob_cmd_getopt(&refresh_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'n':
 			if (ob_date_parse(optarg, &vo.now, NULL) < 0)
 				rc = ob_cli_usage(ob_cli_current(), "--now wants a date-time such as "
 						  "2026-01-01T00:00:00Z, got '%s'", optarg);
 			break;
-		case 'h': rc = ob_cli_help(); break;
+		case 'j': json = 1; break;
+		case OB_OPT_HELP: rc = ob_cli_help(); break;
 		default:
 			if (!(rc = ob_netopts_option(&net, c, optarg)))
 				rc = -1;
@@ -126,34 +202,8 @@ int cmd_refresh(int argc, char **argv)
 			goto out;
 	if (ob_store_commit(w.db, &err))
 		goto out;
-	for (i = 0; i < a.n; i++) {
-		const char *now = ob_json_str(a.v[i].summary, "verdict");
-		const char *nid = ob_json_str(a.v[i].summary, "issuerIdentity");
-		char *slash = strchr(was[i], '/');
-		int same_verdict, same_id;
-
-		if (!now)
-			continue;
-		*slash = '\0';
-		same_verdict = !strcmp(was[i], now);
-		same_id = !slash[1] || !nid || !strcmp(slash + 1, nid);
-		if (same_verdict && same_id)
-			continue;
-		changed++;
-		wallet_put(stdout, ob_json_str(a.v[i].summary, "id"));
-		if (!same_verdict)
-			printf(": %s -> %s", was[i], now);
-		else
-			printf(": %s", now);
-		if (!same_id)
-			printf(", issuer identity %s -> %s", slash + 1, nid);
-		if (ob_json_str(a.v[i].summary, "reason")) {
-			printf(" (");
-			wallet_put(stdout, ob_json_str(a.v[i].summary, "reason"));
-			putchar(')');
-		}
-		putchar('\n');
-	}
+	if (report(&a, was, json, &changed, &err))
+		goto out;
 	fprintf(stderr, "%s: checked %zu credential%s, %zu changed\n", ob_cli_prog(), a.n,
 		a.n == 1 ? "" : "s", changed);
 out:

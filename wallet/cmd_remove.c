@@ -1,8 +1,20 @@
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "base/json.h"
+#include "specs.h"
 #include "wallet.h"
+
+static const struct ob_cmd_opt remove_opts[] = {
+	{ "json", 0, NULL, "print one JSON object: the id and name removed", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec remove_spec = {
+	"remove", cmd_remove, NULL, remove_opts, "ID",
+	"Removes a credential from the wallet (ID: its id or a unique prefix).", NULL,
+};
 
 int cmd_remove(int argc, char **argv)
 {
@@ -11,10 +23,18 @@ int cmd_remove(int argc, char **argv)
 	wallet_rec r = { 0 };
 	sqlite3_stmt *q = NULL;
 	const char *id;
-	int rc;
+	json_t *o = NULL;
+	int c, json = 0;
 
-	if ((rc = wallet_id_arg(argc, argv, &id)) >= 0)
-		return rc;
+	while ((c = ob_cmd_getopt(&remove_spec, argc, argv)) != -1) {
+		if (c != 'j')
+			return c == OB_OPT_HELP ? ob_cli_help() : wallet_bad_option(c, argv);
+		json = 1;
+	}
+	if (argc - optind != 1)
+		return ob_cli_usage(ob_cli_current(), argc - optind ? "too many arguments" :
+				    "which credential? (see 'ob-wallet list')");
+	id = argv[optind];
 	if (wallet_unlock(&w, &err) || ob_store_begin(w.db, &err))
 		goto out;
 	/* found and decrypted first: a tampered index must not delete another */
@@ -37,8 +57,14 @@ int cmd_remove(int argc, char **argv)
 			fputc(')', stderr);
 		}
 		fputc('\n', stderr);
+		if (json && !(o = json_pack("{s:s, s:s?, s:b}", "id", ob_json_str(r.summary, "id"),
+					    "name", wallet_rec_title(r.summary), "removed", 1)))
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+		else if (json)
+			wallet_json_print(o, &err);
 	}
 out:
+	json_decref(o);
 	sqlite3_finalize(q);
 	wallet_rec_release(&r);
 	if (w.db)

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "base/json.h"
 #include "io/qr.h"
+#include "specs.h"
 #include "wallet.h"
 
 #define PNG_SCALE 8
@@ -85,33 +86,38 @@ static ob_code linkedin(const json_t *s, const char *url, ob_buf *out, ob_error 
 	return OB_OK;
 }
 
+static const struct ob_cmd_opt share_opts[] = {
+	{ "qr", 0, NULL, "a QR code, on the terminal or in a PNG", 'q', OB_OPT_REQUIRED },
+	{ "linkedin", 0, NULL, "LinkedIn's add-to-profile link", 'l', OB_OPT_REQUIRED | OB_OPT_OR },
+	{ "png", 0, "OUT", "write the QR code to the PNG file OUT", 'p', 0 },
+	{ "url", 0, "URL", "the code holds URL (small) instead of the credential", 'u', 0 },
+	{ "vp1", 0, NULL, "the code holds a VP1- presentation (Learner Credential Wallet)", 'v', OB_OPT_OR },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec share_spec = {
+	"share", cmd_share, "ID", share_opts, NULL,
+	"Shows a credential as a QR code a verifier scans, or a LinkedIn link.", NULL,
+};
+
 int cmd_share(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "qr", no_argument, NULL, 'q' },
-		{ "png", required_argument, NULL, 'p' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "vp1", no_argument, NULL, 'v' },
-		{ "linkedin", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	wallet_rec r = { 0 };
 	ob_buf text = OB_BUF_INIT;
 	ob_qr *qr = NULL;
 	const char *png = NULL, *url = NULL;
-	int c, want_qr = 0, want_li = 0, vp1 = 0;
+	int c, rc = 0, want_qr = 0, want_li = 0, vp1 = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&share_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'q': want_qr = 1; break;
 		case 'p': png = optarg; break;
 		case 'u': url = optarg; break;
 		case 'v': vp1 = 1; break;
 		case 'l': want_li = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return wallet_bad_option(c, argv);
 		}
 	}
@@ -151,12 +157,13 @@ int cmd_share(int argc, char **argv)
 	if (png) {
 		if (!ob_qr_write_png(qr, png, PNG_SCALE, &err))
 			fprintf(stderr, "%s: wrote %s\n", ob_cli_prog(), png);
-	} else
-		ob_qr_render_terminal(qr, stdout, &err);
+	} else {
+		rc = ob_cli_qr_terminal(qr, stdout, "--png OUT");
+	}
 out:
 	ob_qr_free(qr);
 	ob_buf_release_secret(&text);
 	wallet_rec_release(&r);
 	wallet_close(&w);
-	return err.code ? ob_cli_fail(&err) : 0;
+	return err.code ? ob_cli_fail(&err) : rc;
 }

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "canon/jcs.h"
 #include "base/json.h"
+#include "specs.h"
 #include "wallet.h"
 
 static void line(const char *label, const char *value)
@@ -226,22 +227,27 @@ static ob_code record_json(const json_t *s, const json_t *report, ob_error *err)
 	return bad ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
 }
 
+static const struct ob_cmd_opt show_opts[] = {
+	{ "json", 0, NULL, "print the summary as one JSON object", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec show_spec = {
+	"show", cmd_show, NULL, show_opts, "ID",
+	"Prints one credential in words (ID: its id or a unique prefix).", NULL,
+};
+
 int cmd_show(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	wallet_rec r = { 0 };
 	int c, json = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&show_spec, argc, argv)) != -1) {
 		if (c == 'j')
 			json = 1;
-		else if (c == 'h')
+		else if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		else
 			return wallet_bad_option(c, argv);

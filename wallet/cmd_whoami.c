@@ -5,29 +5,55 @@
 #include <openssl/crypto.h>
 
 #include "cli/cli.h"
+#include "specs.h"
 #include "wallet.h"
+
+static const struct ob_cmd_opt whoami_opts[] = {
+	{ "json", 0, NULL, "print one JSON object: {\"did\": ...}", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt passwd_opts[] = {
+	{ "new-passphrase-file", 0, "FILE", "read the new passphrase from FILE's first line", 'n', 0 },
+	{ "weak-passphrase-ok", 0, NULL, "accept a weak passphrase without asking", 'W', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec whoami_spec = {
+	"whoami", cmd_whoami, NULL, whoami_opts, NULL,
+	"Prints the wallet's holder identifier (a did:key).", NULL,
+};
+const struct ob_cmd_spec passwd_spec = {
+	"passwd", cmd_passwd, NULL, passwd_opts, NULL,
+	"Changes the wallet's passphrase; no record is re-encrypted.", NULL,
+};
 
 int cmd_whoami(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	ob_key *key = NULL;
 	ob_buf did = OB_BUF_INIT;
-	int c;
+	json_t *o = NULL;
+	int c, json = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1)
-		return c == 'h' ? ob_cli_help() : wallet_bad_option(c, argv);
+	while ((c = ob_cmd_getopt(&whoami_spec, argc, argv)) != -1) {
+		if (c != 'j')
+			return c == OB_OPT_HELP ? ob_cli_help() : wallet_bad_option(c, argv);
+		json = 1;
+	}
 	if (optind < argc)
 		return ob_cli_usage(ob_cli_current(), "whoami takes no arguments");
 	if (wallet_unlock(&w, &err) || !(key = wallet_holder_key(&w, &err)) ||
 	    ob_key_did(key, &did, NULL, &err))
 		goto out;
-	printf("%s\n", did.data);
+	if (!json)
+		printf("%s\n", did.data);
+	else if (!(o = json_pack("{s:s}", "did", did.data)))
+		ob_fail(&err, OB_ENOMEM, "out of memory");
+	else
+		wallet_json_print(o, &err);
 out:
+	json_decref(o);
 	ob_buf_release(&did);
 	ob_key_free(key);
 	wallet_close(&w);
@@ -36,12 +62,6 @@ out:
 
 int cmd_passwd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "new-passphrase-file", required_argument, NULL, 'n' },
-		{ "weak-passphrase-ok", no_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	ob_error err = { 0 };
 	wallet w = { 0 };
 	ob_vault_kdf k;
@@ -53,8 +73,8 @@ int cmd_passwd(int argc, char **argv)
 	size_t plen = 0;
 	int c, weak_ok = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'h')
+	while ((c = ob_cmd_getopt(&passwd_spec, argc, argv)) != -1) {
+		if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		if (c == 'W')
 			weak_ok = 1;

@@ -8,6 +8,8 @@
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
+#include "base/json.h"
+#include "canon/jcs.h"
 #include "wallet.h"
 #include "vc/clr.h"
 #include "vc/registry.h"
@@ -86,6 +88,20 @@ out:
 	return rc;
 }
 
+ob_code wallet_json_print(const json_t *o, ob_error *err)
+{
+	char *js = ob_json_dumps(o, OB_JSON_PRETTY);
+
+	if (!js)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	if (printf("%s\n", js) < 0 || fflush(stdout) != 0) {
+		free(js);
+		return ob_fail(err, OB_EIO, "cannot write to standard output");
+	}
+	free(js);
+	return OB_OK;
+}
+
 int wallet_bad_option(int c, char **argv)
 {
 	(void)c;
@@ -94,16 +110,12 @@ int wallet_bad_option(int c, char **argv)
 	return ob_cli_usage(ob_cli_current(), "invalid option");
 }
 
-int wallet_id_arg(int argc, char **argv, const char **id)
+int wallet_id_arg(const struct ob_cmd_spec *spec, int argc, char **argv, const char **id)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
-	while ((c = ob_opts_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'h')
+	while ((c = ob_cmd_getopt(spec, argc, argv)) != -1) {
+		if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		return wallet_bad_option(c, argv);
 	}

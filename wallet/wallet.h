@@ -144,13 +144,19 @@ char *wallet_home(ob_error *err);
  * caller. */
 ob_code wallet_open(ob_store **out, ob_error *err);
 
+/* Prints o on standard output as one indented JSON object and a newline
+ * (--json). */
+ob_code wallet_json_print(const json_t *o, ob_error *err);
+
 /* Reports the bad option getopt_long just met (c is its '?' or ':'), in
  * the tools' one form (cli/opts.h); returns 2. */
 int wallet_bad_option(int c, char **argv);
 
-/* Parses "COMMAND [--help] ID": returns -1 with *id set (borrowed from
+/* Parses "COMMAND [--help] ID" with spec's table (cli/opts.h; options
+ * other than --help are refused): returns -1 with *id set (borrowed from
  * argv), else the exit code (0 after --help, 2 for a usage error). */
-int wallet_id_arg(int argc, char **argv, const char **id);
+struct ob_cmd_spec;
+int wallet_id_arg(const struct ob_cmd_spec *spec, int argc, char **argv, const char **id);
 
 /* Writes s to f with control characters (C0, DEL, C1) replaced by '?':
  * credential fields are untrusted and must not drive the terminal.

@@ -98,7 +98,7 @@ mode_600() {
 }
 
 # --- program basics
-expect "--help" 0 out "add [--force] [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] FILE|-|URL..." "$W" --help
+expect "--help" 0 out "add [--force] [--json] [--now T] [--doc URL=FILE]... [--offline] [--cacert FILE] [--timeout SECONDS] [--no-cache] FILE|-|URL..." "$W" --help
 expect "--version" 0 out "ob-wallet $(cat "$ROOT/VERSION")" "$W" --version
 expect "no command" 2 err "usage" "$W"
 expect "unknown command" 2 err "unknown command 'frobnicate'" "$W" --home "$H" frobnicate
