@@ -20,6 +20,7 @@
 
 #include "check.h"
 #include "base/json.h"
+#include "base/obkit.h"
 #include "canon/jsonld.h"
 
 #define MAX_SHOWN 40
@@ -564,6 +565,9 @@ int main(void)
 {
 	size_t i;
 
+	/* the library's allocator, as the tools run it: toRdf's expansion
+	 * then comes from the processor's arena */
+	ob_init();
 	if (snprintf(suite_dir, sizeof(suite_dir), "%s/json-ld-api", conformance_dir()) >= (int)sizeof(suite_dir))
 		return 2;
 	docs = json_object();
