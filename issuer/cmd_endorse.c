@@ -16,6 +16,7 @@
 #include "vc/issue.h"
 #include "vc/ob3.h"
 #include "issuer.h"
+#include "specs.h"
 
 int cmd_endorse(int argc, char **argv);
 
@@ -58,21 +59,27 @@ oom:
 	return NULL;
 }
 
+static const struct ob_cmd_opt endorse_table[] = {
+	{ "subject", 0, "ID", "the id of what is endorsed: a credential, achievement or profile", 'S', OB_OPT_REQUIRED },
+	{ "comment", 0, "TEXT", "the endorsement's comment", 'C', 0 },
+	{ "name", 0, "NAME", "the endorsement's name (default Endorsement)", 'n', 0 },
+	{ "valid-from", 0, "T", "when it becomes valid (default now)", 'f', 0 },
+	{ "valid-until", 0, "T", "when it expires", 'u', 0 },
+	{ "suite", 0, "SUITE", "the proof suite (default: the key's)", 's', 0 },
+	{ "created", 0, "T", "the proof's creation time (default now)", 'c', 0 },
+	{ "output", 'o', "FILE", "write to FILE instead of standard output", 'o', 0 },
+	{ "force", 0, NULL, "let -o replace an existing file", 'F', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec endorse_spec = {
+	"endorse", cmd_endorse, NULL, endorse_table, NULL,
+	"Signs an EndorsementCredential about a credential, an achievement or a\n"
+	"profile with the issuer's active key; nothing is logged.", NULL,
+};
+
 int cmd_endorse(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "subject", required_argument, NULL, 'S' },
-		{ "comment", required_argument, NULL, 'C' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "valid-from", required_argument, NULL, 'f' },
-		{ "valid-until", required_argument, NULL, 'u' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "created", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	endorse_opts eo = { .name = "Endorsement" };
 	ob_sign_opts so = { .schema_form = 1 };
 	issuer_state st = { 0 };
@@ -83,7 +90,7 @@ int cmd_endorse(int argc, char **argv)
 	int c, rc = 0, force = 0, opened = 0;
 	time_t t, t2;
 
-	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&endorse_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'S': eo.subject = optarg; break;
 		case 'C': eo.comment = optarg; break;
@@ -94,7 +101,7 @@ int cmd_endorse(int argc, char **argv)
 		case 'c': so.created = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

@@ -244,10 +244,14 @@ static int offer_show(int argc, char **argv)
 	else {
 		if (!(qr = ob_qr_encode(link.data, 'M', OB_QR_MAX_VERSION, &err)))
 			goto fail;
-		if (png ? ob_qr_write_png(qr, png, 8, &err) : ob_qr_render_terminal(qr, stdout, &err))
+		if (!png) {
+			/* drawn, and a warning when wider than the terminal */
+			rc = ob_cli_qr_terminal(qr, stdout, "--png FILE");
+			goto out;
+		}
+		if (ob_qr_write_png(qr, png, 8, &err))
 			goto fail;
-		if (png)
-			fprintf(stderr, "ob-issuer: wrote the offer's QR code to %s\n", png);
+		fprintf(stderr, "ob-issuer: wrote the offer's QR code to %s\n", png);
 	}
 	goto out;
 fail:

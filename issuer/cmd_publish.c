@@ -39,6 +39,7 @@
 #include "base/fsutil.h"
 #include "vc/issue.h"
 #include "issuer.h"
+#include "specs.h"
 #include "roster.h"
 #include "canon/jcs.h"
 #include "base/json.h"
@@ -309,14 +310,20 @@ static ob_code publish_catalog(struct site *s, issuer_state *st, const char *bas
 	return rc;
 }
 
+static const struct ob_cmd_opt publish_opts[] = {
+	{ "base-url", 0, "URL", "the URL DIR will be served at (default the issuer's)", 'b', 0 },
+	{ "json", 0, NULL, "print one JSON object: the files written and their URLs", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec publish_spec = {
+	"publish", cmd_publish, "DIR", publish_opts, NULL,
+	"Writes the site verifiers fetch into DIR: status lists, the DID or issuer\n"
+	"document, the achievements and keys.", NULL,
+};
+
 int cmd_publish(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "base-url", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *base_opt = NULL, *p;
 	issuer_state st;
 	struct site site = { 0 };
@@ -327,11 +334,11 @@ int cmd_publish(int argc, char **argv)
 	long staged_id = 0;
 	int c, rc = 0, opened = 0, activated, in_snap = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&publish_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'b': base_opt = optarg; break;
 		case 'j': site.json = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

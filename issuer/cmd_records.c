@@ -27,6 +27,8 @@
 #include "io/roster.h"
 #include "issuer.h"
 #include "roster.h"
+#include "records.h"
+#include "specs.h"
 
 #define CANDIDATES 10 /* ambiguous ids listed at most */
 
@@ -77,15 +79,15 @@ static void file_name(const char *id, const char *text, char *buf, size_t n)
 
 enum { O_RECIPIENT = 1000, O_ACH, O_SINCE, O_BEFORE, O_STATE, O_ROSTER, O_DELIM, O_TZ };
 
-#define FILTER_OPTS                                                     \
-	{ "recipient", required_argument, NULL, O_RECIPIENT },          \
-	{ "achievement", required_argument, NULL, O_ACH },              \
-	{ "since", required_argument, NULL, O_SINCE },                  \
-	{ "before", required_argument, NULL, O_BEFORE },                \
-	{ "state", required_argument, NULL, O_STATE },                  \
-	{ "roster", required_argument, NULL, O_ROSTER },                \
-	{ "delimiter", required_argument, NULL, O_DELIM },              \
-	{ "timezone", required_argument, NULL, O_TZ }
+#define FILTER_OPTS \
+	{ "recipient", 0, "R", "only those issued to R (a DID or e-mail)", O_RECIPIENT, 0 }, \
+	{ "achievement", 0, "ID", "only those of achievement ID", O_ACH, 0 }, \
+	{ "since", 0, "T", "only those issued at T or later", O_SINCE, 0 }, \
+	{ "before", 0, "T", "only those issued before T", O_BEFORE, 0 }, \
+	{ "state", 0, "active|revoked|suspended", "only those in this state", O_STATE, 0 }, \
+	{ "roster", 0, "FILE.csv", "only those issued from this roster's rows", O_ROSTER, 0 }, \
+	{ "delimiter", 0, ",|;|tab", "the roster's delimiter (default: detected)", O_DELIM, 0 }, \
+	{ "timezone", 0, "ZONE", "plain dates are midnight in ZONE (default UTC)", O_TZ, 0 }
 
 /* Takes filter option c. 1: taken, 0: not a filter option, or the exit
  * code (2) of a usage error as -2. */
@@ -331,15 +333,21 @@ static int print_json(json_t *o)
 	return 0;
 }
 
+static const struct ob_cmd_opt list_opts[] = {
+	FILTER_OPTS,
+	{ "json", 0, NULL, "print one JSON array, an object per credential", 'j', 0 },
+	{ "csv", 0, NULL, "print CSV with a header line", 'c', OB_OPT_OR },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec list_spec = {
+	"list", cmd_list, NULL, list_opts, NULL,
+	"Lists the logged credentials, oldest first, with their recipient,\n"
+	"achievement, date and state.", NULL,
+};
+
 int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		FILTER_OPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "csv", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct query q = { 0 };
 	struct lister l = { &q, FMT_TEXT, 0, NULL };
 	issuer_state st;
@@ -347,7 +355,7 @@ int cmd_list(int argc, char **argv)
 	ob_error err = { 0 };
 	int c, rc = 0, k;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&list_spec, argc, argv)) != -1) {
 		if ((k = filter_opt(&q, c, optarg)) == -2)
 			return 2;
 		if (k)
@@ -355,7 +363,7 @@ int cmd_list(int argc, char **argv)
 		switch (c) {
 		case 'j': l.fmt = FMT_JSON; break;
 		case 'c': l.fmt = FMT_CSV; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
@@ -536,13 +544,18 @@ static ob_code show_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 	return OB_OK;
 }
 
+static const struct ob_cmd_opt show_opts[] = {
+	{ "json", 0, NULL, "print one JSON object", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec show_spec = {
+	"show", cmd_show, "ID", show_opts, NULL,
+	"Prints one logged credential (ID: its id or a unique start of it) and its state.", NULL,
+};
+
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct shower sh = { 0, 0 };
 	issuer_log_filter f = { 0 };
 	issuer_state st;
@@ -551,10 +564,10 @@ int cmd_show(int argc, char **argv)
 	char *id = NULL;
 	int c, rc = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&show_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'j': sh.json = 1; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
@@ -783,19 +796,25 @@ static ob_code export_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 	return rc;
 }
 
+static const struct ob_cmd_opt export_opts[] = {
+	{ "all", 0, NULL, "every logged credential (or those the filters pick), not ID", 'a', 0 },
+	FILTER_OPTS,
+	{ "pdf", 0, NULL, "also a printable certificate per credential", 'P', 0 },
+	{ "paper", 0, "a4|letter", "the certificate's paper (default a4)", 'p', 0 },
+	{ "verify-url", 0, "URL", "the certificate's QR code links to URL/verify?url=ID", 'v', 0 },
+	{ "no-qr", 0, NULL, "the certificate without a QR code", 'N', 0 },
+	{ "site", 0, "DIR", "check the certificate against the site publish wrote in DIR", 'S', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec export_spec = {
+	"export", cmd_export, NULL, export_opts, "[ID] DIR",
+	"Writes credentials again from the log into DIR: one by ID, or with --all\n"
+	"every one the filters pick (the filters go with --all only).", NULL,
+};
+
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		FILTER_OPTS,
-		{ "all", no_argument, NULL, 'a' },
-		{ "pdf", no_argument, NULL, 'P' },
-		{ "paper", required_argument, NULL, 'p' },
-		{ "verify-url", required_argument, NULL, 'v' },
-		{ "no-qr", no_argument, NULL, 'N' },
-		{ "site", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct query q = { 0 };
 	struct exporter x = { 0 };
 	issuer_log_filter one = { 0 };
@@ -805,7 +824,7 @@ int cmd_export(int argc, char **argv)
 	char *id = NULL;
 	int c, rc = 0, all = 0, k, filtered, paper = 0;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&export_spec, argc, argv)) != -1) {
 		if ((k = filter_opt(&q, c, optarg)) == -2)
 			return 2;
 		if (k)
@@ -825,7 +844,7 @@ int cmd_export(int argc, char **argv)
 				return ob_cli_usage(ob_cli_current(), "unknown --paper '%s' (a4 or letter)", optarg);
 			paper = 1;
 			break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

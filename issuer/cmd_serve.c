@@ -17,6 +17,7 @@
 #include "base/fsutil.h"
 #include "cli/cli.h"
 #include "oid4vci.h"
+#include "specs.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8090"
 #define CONNECTION_LIMIT 1024
@@ -116,19 +117,25 @@ static int run(vci_server *s, struct sockaddr_storage *ss, unsigned threads, con
 	return 0;
 }
 
+static const struct ob_cmd_opt serve_opts[] = {
+	{ "listen", 0, "ADDR:PORT", "where to listen, plain HTTP (default 127.0.0.1:8090)", 'l', 0 },
+	{ "public-url", 0, "URL", "the https URL in front of it (default the issuer's base URL)", 'u', 0 },
+	{ "threads", 0, "N", "worker threads (default 4, at most 64)", 't', 0 },
+	{ "token-ttl", 0, "SECONDS", "how long an access token lasts (default 300)", 'T', 0 },
+	{ "nonce-ttl", 0, "SECONDS", "how long a nonce lasts (default 300)", 'N', 0 },
+	{ "no-status", 0, NULL, "issue without a status list entry", 'S', 0 },
+	{ "port-file", 0, "FILE", "write the port it listens on to FILE", 'p', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec serve_spec = {
+	"serve", cmd_serve, NULL, serve_opts, NULL,
+	"Runs the OpenID4VCI issuing service for the offers (behind a TLS proxy),\n"
+	"until SIGINT or SIGTERM.", NULL,
+};
+
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "public-url", required_argument, NULL, 'u' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "token-ttl", required_argument, NULL, 'T' },
-		{ "nonce-ttl", required_argument, NULL, 'N' },
-		{ "no-status", no_argument, NULL, 'S' },
-		{ "port-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *listen = DEFAULT_LISTEN, *public_url = NULL, *port_file = NULL;
 	struct sockaddr_storage ss;
 	vci_server s = { .token_ttl = DEFAULT_TOKEN_TTL, .nonce_ttl = DEFAULT_NONCE_TTL };
@@ -137,7 +144,7 @@ int cmd_serve(int argc, char **argv)
 	int c, rc = 0, opened = 0;
 	const char *p;
 
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&serve_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'l': listen = optarg; break;
 		case 'u': public_url = optarg; break;
@@ -155,7 +162,7 @@ int cmd_serve(int argc, char **argv)
 			if ((s.nonce_ttl = seconds_arg("--nonce-ttl", optarg, 86400)) < 0)
 				return (int)(-1 - s.nonce_ttl);
 			break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

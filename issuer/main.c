@@ -2,38 +2,35 @@
 #include "issuer.h"
 #include "oid4vci.h"
 #include "records.h"
+#include "specs.h"
 
 const char *issuer_home_opt;
 const char *issuer_db_opt;
 
 
-static const struct ob_cmd cmds[] = {
-	{ "init", cmd_init, "init --name NAME --url URL|--did-web HOST[:PATH] [--email EMAIL] [--image URL] [--key-type ed25519|p256]" },
-	{ "achievement", cmd_achievement,
-	  "achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID" },
-	{ "issue", cmd_issue,
-	  "issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N]" },
-	{ "list", cmd_list,
-	  "list [--recipient R] [--achievement ID] [--since T] [--before T] [--state active|revoked|suspended] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] [--json|--csv]" },
-	{ "show", cmd_show, "show ID [--json]" },
-	{ "export", cmd_export,
-	  "export [--pdf [--paper a4|letter] [--verify-url URL] [--no-qr] [--site DIR]] ID DIR | --all [--recipient R] [--achievement ID] [--since T] [--before T] [--state STATE] [--roster FILE.csv] [--delimiter ,|;|tab] [--timezone ZONE] DIR" },
-	{ "revoke", cmd_revoke, "revoke ID --reason TEXT" },
-	{ "suspend", cmd_suspend, "suspend ID [--reason TEXT]" },
-	{ "reinstate", cmd_reinstate, "reinstate ID" },
-	{ "status", cmd_status, "status ID [--json]" },
-	{ "key", cmd_key, "key rotate [--key-type ed25519|p256] | list [--json]" },
-	{ "publish", cmd_publish, "publish DIR [--base-url URL] [--json]" },
-	{ "sign", cmd_sign,
-	  "sign --key KEYFILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--verification-method URL] [--purpose P] [--challenge C] [--domain D] [-o FILE] FILE|-" },
-	{ "bake", cmd_bake, "bake --credential FILE --image badge.png|badge.svg -o OUT [--force]" },
-	{ "endorse", cmd_endorse, "endorse --subject ID [--comment TEXT] [--name NAME] [--valid-from T] [--valid-until T] [--suite SUITE] [--created T] [-o FILE] [--force]" },
-	{ "clr", cmd_clr,
-	  "clr --recipient DID|EMAIL [--name NAME] [--learner NAME] [--valid-from T] [--partial] [--include-suspended] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [-o FILE]" },
-	{ "offer", cmd_offer,
-	  "offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--expires-in DURATION] [--server URL] | create --roster FILE.csv -o OUT.csv [--pin] [--expires-in DURATION] [--server URL] | list | revoke ID | ID [--qr [--png FILE]] [--server URL]" },
-	{ "serve", cmd_serve,
-	  "serve [--listen ADDR:PORT] [--public-url URL] [--threads N] [--token-ttl SECONDS] [--nonce-ttl SECONDS] [--no-status] [--port-file FILE]" },
+/* literal synopses of the commands not converted to an option table yet */
+static const struct ob_cmd_spec achievement_lit = {
+	"achievement", cmd_achievement, NULL, NULL, NULL, NULL,
+	"achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID",
+};
+static const struct ob_cmd_spec issue_lit = {
+	"issue", cmd_issue, NULL, NULL, NULL, NULL,
+	"issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N]",
+};
+static const struct ob_cmd_spec key_lit = {
+	"key", cmd_key, NULL, NULL, NULL, NULL,
+	"key rotate [--key-type ed25519|p256] | list [--json]",
+};
+static const struct ob_cmd_spec offer_lit = {
+	"offer", cmd_offer, NULL, NULL, NULL, NULL,
+	"offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--expires-in DURATION] [--server URL] | create --roster FILE.csv -o OUT.csv [--pin] [--expires-in DURATION] [--server URL] | list | revoke ID | ID [--qr [--png FILE]] [--server URL]",
+};
+
+/* each converted command's synopsis and --help come from its table (specs.h) */
+static const struct ob_cmd_spec *const cmds[] = {
+	&init_spec, &achievement_lit, &issue_lit, &list_spec, &show_spec, &export_spec, &revoke_spec,
+	&suspend_spec, &reinstate_spec, &status_spec, &key_lit, &publish_spec, &sign_spec, &bake_spec,
+	&endorse_spec, &clr_spec, &offer_lit, &serve_spec,
 };
 
 static const struct ob_opt_global globals[] = {
@@ -48,6 +45,6 @@ static const struct ob_opt_global globals[] = {
 int main(int argc, char **argv)
 {
 	ob_cli_init("ob-issuer", 1);
-	return ob_cli_main(cmds, sizeof(cmds) / sizeof(cmds[0]), globals, argc, argv,
+	return ob_cli_main_specs(cmds, sizeof(cmds) / sizeof(cmds[0]), globals, argc, argv,
 			   "issue Open Badges 3.0 credentials");
 }

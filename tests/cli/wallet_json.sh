@@ -78,6 +78,13 @@ run 1 wl remove --json "$ID04"
 check "remove --json of an unknown id: nothing on stdout" test ! -s "$T/o"
 check "... and the error on stderr" grep -q "no credential" "$T/e"
 
+# ---- the terminal QR code says when it is wider than the terminal ----
+COLUMNS=20 wl share "$ID03" --qr --url https://example.edu/c/1 >"$T/o" 2>"$T/e"
+check "share --qr in 20 columns: drawn" grep -q "█" "$T/o"
+check "share --qr in 20 columns: said so, --png OUT suggested" grep -q "^ob-wallet: warning: the QR code is [0-9]* columns wide and the terminal 20: it wraps and will not scan; write an image with --png OUT" "$T/e"
+COLUMNS=400 wl share "$ID03" --qr --url https://example.edu/c/1 >"$T/o" 2>"$T/e"
+check "share --qr in 400 columns: no warning" sh -c "! grep -q 'columns wide' '$T/e'"
+
 # ---- usage: --json takes no argument; every command above lists it ----
 run 2 wl whoami --json=yes
 check "the bad option is named" grep -q "option '--json' takes no argument" "$T/e"
@@ -115,6 +122,12 @@ while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
 is offer create --achievement weld-101 --recipient ana@example.com --name Ana --server "$U" >"$T/ana.offer" 2>/dev/null
 LINK=$(sed -n 's/^link: //p' "$T/ana.offer")
+OID=$(sed -n 's/^id: //p' "$T/ana.offer")
+COLUMNS=20 "$IS" --home "$H" offer "$OID" --server "$U" --qr >"$T/o" 2>"$T/e"
+check "offer --qr in 20 columns: drawn" grep -q "█" "$T/o"
+check "offer --qr in 20 columns: said so, --png FILE suggested" grep -q "^ob-issuer: warning: the QR code is [0-9]* columns wide and the terminal 20: .*--png FILE" "$T/e"
+COLUMNS=400 "$IS" --home "$H" offer "$OID" --server "$U" --qr >"$T/o" 2>"$T/e"
+check "offer --qr in 400 columns: no warning" sh -c "! grep -q 'columns wide' '$T/e'"
 run 0 wl receive --json --cacert "$T/ca.pem" $DOCS "$LINK"
 jf "$T/o" "len(d['credentials']) == 1 and d['credentials'][0]['verdict'] == 'valid' and d['credentials'][0]['added'] is True and d['credentials'][0]['id'].startswith('urn:uuid:') and d['credentials'][0]['issuer'] == '$U'"
 check "receive --json: the messages stay on stderr" grep -q "received a credential" "$T/e"
