@@ -1,4 +1,5 @@
 #include "io/http.h"
+#include "io/http_int.h"
 #include "base/hash.h"
 
 #include <ifaddrs.h>
@@ -36,6 +37,12 @@ static CURLcode global_rc;
 static void global_init(void)
 {
 	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+CURL *ob_http_easy_new(void)
+{
+	pthread_once(&global_once, global_init);
+	return global_rc == CURLE_OK ? curl_easy_init() : NULL;
 }
 
 struct sink {
@@ -144,7 +151,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *c)
 /* --cacert adds to the system store instead of replacing it, so a private
  * CA does not cut off every public issuer: libcurl gets one PEM blob, the
  * system bundle followed by the given file. */
-static ob_code ca_blob(CURL *h, const char *cacert, ob_buf *pem, ob_error *err)
+ob_code ob_http_ca_blob(CURL *h, const char *cacert, ob_buf *pem, ob_error *err)
 {
 	ob_error e = { 0 };
 	char *sys = NULL, *mine = NULL, *def = NULL;
@@ -462,7 +469,7 @@ static ob_code setup(CURL *h, const char *url, const ob_http_opts *opts, struct 
 	if (opts->cacert) {
 		struct curl_blob blob;
 
-		if ((rc = ca_blob(h, opts->cacert, pem, err)))
+		if ((rc = ob_http_ca_blob(h, opts->cacert, pem, err)))
 			return rc;
 		blob.data = pem->data;
 		blob.len = pem->len;
@@ -522,8 +529,7 @@ ob_code ob_http_get(const char *url, const ob_http_opts *opts, ob_buf *out,
 		goto out;
 	}
 
-	pthread_once(&global_once, global_init);
-	if (global_rc != CURLE_OK || !(h = curl_easy_init())) {
+	if (!(h = ob_http_easy_new())) {
 		rc = ob_fail(err, OB_ENOMEM, "cannot start libcurl");
 		goto out;
 	}

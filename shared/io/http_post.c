@@ -1,7 +1,7 @@
 /* http_post: ob_http_send (http_post.h). */
 #include "io/http_post.h"
+#include "io/http_int.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,14 +10,6 @@
 #include <openssl/crypto.h>
 
 #include "base/json.h"
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc;
-
-static void global_init(void)
-{
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 struct sink {
 	ob_buf *buf;
@@ -35,30 +27,6 @@ static size_t on_body(char *p, size_t size, size_t n, void *c)
 		return 0;
 	}
 	return ob_buf_add(s->buf, p, len) < 0 ? 0 : len;
-}
-
-/* The system bundle followed by the --cacert file, as io/http.c does. */
-static ob_code ca_blob(CURL *h, const char *cacert, ob_buf *pem, ob_error *err)
-{
-	ob_error e = { 0 };
-	char *sys = NULL, *mine = NULL, *def = NULL;
-	size_t ns = 0, nm = 0;
-
-	if (ob_file_read(cacert, 4u * 1024 * 1024, &mine, &nm, &e))
-		return ob_fail(err, OB_EUSAGE, "--cacert: %s", e.msg);
-	if (!strstr(mine, "-----BEGIN CERTIFICATE-----")) {
-		free(mine);
-		return ob_fail(err, OB_EUSAGE, "--cacert: '%s' holds no PEM certificate", cacert);
-	}
-	curl_easy_getinfo(h, CURLINFO_CAINFO, &def);
-	if (def && ob_file_read(def, 16u * 1024 * 1024, &sys, &ns, &e) == OB_OK) {
-		ob_buf_add(pem, sys, ns);
-		ob_buf_addc(pem, '\n');
-	}
-	ob_buf_add(pem, mine, nm);
-	free(sys);
-	free(mine);
-	return pem->oom ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
 }
 
 static ob_code wire_error(const char *url, CURLcode rc, const char *errbuf, const struct sink *s, long timeout,
@@ -107,8 +75,7 @@ ob_code ob_http_send(const char *url, const ob_http_req *r, const ob_http_opts *
 	s.max = opts->max_bytes ? opts->max_bytes : OB_HTTP_DEFAULT_MAX_BYTES;
 	timeout = opts->timeout_ms > 0 ? opts->timeout_ms : OB_HTTP_DEFAULT_TIMEOUT_MS;
 	ctimeout = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : timeout;
-	pthread_once(&once, global_init);
-	if (global_rc != CURLE_OK || !(h = curl_easy_init()))
+	if (!(h = ob_http_easy_new()))
 		return ob_fail(err, OB_ENOMEM, "cannot start libcurl");
 	if (!(hdrs = curl_slist_append(NULL, "Accept: application/json")))
 		goto oom;
@@ -147,7 +114,7 @@ ob_code ob_http_send(const char *url, const ob_http_req *r, const ob_http_opts *
 	if (opts->cacert) {
 		struct curl_blob blob;
 
-		if ((rc = ca_blob(h, opts->cacert, &pem, err)))
+		if ((rc = ob_http_ca_blob(h, opts->cacert, &pem, err)))
 			goto out;
 		blob.data = pem.data;
 		blob.len = pem.len;
