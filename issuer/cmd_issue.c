@@ -15,13 +15,41 @@
 #include "roster.h"
 #include "io/roster.h"
 #include "base/json.h"
+#include "canon/jcs.h"
 #include "vc/ob3.h"
 #include "vc/status.h"
+
+/* --json: what was issued, as one object on stdout (the credential is
+ * in out_path). */
+static ob_code print_issued(const json_t *cred, const char *ach_id, const char *recipient, const char *suite,
+			    const char *issued_at, const char *out_path, long list, long idx, int suspendable,
+			    ob_error *err)
+{
+	json_t *o = json_pack("{s:s?, s:s, s:s, s:s, s:s, s:s}", "id", ob_json_str(cred, "id"), "file", out_path,
+			      "achievement", ach_id, "recipient", recipient, "suite", suite, "issuedAt", issued_at);
+	char *js = NULL;
+
+	if (o && list && (json_object_set_new(o, "statusList", json_integer(list)) ||
+			  json_object_set_new(o, "statusListIndex", json_integer(idx)) ||
+			  json_object_set_new(o, "suspendable", json_boolean(suspendable))))
+		json_decref(o), o = NULL;
+	if (!o || !(js = ob_json_dumps(o, OB_JSON_PRETTY))) {
+		json_decref(o);
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	json_decref(o);
+	if (printf("%s\n", js) < 0 || fflush(stdout) != 0) {
+		free(js);
+		return ob_fail(err, OB_EIO, "cannot write to standard output");
+	}
+	free(js);
+	return OB_OK;
+}
 
 /* One credential: its status slot is chosen and its row logged in one
  * transaction, and only then is it written out. */
 static int issue_one(const char *ach_id, ob3_issue_opts *io, ob_sign_opts *so, const char *out_path, int force,
-		     const roster_opts *ro)
+		     const roster_opts *ro, int json)
 {
 	issuer_state st = { 0 };
 	status_alloc sa = { 0 };
@@ -88,6 +116,9 @@ static int issue_one(const char *ach_id, ob3_issue_opts *io, ob_sign_opts *so, c
 	}
 	if (out_path)
 		fprintf(stderr, "ob-issuer: issued %s to %s\n", ob_json_str(cred, "id"), out_path);
+	if (json && print_issued(cred, ach_id, io->recipient, so->suite ? so->suite : ob_issue_default_suite(st.key),
+				 now, out_path, list, idx, ro->suspension, &err))
+		goto fail;
 	goto out;
 fail:
 	if (in_tx)
@@ -132,6 +163,7 @@ int cmd_issue(int argc, char **argv)
 		{ "timezone", required_argument, NULL, 'z' },
 		{ "mail-merge", required_argument, NULL, 'M' },
 		{ "shard", required_argument, NULL, 'K' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -143,7 +175,7 @@ int cmd_issue(int argc, char **argv)
 	ob_sign_opts so = { .schema_form = 1 };
 	roster_opts ro = { 0 };
 	char *end, vf[32], vu[32];
-	int c, force = 0;
+	int c, force = 0, json = 0;
 	long jobs;
 	time_t t;
 
@@ -168,6 +200,7 @@ int cmd_issue(int argc, char **argv)
 		case 'c': so.created = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
+		case 'J': json = 1; break;
 		case 'N': ro.no_status = 1; break;
 		case 'S': ro.suspension = 1; break;
 		case 'L': ro.roster = optarg; break;
@@ -221,6 +254,9 @@ int cmd_issue(int argc, char **argv)
 			return ob_cli_usage(ob_cli_current(), "--roster takes the award fields from the file's columns");
 		if (!out_path)
 			return ob_cli_usage(ob_cli_current(), "--roster needs -o DIR");
+		if (json)
+			return ob_cli_usage(ob_cli_current(), "--json goes with a single credential (a roster run "
+					    "writes its manifest.jsonl)");
 		ro.outdir = out_path;
 		ro.suite = so.suite;
 		ro.created = so.created;
@@ -232,7 +268,9 @@ int cmd_issue(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.delim ? "--delimiter" : "--mail-merge");
 	if (!ach_id || !io.recipient)
 		return ob_cli_usage(ob_cli_current(), "issue needs --achievement and --recipient (or --roster FILE)");
+	if (json && !out_path)
+		return ob_cli_usage(ob_cli_current(), "--json needs -o FILE (the credential goes there)");
 	io.evidence_v = ev;
 	io.result_v = res;
-	return issue_one(ach_id, &io, &so, out_path, force, &ro);
+	return issue_one(ach_id, &io, &so, out_path, force, &ro, json);
 }

@@ -15,7 +15,7 @@ static const struct ob_cmd_spec achievement_lit = {
 };
 static const struct ob_cmd_spec issue_lit = {
 	"issue", cmd_issue, NULL, NULL, NULL, NULL,
-	"issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N]",
+	"issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] [--json] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N]",
 };
 static const struct ob_cmd_spec key_lit = {
 	"key", cmd_key, NULL, NULL, NULL, NULL,
@@ -38,7 +38,7 @@ static const struct ob_opt_global globals[] = {
 	  "issuer state (default $OBKIT_ISSUER_HOME, else $XDG_DATA_HOME/obkit/issuer)" },
 	{ "db", 0, "URI", &issuer_db_opt,
 	  "the issuer database: a postgresql:// URI (default $OBKIT_ISSUER_DB, else HOME/issuer.db)" },
-	{ "json", 0, NULL, NULL, "JSON output (achievement list, status, list, show, publish)" },
+	{ "json", 0, NULL, NULL, "JSON output (achievement list, issue, status, revoke, suspend, reinstate, list, show, key list, publish)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

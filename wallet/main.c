@@ -27,7 +27,7 @@ static const struct ob_opt_global globals[] = {
 	  "wallet directory (default $OBKIT_WALLET_HOME, else $XDG_DATA_HOME/obkit/wallet)" },
 	{ "passphrase-file", 0, "FILE", &wallet_passfile_opt,
 	  "read the passphrase from FILE's first line (default $OBKIT_WALLET_PASSPHRASE_FILE, else the terminal)" },
-	{ "json", 0, NULL, NULL, "JSON output (list, show, export)" },
+	{ "json", 0, NULL, NULL, "JSON output (init, add, list, show, export, receive, remove, whoami, refresh)" },
 	OB_NETOPTS_GLOBALS,
 	{ NULL, 0, NULL, NULL, NULL },
 };

@@ -47,6 +47,19 @@ ID2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$
 "$IS" --home "$H" suspend "$ID2" >"$T/o" 2>/dev/null
 check "suspend without --json: nothing on stdout" test ! -s "$T/o"
 
+# issue --json (one credential, written to -o FILE): what was issued, as status --json names it
+"$IS" --home "$H" issue --achievement weld-1 --recipient did:example:cy --suspension -o "$T/c3.json" --json >"$T/i.json" 2>"$T/e"
+ID3=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/c3.json" 2>/dev/null)
+jf "$T/i.json" "d['id'] == '$ID3' and d['file'] == '$T/c3.json' and d['achievement'] == 'weld-1' and d['recipient'] == 'did:example:cy' and d['suspendable'] is True and isinstance(d['statusListIndex'], int)"
+"$IS" --home "$H" status "$ID3" --json >"$T/st.json"
+python3 -c "
+import json,sys; i=json.load(open(sys.argv[1])); s=json.load(open(sys.argv[2]))
+sys.exit(0 if all(i[k] == s[k] for k in ('id', 'recipient', 'achievement', 'issuedAt', 'suite', 'statusList', 'statusListIndex')) else 1)" "$T/i.json" "$T/st.json" && ok || bad "issue --json and status --json disagree"
+check "issue --json: the note stays on stderr" grep -q "issued $ID3 to" "$T/e"
+expect 2 "--json needs -o FILE" "$IS" --home "$H" issue --achievement weld-1 --recipient did:example:cy --json
+printf 'name,recipient,achievement\nA,did:example:a,weld-1\n' >"$T/r.csv"
+expect 2 "--json goes with a single credential" "$IS" --home "$H" issue --roster "$T/r.csv" -o "$T/out" --json
+
 "$VF" verify --json --now "$NOW" --offline --no-default-registries "$C01" >"$T/j" 2>/dev/null
 jf "$T/j" "d['verdict'] == 'valid'"
 "$VF" qr --no-terminal --png "$T/q.png" "$C01" 2>/dev/null
