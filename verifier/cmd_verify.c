@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/vp1.h"
 #include "io/bake.h"
 #include "cli/cli.h"
 #include "cmds.h"
@@ -41,7 +42,7 @@ static int carrier(const char *d, size_t n)
 		n--;
 	}
 	return ob_qrscan_sniff(d, n) || ob_bake_sniff(d, n) != OB_IMAGE_NONE ||
-	       (n >= 4 && !memcmp(d, OB_QR_PREFIX, 4)) || (n > 8 && !strncmp(d, "https://", 8)) ||
+	       (n >= 4 && !memcmp(d, OB_QR_PREFIX, 4)) || ob_vp1_sniff(d, n) || (n > 8 && !strncmp(d, "https://", 8)) ||
 	       (n > 7 && !strncmp(d, "http://", 7));
 }
 

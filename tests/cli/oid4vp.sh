@@ -350,6 +350,8 @@ import json,sys; d=json.load(open('$T/vp1.json')); sys.exit(not(d['verdict']=='v
 # the payload itself: VP1-B, base32, d9 05 00, CBOR of the presentation (decoded here with
 # Python's own base32 and a small CBOR reader, independent of obkit)
 zbarimg -q --raw "$T/vp1.png" 2>/dev/null | tr -d '\n' >"$T/vp1.txt"
+# the code's text in a file: verify unwraps it as scan does
+expect 0 "VALID: presentation signed by its holder $WDID" "$VF" verify --offline $DOCS "$T/vp1.txt"
 python3 - "$T/vp1.txt" "$WDID" >"$T/vp1check" 2>&1 <<'PY'
 import base64, json, struct, sys
 p = open(sys.argv[1]).read().strip()
