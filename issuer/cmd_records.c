@@ -608,7 +608,14 @@ struct exporter {
 	ob_loader *loader;      /* the issuer's own documents, no network */
 	char didtmp[64];        /* its DID document, for the loader */
 	int didtmp_made;
+	json_t *arr;            /* --json: an object per credential, else NULL */
 };
+
+/* --json: the row export_one added last, or NULL. */
+static json_t *last_row(const struct exporter *x)
+{
+	return x->arr && json_array_size(x->arr) ? json_array_get(x->arr, json_array_size(x->arr) - 1) : NULL;
+}
 
 struct site_map {
 	ob_loader *l;
@@ -758,7 +765,10 @@ static ob_code export_pdf(struct exporter *x, const issuer_log_entry *e, const c
 		}
 		goto out;
 	}
-	printf("%s\n", path);
+	if (!x->arr)
+		printf("%s\n", path);
+	else if (!last_row(x) || json_object_set_new(last_row(x), "pdf", json_string(path)))
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
 	json_decref(cred);
 	ob_report_free(rep);
@@ -779,6 +789,8 @@ static ob_code export_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 		fprintf(stderr, "%s: %s: the log has no text of it (issued before the log kept credentials)\n",
 			ob_cli_prog(), e->id);
 		x->missing++;
+		if (x->arr && json_array_append_new(x->arr, json_pack("{s:s, s:b}", "id", e->id, "missing", 1)))
+			return ob_fail(err, OB_ENOMEM, "out of memory");
 		return OB_OK;
 	}
 	file_name(e->id, e->text, name, sizeof(name));
@@ -786,13 +798,32 @@ static ob_code export_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	/* learner data: the issuer's account only, as issue --roster writes it */
 	rc = ob_write_file_atomic(path, e->text, e->len, 0600, 1, err);
-	if (!rc) {
+	if (!rc && x->arr && json_array_append_new(x->arr, json_pack("{s:s, s:s}", "id", e->id, "file", path)))
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else if (!rc && !x->arr)
 		printf("%s\n", path);
+	if (!rc)
 		x->written++;
-	}
 	free(path);
 	if (!rc && x->pdf)
 		rc = export_pdf(x, e, name, err);
+	return rc;
+}
+
+/* --json: {"dir", "exported", "missing", "credentials": [...]} on stdout. */
+static ob_code print_exported(const struct exporter *x, ob_error *err)
+{
+	json_t *o = json_pack("{s:s, s:I, s:I, s:O}", "dir", x->dir, "exported", (json_int_t)x->written,
+			      "missing", (json_int_t)x->missing, "credentials", x->arr);
+	char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+	ob_code rc = OB_OK;
+
+	if (!js)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	else if (printf("%s\n", js) < 0 || fflush(stdout) != 0)
+		rc = ob_fail(err, OB_EIO, "cannot write to standard output");
+	free(js);
+	json_decref(o);
 	return rc;
 }
 
@@ -804,6 +835,7 @@ static const struct ob_cmd_opt export_opts[] = {
 	{ "verify-url", 0, "URL", "the certificate's QR code links to URL/verify?url=ID", 'v', 0 },
 	{ "no-qr", 0, NULL, "the certificate without a QR code", 'N', 0 },
 	{ "site", 0, "DIR", "check the certificate against the site publish wrote in DIR", 'S', 0 },
+	{ "json", 0, NULL, "print one JSON object: each credential's id and files", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
@@ -822,7 +854,7 @@ int cmd_export(int argc, char **argv)
 	int lockfd = -1;
 	ob_error err = { 0 };
 	char *id = NULL;
-	int c, rc = 0, all = 0, k, filtered, paper = 0;
+	int c, rc = 0, all = 0, k, filtered, paper = 0, json = 0;
 
 	while ((c = ob_cmd_getopt(&export_spec, argc, argv)) != -1) {
 		if ((k = filter_opt(&q, c, optarg)) == -2)
@@ -835,6 +867,7 @@ int cmd_export(int argc, char **argv)
 		case 'N': x.no_qr = 1; break;
 		case 'v': x.verify_url = optarg; break;
 		case 'S': x.site = optarg; break;
+		case 'j': json = 1; break;
 		case 'p':
 			if (!strcmp(optarg, "a4"))
 				x.co.paper = OB_CERT_A4;
@@ -863,9 +896,12 @@ int cmd_export(int argc, char **argv)
 	if ((rc = filter_finish(&q)))
 		return rc;
 	x.dir = argv[argc - 1];
+	if (json && !(x.arr = json_array()))
+		return ob_cli_errorf(3, "out of memory");
 	if (records_open(&st, &lockfd, &err)) {
 		if (lockfd >= 0)
 			close(lockfd);
+		json_decref(x.arr);
 		return ob_cli_fail(&err);
 	}
 	if (ob_mkdir_p(x.dir, &err) || (x.pdf && pdf_loader(&st, &x, &err)))
@@ -883,6 +919,8 @@ int cmd_export(int argc, char **argv)
 	}
 	fprintf(stderr, "%s: exported %lu credential%s to %s%s\n", ob_cli_prog(), x.written, x.written == 1 ? "" : "s",
 		x.dir, x.missing ? " (some have no text in the log; see above)" : "");
+	if (x.arr && print_exported(&x, &err))
+		goto fail;
 	rc = x.missing ? 1 : 0;
 	goto out;
 fail:
@@ -893,6 +931,7 @@ out:
 	if (x.pdf)
 		ob_certificate_cleanup(); /* cairo's and fontconfig's caches */
 	ob_loader_free(x.loader);
+	json_decref(x.arr);
 	free(id);
 	query_release(&q);
 	records_close(&st, lockfd);

@@ -7,18 +7,11 @@ const char *wallet_home_opt;
 const char *wallet_passfile_opt;
 
 int cmd_receive(int argc, char **argv); /* cmd_receive.c */
-int cmd_respond(int argc, char **argv); /* cmd_respond.c */
 
-/* each command's synopsis and --help come from its option table
- * (specs.h); respond keeps a literal synopsis until it has one */
-static const struct ob_cmd_spec respond_lit = {
-	"respond", cmd_respond, NULL, NULL, NULL, NULL,
-	"respond [--pick ID]... [-y] [--cacert FILE] [--timeout SECONDS] REQUEST|QR-IMAGE",
-};
-
+/* each command's synopsis and --help come from its option table (specs.h) */
 static const struct ob_cmd_spec *const cmds[] = {
 	&init_spec, &add_spec, &list_spec, &show_spec, &export_spec, &receive_spec, &remove_spec,
-	&whoami_spec, &present_spec, &respond_lit, &refresh_spec, &share_spec, &backup_spec,
+	&whoami_spec, &present_spec, &respond_spec, &refresh_spec, &share_spec, &backup_spec,
 	&restore_spec, &passwd_spec,
 };
 

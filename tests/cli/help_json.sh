@@ -60,6 +60,17 @@ expect 2 "--json needs -o FILE" "$IS" --home "$H" issue --achievement weld-1 --r
 printf 'name,recipient,achievement\nA,did:example:a,weld-1\n' >"$T/r.csv"
 expect 2 "--json goes with a single credential" "$IS" --home "$H" issue --roster "$T/r.csv" -o "$T/out" --json
 
+# export --json: each credential's id and file, the counts
+"$IS" --home "$H" export "$ID3" "$T/ex" --json >"$T/x.json" 2>"$T/e"
+jf "$T/x.json" "d['dir'] == '$T/ex' and d['exported'] == 1 and d['missing'] == 0 and d['credentials'] == [{'id': '$ID3', 'file': d['credentials'][0]['file']}] and d['credentials'][0]['file'].startswith('$T/ex/')"
+F3=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["credentials"][0]["file"])' "$T/x.json" 2>/dev/null)
+check "export --json: the file is the credential as issued" cmp -s "$F3" "$T/c3.json"
+check "export --json: the summary stays on stderr" grep -q "exported 1 credential" "$T/e"
+"$IS" --home "$H" export --all --recipient did:example:cy "$T/ex2" --json >"$T/x.json" 2>/dev/null
+jf "$T/x.json" "d['exported'] == 1 and d['credentials'][0]['id'] == '$ID3'"
+"$IS" --home "$H" export --all "$T/ex3" >"$T/o" 2>/dev/null
+check "export without --json: the paths, one a line" sh -c "[ \$(wc -l <'$T/o') -eq 3 ] && ! grep -q '{' '$T/o'"
+
 "$VF" verify --json --now "$NOW" --offline --no-default-registries "$C01" >"$T/j" 2>/dev/null
 jf "$T/j" "d['verdict'] == 'valid'"
 "$VF" qr --no-terminal --png "$T/q.png" "$C01" 2>/dev/null
