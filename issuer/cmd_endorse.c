@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "base/dates.h"
 #include "base/json.h"
+#include "canon/jcs.h"
 #include "vc/issue.h"
 #include "vc/ob3.h"
 #include "issuer.h"
@@ -69,6 +70,7 @@ static const struct ob_cmd_opt endorse_table[] = {
 	{ "created", 0, "T", "the proof's creation time (default now)", 'c', 0 },
 	{ "output", 'o', "FILE", "write to FILE instead of standard output", 'o', 0 },
 	{ "force", 0, NULL, "let -o replace an existing file", 'F', 0 },
+	{ "json", 0, NULL, "with -o: print one JSON object, the endorsement's id, file and subject", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
@@ -87,7 +89,9 @@ int cmd_endorse(int argc, char **argv)
 	const char *out_path = NULL;
 	json_t *e = NULL;
 	ob_buf out = OB_BUF_INIT;
-	int c, rc = 0, force = 0, opened = 0;
+	int c, rc = 0, force = 0, opened = 0, json = 0;
+	json_t *o = NULL;
+	char *js = NULL;
 	time_t t, t2;
 
 	while ((c = ob_cmd_getopt(&endorse_spec, argc, argv)) != -1) {
@@ -101,12 +105,15 @@ int cmd_endorse(int argc, char **argv)
 		case 'c': so.created = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
+		case 'j': json = 1; break;
 		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
 	if (optind != argc)
 		return ob_cli_usage(ob_cli_current(), "unexpected argument '%s'", argv[optind]);
+	if (json && !out_path)
+		return ob_cli_usage(ob_cli_current(), "--json needs -o FILE (the endorsement goes there)");
 	if (!eo.subject)
 		return ob_cli_usage(ob_cli_current(), "endorse needs --subject ID (the credential, achievement or profile endorsed)");
 	/* EndorsementSubject.id is a URI (endorsements.md 1) */
@@ -131,10 +138,24 @@ int cmd_endorse(int argc, char **argv)
 		goto fail;
 	if (out_path)
 		fprintf(stderr, "ob-issuer: endorsement %s written to %s\n", ob_json_str(e, "id"), out_path);
+	if (json) {
+		if (!(o = json_pack("{s:s?, s:s, s:s, s:s}", "id", ob_json_str(e, "id"), "file", out_path,
+				    "subject", eo.subject, "name", eo.name)) ||
+		    !(js = ob_json_dumps(o, OB_JSON_PRETTY))) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+		if (printf("%s\n", js) < 0 || fflush(stdout) != 0) {
+			ob_fail(&err, OB_EIO, "cannot write to standard output");
+			goto fail;
+		}
+	}
 	goto out;
 fail:
 	rc = ob_cli_fail(&err);
 out:
+	free(js);
+	json_decref(o);
 	json_decref(e);
 	ob_buf_release(&out);
 	if (opened)

@@ -71,6 +71,12 @@ jf "$T/x.json" "d['exported'] == 1 and d['credentials'][0]['id'] == '$ID3'"
 "$IS" --home "$H" export --all "$T/ex3" >"$T/o" 2>/dev/null
 check "export without --json: the paths, one a line" sh -c "[ \$(wc -l <'$T/o') -eq 3 ] && ! grep -q '{' '$T/o'"
 
+# endorse --json (with -o FILE): the endorsement's id, file, subject and name
+"$IS" --home "$H" endorse --subject https://example.org/achievements/weld --comment "well run" -o "$T/end.json" --json >"$T/n.json" 2>"$T/e"
+EID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/end.json" 2>/dev/null)
+jf "$T/n.json" "d == {'id': '$EID', 'file': '$T/end.json', 'subject': 'https://example.org/achievements/weld', 'name': 'Endorsement'} and d['id'].startswith('urn:uuid:')"
+expect 2 "--json needs -o FILE" "$IS" --home "$H" endorse --subject https://example.org/a --json
+
 "$VF" verify --json --now "$NOW" --offline --no-default-registries "$C01" >"$T/j" 2>/dev/null
 jf "$T/j" "d['verdict'] == 'valid'"
 "$VF" qr --no-terminal --png "$T/q.png" "$C01" 2>/dev/null
