@@ -138,27 +138,68 @@ out:
 	return rc;
 }
 
+/* One table per subcommand (cli/opts.h), each under the command's name
+ * with the subcommand word as its lead, so "key rotate --help" and "key
+ * list --help" say what their options do. main.c keeps key's literal
+ * synopsis, which has both. */
+static const struct ob_cmd_opt key_rotate_opts[] = {
+	{ "key-type", 0, "ed25519|p256", "the new key's type (default the current key's)", 'k', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt key_list_opts[] = {
+	{ "json", 0, NULL, "print one JSON array, an object per key", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+static const struct ob_cmd_spec key_rotate_spec = {
+	"key", cmd_key, "rotate", key_rotate_opts, NULL,
+	"(did:web issuers) Generates a new key, staged: the next publish puts it in\n"
+	"the DID document and signs with it from then on.", NULL,
+};
+static const struct ob_cmd_spec key_list_spec = {
+	"key", cmd_key, "list", key_list_opts, NULL,
+	"Lists the issuer's keys, and which one signs or is staged for the next publish.", NULL,
+};
+
+/* key list's options: [--json]. -1 to go on, or the exit code (--help, a
+ * usage error naming "key list" and the word it does not take). */
+static int list_opts(int argc, char **argv, int *json)
+{
+	const char *bad;
+	int c;
+
+	optind = 1;
+	while ((c = ob_cmd_getopt(&key_list_spec, argc, argv)) != -1) {
+		if (c == 'j')
+			*json = 1;
+		else if (c == OB_OPT_HELP)
+			return ob_cli_help();
+		else
+			return (bad = ob_opts_take_error()) ?
+				ob_cli_usage(ob_cli_current(), "key list: %s", bad) :
+				ob_cli_usage(ob_cli_current(), "key list: invalid option");
+	}
+	if (optind != argc)
+		return ob_cli_usage(ob_cli_current(), "key list: unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
 /* key rotate's options: [--key-type ed25519|p256]. -1 to go on, or the
  * exit code (--help, a usage error). */
 static int rotate_opts(int argc, char **argv, ob_key_type *kt)
 {
-	static const struct option opts[] = {
-		{ "key-type", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	*kt = 0;
 	optind = 1;
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&key_rotate_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
 			*kt = ob_key_type_parse(optarg);
 			if (*kt != OB_KEY_ED25519 && *kt != OB_KEY_P256)
 				return ob_cli_usage(ob_cli_current(), "unknown --key-type '%s' (ed25519 or p256)", optarg);
 			break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
@@ -172,7 +213,7 @@ int cmd_key(int argc, char **argv)
 	issuer_state st;
 	ob_error err = { 0 };
 	ob_key_type kt = 0;
-	int rc, json = 0, i;
+	int rc, json = 0;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return ob_cli_help();
@@ -180,14 +221,8 @@ int cmd_key(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "which key command? (rotate or list)");
 	if (strcmp(argv[1], "rotate") && strcmp(argv[1], "list"))
 		return ob_cli_usage(ob_cli_current(), "unknown key command '%s' (rotate or list)", argv[1]);
-	/* key list [--json]: the error names the word it does not take */
-	for (i = 2; !strcmp(argv[1], "list") && i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else
-			return ob_cli_usage(ob_cli_current(), "key list: %s '%s'",
-					    argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
-	}
+	if (!strcmp(argv[1], "list") && (rc = list_opts(argc - 1, argv + 1, &json)) >= 0)
+		return rc;
 	if (!strcmp(argv[1], "rotate") && (rc = rotate_opts(argc - 1, argv + 1, &kt)) >= 0)
 		return rc;
 	if (issuer_open(&st, !strcmp(argv[1], "rotate"), &err))

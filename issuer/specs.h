@@ -4,7 +4,8 @@
  * (init, bake, clr, sign, status, revoke, suspend, reinstate) are no longer
  * needed and can go. achievement, issue, key and offer keep literal
  * synopses: their two forms or subcommand words need more than one table
- * under one command name. */
+ * under one command name (key rotate and key list each parse with their
+ * own table in cmd_key.c, for their --help; main.c lists the literal). */
 #ifndef OB_ISSUER_SPECS_H
 #define OB_ISSUER_SPECS_H
 

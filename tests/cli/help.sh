@@ -69,6 +69,13 @@ expect 2 "unknown command 'nosuch'" "$BIN/ob-verifier" help nosuch
 expect 0 "help COMMAND, or COMMAND --help" "$BIN/ob-verifier" help
 expect 0 "^  -q, --quiet  +print nothing when the credential is valid" "$BIN/ob-verifier" verify --help
 expect 0 "^  --home DIR  +issuer state .*\(global\)$" "$BIN/ob-issuer" init --help
+# key's subcommands each have a table: "key rotate --help", "key list --help"
+expect 0 "^usage: ob-issuer key rotate \\[--key-type ed25519\\|p256\\]$" "$BIN/ob-issuer" key rotate --help
+expect 0 "^  --key-type ed25519\\|p256  +the new key's type" "$BIN/ob-issuer" key rotate --help
+expect 0 "^usage: ob-issuer key list \\[--json\\]$" "$BIN/ob-issuer" key list --help
+expect 0 "^  --json  +print one JSON array" "$BIN/ob-issuer" key list --help
+expect 2 "^ob-issuer: key list: option '--json' takes no argument$" "$BIN/ob-issuer" --home "$T/no-issuer" key list --json=1
+expect 2 "^ob-issuer: key: unknown option '--json'$" "$BIN/ob-issuer" --home "$T/no-issuer" key rotate --json
 # a usage error prints the same usage line as --help
 "$BIN/ob-verifier" verify --help | head -n 1 >"$T/u1"
 "$BIN/ob-verifier" verify >/dev/null 2>"$T/u2"
