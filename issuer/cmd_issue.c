@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "specs.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "vc/issue.h"
@@ -139,34 +140,45 @@ out:
 	return rc;
 }
 
+static const struct ob_cmd_opt issue_opts[] = {
+	{ "achievement", 0, "ID", "the catalog achievement to award (one credential)", 'a', 0 },
+	{ "recipient", 0, "DID|EMAIL", "who earned it: a DID, or an e-mail address (hashed)", 'r', 0 },
+	{ "name", 0, "NAME", "the learner's name as it should appear", 'n', 0 },
+	{ "valid-from", 0, "T", "valid from T (a date-time, or a plain date in --timezone)", 'f', 0 },
+	{ "valid-until", 0, "T", "valid until T (likewise)", 'u', 0 },
+	{ "evidence", 0, "URL|NARRATIVE", "evidence: URL, URL|NARRATIVE or |NARRATIVE", 'e', OB_OPT_REPEAT },
+	{ "result", 0, "VALUE|RD=VALUE", "a result against the achievement's result descriptions", 'R', OB_OPT_REPEAT },
+	{ "awarded-date", 0, "T", "when it was awarded (awardedDate)", 'A', 0 },
+	{ "credential-schema", 0, NULL, "name the 1EdTech JSON Schema the credential follows", 'C', 0 },
+	{ "suite", 0, "SUITE", "the proof suite (default: the key's own)", 's', 0 },
+	{ "created", 0, "T", "the proof's creation time (default now)", 'c', 0 },
+	{ "output", 'o', "FILE", "write the credential to FILE (one); the directory for --roster", 'o', 0 },
+	{ "force", 0, NULL, "replace an existing output file", 'F', 0 },
+	{ "no-status", 0, NULL, "no status entry (cannot be revoked)", 'N', 0 },
+	{ "suspension", 0, NULL, "a suspension entry besides the revocation one", 'S', 0 },
+	{ "roster", 0, "FILE.csv", "issue one credential per row of a spreadsheet export", 'L', 0 },
+	{ "jobs", 'j', "N", "--roster: signing threads (default one per core)", 'j', 0 },
+	{ "delimiter", 0, ",|;|tab", "--roster: the column separator (default: detected)", 'D', 0 },
+	{ "timezone", 0, "ZONE", "plain dates mean the start of that day in ZONE (default UTC)", 'z', 0 },
+	{ "mail-merge", 0, "FILE.csv", "--roster: also write a mail-merge CSV", 'M', 0 },
+	{ "shard", 0, "K/N", "--roster: only shard K of N (for several issuing nodes)", 'K', 0 },
+	{ "json", 0, NULL, "print what was issued as JSON (one credential, with -o)", 'J', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+const struct ob_cmd_spec issue_spec = {
+	"issue", cmd_issue, NULL, issue_opts, NULL,
+	"Issues a credential for an achievement of the catalog, or one per row of\n"
+	"a roster (--roster, resumable: rows issued before are not issued again).",
+	"issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] "
+	"[--evidence URL|NARRATIVE]... [--result VALUE|RD=VALUE]... [--awarded-date T] [--credential-schema] "
+	"[--suite SUITE] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] [--force] [--json] "
+	"| --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] "
+	"[--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N] [--credential-schema]",
+};
+
 int cmd_issue(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "achievement", required_argument, NULL, 'a' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "valid-from", required_argument, NULL, 'f' },
-		{ "valid-until", required_argument, NULL, 'u' },
-		{ "evidence", required_argument, NULL, 'e' },
-		{ "result", required_argument, NULL, 'R' },
-		{ "awarded-date", required_argument, NULL, 'A' },
-		{ "credential-schema", no_argument, NULL, 'C' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "created", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "no-status", no_argument, NULL, 'N' },
-		{ "suspension", no_argument, NULL, 'S' },
-		{ "roster", required_argument, NULL, 'L' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "delimiter", required_argument, NULL, 'D' },
-		{ "timezone", required_argument, NULL, 'z' },
-		{ "mail-merge", required_argument, NULL, 'M' },
-		{ "shard", required_argument, NULL, 'K' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *ach_id = NULL, *out_path = NULL;
 	ob3_issue_opts io = { 0 };
 	/* repeated --evidence and --result (one over the budget is refused
@@ -179,7 +191,7 @@ int cmd_issue(int argc, char **argv)
 	long jobs;
 	time_t t;
 
-	while ((c = ob_opts_getopt(argc, argv, "o:j:h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&issue_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'a': ach_id = optarg; break;
 		case 'r': io.recipient = optarg; break;
@@ -229,7 +241,7 @@ int cmd_issue(int argc, char **argv)
 				return ob_cli_usage(ob_cli_current(), "--shard wants K/N with 1 <= K <= N <= 4096, got '%s'",
 						    optarg);
 			break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}

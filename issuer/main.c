@@ -13,10 +13,6 @@ static const struct ob_cmd_spec achievement_lit = {
 	"achievement", cmd_achievement, NULL, NULL, NULL, NULL,
 	"achievement add --id ID --name NAME --description TEXT --criteria TEXT [--image URL] [--type TYPE] [--alignment NAME|URL[|FRAMEWORK[|CODE]]]... | list [--json] | show ID",
 };
-static const struct ob_cmd_spec issue_lit = {
-	"issue", cmd_issue, NULL, NULL, NULL, NULL,
-	"issue --achievement ID --recipient DID|EMAIL [--name NAME] [--valid-from T] [--valid-until T] [--evidence URL] [--result VALUE] [--suite eddsa-rdfc-2022|eddsa-jcs-2022|Ed25519Signature2020|vc-jwt] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] [--json] | --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] [--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N]",
-};
 static const struct ob_cmd_spec key_lit = {
 	"key", cmd_key, NULL, NULL, NULL, NULL,
 	"key rotate [--key-type ed25519|p256] | list [--json]",
@@ -28,7 +24,7 @@ static const struct ob_cmd_spec offer_lit = {
 
 /* each converted command's synopsis and --help come from its table (specs.h) */
 static const struct ob_cmd_spec *const cmds[] = {
-	&init_spec, &achievement_lit, &issue_lit, &list_spec, &show_spec, &export_spec, &revoke_spec,
+	&init_spec, &achievement_lit, &issue_spec, &list_spec, &show_spec, &export_spec, &revoke_spec,
 	&suspend_spec, &reinstate_spec, &status_spec, &key_lit, &publish_spec, &sign_spec, &bake_spec,
 	&endorse_spec, &clr_spec, &offer_lit, &serve_spec,
 };

@@ -14,6 +14,8 @@
 extern const struct ob_cmd_spec init_spec, bake_spec, clr_spec, sign_spec;
 extern const struct ob_cmd_spec status_spec, revoke_spec, suspend_spec, reinstate_spec;
 extern const struct ob_cmd_spec list_spec, show_spec, export_spec;
+/* issue: one table for both forms, with a literal synopsis */
+extern const struct ob_cmd_spec issue_spec;
 extern const struct ob_cmd_spec publish_spec, endorse_spec, serve_spec;
 
 #endif

@@ -403,7 +403,7 @@ char *ob_cmd_synopsis(const struct ob_cmd_spec *s, int all)
 {
 	ob_buf b = OB_BUF_INIT;
 
-	if (!s->opts)
+	if (!s->opts || s->synopsis)
 		return strdup(s->synopsis ? s->synopsis : s->name);
 	if (synopsis(&b, s, all) < 0) {
 		ob_buf_release(&b);

@@ -106,7 +106,11 @@ struct ob_cmd_spec {
 	const struct ob_cmd_opt *opts;     /* NULL: a command not converted yet */
 	const char *operands;              /* operands after them ("FILE|-"), or NULL */
 	const char *about;                 /* what it does, for --help; or NULL */
-	const char *synopsis;              /* only when opts is NULL: its synopsis */
+	const char *synopsis;              /* a literal synopsis: a command not
+					    * converted yet (opts NULL), or one
+					    * with several forms, whose --help
+					    * still lists opts line by line;
+					    * NULL: made from opts */
 };
 
 /* ob_opts_getopt over s's table: the option's id, -1 after the last
