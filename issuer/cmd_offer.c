@@ -48,20 +48,45 @@ static long duration(const char *s)
 	return n * mul;
 }
 
+/* One table per subcommand (cli/opts.h), as key's: "offer create --help"
+ * and the others say what their options do; main.c keeps offer's literal
+ * synopsis, which has them all. */
+static const struct ob_cmd_opt offer_create_opts[] = {
+	{ "achievement", 0, "ID", "the catalog achievement the offer awards", 'a', 0 },
+	{ "recipient", 0, "EMAIL|DID", "who it is for", 'r', 0 },
+	{ "name", 0, "NAME", "the learner's name", 'n', 0 },
+	{ "pin", 0, NULL, "ask for a PIN (tx_code), printed here for another channel", 'p', 0 },
+	{ "expires-in", 0, "DURATION", "how long the offer stays open (e.g. 14d, 12h)", 'e', 0 },
+	{ "server", 0, "URL", "the public URL of ob-issuer serve", 's', 0 },
+	{ "roster", 0, "FILE.csv", "one offer per roster row, in one transaction", 'L', 0 },
+	{ "output", 'o', "OUT.csv", "--roster: the offers' links, PINs and expiry (0600)", 'o', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt offer_none_opts[] = {
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt offer_show_opts[] = {
+	{ "qr", 0, NULL, "draw the offer's link as a QR code", 'q', 0 },
+	{ "png", 0, "FILE", "with --qr: write a PNG instead of the terminal drawing", 'P', 0 },
+	{ "server", 0, "URL", "the public URL of ob-issuer serve", 's', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_spec offer_create_spec = {
+	"offer", cmd_offer, "create", offer_create_opts, NULL,
+	"Makes an OpenID4VCI credential offer (one, or one per roster row).", NULL,
+};
+static const struct ob_cmd_spec offer_list_spec = {
+	"offer", cmd_offer, "list", offer_none_opts, NULL, "Lists the offers and their state.", NULL,
+};
+static const struct ob_cmd_spec offer_revoke_spec = {
+	"offer", cmd_offer, "revoke", offer_none_opts, "ID", "Revokes an offer that was not used yet.", NULL,
+};
+static const struct ob_cmd_spec offer_show_spec = {
+	"offer", cmd_offer, "ID", offer_show_opts, NULL, "Shows an offer, its link and (--qr) its QR code.", NULL,
+};
+
 static int offer_create(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "achievement", required_argument, NULL, 'a' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "pin", no_argument, NULL, 'p' },
-		{ "expires-in", required_argument, NULL, 'e' },
-		{ "server", required_argument, NULL, 's' },
-		{ "roster", required_argument, NULL, 'L' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *roster = NULL, *out_path = NULL;
 	offer_params p = { 0 };
 	offer_made m = { 0 };
@@ -73,7 +98,7 @@ static int offer_create(int argc, char **argv)
 	int c, rc = 0, opened = 0;
 
 	optind = 1;
-	while ((c = ob_opts_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&offer_create_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'L': roster = optarg; break;
 		case 'o': out_path = optarg; break;
@@ -87,7 +112,7 @@ static int offer_create(int argc, char **argv)
 				return ob_cli_usage(ob_cli_current(), "--expires-in wants a duration such as 3600, 90m, 36h "
 						    "or 14d (at most 366d), got '%s'", optarg);
 			break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
@@ -164,14 +189,13 @@ static ob_code list_one(const offer_rec *o, void *ctx, ob_error *err)
 
 static int simple(int argc, char **argv, int want_id)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	issuer_state st = { 0 };
 	ob_error err = { 0 };
 	int c, rc = 0, done = 0;
 
 	optind = 1;
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
+	while ((c = ob_cmd_getopt(want_id ? &offer_revoke_spec : &offer_list_spec, argc, argv)) != -1) {
+		if (c == OB_OPT_HELP)
 			return ob_cli_help();
 		return ob_cli_usage(ob_cli_current(), "invalid option");
 	}
@@ -194,13 +218,6 @@ static int simple(int argc, char **argv, int want_id)
 
 static int offer_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "qr", no_argument, NULL, 'q' },
-		{ "png", required_argument, NULL, 'P' },
-		{ "server", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *png = NULL, *server_opt = NULL, *id = argv[0];
 	issuer_state st = { 0 };
 	offer_rec o = { 0 };
@@ -211,12 +228,12 @@ static int offer_show(int argc, char **argv)
 	int c, qrflag = 0, rc = 0, opened = 0, found = 0;
 
 	optind = 1;
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&offer_show_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'q': qrflag = 1; break;
 		case 'P': png = optarg; break;
 		case 's': server_opt = optarg; break;
-		case 'h': return ob_cli_help();
+		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
