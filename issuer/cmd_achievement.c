@@ -112,22 +112,29 @@ static ob_code add_result_descriptions(json_t *ach, const char *aid, const char 
 	return OB_OK;
 }
 
+/* achievement add's table (cli/opts.h), its subcommand word as the lead,
+ * so "achievement add --help" says what each option does; main.c keeps
+ * achievement's literal synopsis with list and show. */
+static const struct ob_cmd_opt achievement_add_opts[] = {
+	{ "id", 0, "ID", "the achievement's id in the catalog (letters, digits, - _ . : / ~)", 'i', OB_OPT_REQUIRED },
+	{ "name", 0, "NAME", "its name", 'n', OB_OPT_REQUIRED },
+	{ "description", 0, "TEXT", "what it is", 'd', OB_OPT_REQUIRED },
+	{ "criteria", 0, "TEXT", "what earns it", 'c', OB_OPT_REQUIRED },
+	{ "image", 0, "URL", "its image: an https URL or a data:image/... URI", 'm', 0 },
+	{ "type", 0, "TYPE", "an OB 3.0 achievement type or ext:NAME (default Badge)", 't', 0 },
+	{ "alignment", 0, "NAME|URL[|FRAMEWORK[|CODE]]", "a competency it aligns to", 'a', OB_OPT_REPEAT },
+	{ "result-description", 0, "ID|NAME|TYPE[|VALUES[|REQUIRED]]", "a result it is assessed by", 'r',
+	  OB_OPT_REPEAT },
+	{ "language", 0, "LANG", "its language (inLanguage), e.g. en or pt-BR", 'l', 0 },
+	{ "related", 0, "ID|URI", "the same achievement in another language", 'R', OB_OPT_REPEAT },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_spec achievement_add_spec = {
+	"achievement", cmd_achievement, "add", achievement_add_opts, NULL, "Adds an achievement to the catalog.", NULL,
+};
+
 static int add(issuer_state *st, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "description", required_argument, NULL, 'd' },
-		{ "criteria", required_argument, NULL, 'c' },
-		{ "image", required_argument, NULL, 'm' },
-		{ "type", required_argument, NULL, 't' },
-		{ "alignment", required_argument, NULL, 'a' },
-		{ "result-description", required_argument, NULL, 'r' },
-		{ "language", required_argument, NULL, 'l' },
-		{ "related", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *id = NULL, *name = NULL, *desc = NULL, *crit = NULL, *image = NULL, *type = "Badge";
 	json_t *ach = NULL, *aligns = json_array();
 	ob_error err = { 0 };
@@ -137,7 +144,7 @@ static int add(issuer_state *st, int argc, char **argv)
 	int c, rc = 0, dup;
 
 	optind = 1;
-	while ((c = ob_opts_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ob_cmd_getopt(&achievement_add_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'i': id = optarg; break;
 		case 'n': name = optarg; break;
@@ -170,7 +177,7 @@ static int add(issuer_state *st, int argc, char **argv)
 			json_array_append_new(aligns, a);
 			break;
 		}
-		case 'h': json_decref(aligns); return ob_cli_help();
+		case OB_OPT_HELP: json_decref(aligns); return ob_cli_help();
 		default: json_decref(aligns); return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
@@ -308,7 +315,7 @@ int cmd_achievement(int argc, char **argv)
 {
 	issuer_state st;
 	ob_error err = { 0 };
-	int rc;
+	int i, rc;
 
 	if (argc < 2)
 		return ob_cli_usage(ob_cli_current(), "achievement needs add, list or show");
@@ -320,6 +327,10 @@ int cmd_achievement(int argc, char **argv)
 		return ob_cli_usage(ob_cli_current(), "achievement show needs one ID");
 	if (!strcmp(argv[1], "list") && !(argc == 2 || (argc == 3 && !strcmp(argv[2], "--json"))))
 		return ob_cli_usage(ob_cli_current(), "achievement list takes only --json");
+	/* add --help: its table, before any issuer is opened */
+	for (i = 2; !strcmp(argv[1], "add") && i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return add(NULL, argc - 1, argv + 1);
 	if (issuer_open(&st, 0, &err))
 		return ob_cli_fail(&err);
 	if (!strcmp(argv[1], "add"))

@@ -119,7 +119,13 @@ for s in $SUITES; do
 	valid "$s: e-mail recipient, revocation status entry" "$T/$s-status.$x"
 	expect 0 "" is issue --suite "$s" --achievement plain --recipient $L --no-status -o "$T/$s-nostatus.$x"
 	valid "$s: DID recipient, --no-status" "$T/$s-nostatus.$x"
-	expect 0 "" "$VF" verify "$T/$s-nostatus.$x"
+	# an ecdsa-sd-2023 base proof is for its holder: a verifier refuses it
+	# (the holder derives a disclosure: tests/cli/ecdsa_sd.sh)
+	if [ "$s" = ecdsa-sd-2023 ]; then
+		expect 1 "base proof is for the holder" "$VF" verify "$T/$s-nostatus.$x"
+	else
+		expect 0 "" "$VF" verify "$T/$s-nostatus.$x"
+	fi
 	expect 0 "" is issue --suite "$s" --achievement full --recipient $L --name "Ana Lima" --valid-from 2026-01-01T00:00:00Z --valid-until 2030-01-01T00:00:00+02:00 --evidence https://portfolio.example.edu/ana --result A --created 2026-01-01T00:00:00Z -o "$T/$s-full.$x"
 	valid "$s: every option (image, type, alignments, name, dates, evidence, result, status)" "$T/$s-full.$x"
 	expect 0 "" is issue --suite "$s" --achievement full --recipient $L --name "Ana Lima" --valid-from 2026-01-01T00:00:00 $RICH -o "$T/$s-rich.$x"
