@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/json.h"
 #include "proof/did.h"
 #include "base/dates.h"
 #include "base/fsutil.h"
@@ -65,6 +66,7 @@ static const struct ob_cmd_opt init_opts[] = {
 	{ "email", 0, "EMAIL", "the issuer's contact address", 'e', 0 },
 	{ "image", 0, "URL", "the issuer's logo", 'i', 0 },
 	{ "key-type", 0, "ed25519|p256", "the signing key's type (default ed25519)", 'k', 0 },
+	{ "json", 0, NULL, "print the new issuer as JSON (DID, key, home, database)", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
@@ -88,7 +90,7 @@ int cmd_init(int argc, char **argv)
 	char *home = NULL, *dbpath = NULL, *keydir = NULL, *keypath = NULL, *pjson = NULL;
 	struct stat st;
 	char now[32];
-	int c, rc = 0;
+	int c, rc = 0, json = 0;
 	ob_key_type kt;
 
 	while ((c = ob_cmd_getopt(&init_spec, argc, argv)) != -1) {
@@ -98,6 +100,7 @@ int cmd_init(int argc, char **argv)
 		case 'e': email = optarg; break;
 		case 'i': image = optarg; break;
 		case 'k': ktype = optarg; break;
+		case 'j': json = 1; break;
 		case 'w': web = optarg; break;
 		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
@@ -181,7 +184,19 @@ int cmd_init(int argc, char **argv)
 	ob_date_format(time(NULL), now);
 	if (issuer_db_create(db, did.data, pjson, vm.data, ob_key_type_name(kt), now, &err))
 		goto fail;
-	printf("%s\n", did.data);
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "did", did.data, "verificationMethod", vm.data,
+				      "keyType", ob_key_type_name(kt), "home", home, "database", issuer_db_backend(db));
+		char *s = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+		json_decref(o);
+		if (!s) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else
+		printf("%s\n", did.data);
 	fprintf(stderr, "ob-issuer: issuer '%s' created in %s\n", name, home);
 	goto out;
 fail:

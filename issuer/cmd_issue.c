@@ -162,7 +162,7 @@ static const struct ob_cmd_opt issue_opts[] = {
 	{ "timezone", 0, "ZONE", "plain dates mean the start of that day in ZONE (default UTC)", 'z', 0 },
 	{ "mail-merge", 0, "FILE.csv", "--roster: also write a mail-merge CSV", 'M', 0 },
 	{ "shard", 0, "K/N", "--roster: only shard K of N (for several issuing nodes)", 'K', 0 },
-	{ "json", 0, NULL, "print what was issued as JSON (one credential, with -o)", 'J', 0 },
+	{ "json", 0, NULL, "print what was issued as JSON (one credential with -o; a roster's summary)", 'J', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
@@ -266,9 +266,7 @@ int cmd_issue(int argc, char **argv)
 			return ob_cli_usage(ob_cli_current(), "--roster takes the award fields from the file's columns");
 		if (!out_path)
 			return ob_cli_usage(ob_cli_current(), "--roster needs -o DIR");
-		if (json)
-			return ob_cli_usage(ob_cli_current(), "--json goes with a single credential (a roster run "
-					    "writes its manifest.jsonl)");
+		ro.json = json;
 		ro.outdir = out_path;
 		ro.suite = so.suite;
 		ro.created = so.created;

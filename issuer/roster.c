@@ -1274,6 +1274,27 @@ static void run_close(struct run *r)
 	free(r);
 }
 
+/* --json: the run's summary as one object on stdout. */
+static void summary_json(const struct run *r, double secs)
+{
+	const roster_opts *o = r->o;
+	json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f}", "roster", o->roster, "manifest", r->mpath,
+			      "rows", (json_int_t)r->rows, "issued", (json_int_t)r->issued, "alreadyIssued",
+			      (json_int_t)r->already, "bad", (json_int_t)r->bad, "seconds", secs);
+	char *s = NULL;
+
+	if (j && o->mail_merge)
+		json_object_set_new(j, "mailMerge", json_string(o->mail_merge));
+	if (j && o->shard_n)
+		json_object_set_new(j, "shard", json_pack("{s:i, s:i}", "k", o->shard_k, "n", o->shard_n));
+	if (j && (s = ob_json_dumps(j, OB_JSON_PRETTY)))
+		printf("%s\n", s);
+	else
+		fprintf(stderr, "%s: out of memory\n", ob_cli_prog());
+	free(s);
+	json_decref(j);
+}
+
 int issuer_roster_run(const roster_opts *o)
 {
 	struct run *r = calloc(1, sizeof(*r));
@@ -1301,7 +1322,10 @@ int issuer_roster_run(const roster_opts *o)
 				o->shard_n, o->roster);
 		if (o->mail_merge)
 			fprintf(stderr, "%s: mail merge: %s (%lu rows)\n", ob_cli_prog(), o->mail_merge, r->mmrows);
-		printf("%s\n", r->mpath);
+		if (o->json)
+			summary_json(r, t);
+		else
+			printf("%s\n", r->mpath);
 		rc = r->bad ? 1 : 0;
 	}
 	threads_stop(r);

@@ -14,6 +14,8 @@ typedef struct {
 	char delim;                  /* ',', ';', '\t'; 0: detected */
 	const char *tz;              /* plain dates' zone (NULL: UTC) */
 	const char *mail_merge;      /* a mail-merge CSV to write, or NULL */
+	int json;                    /* --json: the summary as one object on
+				      * stdout (instead of the manifest's path) */
 	int shard_k, shard_n;        /* --shard K/N: only rows of shard K
 				      * (by row key; bad rows by line); 0:
 				      * every row */

@@ -58,7 +58,11 @@ sys.exit(0 if all(i[k] == s[k] for k in ('id', 'recipient', 'achievement', 'issu
 check "issue --json: the note stays on stderr" grep -q "issued $ID3 to" "$T/e"
 expect 2 "--json needs -o FILE" "$IS" --home "$H" issue --achievement weld-1 --recipient did:example:cy --json
 printf 'name,recipient,achievement\nA,did:example:a,weld-1\n' >"$T/r.csv"
-expect 2 "--json goes with a single credential" "$IS" --home "$H" issue --roster "$T/r.csv" -o "$T/out" --json
+# issue --roster --json: the summary as one object (the manifest's path in it)
+"$IS" --home "$H" issue --roster "$T/r.csv" -o "$T/rdir" --json >"$T/r.json" 2>"$T/e"
+jf "$T/r.json" "d['rows'] == 1 and d['issued'] == 1 and d['alreadyIssued'] == 0 and d['bad'] == 0 and d['manifest'].endswith('/manifest.jsonl')"
+"$IS" --home "$H" issue --roster "$T/r.csv" -o "$T/rdir" --json --shard 1/1 >"$T/r2.json" 2>"$T/e"
+jf "$T/r2.json" "d['issued'] == 0 and d['alreadyIssued'] == 1 and d['shard'] == {'k': 1, 'n': 1}"
 
 # export --json: each credential's id and file, the counts
 "$IS" --home "$H" export "$ID3" "$T/ex" --json >"$T/x.json" 2>"$T/e"
@@ -68,8 +72,9 @@ check "export --json: the file is the credential as issued" cmp -s "$F3" "$T/c3.
 check "export --json: the summary stays on stderr" grep -q "exported 1 credential" "$T/e"
 "$IS" --home "$H" export --all --recipient did:example:cy "$T/ex2" --json >"$T/x.json" 2>/dev/null
 jf "$T/x.json" "d['exported'] == 1 and d['credentials'][0]['id'] == '$ID3'"
+# three single issues and the roster row above
 "$IS" --home "$H" export --all "$T/ex3" >"$T/o" 2>/dev/null
-check "export without --json: the paths, one a line" sh -c "[ \$(wc -l <'$T/o') -eq 3 ] && ! grep -q '{' '$T/o'"
+check "export without --json: the paths, one a line" sh -c "[ \$(wc -l <'$T/o') -eq 4 ] && ! grep -q '{' '$T/o'"
 
 # endorse --json (with -o FILE): the endorsement's id, file, subject and name
 "$IS" --home "$H" endorse --subject https://example.org/achievements/weld --comment "well run" -o "$T/end.json" --json >"$T/n.json" 2>"$T/e"
@@ -89,4 +94,8 @@ for tool in ob-issuer ob-wallet ob-verifier; do
 		sed "s/^/$tool /" >>"$T/nojson"
 done
 echo "no --json:" $(cat "$T/nojson" | tr '\n' ',' | sed 's/,$//')
+# init --json: the new issuer's DID, key and where it lives
+"$IS" --home "$T/ij" init --name J --url https://j.example --json >"$T/ij.json" 2>/dev/null
+jf "$T/ij.json" "d['did'].startswith('did:key:') and d['keyType'] == 'Ed25519' and d['home'] == '$T/ij' and d['database'] == 'sqlite'"
+
 done_tests

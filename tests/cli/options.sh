@@ -155,7 +155,7 @@ usage_is 2 "ob-issuer: unknown option '--frob'" "usage: ob-issuer [global option
 usage_is 2 "ob-verifier: unknown option '-z'" "usage: ob-verifier [global options] <command>" "$VF" -z verify x
 # a command option moved from before the name is still the command's
 usage_is 2 "ob-verifier: canon: unknown option '--json'" "usage: ob-verifier canon " "$VF" --json canon "$C01"
-usage_is 2 "ob-issuer: init: unknown option '--json'" "usage: ob-issuer init " "$IS" --json init --name x --url https://x.example
+usage_is 2 "ob-issuer: bake: unknown option '--json'" "usage: ob-issuer bake " "$IS" --json bake --credential x --image y -o z
 expect 2 "unknown command 'frob'" "$W" --home "$WH" frob
 
 # --- the network options, the wallet's and the verifier's alike
