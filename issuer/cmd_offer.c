@@ -15,6 +15,7 @@
 
 #include "base/dates.h"
 #include "base/text.h"
+#include "canon/jcs.h"
 #include "cli/cli.h"
 #include "db_offer.h"
 #include "io/qr.h"
@@ -60,6 +61,11 @@ static const struct ob_cmd_opt offer_create_opts[] = {
 	{ "server", 0, "URL", "the public URL of ob-issuer serve", 's', 0 },
 	{ "roster", 0, "FILE.csv", "one offer per roster row, in one transaction", 'L', 0 },
 	{ "output", 'o', "OUT.csv", "--roster: the offers' links, PINs and expiry (0600)", 'o', 0 },
+	{ "json", 0, NULL, "print the offer as JSON (one offer)", 'j', 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+static const struct ob_cmd_opt offer_list_opts[] = {
+	{ "json", 0, NULL, "print one JSON array, an object per offer", 'j', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 static const struct ob_cmd_opt offer_none_opts[] = {
@@ -76,7 +82,7 @@ static const struct ob_cmd_spec offer_create_spec = {
 	"Makes an OpenID4VCI credential offer (one, or one per roster row).", NULL,
 };
 static const struct ob_cmd_spec offer_list_spec = {
-	"offer", cmd_offer, "list", offer_none_opts, NULL, "Lists the offers and their state.", NULL,
+	"offer", cmd_offer, "list", offer_list_opts, NULL, "Lists the offers and their state.", NULL,
 };
 static const struct ob_cmd_spec offer_revoke_spec = {
 	"offer", cmd_offer, "revoke", offer_none_opts, "ID", "Revokes an offer that was not used yet.", NULL,
@@ -95,7 +101,7 @@ static int offer_create(int argc, char **argv)
 	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
 	const char *server_opt = NULL;
 	char *server = NULL, when[32];
-	int c, rc = 0, opened = 0;
+	int c, rc = 0, opened = 0, json = 0;
 
 	optind = 1;
 	while ((c = ob_cmd_getopt(&offer_create_spec, argc, argv)) != -1) {
@@ -106,6 +112,7 @@ static int offer_create(int argc, char **argv)
 		case 'r': p.recipient = optarg; break;
 		case 'n': p.name = optarg; break;
 		case 'p': p.pin = 1; break;
+		case 'j': json = 1; break;
 		case 's': server_opt = optarg; break;
 		case 'e':
 			if ((p.ttl = duration(optarg)) < 0)
@@ -124,6 +131,8 @@ static int offer_create(int argc, char **argv)
 					    "from the file's columns");
 		if (!out_path)
 			return ob_cli_usage(ob_cli_current(), "--roster needs -o OUT.csv (the links and PINs)");
+		if (json)
+			return ob_cli_usage(ob_cli_current(), "--json goes with one offer (--roster writes OUT.csv)");
 		return issuer_offer_roster(roster, &p, server_opt, out_path);
 	}
 	if (out_path)
@@ -140,10 +149,24 @@ static int offer_create(int argc, char **argv)
 	    issuer_offer_uri(server, m.ref, &uri, &link, &err))
 		goto fail;
 	ob_date_format(m.expires, when);
-	printf("id: %s\nlink: %s\n", m.id, link.data);
-	if (m.pin)
-		printf("pin: %s\n", m.pin);
-	printf("expires: %s\n", when);
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", m.id, "link", link.data,
+				      "achievement", p.achievement, "recipient", p.recipient, "expires", when,
+				      "pin", m.pin);
+		char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+		json_decref(o);
+		if (!js) {
+			ob_fail(&err, OB_ENOMEM, "out of memory");
+			goto fail;
+		}
+		printf("%s\n", js);
+		free(js);
+	} else {
+		printf("id: %s\nlink: %s\n", m.id, link.data);
+		if (m.pin)
+			printf("pin: %s\n", m.pin);
+		printf("expires: %s\n", when);
+	}
 	fprintf(stderr, "ob-issuer: offer %s for %s; send the link%s\n", m.id, p.recipient,
 		m.pin ? " and, by another channel, the PIN" : "");
 	goto out;
@@ -171,11 +194,19 @@ static const char *shown_state(const offer_rec *o, time_t now)
 
 static ob_code list_one(const offer_rec *o, void *ctx, ob_error *err)
 {
-	char when[32], *ach = ob_text_safe(o->achievement), *to = ob_text_safe(o->recipient);
+	char when[32], *ach, *to;
+	json_t *arr = ctx;
 	ob_code rc = OB_OK;
 
-	(void)ctx;
 	ob_date_format(o->expires, when);
+	if (arr) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", o->id, "state", shown_state(o, time(NULL)),
+				      "achievement", o->achievement, "recipient", o->recipient, "expires", when,
+				      "credential", o->credential_id);
+		return !j || json_array_append_new(arr, j) ? ob_fail(err, OB_ENOMEM, "out of memory") : OB_OK;
+	}
+	ach = ob_text_safe(o->achievement);
+	to = ob_text_safe(o->recipient);
 	/* roster text reaches the terminal with its control characters escaped */
 	if (!ach || !to)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
@@ -191,12 +222,17 @@ static int simple(int argc, char **argv, int want_id)
 {
 	issuer_state st = { 0 };
 	ob_error err = { 0 };
-	int c, rc = 0, done = 0;
+	json_t *arr = NULL;
+	int c, rc = 0, done = 0, json = 0;
 
 	optind = 1;
 	while ((c = ob_cmd_getopt(want_id ? &offer_revoke_spec : &offer_list_spec, argc, argv)) != -1) {
 		if (c == OB_OPT_HELP)
 			return ob_cli_help();
+		if (c == 'j' && !want_id) {
+			json = 1;
+			continue;
+		}
 		return ob_cli_usage(ob_cli_current(), "invalid option");
 	}
 	if (argc - optind != want_id)
@@ -204,8 +240,21 @@ static int simple(int argc, char **argv, int want_id)
 				    : "offer list takes no arguments");
 	if (issuer_open(&st, 0, &err))
 		return ob_cli_fail(&err);
-	if (!want_id)
-		rc = offer_db_each(st.db, list_one, NULL, &err) ? ob_cli_fail(&err) : 0;
+	if (!want_id) {
+		if (json && !(arr = json_array()))
+			rc = ob_cli_errorf(3, "out of memory");
+		else if (offer_db_each(st.db, list_one, arr, &err))
+			rc = ob_cli_fail(&err);
+		else if (arr) {
+			char *js = ob_json_dumps(arr, OB_JSON_PRETTY);
+			if (js)
+				printf("%s\n", js);
+			else
+				rc = ob_cli_errorf(3, "out of memory");
+			free(js);
+		}
+		json_decref(arr);
+	}
 	else if (offer_db_revoke(st.db, argv[optind], time(NULL), &done, &err))
 		rc = ob_cli_fail(&err);
 	else if (!done)

@@ -98,4 +98,12 @@ echo "no --json:" $(cat "$T/nojson" | tr '\n' ',' | sed 's/,$//')
 "$IS" --home "$T/ij" init --name J --url https://j.example --json >"$T/ij.json" 2>/dev/null
 jf "$T/ij.json" "d['did'].startswith('did:key:') and d['keyType'] == 'Ed25519' and d['home'] == '$T/ij' and d['database'] == 'sqlite'"
 
+# offer create --json and offer list --json (the offer's link and PIN; the list's states)
+"$IS" --home "$H" offer create --achievement weld-1 --recipient of@example.com --pin --server https://i.example \
+	--json >"$T/of.json" 2>/dev/null
+jf "$T/of.json" "d['link'].startswith('openid-credential-offer://') and len(d['pin']) >= 4 and d['recipient'] == 'of@example.com'"
+"$IS" --home "$H" offer list --json >"$T/ol.json" 2>/dev/null
+jf "$T/ol.json" "isinstance(d, list) and any(o['recipient'] == 'of@example.com' and o['state'] == 'open' for o in d)"
+expect 2 "--json goes with one offer" "$IS" --home "$H" offer create --roster "$T/r.csv" -o "$T/offers.csv" --json
+
 done_tests
