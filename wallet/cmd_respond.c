@@ -28,6 +28,7 @@ int cmd_respond(int argc, char **argv);
 static const struct ob_cmd_opt respond_opts[] = {
 	{ "pick", 0, "ID", "send this credential; no question asked", 'p', OB_OPT_REPEAT },
 	{ "yes", 'y', NULL, "send the only matching credential without asking", 'y', 0 },
+	{ "json", 0, NULL, "print what was sent and the verifier's answer as JSON", 'j', 0 },
 	{ "cacert", 0, "FILE", "CAs to trust besides the system's", OB_NETOPT_CACERT, 0 },
 	{ "timeout", 0, "SECONDS", "per call (more than 0, at most 600)", OB_NETOPT_TIMEOUT, 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
@@ -47,6 +48,7 @@ struct ask {
 	json_t *req;            /* the checked request object */
 	const char *ach, *iss;  /* what its DCQL query wants (borrowed) */
 	ob_http_opts http;
+	int json;               /* --json: the outcome on stdout */
 };
 
 /* The link in arg: the text, or a file holding it or its QR code. */
@@ -323,6 +325,18 @@ static ob_code send_answer(wallet *w, const struct ask *a, wallet_rec *recs, siz
 		wallet_put(stderr, v);
 	}
 	fputs("\n", stderr);
+	if (a->json) {
+		json_t *o = json_pack("{s:s, s:I, s:s?}", "verifier", a->client_id + strlen(OB_OID4VP_PREFIX), "sent",
+				      (json_int_t)n, "verdict", v);
+		char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
+		json_decref(o);
+		if (!js) {
+			ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		printf("%s\n", js);
+		free(js);
+	}
 	*verdict_rc = v && strcmp(v, "valid") ? 1 : 0;
 out:
 	free(texts);
@@ -403,6 +417,7 @@ int cmd_respond(int argc, char **argv)
 				picks[npicks++] = optarg;
 			break;
 		case 'y': yes = 1; break;
+		case 'j': a.json = 1; break;
 		case OB_OPT_HELP: rc = ob_cli_help(); break;
 		default:
 			if (!(rc = ob_netopts_option(&net, c, optarg)))

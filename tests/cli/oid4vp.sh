@@ -188,7 +188,10 @@ expect 1 "not available.*answered already" wl respond --cacert "$T/ca.pem" --pic
 
 # a VC-JWT answers the jwt_vc_json query with a VP-JWT
 request jwt
-expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$JWTID" "$LINK"
+wl respond --cacert "$T/ca.pem" --pick "$JWTID" --json "$LINK" >"$T/respond.json" 2>"$T/respond.err"
+check "respond --json: sent 1, the verifier says valid" python3 -c "
+import json,sys; d=json.load(open('$T/respond.json')); sys.exit(not(d['sent']==1 and d['verdict']=='valid' and d['verifier'].startswith('http')))"
+check "respond --json: the note stays on stderr" grep -q "the verifier says: valid" "$T/respond.err"
 status "$RID"
 check "a VP-JWT of a VC-JWT: VALID, nonce and audience checked" python3 -c "
 import json,sys; d=json.load(open('$T/st.json')); r=d['result']; c={x['id']:x['outcome'] for x in r['report']['checks']}
