@@ -14,6 +14,7 @@
 #include "vc/issue.h"
 #include "issuer.h"
 #include "roster.h"
+#include "roster_offers.h"
 #include "io/roster.h"
 #include "base/json.h"
 #include "canon/jcs.h"
@@ -162,6 +163,10 @@ static const struct ob_cmd_opt issue_opts[] = {
 	{ "timezone", 0, "ZONE", "plain dates mean the start of that day in ZONE (default UTC)", 'z', 0 },
 	{ "mail-merge", 0, "FILE.csv", "--roster: also write a mail-merge CSV", 'M', 0 },
 	{ "shard", 0, "K/N", "--roster: only shard K of N (for several issuing nodes)", 'K', 0 },
+	{ "offers", 0, NULL, "--roster: an OpenID4VCI offer per row (signed when claimed), no files", 'O', 0 },
+	{ "expires-in", 0, "DURATION", "--offers: how long each offer stays open (default 14d)", 'E', 0 },
+	{ "server", 0, "URL", "--offers: the public https URL of ob-issuer serve", 'W', 0 },
+	{ "no-pin", 0, NULL, "--offers: links alone (default: a PIN each, in DIR/pins.csv)", 'P', 0 },
 	{ "json", 0, NULL, "print what was issued as JSON (one credential with -o; a roster's summary)", 'J', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
@@ -174,8 +179,25 @@ const struct ob_cmd_spec issue_spec = {
 	"[--evidence URL|NARRATIVE]... [--result VALUE|RD=VALUE]... [--awarded-date T] [--credential-schema] "
 	"[--suite SUITE] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] [--force] [--json] "
 	"| --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] "
-	"[--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N] [--credential-schema]",
+	"[--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N] [--credential-schema] "
+	"[--offers [--expires-in DURATION] [--server URL] [--no-pin]]",
 };
+
+/* --roster --offers: the credential is signed when claimed (by ob-issuer
+ * serve, with its own suite and status options), so what only signing
+ * now would use is refused rather than ignored. */
+static int roster_offers(roster_opts *ro, const roster_offer_opts *oo, const ob_sign_opts *so)
+{
+	const char *no = ro->shard_n ? "--shard (offers are made in one run; nothing is signed now)" :
+			 ro->jobs ? "--jobs (nothing is signed now)" : so->suite ? "--suite" : so->created ? "--created" :
+			 ro->no_status ? "--no-status" : ro->suspension ? "--suspension" :
+			 ro->credential_schema ? "--credential-schema" : ro->tz ? "--timezone" : NULL;
+
+	if (no)
+		return ob_cli_usage(ob_cli_current(), "--offers does not take %s: ob-issuer serve signs each credential "
+				    "when its offer is claimed", no);
+	return issuer_roster_offers_run(ro, oo);
+}
 
 int cmd_issue(int argc, char **argv)
 {
@@ -186,6 +208,7 @@ int cmd_issue(int argc, char **argv)
 	const char *ev[OB3_MAX_EVIDENCE + 1], *res[OB3_MAX_RESULTS + 1];
 	ob_sign_opts so = { .schema_form = 1 };
 	roster_opts ro = { 0 };
+	roster_offer_opts oo = { 0 };
 	char *end, vf[32], vu[32];
 	int c, force = 0, json = 0;
 	long jobs;
@@ -241,10 +264,21 @@ int cmd_issue(int argc, char **argv)
 				return ob_cli_usage(ob_cli_current(), "--shard wants K/N with 1 <= K <= N <= 4096, got '%s'",
 						    optarg);
 			break;
+		case 'O': oo.on = 1; break;
+		case 'E':
+			if ((oo.ttl = issuer_offer_duration(optarg)) < 0)
+				return ob_cli_usage(ob_cli_current(), "--expires-in wants a duration such as 3600, 90m, 36h "
+						    "or 14d (at most 366d), got '%s'", optarg);
+			break;
+		case 'W': oo.server = optarg; break;
+		case 'P': oo.no_pin = 1; break;
 		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
+	if (!oo.on && (oo.ttl || oo.server || oo.no_pin))
+		return ob_cli_usage(ob_cli_current(), "%s goes with --roster --offers",
+				    oo.ttl ? "--expires-in" : oo.server ? "--server" : "--no-pin");
 	/* plain dates: the start of that day in --timezone (UTC); the zone
 	 * is set before the signing threads start */
 	ob_roster_tz_use(ro.tz);
@@ -270,10 +304,13 @@ int cmd_issue(int argc, char **argv)
 		ro.outdir = out_path;
 		ro.suite = so.suite;
 		ro.created = so.created;
+		if (oo.on)
+			return roster_offers(&ro, &oo, &so);
 		return issuer_roster_run(&ro);
 	}
-	if (ro.jobs || ro.shard_n)
-		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.jobs ? "--jobs" : "--shard");
+	if (ro.jobs || ro.shard_n || oo.on)
+		return ob_cli_usage(ob_cli_current(), "%s goes with --roster",
+				    ro.jobs ? "--jobs" : ro.shard_n ? "--shard" : "--offers");
 	if (ro.delim || ro.mail_merge)
 		return ob_cli_usage(ob_cli_current(), "%s goes with --roster", ro.delim ? "--delimiter" : "--mail-merge");
 	if (!ach_id || !io.recipient)

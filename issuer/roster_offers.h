@@ -1,0 +1,30 @@
+/* roster_offers: issue --roster FILE.csv -o DIR --offers (issue 16): one
+ * OpenID4VCI offer per roster row instead of a signed file; the
+ * credential is signed when the learner's wallet redeems the offer, bound
+ * to the wallet's DID (roster_offers.c; offers themselves: oid4vci.h). */
+#ifndef OB_ISSUER_ROSTER_OFFERS_H
+#define OB_ISSUER_ROSTER_OFFERS_H
+
+#include "roster.h"
+
+typedef struct {
+	int on;             /* --offers */
+	long ttl;           /* --expires-in, seconds; 0: the offers' default */
+	int no_pin;         /* --no-pin: links alone, no PIN (tx_code) */
+	const char *server; /* --server URL, or NULL: the issuer's base URL */
+} roster_offer_opts;
+
+/* "90" seconds, "30m", "36h", "14d" (at most 366 days): seconds, or -1
+ * (offer create's --expires-in grammar). */
+long issuer_offer_duration(const char *s);
+
+/* The run: checks every row first (a bad row is named by its line and no
+ * offer is made at all), then makes an offer for each row that has none
+ * yet, a transaction per batch, with its PIN appended to DIR/pins.csv
+ * (0600) and synced before the batch commits; writes DIR/manifest.jsonl
+ * and o->mail_merge (claim_url filled). Prints the manifest's path (or,
+ * with o->json, the summary). Returns the exit code: 0, 1 when some rows
+ * were bad (nothing made), else ob_exit_code's. */
+int issuer_roster_offers_run(const roster_opts *o, const roster_offer_opts *oo);
+
+#endif
