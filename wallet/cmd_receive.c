@@ -525,12 +525,17 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 	ob_buf did = OB_BUF_INIT, kid = OB_BUF_INIT, cred = OB_BUF_INIT, src = OB_BUF_INIT;
 	const char *conf = NULL, *token_url = NULL;
 	json_t *row = NULL;
+	char *lcw_offer = NULL; /* an LCW link's OpenID4VCI offer */
+	int done = 0;
 	ob_code rc;
 
 	r->http = net->http;
 	r->http.cache_dir = NULL;
 	r->http.offline = 0;
-	if ((rc = read_offer(r, arg, err)) || (rc = read_metadata(r, &conf, &token_url, err)))
+	/* an LCW link: the VC-API exchange (receive_vcapi.c) */
+	if ((rc = wallet_vcapi_receive(arg, &r->http, vo, r->json, &done, &lcw_offer, err)) || done)
+		goto out;
+	if ((rc = read_offer(r, lcw_offer ? lcw_offer : arg, err)) || (rc = read_metadata(r, &conf, &token_url, err)))
 		goto out;
 	if ((rc = wallet_unlock(&w, err)))
 		goto out;
@@ -563,6 +568,7 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 	if (row && err->code != OB_ENOMEM)
 		print_row(row, err);
 out:
+	free(lcw_offer);
 	json_decref(row);
 	ob_key_free(key);
 	wallet_close(&w);

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "proof/keys.h"
+#include "io/http.h"
 #include "io/store.h"
 #include "io/vault.h"
 #include "vc/verify.h"
@@ -196,6 +197,20 @@ const char *wallet_warning(const ob_report *r);
  * Returns 0, -1 when out of memory. */
 int wallet_summary_set(json_t *sum, const ob_report *r, const char *id, const char *checked,
 		       int set_doc);
+
+/* ob-wallet receive's VC-API client (receive_vcapi.c): reads arg (a link,
+ * a file holding it, or a QR code image of it). An LCW link
+ * (lcw.app/request?request=, request.html, dccrequest://,
+ * org.dcconsortium://, or the legacy issuer=&vc_request_url=&challenge=
+ * form; exchange.md 3.1) naming a VC-API exchange is run to the end:
+ * DID authentication with the wallet's holder key, then each delivered
+ * credential verified as add does, bound to the wallet's DID, and all
+ * stored in one transaction (ids or, with json, receive's JSON on
+ * stdout); *done is set. One naming only an OpenID4VCI offer sets
+ * *oid4vci to that offer link (heap) for the OpenID4VCI client. Any
+ * other input leaves both unset. */
+ob_code wallet_vcapi_receive(const char *arg, const ob_http_opts *http, const ob_verify_opts *vo, int json,
+			     int *done, char **oid4vci, ob_error *err);
 
 /* The learner's own registries and trusted-issuer list (the verifier's
  * defaults under XDG config), so the wallet shows who vouches for an
