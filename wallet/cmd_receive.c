@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -348,6 +349,13 @@ static ob_code get_token(struct recv *r, const char *token_url, ob_error *err)
 		rc = ob_fail(err, OB_EINVALID, "the token answer has no access_token");
 		goto out;
 	}
+	/* RFC 6749 5.1: token_type is required (case-insensitive); this
+	 * wallet presents Bearer tokens only (no DPoP key) */
+	if (!ob_json_str(t, "token_type") || strcasecmp(ob_json_str(t, "token_type"), "Bearer")) {
+		rc = ob_fail(err, OB_EUNSUPPORTED, "the token answer's token_type is %s, not Bearer (the only kind this "
+			     "wallet uses)", ob_json_str(t, "token_type") ? ob_json_str(t, "token_type") : "missing");
+		goto out;
+	}
 	if (ob_buf_adds(&r->token, tok) < 0)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 out:
@@ -447,9 +455,13 @@ static ob_code store(wallet *w, const char *text, size_t len, const char *holder
 		goto out;
 	}
 	subject = ob_json_str(ob3_subject(rep->document), "id");
-	if (!subject || strcmp(subject, holder))
-		fprintf(stderr, "%s: warning: the credential is bound to %s, not to this wallet's %s\n", ob_cli_prog(),
-			subject ? subject : "no one", holder);
+	/* VCI 1.0 binds the credential to the key of the proof: one bound
+	 * to someone else could never be presented as ours */
+	if (!subject || strcmp(subject, holder)) {
+		rc = ob_fail(err, OB_EINVALID, "the issuer bound the credential to %s, not to this wallet's %s",
+			     subject ? subject : "no one", holder);
+		goto out;
+	}
 	if (wallet_warning(rep))
 		fprintf(stderr, "%s: warning: the credential does not follow the Open Badges rules: %s\n", ob_cli_prog(),
 			wallet_warning(rep));
@@ -525,17 +537,12 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 	ob_buf did = OB_BUF_INIT, kid = OB_BUF_INIT, cred = OB_BUF_INIT, src = OB_BUF_INIT;
 	const char *conf = NULL, *token_url = NULL;
 	json_t *row = NULL;
-	char *lcw_offer = NULL; /* an LCW link's OpenID4VCI offer */
-	int done = 0;
 	ob_code rc;
 
 	r->http = net->http;
 	r->http.cache_dir = NULL;
 	r->http.offline = 0;
-	/* an LCW link: the VC-API exchange (receive_vcapi.c) */
-	if ((rc = wallet_vcapi_receive(arg, &r->http, vo, r->json, &done, &lcw_offer, err)) || done)
-		goto out;
-	if ((rc = read_offer(r, lcw_offer ? lcw_offer : arg, err)) || (rc = read_metadata(r, &conf, &token_url, err)))
+	if ((rc = read_offer(r, arg, err)) || (rc = read_metadata(r, &conf, &token_url, err)))
 		goto out;
 	if ((rc = wallet_unlock(&w, err)))
 		goto out;
@@ -564,11 +571,12 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 		/* spent: the offer cannot be had again, so say where it is */
 		fprintf(stderr, "%s: the credential was not stored; here it is:\n", ob_cli_prog());
 		fwrite(cred.data, 1, cred.len, stderr);
+		if (cred.len && cred.data[cred.len - 1] != '\n')
+			fputc('\n', stderr); /* a VC-JWT has none: the error goes on a line of its own */
 	}
 	if (row && err->code != OB_ENOMEM)
 		print_row(row, err);
 out:
-	free(lcw_offer);
 	json_decref(row);
 	ob_key_free(key);
 	wallet_close(&w);
