@@ -33,7 +33,7 @@ import { Oauth2AuthorizationServer, Oauth2ResourceServer, Oauth2ServerErrorRespo
 import canonicalize from 'canonicalize';
 
 const [certFile, keyFile, portFile] = process.argv.slice(2);
-const CODE_TTL = 300, NONCE_TTL = 300, TOKEN_TTL = 300, MAX_PIN_TRIES = 3, MAX_BODY = 64 * 1024;
+const CODE_TTL = 300, NONCE_TTL = 300, TOKEN_TTL = 300, IAT_WINDOW = 300, MAX_PIN_TRIES = 3, MAX_BODY = 64 * 1024;
 
 // ---- did:key (Ed25519 0xed01, P-256 0x8024) ----
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -314,6 +314,9 @@ async function credential(req, res, body) {
 		log.push(`proof refused: ${e?.errorResponse?.error_description ?? e?.message}`);
 		throw e;
 	}
+	// the library wants an iat but checks only exp/nbf: the window is ours
+	if (Math.abs(proof.payload.iat - Date.now() / 1000) > IAT_WINDOW)
+		return send(res, 400, { error: 'invalid_proof', error_description: 'the proof iat is out of range' });
 	if (proof.signer.method !== 'did' || !proof.signer.didUrl.startsWith('did:key:'))
 		return send(res, 400, { error: 'invalid_proof', error_description: 'bind with a did:key kid' });
 	spentTokens.add(tokenPayload.jti);
