@@ -14,13 +14,16 @@
 # Data Integrity suite, with a status entry). Prints the offers redeemed
 # per second (credentials answered / wall time from the first request to
 # the last answer), wrk's request latency (token and credential requests
-# together) and the server's peak RSS (VmHWM at the end, from /proc).
+# together), the server's peak RSS (VmHWM at the end, from /proc) and
+# the CPU it used during the run (user + system time / wall time, in
+# cores: near 1 with more holders means one request at a time).
 # Then `issue --roster --jobs 1` of N rows on the same issuer for a
 # ratio: the same credentials signed and logged, without HTTP and the
 # offer's one-time steps.
-# Exits non-zero unless every offer was answered with a credential, the
-# issuer's log holds exactly N credentials, every offer is "issued" and
-# serve exits 0 on SIGTERM. Proofs are signed before the run and carry
+# Exits non-zero unless every offer was answered with a signed
+# credential, the issuer's log holds exactly N credentials, every offer
+# is "issued", each credential's subject is one of the N holders' DIDs
+# (each holder once) and serve exits 0 on SIGTERM. Proofs are signed before the run and carry
 # iat = then: a run must end within the issuer's 300 s iat window.
 BIN=${1:?usage: sh scripts/bench-offers.sh BIN_DIR [N] [C]}
 N=${2:-1000}
@@ -76,6 +79,9 @@ new_issuer() {
 }
 
 load() { awk '{ print $1 }' /proc/loadavg; }
+# cputicks PID: the process's user + system time in clock ticks
+cputicks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+HZ=$(getconf CLK_TCK)
 
 # run BACKEND HOLDERS [--db URI]: one measured run; appends
 # "BACKEND HOLDERS RATE MB" to $T/results
@@ -101,6 +107,7 @@ run() {
 	th=2
 	[ "$c" -ge 2 ] || th=1
 	la=$(load)
+	cpu0=$(cputicks "$spid")
 	wrk -t"$th" -c"$c" -d"${CAP}s" --timeout 30s --latency -s "$LUA" "http://127.0.0.1:$port" \
 		-- "$r/data.lua" "$th" "$r/done" "$CONF" >"$r/wrk" 2>&1 &
 	wpid=$!
@@ -125,6 +132,7 @@ run() {
 	kill -INT "$wpid" 2>/dev/null
 	wait "$wpid"
 	wpid=
+	cpu1=$(cputicks "$spid")
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$spid/status")
 	kill -TERM "$spid"
 	wait "$spid"
@@ -145,13 +153,18 @@ run() {
 		grep -v -e 'redeemed$' -e ': issued urn:' "$r/serve.log" | tail -n 5 >&2
 		die "$be, $c holders: $issued of $N credentials answered ($refused refused, $other other, ${sockerr:-0} socket errors), $logged in the issuer's log, $offered offers issued, serve exit $st"
 	fi
+	"$IS" --home "$r/home" "$@" export --all "$r/export" >/dev/null 2>"$T/err" ||
+		die "export --all failed: $(tail -n 1 "$T/err")"
+	bound=$(python3 "$PREP" --check "$r/data.lua" "$r/export") || die "$be, $c holders: the credentials are not bound to the holders"
+	[ "$bound" -eq "$N" ] || die "$be, $c holders: $bound credentials bound to their holders, want $N"
 	rate=$(awk -v n="$N" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0) ? n / s : 0 }')
 	mb=$((hwm / 1024))
+	cores=$(awk -v t="$((cpu1 - cpu0))" -v hz="$HZ" -v s="$secs" 'BEGIN { printf "%.2f", (s > 0) ? t / hz / s : 0 }')
 	p50=$(get p50-ms)
 	p99=$(get p99-ms)
 	hs=holders
 	[ "$c" -ne 1 ] || hs=holder
-	echo "bench-offers: offers redeemed/s (serve, $c $hs, $be): $rate/s ($N offers in $secs s), peak RSS $mb MB; request latency p50 $p50 ms, p99 $p99 ms (token and credential); load average $la"
+	echo "bench-offers: offers redeemed/s (serve, $c $hs, $be): $rate/s ($N offers in $secs s), peak RSS $mb MB, server CPU $cores cores; request latency p50 $p50 ms, p99 $p99 ms (token and credential, $(get idle) idle metadata GETs among them); load average $la"
 	echo "$be $c $rate $mb" >>"$T/results"
 }
 

@@ -3,6 +3,8 @@
 --
 --   wrk -t T -c C -d CAP -s offers.lua URL -- DATA.lua T DONE_DIR CONF
 --
+-- A redemption counts when POST /credential answers 200 with a signed
+-- credential (a Data Integrity proofValue in it).
 -- DATA.lua (tests/bench/offers_prep.py) holds one {code, pin, proof}
 -- per offer; thread k takes the offers k, k+T, k+2T... Each connection
 -- is one holder at a time: POST /token (pre-authorized code + PIN), and
@@ -109,7 +111,7 @@ function response(status, headers, body)
 	local tok = status == 200 and body:match('"access_token"%s*:%s*"([^"]+)"')
 	if tok then
 		table.insert(tokens, tok)
-	elseif status == 200 and body:find('"credentials"', 1, true) then
+	elseif status == 200 and body:find('"credentials"', 1, true) and body:find('"proofValue"', 1, true) then
 		issued = issued + 1
 		finish_one()
 	elseif status == 200 and body:find('"credential_configurations_supported"', 1, true) then

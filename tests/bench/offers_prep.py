@@ -14,6 +14,12 @@ one {code, pin, proof, holder} table per offer, for tests/bench/offers.lua.
 Nonces are not bound to a token in ob-issuer serve (any current nonce
 goes with any access token), so they can be fetched ahead; each is used
 once. A failed request is an error (exit 1), never skipped.
+
+    offers_prep.py --check DATA.lua DIR
+
+After the run: every credential in DIR (`ob-issuer export --all DIR`)
+has a holder of DATA.lua as its credentialSubject.id, and every holder
+has exactly one.
 """
 import base64
 import csv
@@ -50,9 +56,34 @@ def lua_str(s):
     return '"' + s + '"'
 
 
+def check(data, exported):
+    """--check DATA.lua DIR: the credentials `ob-issuer export --all`
+    wrote to DIR are bound to the holders of DATA.lua, one each
+    (credentialSubject.id). Prints the count; exit 1 on a mismatch."""
+    import os
+    import re
+    with open(data) as f:
+        holders = sorted(re.findall(r'holder="([^"]+)"', f.read()))
+    subjects = []
+    for name in os.listdir(exported):
+        if name.endswith(".json"):
+            with open(os.path.join(exported, name)) as f:
+                subjects.append(json.load(f)["credentialSubject"]["id"])
+    subjects.sort()
+    if subjects != holders:
+        extra = sorted(set(subjects) - set(holders))[:3]
+        missing = sorted(set(holders) - set(subjects))[:3]
+        sys.exit("offers_prep: %d credentials for %d holders; not a holder: %s; no credential: %s" % (
+            len(subjects), len(holders), extra, missing))
+    print(len(subjects))
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--check":
+        check(sys.argv[2], sys.argv[3])
+        return
     if len(sys.argv) != 5:
-        sys.exit("usage: offers_prep.py MAILMERGE.csv HOST:PORT AUD OUT.lua")
+        sys.exit("usage: offers_prep.py MAILMERGE.csv HOST:PORT AUD OUT.lua | --check DATA.lua DIR")
     mm, hostport, aud, out = sys.argv[1:]
     host, port = hostport.rsplit(":", 1)
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
