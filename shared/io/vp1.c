@@ -3,6 +3,7 @@
 #include "io/vp1.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include <jansson.h>
 
 #include "base/json.h"
+#include "canon/contexts.h"
 #include "canon/jcs.h"
+#include "io/cborld.h"
 
 #define MAX_DEPTH 100
 static const unsigned char TAG_UNCOMPRESSED[3] = { 0xd9, 0x05, 0x00 };
@@ -367,6 +370,42 @@ static json_t *to_json(cbor_item_t *it, int depth, const char **why)
 	}
 }
 
+/* Compressed CBOR-LD (io/cborld.h), with the contexts obkit ships: what
+ * vpqr's toQrCode writes by default, so the Learner Credential Wallet's
+ * QR codes. A context obkit does not ship cannot be decoded: "could not
+ * check" (OB_EIO), as a missing context is elsewhere. */
+static void compressed(ob_buf raw, ob_buf *out, ob_error *err)
+{
+	ob_loader *l = ob_contexts_loader_new();
+	json_t *j = NULL;
+	char *js = NULL;
+
+	if (!l) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		return;
+	}
+	j = ob_cborld_decode((const unsigned char *)raw.data + 3, raw.len - 3, l, err);
+	if (!j && err->code == OB_ENET) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		ob_error_clear(err);
+		ob_fail(err, OB_EIO, "VP1- payload: compressed CBOR-LD with a context obkit does not ship (%s)", msg);
+	} else if (!j) {
+		char msg[sizeof(err->msg)];
+		ob_code c = err->code;
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		ob_error_clear(err);
+		ob_fail(err, c, "VP1- payload: %s", msg);
+	} else if (!(js = ob_json_dumps(j, 0)) || ob_buf_adds(out, js) < 0) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+	free(js);
+	json_decref(j);
+	ob_loader_free(l);
+}
+
 ob_code ob_vp1_decode(const char *payload, size_t len, ob_buf *out, ob_error *err)
 {
 	ob_buf raw = OB_BUF_INIT;
@@ -391,10 +430,12 @@ ob_code ob_vp1_decode(const char *payload, size_t len, ob_buf *out, ob_error *er
 		ob_fail(err, OB_EPARSE, "VP1- payload: not CBOR-LD (no 0x05 tag)");
 		goto out;
 	}
+	if (raw.data[2] == 0x01) {
+		compressed(raw, out, err);
+		goto out;
+	}
 	if (raw.data[2] != 0x00) {
-		ob_fail(err, raw.data[2] == 0x01 ? OB_EIO : OB_EPARSE,
-			raw.data[2] == 0x01 ? "VP1- payload: compressed CBOR-LD, which needs cborld's context "
-			"tables; obkit reads the uncompressed form only" : "VP1- payload: unknown CBOR-LD compression mode");
+		ob_fail(err, OB_EPARSE, "VP1- payload: unknown CBOR-LD compression mode");
 		goto out;
 	}
 	if (!shape_ok((const unsigned char *)raw.data + 3, raw.len - 3)) {

@@ -3,13 +3,14 @@
  * "VP1-" + multibase prefix "B" + RFC 4648 base32 (upper case, no
  * padding) of CBOR-LD bytes of a Verifiable Presentation.
  *
- * obkit writes and reads the uncompressed CBOR-LD form: the 16-bit tag
- * 0x0500 (bytes d9 05 00), then the presentation as plain CBOR (maps
- * with text keys), which cborld 4.x encodes with compressionMode 0 and
- * every cborld decoder reads without context tables. The compressed
- * form (d9 05 01, terms and values replaced by numbers from the
- * contexts' tables) is refused: decoding it needs cborld's codec
- * tables, which obkit does not carry. */
+ * obkit writes the uncompressed CBOR-LD form: the 16-bit tag 0x0500
+ * (bytes d9 05 00), then the presentation as plain CBOR (maps with text
+ * keys), which cborld 4.x encodes with compressionMode 0 and every cborld
+ * decoder reads without context tables. It reads both that and the
+ * compressed form (d9 05 01: terms and values replaced by numbers from
+ * the contexts, io/cborld.h), which vpqr's toQrCode writes by default
+ * and so the Learner Credential Wallet's own QR codes hold; the contexts
+ * are the ones obkit ships (canon/contexts.h). */
 #ifndef OB_VP1_H
 #define OB_VP1_H
 
@@ -31,10 +32,12 @@ int ob_vp1_sniff(const char *text, size_t len);
 ob_code ob_vp1_encode(const char *json, size_t len, ob_buf *out, ob_error *err);
 
 /* Appends the JSON text of the document in a VP1- payload. OB_EPARSE for
- * a payload that is not VP1-B base32 of CBOR-LD, or whose CBOR is not a
- * JSON value (tags, byte strings, indefinite items, map keys that are
- * not text, nesting over 100, trailing bytes); OB_EIO ("could not
- * check") for compressed CBOR-LD; OB_ELIMIT over OB_VP1_MAX_PAYLOAD. */
+ * a payload that is not VP1-B base32 of CBOR-LD, whose uncompressed CBOR
+ * is not a JSON value (tags, byte strings, indefinite items, map keys
+ * that are not text, nesting over 100, trailing bytes), or whose
+ * compressed CBOR-LD does not decode (io/cborld.h); OB_EIO ("could not
+ * check") for compressed CBOR-LD naming a context obkit does not ship;
+ * OB_ELIMIT over OB_VP1_MAX_PAYLOAD or a CBOR-LD budget. */
 ob_code ob_vp1_decode(const char *payload, size_t len, ob_buf *out, ob_error *err);
 
 #endif

@@ -10,6 +10,10 @@
 #   vpqr -> obkit: cborld encodes that presentation (uncompressed) and
 #   base32-encode makes the VP1- text as vpqr's toQrCode does; `ob-verifier
 #   scan` reads its QR code: VALID.
+#   vpqr's toQrCode with its defaults (compressed CBOR-LD, tag d9 05 01: what
+#   the Learner Credential Wallet's own QR codes hold) -> `ob-verifier scan`:
+#   VALID. cborld's document loader serves obkit's contexts/ (byte copies of
+#   the published documents), so both sides number the same terms.
 # usage: sh tests/cli/vp1_interop.sh BIN_DIR SHARED_DIR
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
@@ -27,6 +31,7 @@ setup() {
 		command -v $tool >/dev/null 2>&1 || { bad "$tool is needed for the VP1- cross-check"; return 1; }
 	done
 	mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/vpqr.mjs" "$J/" || return 1
+	export OBKIT_CONTEXTS="$SRC/../../contexts"
 	if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
 		bad "npm ci of tests/interop-vpqr failed (is the npm registry reachable?):"
 		tail -n 15 "$T/npm.log" | sed 's/^/    /'
@@ -69,5 +74,18 @@ expect 0 "^VP1-B" node "$J/vpqr.mjs" write "$T/lib-vp.json"
 tr -d '\n' <"$T/out" >"$T/lib.txt"
 expect 0 "" "$VF" qr --url "$(cat "$T/lib.txt")" --png "$T/lib.png"
 expect 0 "VALID: presentation signed by its holder $WDID" "$VF" scan --offline $DOCS "$T/lib.png"
+
+# vpqr -> obkit, compressed CBOR-LD (toQrCode's default)
+# cbor_tag FILE: the CBOR-LD tag's last byte of a VP1- payload (0 or 1)
+cbor_tag() { python3 -c "
+import base64,sys; t=open(sys.argv[1]).read().strip()[5:]
+print(base64.b32decode(t+'='*(-len(t)%8))[2])" "$1"; }
+expect 0 "^VP1-B" node "$J/vpqr.mjs" qr "$T/lib-vp.json"
+tr -d '\n' <"$T/out" >"$T/lz.txt"
+check "toQrCode's default is compressed CBOR-LD (tag d9 05 01)" test "$(cbor_tag "$T/lz.txt")" = 1
+check "and shorter than the uncompressed payload" test "$(wc -c <"$T/lz.txt")" -lt "$(wc -c <"$T/lib.txt")"
+expect 0 "" "$VF" qr --url "$(cat "$T/lz.txt")" --png "$T/lz.png"
+expect 0 "VALID: presentation signed by its holder $WDID" "$VF" scan --offline $DOCS "$T/lz.png"
+expect 0 "VALID: presentation signed by its holder $WDID" "$VF" verify --offline $DOCS "$T/lz.txt"
 
 done_tests
