@@ -9,12 +9,14 @@
 # (tests/bench/offers_prep.py, python3-cryptography: each offer's
 # pre-authorized code, a c_nonce from POST /nonce, an Ed25519 did:key
 # holder and its signed `jwt` key proof). wrk (tests/bench/offers.lua)
-# then keeps C holders in flight: POST /token with code and PIN, POST
-# /credential with the access token and the proof (ldp_vc, the issuer's
-# Data Integrity suite, with a status entry). Prints the offers redeemed
-# per second (credentials answered / wall time from the first request to
-# the last answer), wrk's request latency (token and credential requests
-# together), the server's peak RSS (VmHWM at the end, from /proc) and
+# then keeps C holders in flight, each redemption the three POSTs a
+# wallet makes: /token with code and PIN, /nonce (the server's work for
+# it; its nonce goes unused, the proof's was fetched before), /credential
+# with the access token and the proof (ldp_vc, the issuer's Data
+# Integrity suite, with a status entry). Prints the offers redeemed per
+# second (credentials answered / wall time from the first request to the
+# last answer), wrk's request latency (the three kinds together), the
+# server's peak RSS (VmHWM at the end, from /proc) and
 # the CPU it used during the run (user + system time / wall time, in
 # cores: near 1 with more holders means one request at a time).
 # Then `issue --roster --jobs 1` of N rows on the same issuer for a
@@ -144,6 +146,11 @@ run() {
 	other=$(get other)
 	secs=$(get seconds)
 	[ -n "$issued" ] || { cat "$r/wrk" >&2; die "wrk gave no result"; }
+	# every request wrk completed is accounted for: three per offer and
+	# the idle GETs
+	nreq=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$r/wrk")
+	[ "${nreq:-0}" -eq $((3 * N + $(get idle))) ] || [ "$issued" -ne "$N" ] ||
+		die "$be, $c holders: wrk made $nreq requests, want 3 x $N + $(get idle) idle"
 	logged=$("$IS" --home "$r/home" "$@" list --json 2>/dev/null | awk -F': *' '/^  "count":/ { sub(/,/, "", $2); print $2 }')
 	offered=$("$IS" --home "$r/home" "$@" offer list --json 2>/dev/null | grep -c '"state": "issued"')
 	sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $5 + $7 + $9 + $11 }' "$r/wrk")
@@ -164,7 +171,7 @@ run() {
 	p99=$(get p99-ms)
 	hs=holders
 	[ "$c" -ne 1 ] || hs=holder
-	echo "bench-offers: offers redeemed/s (serve, $c $hs, $be): $rate/s ($N offers in $secs s), peak RSS $mb MB, server CPU $cores cores; request latency p50 $p50 ms, p99 $p99 ms (token and credential, $(get idle) idle metadata GETs among them); load average $la"
+	echo "bench-offers: offers redeemed/s (serve, $c $hs, $be): $rate/s ($N offers in $secs s), peak RSS $mb MB, server CPU $cores cores; request latency p50 $p50 ms, p99 $p99 ms (token, nonce and credential requests; $(get idle) idle metadata GETs among them); load average $la"
 	echo "$be $c $rate $mb" >>"$T/results"
 }
 

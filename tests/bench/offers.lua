@@ -3,22 +3,27 @@
 --
 --   wrk -t T -c C -d CAP -s offers.lua URL -- DATA.lua T DONE_DIR CONF
 --
--- A redemption counts when POST /credential answers 200 with a signed
--- credential (a Data Integrity proofValue in it).
 -- DATA.lua (tests/bench/offers_prep.py) holds one {code, pin, proof}
--- per offer; thread k takes the offers k, k+T, k+2T... Each connection
--- is one holder at a time: POST /token (pre-authorized code + PIN), and
--- the access token its answer carries goes to the next free connection
--- as POST /credential (Bearer, a `jwt` proof with its own c_nonce).
--- Tokens and proofs are not tied to a connection (a bearer token is good
--- on any), so C connections keep C holders' requests in flight. A
--- connection with nothing left to send while others finish waits 10 ms
--- and fetches the issuer metadata (counted as "idle", not as a
--- redemption). A thread
--- whose offers all have an answer (a credential or a refusal) writes
--- DONE_DIR/done.K and stops; the bench then ends wrk (SIGINT). The clock
--- is CLOCK_MONOTONIC through LuaJIT's ffi: from a thread's first request
--- to its last answer, the run from the earliest start to the latest end.
+-- per offer; thread k takes the offers k, k+T, k+2T... A redemption is
+-- the three POSTs a wallet makes after reading the offer:
+--   POST /token       the pre-authorized code and the PIN -> access token
+--   POST /nonce       -> a c_nonce
+--   POST /credential  Bearer token, a `jwt` key proof (CONF's format)
+-- and counts when /credential answers 200 with a signed credential (a
+-- Data Integrity proofValue in it). The proof must be signed over its
+-- nonce, so the proofs were signed before the run over nonces fetched
+-- then (the server ties a nonce to no token); the run's own POST /nonce
+-- makes the server do that request's work (a one-time row, a commit)
+-- and its nonce goes unused. Tokens and proofs are not tied to a
+-- connection (a bearer token is good on any): a token's next step goes
+-- to the next free connection, so C connections keep C holders'
+-- requests in flight. A connection with nothing left to send while
+-- others finish waits 10 ms and fetches the issuer metadata (counted as
+-- "idle", not as a redemption). A thread whose offers all have an
+-- answer (a credential or a refusal) writes DONE_DIR/done.K and stops;
+-- the bench then ends wrk (SIGINT). The clock is CLOCK_MONOTONIC through
+-- LuaJIT's ffi: from a thread's first request to its last answer, the
+-- run from the earliest start to the latest end.
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } obb_timespec;
@@ -40,14 +45,16 @@ function setup(thread)
 	table.insert(threads, thread)
 end
 
-local mine, tokens, done_dir, conf
+-- tokens: access tokens whose nonce is not asked yet; asking: those
+-- whose POST /nonce is in flight; ready: those ready for /credential
+local mine, tokens, asking, ready, done_dir, conf
 local next_offer, next_proof = 1, 1
 
 function init(args)
 	local all = dofile(args[1])
 	local nthreads = tonumber(args[2])
 	done_dir, conf = args[3], args[4]
-	mine, tokens = {}, {}
+	mine, tokens, asking, ready = {}, {}, {}, {}
 	for i = id + 1, #all, nthreads do
 		table.insert(mine, all[i])
 	end
@@ -81,7 +88,7 @@ end
 
 -- a connection with nothing to send waits 10 ms before its metadata GET
 function delay()
-	return (#tokens == 0 and next_offer > #mine) and 10 or 0
+	return (#tokens == 0 and #ready == 0 and next_offer > #mine) and 10 or 0
 end
 
 function request()
@@ -90,13 +97,18 @@ function request()
 		return idle_get()
 	end
 	if t0 == 0 then t0 = now() end
-	local tok = table.remove(tokens)
+	local tok = table.remove(ready, 1)
 	if tok then
 		local o = mine[next_proof]
 		next_proof = next_proof + 1
 		return wrk.format("POST", "/credential",
 			{ ["Authorization"] = "Bearer " .. tok, ["Content-Type"] = "application/json" },
 			'{"credential_configuration_id":"' .. conf .. '","proofs":{"jwt":["' .. o.proof .. '"]}}')
+	end
+	tok = table.remove(tokens, 1)
+	if tok then
+		table.insert(asking, tok)
+		return wrk.format("POST", "/nonce", { ["Content-Length"] = "0" })
 	end
 	local o = mine[next_offer]
 	if o then
@@ -111,13 +123,15 @@ function response(status, headers, body)
 	local tok = status == 200 and body:match('"access_token"%s*:%s*"([^"]+)"')
 	if tok then
 		table.insert(tokens, tok)
+	elseif status == 200 and body:find('"c_nonce"', 1, true) then
+		table.insert(ready, table.remove(asking, 1))
 	elseif status == 200 and body:find('"credentials"', 1, true) and body:find('"proofValue"', 1, true) then
 		issued = issued + 1
 		finish_one()
 	elseif status == 200 and body:find('"credential_configurations_supported"', 1, true) then
 		idle = idle + 1
 	elseif body:find('"error"', 1, true) then
-		-- a refused token or credential request: that offer is over
+		-- a refused request: that offer is over
 		refusal("refused", status, body)
 		refused = refused + 1
 		finish_one()
