@@ -600,8 +600,9 @@ static const struct ob_cmd_opt receive_opts[] = {
 
 const struct ob_cmd_spec receive_spec = {
 	"receive", cmd_receive, NULL, receive_opts, "OFFER|URL|QR-IMAGE",
-	"Claims a credential offered over OpenID4VCI (pre-authorized code), bound to\n"
-	"the holder's DID, and stores it as add does.", NULL,
+	"Claims a credential offered over OpenID4VCI (pre-authorized code) or a\n"
+	"VC-API exchange (a Learner Credential Wallet link), bound to the holder's\n"
+	"DID, and stores it as add does.", NULL,
 };
 
 int cmd_receive(int argc, char **argv)
