@@ -20,8 +20,10 @@
 #include "cli/cli.h"
 #include "cli/netopts.h"
 #include "cmds.h"
+#include "oid4vp.h"
 #include "page.h"
 #include "serve.h"
+#include "vc/oid4vp.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define DEFAULT_MAX_BODY (4u * 1024 * 1024)
@@ -145,6 +147,8 @@ struct start {
 	int worker;           /* --worker: this is a worker process */
 	const char *cache_dir; /* --cache-dir, or NULL: the user's cache */
 	size_t cache_max;     /* --cache-max */
+	int client_did;       /* --client-id did: signed OpenID4VP requests */
+	const char *client_key; /* --client-key FILE */
 };
 
 /* One option (getopt_long's c, with optarg). 0, or the exit code of a
@@ -178,6 +182,12 @@ static int option(int c, struct server *s, struct start *st, ob_registry *reg)
 	case 'S': s->strict = 1; return 0;
 	case 'Y': s->require_trusted = 1; return 0;
 	case 'W': st->worker = 1; return 0;
+	case 'I':
+		if (strcmp(optarg, "did") && strcmp(optarg, "redirect_uri"))
+			return ob_cli_usage(ob_cli_current(), "invalid --client-id '%s' (redirect_uri or did)", optarg);
+		st->client_did = !strcmp(optarg, "did");
+		return 0;
+	case 'K': st->client_key = optarg; return 0;
 	case 'r':
 		if (ob_registry_add_file(reg, optarg, &err))
 			return ob_cli_fail(&err);
@@ -202,6 +212,10 @@ static const struct ob_cmd_opt serve_opts[] = {
 	{ "require-trusted-issuer", 0, NULL, "a self-asserted issuer identity leaves the verdict undecided", 'Y', 0 },
 	{ "registry", 0, "FILE", "an issuer registry or trusted-issuer list", 'r', OB_OPT_REPEAT },
 	{ "doc", 0, "URL=FILE", "answer URL from FILE, never fetching it", OB_NETOPT_DOC, OB_OPT_REPEAT },
+	{ "client-id", 0, "KIND", "how OpenID4VP requests name this verifier: redirect_uri (unsigned, the default) "
+	  "or did (signed by --client-key's did:key)", 'I', 0 },
+	{ "client-key", 0, "FILE", "with --client-id did: the signing key (made, 0600, when missing; default "
+	  "$XDG_DATA_HOME/obkit/verifier/client-key.json)", 'K', 0 },
 	{ "worker", 0, NULL, "internal: see serve_worker_main", 'W', OB_OPT_HIDDEN },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
@@ -367,7 +381,22 @@ int cmd_serve(int argc, char **argv)
 			rc = serve_worker_main(&s);
 		goto out;
 	}
+	if (st.client_key && !st.client_did) {
+		rc = ob_cli_usage(ob_cli_current(), "--client-key goes with --client-id did");
+		goto out;
+	}
+	if (st.client_did) {
+		ob_error e = { 0 };
+
+		if (oid4vp_signer_init(st.client_key, &e)) {
+			rc = ob_cli_fail(&e);
+			goto out;
+		}
+		fprintf(stderr, "%s: OpenID4VP requests are signed as " OB_OID4VP_DID_PREFIX "%s\n", ob_cli_prog(),
+			oid4vp_signer_did());
+	}
 	rc = serve(&s, &st, wargv);
+	oid4vp_signer_free();
 	wargv = NULL;
 out:
 	ob_netopts_release(&net);

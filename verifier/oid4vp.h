@@ -14,6 +14,12 @@
  *   POST /oid4vp/response         the wallet's direct_post (vp_token,
  *                                 state)
  *
+ * A request names the verifier "redirect_uri:<its response URL>" and its
+ * object is an unsecured JWT, unless serve --client-id did: then the
+ * verifier is "decentralized_identifier:<did:key>" and the object is a
+ * JWT signed by that key (kid: its DID URL), so a wallet can tell who
+ * asks (oid4vp_signer_init).
+ *
  * Requests live in the memory of the process that made them, expire
  * (default OID4VP_TTL seconds) and take one answer: a fleet must send a
  * request's answer back to the instance that made it. */
@@ -35,6 +41,16 @@ int oid4vp_route(const char *url);
 enum MHD_Result oid4vp_handler(const struct server *s, struct MHD_Connection *c, const char *url,
 			       const char *method, const char *upload, size_t *upload_size,
 			       struct request *r);
+
+/* serve --client-id did: loads the key file at path (NULL: client-key.json
+ * in $OBKIT_VERIFIER_HOME, else $XDG_DATA_HOME/obkit/verifier), or makes
+ * an Ed25519 key there (0600, its directory 0700) when there is none.
+ * From then on requests are signed with it. Call before the server's
+ * threads start. OB_OK, or an error with err. */
+ob_code oid4vp_signer_init(const char *path, ob_error *err);
+/* The signing verifier's DID, or NULL (requests are unsigned). */
+const char *oid4vp_signer_did(void);
+void oid4vp_signer_free(void);
 
 int cmd_request(int argc, char **argv);
 extern const struct ob_cmd_spec request_spec;

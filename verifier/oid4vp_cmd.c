@@ -52,6 +52,10 @@ static int show(const json_t *j, int as_json, int qrflag, const char *png, int b
 		free(js);
 		return 0;
 	}
+	if (!link && by_value && ob_json_str(j, "client_id") &&
+	    !strncmp(ob_json_str(j, "client_id"), OB_OID4VP_DID_PREFIX, strlen(OB_OID4VP_DID_PREFIX)))
+		return ob_cli_errorf(3, "this verifier signs its requests (" OB_OID4VP_DID_PREFIX "), which go by "
+				     "reference only: leave out --by-value");
 	if (!link)
 		return ob_cli_errorf(3, "the server gave no %s", by_value ? "link_by_value" : "link");
 	if (!qrflag) {

@@ -10,12 +10,16 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include <openssl/evp.h>
 
 #include "base/codec.h"
+#include "base/fsutil.h"
 #include "base/json.h"
 #include "base/rand.h"
 #include "canon/jcs.h"
+#include "cli/cli.h"
 #include "io/qr.h"
 #include "oid4vp.h"
 #include "page.h"
@@ -42,6 +46,81 @@ struct vreq {
 static pthread_mutex_t vp_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vreq *vp_reqs;
 static size_t vp_nreqs;
+
+/* serve --client-id did: the key that signs request objects, its DID and
+ * the DID URL of its verification method (set before the threads start,
+ * read-only after). */
+static ob_key *vp_key;
+static char *vp_did, *vp_kid;
+
+ob_code oid4vp_signer_init(const char *path, ob_error *err)
+{
+	char *home = NULL, *file = NULL;
+	ob_buf did = OB_BUF_INIT, vm = OB_BUF_INIT;
+	struct stat sb;
+	const char *alg;
+
+	if (!path) {
+		if (!(home = ob_home_dir(NULL, "OBKIT_VERIFIER_HOME", "verifier", err)))
+			goto out;
+		if (!(file = ob_path_join(home, "client-key.json"))) {
+			ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
+		path = file;
+	}
+	if (lstat(path, &sb) == 0) {
+		if (!(vp_key = ob_key_load(path, err)))
+			goto out;
+		if (!ob_key_has_private(vp_key)) {
+			ob_fail(err, OB_EUSAGE, "%s: a public key cannot sign requests", path);
+			goto out;
+		}
+		if ((sb.st_mode & 077) != 0)
+			fprintf(stderr, "%s: warning: the key file %s can be read by others (chmod 600 it)\n",
+				ob_cli_prog(), path);
+	} else {
+		/* the verifier's own key, made once and kept (0600) */
+		if (home && ob_mkdir_p(home, err))
+			goto out;
+		if (!(vp_key = ob_key_generate(OB_KEY_ED25519, err)) || ob_key_save(vp_key, path, 0, err))
+			goto out;
+		fprintf(stderr, "%s: made the verifier's request-signing key %s\n", ob_cli_prog(), path);
+	}
+	alg = ob_key_jose_alg(vp_key);
+	if (!alg || (strcmp(alg, "EdDSA") && strcmp(alg, "ES256") && strcmp(alg, "ES384"))) {
+		ob_fail(err, OB_EUSAGE, "%s: requests are signed with an Ed25519, P-256 or P-384 key", path);
+		goto out;
+	}
+	if (ob_key_did(vp_key, &did, &vm, err))
+		goto out;
+	vp_did = ob_buf_detach(&did, NULL);
+	vp_kid = ob_buf_detach(&vm, NULL);
+	if (!vp_did || !vp_kid)
+		ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	if (err->code)
+		oid4vp_signer_free();
+	ob_buf_release(&did);
+	ob_buf_release(&vm);
+	free(home);
+	free(file);
+	return err->code;
+}
+
+const char *oid4vp_signer_did(void)
+{
+	return vp_did;
+}
+
+void oid4vp_signer_free(void)
+{
+	ob_key_free(vp_key);
+	free(vp_did);
+	free(vp_kid);
+	vp_key = NULL;
+	vp_did = vp_kid = NULL;
+}
 
 static void vp_vreq_free(struct vreq *q)
 {
@@ -217,6 +296,13 @@ static json_t *vp_request_object(const struct vreq *q)
 		      "cryptosuite_values", "eddsa-rdfc-2022", "eddsa-jcs-2022", "jwt_vc_json", "alg_values",
 		      "EdDSA", "ES256", "aud", "https://self-issued.me/v2");
 	ob_buf_release(&ruri);
+	/* a signed object says when it was made and until when it holds
+	 * (RFC 9101 10.2: a wallet refuses an expired one) */
+	if (o && vp_key && (json_object_set_new(o, "iat", json_integer((json_int_t)time(NULL))) ||
+			    json_object_set_new(o, "exp", json_integer((json_int_t)q->expires)))) {
+		json_decref(o);
+		o = NULL;
+	}
 	return o;
 }
 
@@ -236,9 +322,10 @@ static json_t *vp_request_summary(const struct vreq *q)
 		json_object_set_new(o, "achievement", json_string(q->achievement));
 	if (o && q->issuer)
 		json_object_set_new(o, "issuer", json_string(q->issuer));
-	if (o) {
+	if (o && !vp_key) {
 		/* the same request by value, for wallets that take a
-		 * redirect_uri: client's request only so */
+		 * redirect_uri: client's request only so (a signed request
+		 * goes by reference only) */
 		json_t *obj = vp_request_object(q);
 		ob_buf bv = OB_BUF_INIT;
 
@@ -342,7 +429,10 @@ static enum MHD_Result vp_create(struct MHD_Connection *c, struct request *r)
 	{
 		ob_buf cid = OB_BUF_INIT;
 
-		ob_buf_addf(&cid, OB_OID4VP_PREFIX "%s/oid4vp/response", q->base);
+		if (vp_did)
+			ob_buf_addf(&cid, OB_OID4VP_DID_PREFIX "%s", vp_did);
+		else
+			ob_buf_addf(&cid, OB_OID4VP_PREFIX "%s/oid4vp/response", q->base);
 		q->client_id = ob_buf_detach(&cid, NULL);
 	}
 	q->achievement = p.ach.len ? strdup(p.ach.data) : NULL;
@@ -397,7 +487,8 @@ out:
 	return ret;
 }
 
-/* GET /oid4vp/request/ID: the request object, an unsecured JWT. */
+/* GET /oid4vp/request/ID: the request object, an unsecured JWT, or one
+ * signed by the verifier's key (--client-id did). */
 static enum MHD_Result vp_send_request_object(struct MHD_Connection *c, const char *id)
 {
 	struct vreq *q;
@@ -415,7 +506,7 @@ static enum MHD_Result vp_send_request_object(struct MHD_Connection *c, const ch
 		return vp_send_oauth_error(c, MHD_HTTP_NOT_FOUND, "invalid_request", "no such request, or it has expired");
 	if (state != PENDING)
 		return vp_send_oauth_error(c, MHD_HTTP_GONE, "invalid_request", "this request has been answered already");
-	if (!o || ob_oid4vp_request_jwt(o, &b, &err)) {
+	if (!o || (vp_key ? ob_oid4vp_request_sign(o, vp_key, vp_kid, &b, &err) : ob_oid4vp_request_jwt(o, &b, &err))) {
 		json_decref(o);
 		ob_buf_release(&b);
 		return MHD_NO;

@@ -47,6 +47,8 @@ struct ask {
 	char *client_id, *request_uri;
 	json_t *req;            /* the checked request object */
 	const char *ach, *iss;  /* what its DCQL query wants (borrowed) */
+	ob_oid4vp_signer who;   /* a signed request's verified DID, or none */
+	ob_loader *loader;      /* resolves a did:web verifier's key */
 	ob_http_opts http;
 	int json;               /* --json: the outcome on stdout */
 };
@@ -130,7 +132,8 @@ static ob_code fetch_request(struct ask *a, const char *arg, ob_error *err)
 		json_decref(e);
 		goto out;
 	}
-	if (!(a->req = ob_oid4vp_request_read(body.data ? body.data : "", body.len, a->client_id, err))) {
+	if (!(a->req = ob_oid4vp_request_check(body.data ? body.data : "", body.len, a->client_id, a->loader, 0,
+					       &a->who, err))) {
 		rc = err->code;
 		goto out;
 	}
@@ -143,6 +146,13 @@ out:
 	return rc;
 }
 
+/* Who asks: the DID whose key signed the request, else (a redirect_uri:
+ * client, unsigned) where the answer goes. */
+static const char *asker(const struct ask *a)
+{
+	return a->who.did ? a->who.did : a->client_id + strlen(OB_OID4VP_PREFIX);
+}
+
 /* Who asks and for what, on stderr (credential fields and the request are
  * untrusted: wallet_put keeps control characters off the terminal). */
 static void tell(const struct ask *a)
@@ -150,11 +160,19 @@ static void tell(const struct ask *a)
 	const char *name = ob_json_str(json_object_get(a->req, "client_metadata"), "client_name");
 
 	fputs("A verifier asks for a presentation.\n  who:  ", stderr);
-	wallet_put(stderr, a->client_id + strlen(OB_OID4VP_PREFIX));
+	if (a->who.did)
+		fputs("asked by ", stderr);
+	wallet_put(stderr, asker(a));
+	if (a->who.did)
+		fputs(" (signature verified)", stderr);
 	if (name) {
 		fputs(" (calls itself \"", stderr);
 		wallet_put(stderr, name);
 		fputs("\")", stderr);
+	}
+	if (a->who.did) {
+		fputs("\n  to:   ", stderr);
+		wallet_put(stderr, ob_json_str(a->req, "response_uri"));
 	}
 	fputs("\n  what: an Open Badge", stderr);
 	if (a->ach) {
@@ -319,15 +337,15 @@ static ob_code send_answer(wallet *w, const struct ask *a, wallet_rec *recs, siz
 	}
 	v = ob_json_str(reply, "verdict");
 	fprintf(stderr, "%s: sent %zu credential%s to %s", ob_cli_prog(), n, n == 1 ? "" : "s",
-		a->client_id + strlen(OB_OID4VP_PREFIX));
+		asker(a));
 	if (v) {
 		fputs("; the verifier says: ", stderr);
 		wallet_put(stderr, v);
 	}
 	fputs("\n", stderr);
 	if (a->json) {
-		json_t *o = json_pack("{s:s, s:I, s:s?}", "verifier", a->client_id + strlen(OB_OID4VP_PREFIX), "sent",
-				      (json_int_t)n, "verdict", v);
+		json_t *o = json_pack("{s:s, s:b, s:I, s:s?}", "verifier", asker(a), "signed", a->who.did != NULL,
+				      "sent", (json_int_t)n, "verdict", v);
 		char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
 		json_decref(o);
 		if (!js) {
@@ -437,11 +455,18 @@ int cmd_respond(int argc, char **argv)
 	a.http = net.http;
 	a.http.cache_dir = NULL;
 	a.http.offline = 0;
+	/* a did:web verifier's document: fetched, never cached */
+	if (ob_netopts_connect(&net, 0, &err)) {
+		rc = ob_cli_fail(&err);
+		goto out;
+	}
+	a.loader = net.loader;
 	rc = respond(&a, argv[optind], picks, npicks, yes, &vrc, &err) ? ob_cli_fail(&err) : vrc;
 out:
 	free(a.client_id);
 	free(a.request_uri);
 	json_decref(a.req);
+	ob_oid4vp_signer_release(&a.who);
 	ob_netopts_release(&net);
 	return rc;
 }

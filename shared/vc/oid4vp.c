@@ -4,10 +4,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/codec.h"
 #include "base/json.h"
 #include "canon/jcs.h"
+#include "proof/did.h"
 #include "vc/oid4vci.h"
 
 #define VC_IRI "https://www.w3.org/2018/credentials#VerifiableCredential"
@@ -322,14 +324,155 @@ ob_code ob_oid4vp_request_jwt(const json_t *req, ob_buf *out, ob_error *err)
 	return OB_OK;
 }
 
-static json_t *request_claims(const char *text, size_t len, ob_error *err)
+ob_code ob_oid4vp_request_sign(const json_t *req, const ob_key *key, const char *kid, ob_buf *out, ob_error *err)
+{
+	const char *alg = key ? ob_key_jose_alg(key) : NULL;
+	json_t *h = NULL;
+	char *hs = NULL, *ps = NULL;
+	unsigned char sig[OB_SIG_MAX];
+	size_t siglen = 0, start = out->len;
+
+	if (!alg || (strcmp(alg, "EdDSA") && strcmp(alg, "ES256") && strcmp(alg, "ES384")) ||
+	    !ob_key_has_private(key))
+		return ob_fail(err, OB_EUSAGE, "a request is signed with a private Ed25519, P-256 or P-384 key");
+	if (!kid || strncmp(kid, "did:", 4) || !strchr(kid, '#'))
+		return ob_fail(err, OB_EUSAGE, "the kid of a signed request is the DID URL of a verification method");
+	if (!(h = json_pack("{s:s, s:s, s:s}", "alg", alg, "typ", OB_OID4VP_REQ_TYP, "kid", kid)) ||
+	    !(hs = ob_json_dumps(h, 0)) || !(ps = ob_json_dumps(req, 0)) ||
+	    ob_base64url_encode(out, (const unsigned char *)hs, strlen(hs)) < 0 || ob_buf_addc(out, '.') < 0 ||
+	    ob_base64url_encode(out, (const unsigned char *)ps, strlen(ps)) < 0 || out->oom) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (ob_key_sign(key, (const unsigned char *)out->data + start, out->len - start, sig, &siglen, err))
+		goto out;
+	if (ob_buf_addc(out, '.') < 0 || ob_base64url_encode(out, sig, siglen) < 0)
+		ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	if (err->code)
+		ob_buf_truncate(out, start);
+	json_decref(h);
+	free(hs);
+	free(ps);
+	return err->code;
+}
+
+void ob_oid4vp_signer_release(ob_oid4vp_signer *s)
+{
+	if (!s)
+		return;
+	free(s->did);
+	free(s->kid);
+	s->did = s->kid = NULL;
+}
+
+/* RFC 7515 4.1.9: a typ is a media type, "application/" may be left out
+ * and case does not matter. */
+static int typ_is(const char *typ, const char *want)
+{
+	if (typ && !strncasecmp(typ, "application/", 12))
+		typ += 12;
+	return typ && !strcasecmp(typ, want);
+}
+
+/* The signed request of a decentralized_identifier: client (VP 5.9.3,
+ * 5.10): header h of the JWT text, the DID in cid. The claims, or NULL
+ * with err. */
+static json_t *signed_claims(const char *text, size_t len, const json_t *h, const char *cid, ob_loader *loader,
+			     time_t now, ob_oid4vp_signer *who, ob_error *err)
+{
+	const char *alg = ob_json_str(h, "alg"), *kid = ob_json_str(h, "kid");
+	const char *did = cid + strlen(OB_OID4VP_DID_PREFIX), *sig = memrchr(text, '.', len);
+	size_t dlen = strlen(did);
+	ob_vm vm = { 0 };
+	ob_buf raw = OB_BUF_INIT;
+	ob_error e = { 0 };
+	json_t *p = NULL, *exp;
+
+	if (!alg || !strcmp(alg, "none") || sig == text + len - 1) {
+		ob_fail(err, OB_EINVALID, "the request object is not signed (alg %s), and a " OB_OID4VP_DID_PREFIX
+			" client's must be", alg ? alg : "missing");
+		return NULL;
+	}
+	if (strcmp(alg, "EdDSA") && strcmp(alg, "ES256") && strcmp(alg, "ES384")) {
+		ob_fail(err, OB_EINVALID, "the request object's alg %s is not one this wallet takes (EdDSA, ES256, "
+			"ES384)", alg);
+		return NULL;
+	}
+	if (json_object_get(h, "crit")) {
+		ob_fail(err, OB_EINVALID, "the request object's header has crit, which this wallet does not support");
+		return NULL;
+	}
+	if (strncmp(did, "did:", 4) || strchr(did, '#')) {
+		ob_fail(err, OB_EINVALID, "the client_id %s does not name a DID", cid);
+		return NULL;
+	}
+	if (!kid || strncmp(kid, did, dlen) || kid[dlen] != '#' || !kid[dlen + 1]) {
+		ob_fail(err, OB_EINVALID, "the request object's kid %s is not a key of the verifier's DID %s",
+			kid ? kid : "(none)", did);
+		return NULL;
+	}
+	if (ob_did_resolve(kid, NULL, loader, &vm, &e)) {
+		ob_fail(err, e.code == OB_ENET || e.code == OB_ENOMEM ? e.code : OB_EINVALID,
+			"the verifier's key %s: %s", kid, e.msg);
+		goto out;
+	}
+	if (!ob_vm_bound_to(&vm, did)) {
+		ob_fail(err, OB_EINVALID, "the key %s is not controlled by the verifier's DID %s", kid, did);
+		goto out;
+	}
+	if (strcmp(ob_key_jose_alg(vm.key), alg)) {
+		ob_fail(err, OB_EINVALID, "the request object's alg %s does not match the key %s (%s)", alg, kid,
+			ob_key_jose_alg(vm.key));
+		goto out;
+	}
+	if (ob_base64url_decode(&raw, sig + 1, (size_t)(text + len - sig - 1), &e) ||
+	    ob_key_verify(vm.key, (const unsigned char *)text, (size_t)(sig - text),
+			  (const unsigned char *)(raw.data ? raw.data : ""), raw.len, &e)) {
+		ob_fail(err, OB_EINVALID, "the request object's signature does not verify with the key %s", kid);
+		goto out;
+	}
+	if (!(p = jwt_part(text, len, 1))) {
+		ob_fail(err, OB_EINVALID, "the request object's claims are not a JSON object");
+		goto out;
+	}
+	/* RFC 9101 10.2: a request object that has expired is refused */
+	exp = json_object_get(p, "exp");
+	if (exp && (!json_is_number(exp) || json_number_value(exp) <= (double)(now ? now : time(NULL)))) {
+		ob_fail(err, OB_EINVALID, "the request object has expired (exp %s)", json_is_number(exp) ? "passed"
+			: "is not a number");
+		json_decref(p);
+		p = NULL;
+		goto out;
+	}
+	if (who && (!(who->did = strdup(did)) || !(who->kid = strdup(kid)))) {
+		ob_oid4vp_signer_release(who);
+		json_decref(p);
+		p = NULL;
+		ob_fail(err, OB_ENOMEM, "out of memory");
+	}
+out:
+	ob_vm_release(&vm);
+	ob_buf_release(&raw);
+	return p;
+}
+
+static json_t *request_claims(const char *text, size_t len, const char *cid, ob_loader *loader, time_t now,
+			      ob_oid4vp_signer *who, ob_error *err)
 {
 	json_t *h, *p;
 	const char *alg, *typ;
 	size_t dots = 0, i;
+	int did = !strncmp(cid, OB_OID4VP_DID_PREFIX, strlen(OB_OID4VP_DID_PREFIX));
 
-	if (len && *text == '{')
+	if (len && *text == '{') {
+		if (did) {
+			ob_fail(err, OB_EINVALID, "the request of a " OB_OID4VP_DID_PREFIX " client must be a "
+				"signed request object, not plain parameters or JSON");
+			return NULL;
+		}
 		return ob_json_parse(text, len, err);
+	}
 	for (i = 0; i < len; i++)
 		dots += text[i] == '.';
 	if (dots != 2 || !(h = jwt_part(text, len, 0))) {
@@ -338,10 +481,15 @@ static json_t *request_claims(const char *text, size_t len, ob_error *err)
 	}
 	alg = ob_json_str(h, "alg");
 	typ = ob_json_str(h, "typ");
-	if (!typ || strcmp(typ, OB_OID4VP_REQ_TYP)) {
+	if (!typ_is(typ, OB_OID4VP_REQ_TYP)) {
 		ob_fail(err, OB_EINVALID, "the request object's typ is %s, not " OB_OID4VP_REQ_TYP, typ ? typ : "missing");
 		json_decref(h);
 		return NULL;
+	}
+	if (did) {
+		p = signed_claims(text, len, h, cid, loader, now, who, err);
+		json_decref(h);
+		return p;
 	}
 	/* VP 5.9.3: a redirect_uri: client's request is never signed, and a
 	 * signature by an unknown key would prove nothing */
@@ -359,16 +507,31 @@ static json_t *request_claims(const char *text, size_t len, ob_error *err)
 
 json_t *ob_oid4vp_request_read(const char *text, size_t len, const char *client_id, ob_error *err)
 {
+	return ob_oid4vp_request_check(text, len, client_id, NULL, 0, NULL, err);
+}
+
+json_t *ob_oid4vp_request_check(const char *text, size_t len, const char *client_id, ob_loader *loader,
+				time_t now, ob_oid4vp_signer *who, ob_error *err)
+{
 	json_t *r;
 	const char *cid, *ruri, *s;
+	size_t pl = strlen(OB_OID4VP_PREFIX);
 
+	if (who)
+		who->did = who->kid = NULL;
 	if (len > OB_OID4VP_MAX_REQUEST) {
 		ob_fail(err, OB_ELIMIT, "the request object is larger than %d bytes", OB_OID4VP_MAX_REQUEST);
 		return NULL;
 	}
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
 		len--;
-	if (!(r = request_claims(text, len, err)))
+	if (strncmp(client_id, OB_OID4VP_PREFIX, pl) &&
+	    strncmp(client_id, OB_OID4VP_DID_PREFIX, strlen(OB_OID4VP_DID_PREFIX))) {
+		ob_fail(err, OB_EINVALID, "the client_id %s has neither the " OB_OID4VP_PREFIX " nor the "
+			OB_OID4VP_DID_PREFIX " prefix", client_id);
+		return NULL;
+	}
+	if (!(r = request_claims(text, len, client_id, loader, now, who, err)))
 		return NULL;
 	cid = ob_json_str(r, "client_id");
 	ruri = ob_json_str(r, "response_uri");
@@ -377,13 +540,10 @@ json_t *ob_oid4vp_request_read(const char *text, size_t len, const char *client_
 	else if (!cid || strcmp(cid, client_id))
 		ob_fail(err, OB_EINVALID, "the request object's client_id %s is not the link's %s", cid ? cid : "(none)",
 			client_id);
-	else if (strncmp(cid, OB_OID4VP_PREFIX, strlen(OB_OID4VP_PREFIX)))
-		ob_fail(err, OB_EINVALID, "the client_id %s has no " OB_OID4VP_PREFIX " prefix (an unsigned request "
-			"must name where the answer goes)", cid);
-	else if (!ruri || strcmp(ruri, cid + strlen(OB_OID4VP_PREFIX)))
+	else if (!strncmp(cid, OB_OID4VP_PREFIX, pl) && (!ruri || strcmp(ruri, cid + pl)))
 		ob_fail(err, OB_EINVALID, "the response_uri %s is not the client_id's URL", ruri ? ruri : "(none)");
-	else if (strncmp(ruri, "https://", 8))
-		ob_fail(err, OB_EINVALID, "the response_uri %s is not an https URL", ruri);
+	else if (!ruri || strncmp(ruri, "https://", 8))
+		ob_fail(err, OB_EINVALID, "the response_uri %s is not an https URL", ruri ? ruri : "(none)");
 	else if (!(s = ob_json_str(r, "response_type")) || strcmp(s, "vp_token"))
 		ob_fail(err, OB_EINVALID, "the response_type is %s, not vp_token", s ? s : "missing");
 	else if (!(s = ob_json_str(r, "response_mode")) || strcmp(s, "direct_post"))
@@ -400,6 +560,7 @@ json_t *ob_oid4vp_request_read(const char *text, size_t len, const char *client_
 		ob_fail(err, OB_EINVALID, "the request carries transaction_data, which this wallet does not support");
 	if (err->code) {
 		json_decref(r);
+		ob_oid4vp_signer_release(who);
 		return NULL;
 	}
 	return r;

@@ -1,21 +1,27 @@
 /* oid4vp: the parts of OpenID for Verifiable Presentations 1.0
  * (../shared/spec/exchange.md section 2) that the verifier and the
- * wallet share: the wallet link, the request object (an unsigned JWT:
- * the verifier has no certificate, so its client_id has the
- * "redirect_uri:" prefix and the request cannot be signed, VP 5.9), the
- * DCQL query for an Open Badge and the match of a credential against
- * it, and the form fields of a direct_post answer. No network here. */
+ * wallet share: the wallet link, the request object (an unsigned JWT
+ * for a "redirect_uri:" client, which cannot sign, VP 5.9; a JWT signed
+ * by the verifier's DID key for a "decentralized_identifier:" client,
+ * JAR / RFC 9101), the DCQL query for an Open Badge and the match of a
+ * credential against it, and the form fields of a direct_post answer.
+ * No network here but what a loader given to ob_oid4vp_request_check
+ * does (did:web). */
 #ifndef OB_OID4VP_H
 #define OB_OID4VP_H
 
 #include <stddef.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/doc.h"
 #include "base/err.h"
+#include "proof/keys.h"
 
 #define OB_OID4VP_SCHEME "openid4vp://"
 #define OB_OID4VP_PREFIX "redirect_uri:"
+#define OB_OID4VP_DID_PREFIX "decentralized_identifier:"
 #define OB_OID4VP_REQ_TYP "oauth-authz-req+jwt"
 /* The DCQL credential query ids: one per format, either answers. */
 #define OB_OID4VP_LDP_ID "openbadge_ldp"
@@ -77,14 +83,44 @@ json_t *ob_oid4vp_link_params(const char *link, ob_error *err);
  * sign) of the claims object req. */
 ob_code ob_oid4vp_request_jwt(const json_t *req, ob_buf *out, ob_error *err);
 
-/* Reads a request object as the wallet receives it (JSON, or a JWT with
- * typ oauth-authz-req+jwt; a signed one cannot be checked for a
- * redirect_uri: client and is refused) and checks it against the link's
- * client_id (VP 5.10): client_id equal, the redirect_uri: prefix with
- * an https response_uri equal to the client id's URL, response_type
+/* Appends the request object of a decentralized_identifier: client as a
+ * signed JWT (JAR, RFC 9101; VP 5.9.3): header {"alg", "typ":
+ * "oauth-authz-req+jwt", "kid": kid, the DID URL of key's verification
+ * method}, payload the claims object req. key: a private Ed25519 (EdDSA),
+ * P-256 (ES256) or P-384 (ES384) key, else OB_EUSAGE. */
+ob_code ob_oid4vp_request_sign(const json_t *req, const ob_key *key, const char *kid, ob_buf *out, ob_error *err);
+
+/* Who signed a request object that ob_oid4vp_request_check verified:
+ * the DID of a decentralized_identifier: client and the kid (DID URL)
+ * whose key checked the signature; both NULL for a redirect_uri: client
+ * (whose request is never signed). Heap strings. */
+typedef struct {
+	char *did;
+	char *kid;
+} ob_oid4vp_signer;
+void ob_oid4vp_signer_release(ob_oid4vp_signer *s);
+
+/* Reads a request object as the wallet receives it and checks it against
+ * the link's client_id (VP 5.10). By the client_id's prefix:
+ *  - redirect_uri: JSON, or an unsecured JWT (alg none) with typ
+ *    oauth-authz-req+jwt; a signed one is refused (no key to check it
+ *    with); the response_uri must equal the client id's URL;
+ *  - decentralized_identifier: a JWT with typ oauth-authz-req+jwt, alg
+ *    EdDSA, ES256 or ES384 (never none), no crit, a kid that is a DID URL
+ *    of the client's own DID, resolved (did:key from itself, did:web
+ *    through loader, which may be NULL: then did:web is OB_ENET) to a key
+ *    of that DID which verifies the signature; not expired (exp, when
+ *    present, after now; now 0 is the clock). Unsigned, JSON or by value:
+ *    refused.
+ * Then, for both: client_id equal, an https response_uri, response_type
  * vp_token, response_mode direct_post, a nonce, a dcql_query object, no
- * transaction_data. Returns the claims object (new reference) or NULL
- * with err (OB_EINVALID, the first failure named). */
+ * transaction_data. Returns the claims object (new reference) and fills
+ * *who (may be NULL; release it) or NULL with err (OB_EINVALID, the first
+ * failure named; OB_ENET when a did:web document could not be had). */
+json_t *ob_oid4vp_request_check(const char *text, size_t len, const char *client_id, ob_loader *loader,
+				time_t now, ob_oid4vp_signer *who, ob_error *err);
+
+/* ob_oid4vp_request_check with no loader, the clock and no signer out. */
 json_t *ob_oid4vp_request_read(const char *text, size_t len, const char *client_id, ob_error *err);
 
 /* Appends a form field "name=value" (URL-encoded; '&' first when out is

@@ -10,7 +10,10 @@
 # wallet's DID -> request -> respond -> VALID with holder binding. The security rules are checked with presentations made by
 # `ob-wallet present` and posted with curl: a replayed vp_token, a wrong
 # audience, a stale request, a credential not bound to the holder, one that
-# is not what was asked, bodies over budget.
+# is not what was asked, bodies over budget. Signed requests (serve --client-id
+# did: decentralized_identifier:, a JWT signed by the verifier's did:key): the
+# wallet shows the verified DID and answers; it refuses a tampered signature,
+# a wrong typ, alg none, a kid of another DID, an expired or unsigned object.
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
 WL="$BIN/ob-wallet"
@@ -48,8 +51,8 @@ ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateseri
 "$PROXY" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/pport" --backend-port-file "$T/bport" &
 PPID_=$!
 SPID=
-ISPID= IPPID=
-trap 'kill $PPID_ $SPID $ISPID $IPPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+ISPID= IPPID= EPID=
+trap 'kill $PPID_ $SPID $ISPID $IPPID $EPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 i=0
 while [ ! -s "$T/pport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 U=https://127.0.0.1:$(cat "$T/pport")
@@ -413,6 +416,200 @@ expect 1 "VP1- payload" "$VF" scan --offline "$T/cut.png"
 expect 0 "" wl share "$BOUND" --qr --png "$T/vc1.png"
 expect 0 "VALID" "$VF" scan --offline $DOCS "$T/vc1.png"
 check "share --qr without --vp1 keeps the offline VC1- payload" sh -c "zbarimg -q --raw '$T/vc1.png' 2>/dev/null | grep -q '^VC1-'"
+
+# ---- signed requests: serve --client-id did (decentralized_identifier:, JAR / RFC 9101) ----
+stop
+expect 2 "--client-key goes with --client-id did" "$VF" serve --client-key "$T/vkey.json"
+expect 2 "invalid --client-id 'x509'" "$VF" serve --client-id x509
+serve --client-id did --client-key "$T/vkey.json"
+check "serve made the verifier's signing key, mode 600" sh -c "[ \"\$(stat -c %a '$T/vkey.json')\" = 600 ]"
+VDID=$(sed -n 's/.*signed as decentralized_identifier:\(did:key:z[1-9A-HJ-NP-Za-km-z]*\)$/\1/p' "$T/serve.log")
+check "serve says it signs as decentralized_identifier:did:key:..." test -n "$VDID"
+request sig
+check "the link names the verifier decentralized_identifier:did:key:... and has a request_uri" \
+	sh -c "echo '$LINK' | grep -Eq '^openid4vp://\\?client_id=decentralized_identifier%3Adid%3Akey%3Az[1-9A-HJ-NP-Za-km-z]+&request_uri=https%3A%2F%2F127.0.0.1%3A[0-9]+%2Foid4vp%2Frequest%2F' && [ '$CID' = 'decentralized_identifier:$VDID' ]"
+check "a signed request has no by-value link" python3 -c "import json,sys; sys.exit('link_by_value' in json.load(open('$T/sig.req')))"
+expect 3 "by reference only" "$VF" request --server "$U" --cacert "$T/ca.pem" --by-value
+$C -D "$T/hdr" "$(js "$T/sig.req" "d['request_uri']")" >"$T/sig.jwt"
+check "the signed request object is served as application/oauth-authz-req+jwt" grep -qi "content-type: application/oauth-authz-req+jwt" "$T/hdr"
+# checked here with Python's cryptography, independent of obkit: the did:key's
+# Ed25519 key (multibase base58btc, multicodec 0xed 0x01) verifies the JWS
+python3 - "$T/sig.jwt" "$CID" "$NONCE" "$RID" "$VDID" <<'PY' >"$T/sigcheck" 2>&1
+import base64, json, sys, time
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+jwt, cid, nonce, rid, did = open(sys.argv[1]).read().strip(), *sys.argv[2:]
+B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
+def b58d(s):
+    n = 0
+    for c in s: n = n * 58 + B58.index(c)
+    raw = n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return b'\0' * (len(s) - len(s.lstrip('1'))) + raw
+def b64d(s): return base64.urlsafe_b64decode(s + '=' * (-len(s) % 4))
+h64, p64, s64 = jwt.split('.')
+h, p = json.loads(b64d(h64)), json.loads(b64d(p64))
+mb = did[len('did:key:'):]
+assert h == {'alg': 'EdDSA', 'typ': 'oauth-authz-req+jwt', 'kid': did + '#' + mb}, h
+raw = b58d(mb[1:])
+assert raw[:2] == b'\xed\x01' and len(raw) == 34, raw[:2]
+Ed25519PublicKey.from_public_bytes(raw[2:]).verify(b64d(s64), (h64 + '.' + p64).encode())
+assert p['client_id'] == cid and p['response_uri'].endswith('/oid4vp/response'), p
+assert p['nonce'] == nonce and p['state'] == rid and p['response_mode'] == 'direct_post'
+assert p['iat'] <= time.time() + 5 < p['exp'], (p['iat'], p['exp'])
+print('ok')
+PY
+check "the request object: EdDSA JWS, typ oauth-authz-req+jwt, kid the did:key's DID URL, verified with the did:key's key" grep -qx ok "$T/sigcheck"
+expect 0 "the verifier says: valid" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+check "respond shows: asked by the DID (signature verified), and where the answer goes" \
+	sh -c "grep -qF 'who:  asked by $VDID (signature verified)' '$T/out' && grep -q 'to:   https://127.0.0.1:[0-9]*/oid4vp/response' '$T/out'"
+status "$RID"
+check "the signed request's result: VALID, holder bound (the proof checked with the nonce and the full decentralized_identifier: client_id)" python3 -c "
+import json,sys; d=json.load(open('$T/st.json')); r=d['result']; c={x['id']:x['outcome'] for x in r['report']['checks']}
+sys.exit(not(r['verdict']=='valid' and r['report']['holder']['outcome']=='passed' and c.get('proof')=='passed' and d['client_id']=='decentralized_identifier:$VDID'))"
+request sigj
+wl respond --cacert "$T/ca.pem" --pick "$JWTID" --json "$LINK" >"$T/respond.json" 2>"$T/respond.err"
+check "respond --json to a signed request: the DID, signed, valid (a VP-JWT)" python3 -c "
+import json,sys; d=json.load(open('$T/respond.json')); sys.exit(not(d['verifier']=='$VDID' and d['signed'] is True and d['verdict']=='valid'))"
+status "$RID"
+check "... its nonce and aud (the full decentralized_identifier: client_id) checked" python3 -c "
+import json,sys; r=json.load(open('$T/st.json'))['result']; c={x['id']:x['outcome'] for x in r['report']['checks']}
+sys.exit(not(r['verdict']=='valid' and c.get('challenge')=='passed' and c.get('domain')=='passed'))"
+# the audience is the full prefixed client_id: the bare DID is another audience
+request sigaud
+wl present "$BOUND" --challenge "$NONCE" --domain "$VDID" -o "$T/p-sigaud.json" 2>/dev/null
+post "$T/p-sigaud.json" openbadge_ldp "$RID"
+wants "a presentation for the bare DID (not decentralized_identifier:DID) is INVALID" "$T/post" 200 '"verdict": "invalid"'
+# replayed and stale, as for unsigned requests
+request sigrep
+wl present "$BOUND" --challenge "$NONCE" --domain "$CID" -o "$T/p-sigrep.json" 2>/dev/null
+post "$T/p-sigrep.json" openbadge_ldp "$RID"
+wants "a fresh presentation to a signed request is taken" "$T/post" 200 '"verdict": "valid"'
+post "$T/p-sigrep.json" openbadge_ldp "$RID"
+wants "the same vp_token again is refused" "$T/post" 400 "answered already"
+request sigrep2
+post "$T/p-sigrep.json" openbadge_ldp "$RID"
+wants "a vp_token replayed to another signed request is INVALID (its nonce)" "$T/post" 200 '"verdict": "invalid"'
+request sigstale --expires-in 1
+sleep 2
+expect 1 "not available \\(HTTP 404.*expired" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+# the key is kept: after a restart the verifier is the same DID
+stop
+serve --client-id did --client-key "$T/vkey.json"
+check "after a restart with the same key the verifier is the same DID" grep -qF "signed as decentralized_identifier:$VDID" "$T/serve.log"
+# a key file given by the user: a P-256 key signs ES256
+python3 - "$T/p256.json" <<'PY'
+import json, sys, base64
+from cryptography.hazmat.primitives.asymmetric import ec
+k = ec.generate_private_key(ec.SECP256R1()); n = k.private_numbers()
+b = lambda i: base64.urlsafe_b64encode(i.to_bytes(32, 'big')).rstrip(b'=').decode()
+json.dump({'kty': 'EC', 'crv': 'P-256', 'x': b(n.public_numbers.x), 'y': b(n.public_numbers.y), 'd': b(n.private_value)}, open(sys.argv[1], 'w'))
+PY
+chmod 600 "$T/p256.json"
+stop
+serve --client-id did --client-key "$T/p256.json"
+request sig256
+$C "$(js "$T/sig256.req" "d['request_uri']")" >"$T/sig256.jwt"
+check "a P-256 key signs ES256, kid did:key:zDn..." python3 -c "
+import base64,json,sys; s=open('$T/sig256.jwt').read().split('.')[0]; h=json.loads(base64.urlsafe_b64decode(s+'='*(-len(s)%4)))
+sys.exit(not(h['alg']=='ES256' and h['kid'].startswith('did:key:zDn')))"
+expect 0 "asked by did:key:zDn.*signature verified" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$LINK"
+stop
+serve
+
+# ---- the wallet refuses bad signed requests (made here with Python's cryptography and
+# served over TLS by a small Python server: an evil or broken verifier) ----
+mkdir -p "$T/evil"
+python3 - "$T/srv.pem" "$T/srv.key" "$T/evil" "$T/eport" <<'PY' >/dev/null 2>&1 &
+import http.server, os, ssl, sys
+pem, key, root, portfile = sys.argv[1:]
+class H(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, **k): super().__init__(*a, directory=root, **k)
+    def log_message(self, *a): pass
+    def guess_type(self, path): return 'application/oauth-authz-req+jwt'
+srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(pem, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+open(portfile + '.tmp', 'w').write(str(srv.server_address[1]))
+os.rename(portfile + '.tmp', portfile)
+srv.serve_forever()
+PY
+EPID=$!
+i=0
+while [ ! -s "$T/eport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+EU=https://127.0.0.1:$(cat "$T/eport")
+python3 - "$T/evil" "$EU" <<'PY' >"$T/evil.env"
+import base64, json, sys, time
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives import serialization
+root, eu = sys.argv[1:]
+B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
+def b58e(b):
+    n = int.from_bytes(b, 'big'); s = ''
+    while n: n, r = divmod(n, 58); s = B58[r] + s
+    return '1' * (len(b) - len(b.lstrip(b'\0'))) + s
+def b64(b): return base64.urlsafe_b64encode(b).rstrip(b'=').decode()
+def did_of(k):
+    pub = k.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    mb = 'z' + b58e(b'\xed\x01' + pub)
+    return 'did:key:' + mb, 'did:key:' + mb + '#' + mb
+a, b = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+(da, ka), (db, kb) = did_of(a), did_of(b)
+cid = 'decentralized_identifier:' + da
+def claims(**kw):
+    c = {'client_id': cid, 'response_type': 'vp_token', 'response_mode': 'direct_post',
+         'response_uri': eu + '/response', 'nonce': 'n' * 43, 'state': 's' * 43,
+         'dcql_query': {'credentials': [{'id': 'openbadge_ldp', 'format': 'ldp_vc', 'meta': {'type_values': [[
+             'https://www.w3.org/2018/credentials#VerifiableCredential',
+             'https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential']]}}]},
+         'aud': 'https://self-issued.me/v2', 'iat': int(time.time()), 'exp': int(time.time()) + 300}
+    c.update(kw)
+    return c
+def jws(name, hdr, pay, key, tamper=False):
+    si = b64(json.dumps(hdr).encode()) + '.' + b64(json.dumps(pay).encode())
+    sig = b64(key.sign(si.encode())) if key else ''
+    if tamper:
+        sig = ('B' if sig[0] != 'B' else 'C') + sig[1:]
+    open(root + '/' + name, 'w').write(si + '.' + sig)
+H = lambda **kw: dict({'alg': 'EdDSA', 'typ': 'oauth-authz-req+jwt', 'kid': ka}, **kw)
+jws('good', H(), claims(), a)
+jws('tampered', H(), claims(), a, tamper=True)
+jws('typ', H(typ='JWT'), claims(), a)
+jws('none', {'alg': 'none', 'typ': 'oauth-authz-req+jwt'}, claims(), None)
+jws('otherdid', H(kid=kb), claims(), b)
+jws('otherkey', H(kid=da + '#' + kb.split('#')[1]), claims(), b)
+jws('nokid', {'alg': 'EdDSA', 'typ': 'oauth-authz-req+jwt'}, claims(), a)
+jws('wrongalg', H(alg='ES256'), claims(), a)
+jws('expired', H(), claims(exp=int(time.time()) - 10), a)
+jws('othercid', H(), claims(client_id='decentralized_identifier:' + db), a)
+jws('crit', H(crit=['b64'], b64=True), claims(), a)
+open(root + '/unsigned.json', 'w').write(json.dumps(claims()))
+print('DA=' + da)
+print('DB=' + db)
+PY
+. "$T/evil.env"
+enc() { python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$1"; }
+ECID=$(enc "decentralized_identifier:$DA")
+elink() { echo "openid4vp://?client_id=$ECID&request_uri=$(enc "$EU/$1")"; }
+expect 1 "refused the answer \\(HTTP 501" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink good)"
+check "... a well-signed request from the test's own key is taken (the refusals below are the checks')" \
+	grep -qF "who:  asked by $DA (signature verified)" "$T/out"
+expect 1 "signature does not verify" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink tampered)"
+expect 1 "typ is JWT, not oauth-authz-req\\+jwt" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink typ)"
+expect 1 "not signed \\(alg none\\)" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink none)"
+expect 1 "kid did:key:z.* is not a key of the verifier's DID" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink otherdid)"
+expect 1 "fragment does not match the key" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink otherkey)"
+expect 1 "kid \\(none\\) is not a key" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink nokid)"
+expect 1 "alg ES256 does not match the key" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink wrongalg)"
+expect 1 "has expired" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink expired)"
+expect 1 "client_id decentralized_identifier:$DB is not the link's" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink othercid)"
+expect 1 "has crit" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink crit)"
+expect 1 "must be a signed request object" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(elink unsigned.json)"
+BYV="openid4vp://?client_id=$ECID&response_type=vp_token&response_mode=direct_post&response_uri=$(enc "$EU/response")&nonce=abc&dcql_query=$(enc '{"credentials":[]}')"
+expect 1 "must be a signed request object" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$BYV"
+RU_LINK="openid4vp://?client_id=$(enc "redirect_uri:$EU/response")&request_uri=$(enc "$EU/good")"
+expect 1 "signed \\(alg EdDSA\\), which a redirect_uri: client cannot do" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$RU_LINK"
+kill "$EPID" 2>/dev/null
+wait "$EPID" 2>/dev/null
 
 # ---- state lives in the process: after a restart the request is gone ----
 request gone
