@@ -1,12 +1,17 @@
 /* ob-issuer offer: OID4VCI credential offers (oid4vci.h), one-time and
  * expiring, served by ob-issuer serve.
  *
- *   offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin]
+ *   offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--lcw]
  *                [--expires-in DURATION] [--server URL]
- *   offer create --roster FILE.csv -o OUT.csv [--pin] [--expires-in D] [--server URL]
+ *   offer create --roster FILE.csv -o OUT.csv [--pin] [--lcw] [--expires-in D] [--server URL]
  *   offer list
  *   offer revoke ID
- *   offer ID [--qr [--png FILE]] [--server URL] */
+ *   offer ID [--lcw] [--qr [--png FILE]] [--server URL]
+ *
+ * An offer without a PIN also gets a VC-API exchange, which the Learner
+ * Credential Wallet (LCW) takes through its deep link (lcw_link); LCW
+ * cannot type a PIN, so an offer with one gets the exchange only with
+ * --lcw (its link is then a bearer secret like a PIN-less offer's). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +62,7 @@ static const struct ob_cmd_opt offer_create_opts[] = {
 	{ "recipient", 0, "EMAIL|DID", "who it is for", 'r', 0 },
 	{ "name", 0, "NAME", "the learner's name", 'n', 0 },
 	{ "pin", 0, NULL, "ask for a PIN (tx_code), printed here for another channel", 'p', 0 },
+	{ "lcw", 0, NULL, "a VC-API exchange for the Learner Credential Wallet even with --pin", 'w', 0 },
 	{ "expires-in", 0, "DURATION", "how long the offer stays open (e.g. 14d, 12h)", 'e', 0 },
 	{ "server", 0, "URL", "the public URL of ob-issuer serve", 's', 0 },
 	{ "roster", 0, "FILE.csv", "one offer per roster row, in one transaction", 'L', 0 },
@@ -72,6 +78,7 @@ static const struct ob_cmd_opt offer_none_opts[] = {
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 static const struct ob_cmd_opt offer_show_opts[] = {
+	{ "lcw", 0, NULL, "the Learner Credential Wallet's link (the VC-API exchange) instead", 'w', 0 },
 	{ "qr", 0, NULL, "draw the offer's link as a QR code", 'q', 0 },
 	{ "png", 0, "FILE", "with --qr: write a PNG instead of the terminal drawing", 'P', 0 },
 	{ "server", 0, "URL", "the public URL of ob-issuer serve", 's', 0 },
@@ -98,7 +105,7 @@ static int offer_create(int argc, char **argv)
 	offer_made m = { 0 };
 	issuer_state st = { 0 };
 	ob_error err = { 0 };
-	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT, lcw = OB_BUF_INIT;
 	const char *server_opt = NULL;
 	char *server = NULL, when[32];
 	int c, rc = 0, opened = 0, json = 0;
@@ -112,6 +119,7 @@ static int offer_create(int argc, char **argv)
 		case 'r': p.recipient = optarg; break;
 		case 'n': p.name = optarg; break;
 		case 'p': p.pin = 1; break;
+		case 'w': p.lcw = 1; break;
 		case 'j': json = 1; break;
 		case 's': server_opt = optarg; break;
 		case 'e':
@@ -146,13 +154,14 @@ static int offer_create(int argc, char **argv)
 		goto fail;
 	opened = 1;
 	if (!(server = issuer_offer_server(&st, server_opt, &err)) || issuer_offer_create(&st, &p, &m, &err) ||
-	    issuer_offer_uri(server, m.ref, &uri, &link, &err))
+	    issuer_offer_uri(server, m.ref, &uri, &link, &err) ||
+	    (m.xref && issuer_offer_lcw_link(server, m.xref, m.pin ? NULL : link.data, &lcw, &err)))
 		goto fail;
 	ob_date_format(m.expires, when);
 	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", m.id, "link", link.data,
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "id", m.id, "link", link.data,
 				      "achievement", p.achievement, "recipient", p.recipient, "expires", when,
-				      "pin", m.pin);
+				      "pin", m.pin, "lcw_link", lcw.data);
 		char *js = o ? ob_json_dumps(o, OB_JSON_PRETTY) : NULL;
 		json_decref(o);
 		if (!js) {
@@ -166,6 +175,8 @@ static int offer_create(int argc, char **argv)
 		if (m.pin)
 			printf("pin: %s\n", m.pin);
 		printf("expires: %s\n", when);
+		if (lcw.data)
+			printf("lcw_link: %s\n", lcw.data);
 	}
 	fprintf(stderr, "ob-issuer: offer %s for %s; send the link%s\n", m.id, p.recipient,
 		m.pin ? " and, by another channel, the PIN" : "");
@@ -176,6 +187,7 @@ out:
 	offer_made_release(&m);
 	ob_buf_release(&uri);
 	ob_buf_release(&link);
+	ob_buf_release(&lcw);
 	free(server);
 	if (opened)
 		issuer_close(&st);
@@ -271,15 +283,16 @@ static int offer_show(int argc, char **argv)
 	issuer_state st = { 0 };
 	offer_rec o = { 0 };
 	ob_error err = { 0 };
-	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT, lcw = OB_BUF_INIT;
 	ob_qr *qr = NULL;
 	char *server = NULL;
-	int c, qrflag = 0, rc = 0, opened = 0, found = 0;
+	int c, qrflag = 0, rc = 0, opened = 0, found = 0, want_lcw = 0;
 
 	optind = 1;
 	while ((c = ob_cmd_getopt(&offer_show_spec, argc, argv)) != -1) {
 		switch (c) {
 		case 'q': qrflag = 1; break;
+		case 'w': want_lcw = 1; break;
 		case 'P': png = optarg; break;
 		case 's': server_opt = optarg; break;
 		case OB_OPT_HELP: return ob_cli_help();
@@ -303,12 +316,18 @@ static int offer_show(int argc, char **argv)
 		ob_fail(&err, OB_EINVALID, "offer '%s' is %s: its link no longer works", id, shown_state(&o, time(NULL)));
 		goto fail;
 	}
-	if (!(server = issuer_offer_server(&st, server_opt, &err)) || issuer_offer_uri(server, o.ref, &uri, &link, &err))
+	if (want_lcw && !o.xref) {
+		ob_fail(&err, OB_EUSAGE, "offer '%s' has no VC-API exchange (an offer with a PIN gets one with "
+			"offer create --lcw)", id);
+		goto fail;
+	}
+	if (!(server = issuer_offer_server(&st, server_opt, &err)) || issuer_offer_uri(server, o.ref, &uri, &link, &err) ||
+	    (want_lcw && issuer_offer_lcw_link(server, o.xref, o.has_pin ? NULL : link.data, &lcw, &err)))
 		goto fail;
 	if (!qrflag)
-		printf("%s\n", link.data);
+		printf("%s\n", want_lcw ? lcw.data : link.data);
 	else {
-		if (!(qr = ob_qr_encode(link.data, 'M', OB_QR_MAX_VERSION, &err)))
+		if (!(qr = ob_qr_encode(want_lcw ? lcw.data : link.data, 'M', OB_QR_MAX_VERSION, &err)))
 			goto fail;
 		if (!png) {
 			/* drawn, and a warning when wider than the terminal */
@@ -327,6 +346,7 @@ out:
 	offer_rec_release(&o);
 	ob_buf_release(&uri);
 	ob_buf_release(&link);
+	ob_buf_release(&lcw);
 	free(server);
 	if (opened)
 		issuer_close(&st);

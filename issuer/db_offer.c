@@ -12,7 +12,7 @@
 #include "io/store.h"
 
 #define COLS "id, ref, code, achievement, recipient, name, pin, pin_fails, state, created, expires," \
-	" token_expires, credential_id, holder, changed"
+	" token_expires, credential_id, holder, changed, xref"
 
 /* A statement on the issuer's SQLite connection (the public functions at
  * the end send a PostgreSQL handle to db_pg_offer.c instead). */
@@ -47,6 +47,7 @@ void offer_rec_release(offer_rec *o)
 	free(o->state);
 	free(o->credential_id);
 	free(o->holder);
+	free(o->xref);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -73,6 +74,7 @@ static ob_code read_row(sqlite3_stmt *q, offer_rec *o, ob_error *err)
 	o->credential_id = col_dup(q, 12);
 	o->holder = col_dup(q, 13);
 	o->changed = (time_t)sqlite3_column_int64(q, 14);
+	o->xref = col_dup(q, 15);
 	if (!o->id || !o->ref || !o->code || !o->achievement || !o->recipient || !o->state) {
 		offer_rec_release(o);
 		return ob_fail(err, OB_ENOMEM, "out of memory");
@@ -103,8 +105,8 @@ static ob_code run(issuer_db *db, sqlite3_stmt *q, const char *what, int *change
 static ob_code sq_offer_add(issuer_db *db, const offer_rec *o, ob_error *err)
 {
 	sqlite3_stmt *q = prep(db,
-		"INSERT INTO offers(id, ref, code, achievement, recipient, name, pin, created, expires)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err);
+		"INSERT INTO offers(id, ref, code, achievement, recipient, name, pin, created, expires, xref)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err);
 
 	if (!q)
 		return err->code;
@@ -118,6 +120,7 @@ static ob_code sq_offer_add(issuer_db *db, const offer_rec *o, ob_error *err)
 		sqlite3_bind_blob(q, 7, o->pin, OFFER_PIN_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 8, (sqlite3_int64)o->created);
 	sqlite3_bind_int64(q, 9, (sqlite3_int64)o->expires);
+	bind_text(q, 10, o->xref);
 	return run(db, q, "storing the offer", NULL, err);
 }
 
@@ -141,6 +144,7 @@ static ob_code sq_offer_find(issuer_db *db, const char *by, const char *value, o
 {
 	const char *sql = !strcmp(by, "ref") ? "SELECT " COLS " FROM offers WHERE ref = ?1"
 			  : !strcmp(by, "code") ? "SELECT " COLS " FROM offers WHERE code = ?1"
+			  : !strcmp(by, "xref") ? "SELECT " COLS " FROM offers WHERE xref = ?1"
 			  : "SELECT " COLS " FROM offers WHERE id = ?1";
 	sqlite3_stmt *q = prep(db, sql, err);
 
@@ -259,6 +263,22 @@ static ob_code sq_offer_issued(issuer_db *db, const char *id, const char *creden
 	return run(db, q, "recording the delivery", done, err);
 }
 
+static ob_code sq_offer_exchange_issued(issuer_db *db, const char *id, const char *credential_id,
+					const char *holder, time_t now, int *done, ob_error *err)
+{
+	sqlite3_stmt *q = prep(db,
+		"UPDATE offers SET state = 'issued', token = NULL, credential_id = ?2, holder = ?3, changed = ?4"
+		" WHERE id = ?1 AND state = 'open' AND expires > ?4 AND xref IS NOT NULL", err);
+
+	if (!q)
+		return err->code;
+	bind_text(q, 1, id);
+	bind_text(q, 2, credential_id);
+	bind_text(q, 3, holder);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)now);
+	return run(db, q, "recording the delivery", done, err);
+}
+
 static ob_code sq_offer_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,
 			  int *dup, ob_error *err)
 {
@@ -354,6 +374,13 @@ ob_code offer_db_issued(issuer_db *db, const char *id, const char *credential_id
 {
 	return issuer_db_is_pg(db) ? pg_offer_issued(db, id, credential_id, holder, now, done, err) :
 	       sq_offer_issued(db, id, credential_id, holder, now, done, err);
+}
+
+ob_code offer_db_exchange_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
+				 time_t now, int *done, ob_error *err)
+{
+	return issuer_db_is_pg(db) ? pg_offer_exchange_issued(db, id, credential_id, holder, now, done, err) :
+	       sq_offer_exchange_issued(db, id, credential_id, holder, now, done, err);
 }
 
 ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,

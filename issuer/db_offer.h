@@ -16,7 +16,13 @@
  *
  * Every change of state is one UPDATE guarded by the state it leaves, so
  * two servers or threads racing for one offer cannot both win (the loser
- * sees *done 0). Times are Unix seconds. */
+ * sees *done 0). Times are Unix seconds.
+ *
+ * An offer may also carry a VC-API exchange (issue 16 item 2, the
+ * Learner Credential Wallet's way): xref, another random secret, is the
+ * last part of its URL. Delivering through it takes the offer from open
+ * straight to issued (offer_db_exchange_issued), so the two ways share
+ * the one use. Its challenges are one-time values (ONCE_CHALLENGE). */
 #ifndef OB_ISSUER_DB_OFFER_H
 #define OB_ISSUER_DB_OFFER_H
 
@@ -29,6 +35,7 @@
 
 typedef struct {
 	char *id, *ref, *code, *achievement, *recipient, *name, *state, *credential_id, *holder;
+	char *xref; /* the VC-API exchange's reference, or NULL: none */
 	unsigned char pin[OFFER_PIN_LEN];
 	int has_pin;
 	long pin_fails;
@@ -41,8 +48,9 @@ void offer_rec_release(offer_rec *o);
  * to group several). */
 ob_code offer_db_add(issuer_db *db, const offer_rec *o, ob_error *err);
 
-/* Finds an offer by its id ("id"), its reference ("ref") or its
- * pre-authorized code ("code"). *found 0 when none. */
+/* Finds an offer by its id ("id"), its reference ("ref"), its
+ * pre-authorized code ("code") or its exchange's reference ("xref").
+ * *found 0 when none. */
 ob_code offer_db_find(issuer_db *db, const char *by, const char *value, offer_rec *o, int *found,
 		      ob_error *err);
 /* The offer an access token (its SHA-256) was given for. */
@@ -66,8 +74,15 @@ ob_code offer_db_redeem(issuer_db *db, const char *id, const unsigned char token
 ob_code offer_db_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
 			time_t now, int *done, ob_error *err);
 
-/* One-time values of the server: kinds of oid4vci_once rows. */
-enum { ONCE_NONCE = 1, ONCE_PROOF = 2 };
+/* open (and not expired at now) -> issued, for a delivery through the
+ * VC-API exchange (no token step). *done 0 when it was no longer open. */
+ob_code offer_db_exchange_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
+				 time_t now, int *done, ob_error *err);
+
+/* One-time values of the server: kinds of oid4vci_once rows
+ * (ONCE_CHALLENGE: a VC-API exchange's challenge, hashed with the
+ * exchange's reference so it answers that exchange only). */
+enum { ONCE_NONCE = 1, ONCE_PROOF = 2, ONCE_CHALLENGE = 3 };
 /* Records a value (its SHA-256) valid until expires; *dup 1 when it was
  * recorded before (then nothing changes). Expired rows are purged. */
 ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,

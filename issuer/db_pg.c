@@ -73,6 +73,8 @@ static const char *const pg_migrations[] = {
 	" credential_id text, holder text, changed bigint);"
 	"CREATE TABLE oid4vci_once(kind int NOT NULL, hash bytea NOT NULL, expires bigint NOT NULL,"
 	" PRIMARY KEY (kind, hash));",
+	/* SQLite's version 7 (issue 16 item 2): an offer's VC-API exchange */
+	"ALTER TABLE offers ADD COLUMN xref text UNIQUE;",
 };
 
 enum {

@@ -17,7 +17,7 @@
 #include "db_impl.h"
 
 #define COLS "id, ref, code, achievement, recipient, name, pin, pin_fails::int8, state, created::int8," \
-	" expires::int8, coalesce(token_expires, 0)::int8, credential_id, holder, coalesce(changed, 0)::int8"
+	" expires::int8, coalesce(token_expires, 0)::int8, credential_id, holder, coalesce(changed, 0)::int8, xref"
 
 static long long col_ll(const PGresult *r, int row, int col)
 {
@@ -61,6 +61,7 @@ static ob_code read_row(const PGresult *r, int row, offer_rec *o, ob_error *err)
 	o->credential_id = col_dup(r, row, 12);
 	o->holder = col_dup(r, row, 13);
 	o->changed = (time_t)col_ll(r, row, 14);
+	o->xref = col_dup(r, row, 15);
 	if (!o->id || !o->ref || !o->code || !o->achievement || !o->recipient || !o->state) {
 		offer_rec_release(o);
 		return ob_fail(err, OB_ENOMEM, "out of memory");
@@ -87,13 +88,13 @@ ob_code pg_offer_add(issuer_db *db, const offer_rec *o, ob_error *err)
 	char c[24], e[24];
 	const char *v[] = { o->id, o->ref, o->code, o->achievement, o->recipient, o->name,
 			    o->has_pin ? (const char *)o->pin : NULL, num(c, (long long)o->created),
-			    num(e, (long long)o->expires) };
-	int lens[9] = { 0 }, fmts[9] = { 0 };
+			    num(e, (long long)o->expires), o->xref };
+	int lens[10] = { 0 }, fmts[10] = { 0 };
 
 	lens[6] = OFFER_PIN_LEN;
 	fmts[6] = 1;
-	return change(db, "INSERT INTO offers(id, ref, code, achievement, recipient, name, pin, created, expires)"
-		      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, v, lens, fmts, "storing the offer", NULL, err);
+	return change(db, "INSERT INTO offers(id, ref, code, achievement, recipient, name, pin, created, expires, xref)"
+		      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 10, v, lens, fmts, "storing the offer", NULL, err);
 }
 
 static ob_code find(issuer_db *db, const char *sql, const char *val, int len, offer_rec *o, int *found,
@@ -117,6 +118,7 @@ ob_code pg_offer_find(issuer_db *db, const char *by, const char *value, offer_re
 {
 	const char *sql = !strcmp(by, "ref") ? "SELECT " COLS " FROM offers WHERE ref = $1"
 			  : !strcmp(by, "code") ? "SELECT " COLS " FROM offers WHERE code = $1"
+			  : !strcmp(by, "xref") ? "SELECT " COLS " FROM offers WHERE xref = $1"
 			  : "SELECT " COLS " FROM offers WHERE id = $1";
 
 	return find(db, sql, value, 0, o, found, err);
@@ -197,6 +199,17 @@ ob_code pg_offer_issued(issuer_db *db, const char *id, const char *credential_id
 	return change(db, "UPDATE offers SET state = 'issued', token = NULL, credential_id = $2, holder = $3,"
 		      " changed = $4 WHERE id = $1 AND state = 'redeemed'", 4, v, NULL, NULL,
 		      "recording the delivery", done, err);
+}
+
+ob_code pg_offer_exchange_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
+				 time_t now, int *done, ob_error *err)
+{
+	char t[24];
+	const char *v[] = { id, credential_id, holder, num(t, (long long)now) };
+
+	return change(db, "UPDATE offers SET state = 'issued', token = NULL, credential_id = $2, holder = $3,"
+		      " changed = $4 WHERE id = $1 AND state = 'open' AND expires > $4::int8 AND xref IS NOT NULL",
+		      4, v, NULL, NULL, "recording the delivery", done, err);
 }
 
 ob_code pg_offer_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,

@@ -16,6 +16,8 @@ ob_code pg_offer_redeem(issuer_db *db, const char *id, const unsigned char token
 			time_t now, int *done, ob_error *err);
 ob_code pg_offer_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder, time_t now,
 			int *done, ob_error *err);
+ob_code pg_offer_exchange_issued(issuer_db *db, const char *id, const char *credential_id, const char *holder,
+				 time_t now, int *done, ob_error *err);
 ob_code pg_offer_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,
 			  int *dup, ob_error *err);
 ob_code pg_offer_once_take(issuer_db *db, int kind, const unsigned char hash[32], time_t now, int *ok,

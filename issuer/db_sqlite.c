@@ -14,7 +14,7 @@
 #include "logpack.h"
 #include "vc/status.h"
 
-/* Schema (user_version 6; offers and oid4vci_once: db_offer.c):
+/* Schema (user_version 7; offers and oid4vci_once: db_offer.c):
  *   profile(id = 1, did, json)          the issuer Profile object
  *   keys(id, file, vm, type, created, active, staged)
  *                                       key files under home/keys; the
@@ -104,6 +104,10 @@ static const char *const migrations[] = {
 	" credential_id TEXT, holder TEXT, changed INTEGER);"
 	"CREATE TABLE oid4vci_once(kind INTEGER NOT NULL, hash BLOB NOT NULL, expires INTEGER NOT NULL,"
 	" PRIMARY KEY(kind, hash)) WITHOUT ROWID;",
+	/* issue 16 item 2: an offer's VC-API exchange (its secret reference;
+	 * NULL: none); its challenges are oid4vci_once rows (db_offer.c) */
+	"ALTER TABLE offers ADD COLUMN xref TEXT;"
+	"CREATE UNIQUE INDEX offers_xref ON offers(xref);",
 };
 
 enum {

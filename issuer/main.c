@@ -19,7 +19,7 @@ static const struct ob_cmd_spec key_lit = {
 };
 static const struct ob_cmd_spec offer_lit = {
 	"offer", cmd_offer, NULL, NULL, NULL, NULL,
-	"offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--expires-in DURATION] [--server URL] [--json] | create --roster FILE.csv -o OUT.csv [--pin] [--expires-in DURATION] [--server URL] | list [--json] | revoke ID | ID [--qr [--png FILE]] [--server URL]",
+	"offer create --achievement ID --recipient EMAIL|DID [--name NAME] [--pin] [--lcw] [--expires-in DURATION] [--server URL] [--json] | create --roster FILE.csv -o OUT.csv [--pin] [--lcw] [--expires-in DURATION] [--server URL] | list [--json] | revoke ID | ID [--lcw] [--qr [--png FILE]] [--server URL]",
 };
 
 /* each converted command's synopsis and --help come from its table (specs.h) */

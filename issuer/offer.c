@@ -8,6 +8,7 @@
 #include "base/codec.h"
 #include "base/hash.h"
 #include "base/rand.h"
+#include "canon/jcs.h"
 #include "db_offer.h"
 #include "oid4vci.h"
 #include "vc/oid4vci.h"
@@ -18,6 +19,7 @@ void offer_made_release(offer_made *m)
 		return;
 	free(m->id);
 	free(m->ref);
+	free(m->xref);
 	if (m->pin) {
 		OPENSSL_cleanse(m->pin, strlen(m->pin));
 		free(m->pin);
@@ -118,6 +120,10 @@ ob_code issuer_offer_create(issuer_state *st, const offer_params *p, offer_made 
 		rc = err->code ? err->code : ob_fail(err, OB_ENOMEM, "out of memory");
 		goto fail;
 	}
+	if ((p->lcw > 0 || (p->lcw == 0 && !p->pin)) && !(out->xref = random_text(32, err))) {
+		rc = err->code ? err->code : ob_fail(err, OB_ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (p->pin) {
 		if (!(out->pin = random_pin(err)) || (rc = ob_random(o.pin, 16, err))) {
 			rc = err->code;
@@ -128,6 +134,7 @@ ob_code issuer_offer_create(issuer_state *st, const offer_params *p, offer_made 
 	}
 	o.id = out->id;
 	o.ref = out->ref;
+	o.xref = out->xref;
 	o.achievement = (char *)p->achievement;
 	o.recipient = (char *)p->recipient;
 	o.name = (char *)p->name;
@@ -173,4 +180,37 @@ ob_code issuer_offer_uri(const char *server, const char *ref, ob_buf *uri, ob_bu
 	if (ob_buf_addf(uri, "%s/offers/%s", server, ref) < 0)
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	return link ? ob_oid4vci_offer_link(uri->data, link, err) : OB_OK;
+}
+
+ob_code issuer_offer_exchange_url(const char *server, const char *xref, ob_buf *out, ob_error *err)
+{
+	if (ob_buf_addf(out, "%s/exchanges/%s", server, xref) < 0)
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	return OB_OK;
+}
+
+ob_code issuer_offer_lcw_link(const char *server, const char *xref, const char *oid4vci_link, ob_buf *out,
+			      ob_error *err)
+{
+	const char *host = strstr(server, "://"), *slash;
+	ob_buf url = OB_BUF_INIT, js = OB_BUF_INIT;
+	json_t *req = NULL;
+	ob_code rc;
+
+	if (!host)
+		return ob_fail(err, OB_EUSAGE, "the server '%s' is not a URL", server);
+	slash = strchr(host + 3, '/');
+	if ((rc = issuer_offer_exchange_url(server, xref, &url, err)))
+		goto out;
+	req = json_pack("{s:s%,s:{s:s,s:s*}}", "credentialRequestOrigin", server,
+			slash ? (size_t)(slash - server) : strlen(server), "protocols", "vcapi", url.data,
+			"OID4VCI", oid4vci_link);
+	if (!req || ob_json_write(&js, req, 0) < 0 || ob_buf_adds(out, "https://lcw.app/request?request=") < 0 ||
+	    ob_oid4vci_urlencode(out, js.data) < 0)
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+out:
+	json_decref(req);
+	ob_buf_release(&url);
+	ob_buf_release(&js);
+	return rc;
 }

@@ -2,7 +2,9 @@
  * offer per roster row (oid4vci.h), all in one transaction: a bad row
  * (its line named) leaves no offer made and no file written. OUT.csv,
  * mode 0600 (it holds the PINs), is the mail merge:
- * name,recipient,achievement,offer_id,claim_url,pin,expires. The link
+ * name,recipient,achievement,offer_id,claim_url,pin,expires, and
+ * lcw_link (the Learner Credential Wallet's link to the offer's VC-API
+ * exchange) last when the offers have one (no --pin, or --lcw). The link
  * goes by e-mail, the PIN by another channel. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +41,19 @@ static void cell(ob_buf *b, const char *v, int last)
 	ob_buf_adds(b, last ? "\r\n" : ",");
 }
 
+/* Whether offers made with p carry a VC-API exchange (offer.c). */
+static int has_exchange(const offer_params *p)
+{
+	return p->lcw > 0 || (p->lcw == 0 && !p->pin);
+}
+
 /* One row's offer and its mail-merge line. */
 static ob_code row_offer(issuer_state *st, const ob_roster_row *row, const offer_params *defaults,
 			 const char *roster, const char *server, ob_buf *csv, ob_error *err)
 {
 	offer_params p = *defaults;
 	offer_made m = { 0 };
-	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT, lcw = OB_BUF_INIT;
 	ob_error e = { 0 };
 	char when[32];
 	ob_code rc;
@@ -61,7 +69,8 @@ static ob_code row_offer(issuer_state *st, const ob_roster_row *row, const offer
 		rc = ob_fail(err, rc, "%s:%lu: %s", roster, row->line, e.msg);
 		goto out;
 	}
-	if ((rc = issuer_offer_uri(server, m.ref, &uri, &link, err)))
+	if ((rc = issuer_offer_uri(server, m.ref, &uri, &link, err)) ||
+	    (m.xref && (rc = issuer_offer_lcw_link(server, m.xref, m.pin ? NULL : link.data, &lcw, err))))
 		goto out;
 	ob_date_format(m.expires, when);
 	cell(csv, p.name ? p.name : "", 0);
@@ -70,11 +79,14 @@ static ob_code row_offer(issuer_state *st, const ob_roster_row *row, const offer
 	cell(csv, m.id, 0);
 	cell(csv, link.data, 0);
 	cell(csv, m.pin ? m.pin : "", 0);
-	cell(csv, when, 1);
+	cell(csv, when, !m.xref);
+	if (m.xref)
+		cell(csv, lcw.data, 1);
 out:
 	offer_made_release(&m);
 	ob_buf_release(&uri);
 	ob_buf_release(&link);
+	ob_buf_release(&lcw);
 	return rc;
 }
 
@@ -94,7 +106,8 @@ int issuer_offer_roster(const char *roster, const offer_params *defaults, const 
 	opened = 1;
 	if (!(server = issuer_offer_server(&st, server_opt, &err)) || !(ros = ob_roster_open(roster, &err)))
 		goto fail;
-	ob_buf_adds(&csv, "name,recipient,achievement,offer_id,claim_url,pin,expires\r\n");
+	ob_buf_adds(&csv, has_exchange(defaults) ? "name,recipient,achievement,offer_id,claim_url,pin,expires,lcw_link\r\n"
+		    : "name,recipient,achievement,offer_id,claim_url,pin,expires\r\n");
 	if (issuer_db_begin(st.db, &err))
 		goto fail;
 	in_tx = 1;

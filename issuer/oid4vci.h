@@ -24,6 +24,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "db_offer.h"
 #include "issuer.h"
 
 #define OFFER_DEFAULT_TTL (14L * 24 * 3600) /* offers live two weeks */
@@ -40,12 +41,18 @@ typedef struct {
 	const char *name;        /* the learner's name, or NULL */
 	int pin;                 /* 1: a PIN (tx_code) is required */
 	long ttl;                /* seconds; 0: OFFER_DEFAULT_TTL */
+	int lcw;                 /* the VC-API exchange (the Learner Credential
+				  * Wallet's way; it cannot type a PIN):
+				  * 0 when the offer has no PIN, 1 always
+				  * (offer create --lcw: the exchange's URL
+				  * is then a bearer secret), -1 never */
 } offer_params;
 
 typedef struct {
 	char *id;   /* the offer's id (heap) */
 	char *ref;  /* the secret reference in its URI (heap) */
 	char *pin;  /* the PIN to send by another channel (heap secret), or NULL */
+	char *xref; /* the VC-API exchange's reference (heap), or NULL: none */
 	time_t expires;
 } offer_made;
 
@@ -57,8 +64,8 @@ void offer_made_release(offer_made *m);
 /* offer create --roster: one offer per row of roster (its name,
  * recipient and achievement columns; the rest as in defaults), in one
  * transaction, and the mail merge written to out (0600, never replaced):
- * name,recipient,achievement,offer_id,claim_url,pin,expires. Prints out's
- * path. Returns the exit code. (offer_roster.c) */
+ * name,recipient,achievement,offer_id,claim_url,pin,expires (and
+ * lcw_link when the offers carry a VC-API exchange). Prints out's path. Returns the exit code. (offer_roster.c) */
 int issuer_offer_roster(const char *roster, const offer_params *defaults, const char *server, const char *out);
 
 /* The credential issuer identifier offers point at: server (an https URL
@@ -68,6 +75,16 @@ char *issuer_offer_server(issuer_state *st, const char *server, ob_error *err);
 /* Appends the offer's URI (SERVER/offers/REF) and, when link is not
  * NULL, its openid-credential-offer:// link. */
 ob_code issuer_offer_uri(const char *server, const char *ref, ob_buf *uri, ob_buf *link, ob_error *err);
+/* Appends the VC-API exchange's URL, SERVER/exchanges/XREF. */
+ob_code issuer_offer_exchange_url(const char *server, const char *xref, ob_buf *out, ob_error *err);
+/* Appends the Learner Credential Wallet's deep link to the exchange
+ * xref (exchange.md 3.1): https://lcw.app/request?request=<JSON,
+ * percent-encoded> with the JSON {"credentialRequestOrigin": server's
+ * origin, "protocols": {"vcapi": the exchange's URL, "OID4VCI":
+ * oid4vci_link}} ("OID4VCI" left out when oid4vci_link is NULL: give it
+ * only for an offer without a PIN, which LCW cannot type). */
+ob_code issuer_offer_lcw_link(const char *server, const char *xref, const char *oid4vci_link, ob_buf *out,
+			      ob_error *err);
 /* 1 when pin (the digits the holder typed) is the one stored. */
 int issuer_offer_pin_ok(const unsigned char stored[48], const char *pin);
 
@@ -100,6 +117,32 @@ void vci_token(vci_server *s, const char *grant_type, const char *code, const ch
 void vci_nonce(vci_server *s, vci_answer *a);
 /* bearer: the Authorization header's value, or NULL. */
 void vci_credential(vci_server *s, const char *bearer, const char *body, size_t len, vci_answer *a);
+
+/* Why offer o cannot be used at now (revoked, locked, used, expired;
+ * static text), or NULL when it is open. */
+const char *vci_offer_refusal(const offer_rec *o, time_t now);
+/* Builds, signs and logs the credential for offer o bound to holder
+ * (credentialSubject.id), and marks the offer issued, in one
+ * transaction: from redeemed (the OID4VCI token step), or with exchange
+ * from open (the VC-API exchange, which has no token step). jwt: a
+ * VC-JWT, else Data Integrity with the key's default suite. The signed
+ * text into out; OB_EINVALID when the offer was no longer in that state
+ * (another request used it first). */
+ob_code vci_issue(vci_server *s, const offer_rec *o, const char *holder, int jwt, int exchange,
+		  ob_buf *out, ob_error *err);
+
+/* ---- vcapi_flow.c: the VC-API exchange (exchange.md 3.2) ---- */
+
+#define VCAPI_CHALLENGE_TTL 600L /* a challenge lives ten minutes (never past its offer) */
+#define VCAPI_MAX_CHALLENGE 256  /* the longest challenge a presentation may carry */
+
+/* POST SERVER/exchanges/XREF with a JSON body: without
+ * "verifiablePresentation" (LCW sends {}), a DIDAuthentication request
+ * with a fresh challenge; with one, the DIDAuth presentation checked (the
+ * holder a did:key whose key signed it for authentication, the challenge
+ * one this exchange gave and not used, the domain ours when present) and
+ * the offer's credential issued to the holder, in a presentation. */
+void vcapi_exchange(vci_server *s, const char *xref, const char *body, size_t len, vci_answer *a);
 
 /* ---- oid4vci_http.c: libmicrohttpd around them ---- */
 

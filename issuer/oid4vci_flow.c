@@ -100,7 +100,7 @@ void vci_as_metadata(vci_server *s, vci_answer *a)
 
 /* ---- the offer ---- */
 
-static const char *offer_refusal(const offer_rec *o, time_t now)
+const char *vci_offer_refusal(const offer_rec *o, time_t now)
 {
 	if (!strcmp(o->state, "revoked"))
 		return "the offer was revoked";
@@ -130,7 +130,7 @@ void vci_offer(vci_server *s, const char *ref, vci_answer *a)
 		oauth_error(a, 404, "not_found", "no such offer");
 		goto out;
 	}
-	if ((why = offer_refusal(&o, time(NULL)))) {
+	if ((why = vci_offer_refusal(&o, time(NULL)))) {
 		oauth_error(a, 410, "invalid_grant", why);
 		goto out;
 	}
@@ -225,7 +225,7 @@ void vci_token(vci_server *s, const char *grant_type, const char *code, const ch
 		oauth_error(a, 400, "invalid_grant", "unknown pre-authorized_code");
 		goto out;
 	}
-	if ((why = offer_refusal(&o, now))) {
+	if ((why = vci_offer_refusal(&o, now))) {
 		oauth_error(a, 400, "invalid_grant", why);
 		goto out;
 	}
@@ -269,10 +269,8 @@ void vci_nonce(vci_server *s, vci_answer *a)
 
 /* ---- credential ---- */
 
-/* Builds, signs and logs the credential for offer o bound to holder, and
- * marks the offer issued, in one transaction. The signed text into out. */
-static ob_code issue(vci_server *s, const offer_rec *o, const char *holder, int jwt, ob_buf *out,
-		     ob_error *err)
+ob_code vci_issue(vci_server *s, const offer_rec *o, const char *holder, int jwt, int exchange, ob_buf *out,
+		  ob_error *err)
 {
 	issuer_state *st = &s->st;
 	ob3_issue_opts io = { .recipient = holder, .name = o->name };
@@ -319,7 +317,8 @@ static ob_code issue(vci_server *s, const offer_rec *o, const char *holder, int 
 	}
 	if (list && (status_alloc_commit(st, &sa, list, idx, 0, err) || status_alloc_save(st, &sa, err)))
 		goto fail;
-	if (offer_db_issued(st->db, o->id, ob_json_str(cred, "id"), holder, time(NULL), &done, err))
+	if ((exchange ? offer_db_exchange_issued : offer_db_issued)(st->db, o->id, ob_json_str(cred, "id"), holder,
+								       time(NULL), &done, err))
 		goto fail;
 	if (!done) {
 		ob_fail(err, OB_EINVALID, "the offer was already used");
@@ -457,7 +456,7 @@ void vci_credential(vci_server *s, const char *bearer, const char *body, size_t 
 		oauth_error(a, 400, "invalid_nonce", "the nonce is unknown, used or stale: get a new one");
 		goto out;
 	}
-	if (issue(s, &o, pr.holder, !strcmp(conf, VCI_CONF_JWT), &out, &err)) {
+	if (vci_issue(s, &o, pr.holder, !strcmp(conf, VCI_CONF_JWT), 0, &out, &err)) {
 		if (err.code == OB_EINVALID)
 			oauth_error(a, 401, "invalid_token", err.msg);
 		else

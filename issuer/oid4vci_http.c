@@ -36,13 +36,13 @@ static void suite_key_make(void)
 }
 
 enum route {
-	R_NOT_FOUND, R_BAD_METHOD, R_META, R_AS_META, R_OFFER, R_TOKEN, R_NONCE, R_CREDENTIAL
+	R_NOT_FOUND, R_BAD_METHOD, R_META, R_AS_META, R_OFFER, R_TOKEN, R_NONCE, R_CREDENTIAL, R_EXCHANGE
 };
 
 struct vreq {
 	enum route route;
 	const char *allow;
-	const char *ref;       /* R_OFFER: borrowed from the URL (valid for the request) */
+	const char *ref;       /* R_OFFER, R_EXCHANGE: borrowed from the URL (valid for the request) */
 	ob_buf body;
 	ob_buf grant, code, tx; /* the token form's fields */
 	int have_tx, too_big, bad_form, refused, started;
@@ -120,6 +120,10 @@ static enum route route(const vci_server *s, const char *url, const char *method
 		return get ? R_OFFER : R_BAD_METHOD;
 	}
 	r->allow = "POST";
+	if (!strncmp(rest, "/exchanges/", 11) && rest[11] && !strchr(rest + 11, '/')) {
+		r->ref = rest + 11;
+		return post ? R_EXCHANGE : R_BAD_METHOD;
+	}
 	if (!strcmp(rest, "/token"))
 		return post ? R_TOKEN : R_BAD_METHOD;
 	if (!strcmp(rest, "/nonce"))
@@ -251,6 +255,20 @@ static enum MHD_Result answer_request(struct MHD_Connection *c, vci_server *s, s
 	case R_NONCE:
 		vci_nonce(s, &a);
 		break;
+	case R_EXCHANGE: {
+		const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+		if (!type || strncasecmp(type, "application/json", 16)) {
+			a.status = 400;
+			a.body = json_pack("{s:s,s:s,s:s}", "type", "urn:obkit:vcapi:bad-request", "title", "Bad request",
+					   "detail", "the body must be application/json");
+			break;
+		}
+		pthread_once(&suite_once, suite_key_make);
+		pthread_setspecific(suite_key, (void *)1);
+		vcapi_exchange(s, r->ref, r->body.data ? r->body.data : "", r->body.len, &a);
+		break;
+	}
 	case R_CREDENTIAL: {
 		const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 

@@ -303,10 +303,10 @@ PRAGMA user_version = 4;""")
 PY
 expect 0 "600 rows: 300 issued, 300 already issued, 0 bad" "$IS" --home "$U" issue --roster "$T/u600.csv" -o "$T/uout" --suspension
 expect 0 "" "$IS" --home "$U" issue --achievement weld-101 --recipient single@example.edu -o "$T/usingle.json"
-sqlite_only && check "upgraded: user_version 6, 601 distinct slots, row keys indexed" python3 - "$U/issuer.db" <<'PY'
+sqlite_only && check "upgraded: user_version 7, 601 distinct slots, row keys indexed" python3 - "$U/issuer.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-assert c.execute('PRAGMA user_version').fetchone()[0] == 6
+assert c.execute('PRAGMA user_version').fetchone()[0] == 7
 assert c.execute('select count(*), count(distinct status_index) from issued where status_list = 1').fetchone() == (601, 601)
 assert c.execute('select count(*) from row_keys').fetchone()[0] == 600
 assert c.execute("select name from sqlite_master where name in ('issued_status', 'issued_row_key')").fetchall() == []
