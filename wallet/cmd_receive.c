@@ -47,6 +47,7 @@ struct recv {
 	char *pin;               /* secret */
 	ob_buf token;            /* secret */
 	char *nonce;
+	json_t *authz;           /* the token answer's authorization_details */
 	int json;                /* --json: one object on stdout */
 };
 
@@ -358,6 +359,7 @@ static ob_code get_token(struct recv *r, const char *token_url, ob_error *err)
 	}
 	if (ob_buf_adds(&r->token, tok) < 0)
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+	r->authz = json_incref(json_object_get(t, "authorization_details"));
 out:
 	json_decref(t);
 	ob_buf_release_secret(&form);
@@ -384,6 +386,22 @@ static ob_code get_nonce(struct recv *r, ob_error *err)
 	return OB_OK;
 }
 
+/* The first credential_identifiers entry that authorization_details (VCI
+ * 1.0 Token Response, RAR) gives for the configuration conf, or NULL. */
+static const char *credential_identifier(const json_t *authz, const char *conf)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(authz); i++) {
+		const json_t *d = json_array_get(authz, i);
+		const char *type = ob_json_str(d, "type"), *id = ob_json_str(d, "credential_configuration_id");
+
+		if (type && !strcmp(type, "openid_credential") && id && !strcmp(id, conf))
+			return json_string_value(json_array_get(json_object_get(d, "credential_identifiers"), 0));
+	}
+	return NULL;
+}
+
 /* The credential request: the credential's text into out. */
 static ob_code get_credential(struct recv *r, const char *conf, const ob_key *key, const char *kid, ob_buf *out,
 			      ob_error *err)
@@ -392,11 +410,16 @@ static ob_code get_credential(struct recv *r, const char *conf, const ob_key *ke
 	ob_http_req req = { .method = "POST", .content_type = "application/json" };
 	json_t *q = NULL, *a = NULL;
 	const json_t *cred;
+	const char *ident;
 	ob_code rc;
 
 	if ((rc = ob_oid4vci_proof_sign(key, kid, r->issuer, r->nonce, time(NULL), &proof, err)))
 		goto out;
-	q = json_pack("{s:s,s:{s:[s]}}", "credential_configuration_id", conf, "proofs", "jwt", proof.data);
+	/* VCI 1.0 Credential Request: credential_identifier when the token
+	 * answer gave identifiers for this configuration, else its id */
+	q = (ident = credential_identifier(r->authz, conf))
+		    ? json_pack("{s:s,s:{s:[s]}}", "credential_identifier", ident, "proofs", "jwt", proof.data)
+		    : json_pack("{s:s,s:{s:[s]}}", "credential_configuration_id", conf, "proofs", "jwt", proof.data);
 	if (!q || ob_json_write(&body, q, 0) < 0) {
 		rc = ob_fail(err, OB_ENOMEM, "out of memory");
 		goto out;
@@ -510,6 +533,7 @@ static void recv_release(struct recv *r)
 	}
 	ob_buf_release_secret(&r->token);
 	free(r->nonce);
+	json_decref(r->authz);
 }
 
 /* --json: {"credentials": [row]}, row with "added" and, when it was not,
@@ -537,12 +561,17 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 	ob_buf did = OB_BUF_INIT, kid = OB_BUF_INIT, cred = OB_BUF_INIT, src = OB_BUF_INIT;
 	const char *conf = NULL, *token_url = NULL;
 	json_t *row = NULL;
+	char *lcw_offer = NULL; /* an LCW link's OpenID4VCI offer */
+	int done = 0;
 	ob_code rc;
 
 	r->http = net->http;
 	r->http.cache_dir = NULL;
 	r->http.offline = 0;
-	if ((rc = read_offer(r, arg, err)) || (rc = read_metadata(r, &conf, &token_url, err)))
+	/* an LCW link: the VC-API exchange (receive_vcapi.c) */
+	if ((rc = wallet_vcapi_receive(arg, &r->http, vo, r->json, &done, &lcw_offer, err)) || done)
+		goto out;
+	if ((rc = read_offer(r, lcw_offer ? lcw_offer : arg, err)) || (rc = read_metadata(r, &conf, &token_url, err)))
 		goto out;
 	if ((rc = wallet_unlock(&w, err)))
 		goto out;
@@ -577,6 +606,7 @@ static ob_code receive(struct recv *r, const char *arg, struct ob_netopts *net, 
 	if (row && err->code != OB_ENOMEM)
 		print_row(row, err);
 out:
+	free(lcw_offer);
 	json_decref(row);
 	ob_key_free(key);
 	wallet_close(&w);

@@ -13,7 +13,8 @@
 #
 # The wallet takes, with the PIN (tx_code): a jwt_vc_json credential (offer
 # by reference), an ldp_vc one (offer by value), one chosen by --format
-# from an offer of both, one from an offer without a PIN; each is shown by
+# from an offer of both, one from an offer without a PIN, one by the
+# credential_identifier the token answer gives (RAR); each is shown by
 # `ob-wallet show`, bound to the wallet's DID and VALID for ob-verifier.
 # Refused: a wrong PIN (one line, nothing stored, the offer still good), a
 # replayed offer (the library's invalid_grant), a credential the issuer
@@ -117,8 +118,12 @@ offer nopin '{"configs":["OpenBadge_ldp"]}'
 check "the offer without a PIN has no tx_code" sh -c "! grep -q tx_code '$T/nopin.offer'"
 expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" "$(cat "$T/nopin.link")"
 got nopin ldp_vc "JSON with embedded proof"
+# the token answer gives credential_identifiers (RAR): the wallet must use them
+offer rar '{"configs":["OpenBadge_ldp","OpenBadge_jwt"],"pin":true,"rar":true}'
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" --pin-file "$T/rar.pin" --format jwt_vc_json "$(cat "$T/rar.link")"
+got rar jwt_vc_json "VC-JWT"
 N=$(count)
-check "four credentials in the wallet" test "$N" = 4
+check "five credentials in the wallet" test "$N" = 5
 
 # ---- refused ----
 offer pin '{"configs":["OpenBadge_jwt"],"pin":true}'
@@ -141,7 +146,8 @@ check "a credential bound to another DID: the error is the last line" sh -c "tai
 
 # the library's side of it
 curl -sf --cacert "$T/ca.pem" "$U/admin/log" >"$T/issuer.log"
-check "the library issued five credentials to the wallet's DID" test "$(grep -c "to $WDID\$" "$T/issuer.log")" -eq 5
+check "the library issued six credentials to the wallet's DID" test "$(grep -c "to $WDID\$" "$T/issuer.log")" -eq 6
+check "one of them asked for by credential_identifier" grep -q "(jwt_vc_json, by credential_identifier) to $WDID\$" "$T/issuer.log"
 check "and one to another DID (the misbehaving case)" sh -c "grep 'issued' '$T/issuer.log' | grep -v '$WDID' | grep -q 'to did:key:'"
 check "the library refused the wrong PIN and the replay" sh -c "grep -q \"token refused: Invalid 'tx_code'\" '$T/issuer.log' && grep -q \"token refused: Invalid 'pre-authorized_code'\" '$T/issuer.log'"
 kill $NPID 2>/dev/null

@@ -20,7 +20,9 @@
 // Integrity proof (ldp_vc; JCS by the `canonicalize` package, RFC 8785).
 //
 // Test control (not OpenID4VCI; loopback only): POST /admin/offer with
-// {"configs": [ID...], "pin": bool, "bind": "holder"|"other", "byValue": bool}
+// {"configs": [ID...], "pin": bool, "bind": "holder"|"other", "byValue": bool,
+// "rar": bool}; "rar" makes the token answer carry authorization_details
+// with credential_identifiers, which the wallet must then use.
 // answers {"link", "pin"}; "bind": "other" makes this issuer put another
 // DID than the proof's in credentialSubject.id (a misbehaving issuer).
 // GET /admin/log answers what happened (issued, refused), one line each.
@@ -243,7 +245,7 @@ async function adminOffer(res, body) {
 		credentialOfferUri: o.byValue ? undefined : `${base}/offers/${id}`,
 	});
 	const offer = { configs: o.configs, txCode, expiresAt: Date.now() + CODE_TTL * 1000, used: false, tries: 0,
-		bind: o.bind ?? 'holder', handle: crypto.randomUUID() };
+		bind: o.bind ?? 'holder', handle: crypto.randomUUID(), rar: !!o.rar, idents: {} };
 	offers.set(code, offer);
 	byHandle.set(offer.handle, offer);
 	offerDocs.set(id, credentialOfferObject);
@@ -274,7 +276,14 @@ async function token(req, res, body) {
 		throw e;
 	}
 	offer.used = true;
+	// RAR (VCI 1.0 Token Response): one credential identifier per configuration
+	const details = offer.rar ? offer.configs.map((c) => {
+		const ident = 'cred-' + crypto.randomBytes(9).toString('base64url');
+		offer.idents[ident] = c;
+		return { type: 'openid_credential', credential_configuration_id: c, credential_identifiers: [ident] };
+	}) : undefined;
 	const tr = await as.createAccessTokenResponse({
+		additionalAccessTokenResponsePayload: details ? { authorization_details: details } : undefined,
 		authorizationServer: base, audience: base, subject: offer.handle, expiresInSeconds: TOKEN_TTL,
 		signer: { method: 'jwk', alg: 'EdDSA', publicJwk: asJwk },
 	});
@@ -289,7 +298,17 @@ async function credential(req, res, body) {
 		return send(res, 401, { error: 'invalid_token', error_description: 'this access token was used already' });
 	const offer = byHandle.get(tokenPayload.sub);
 	const parsed = vci.parseCredentialRequest({ issuerMetadata: metadataResult, credentialRequest: JSON.parse(body) });
-	if (!offer?.configs.includes(parsed.credentialConfigurationId))
+	let config;
+	if (parsed.credentialIdentifier) {
+		config = offer?.idents[parsed.credentialIdentifier];
+		if (!config)
+			return send(res, 400, { error: 'unknown_credential_identifier', error_description: 'not an identifier we gave' });
+	} else if (offer?.rar) {
+		// VCI 1.0: identifiers were given, so they must be used
+		return send(res, 400, { error: 'invalid_credential_request', error_description: 'use credential_identifier' });
+	} else if (offer?.configs.includes(parsed.credentialConfigurationId))
+		config = parsed.credentialConfigurationId;
+	else
 		return send(res, 400, { error: 'unknown_credential_configuration', error_description: 'not the configuration offered' });
 	const jwts = parsed.proofs?.jwt;
 	if (!jwts || jwts.length !== 1)
@@ -322,9 +341,9 @@ async function credential(req, res, body) {
 	spentTokens.add(tokenPayload.jti);
 	const holder = proof.signer.didUrl.split('#')[0];
 	const cred = openBadge(offer.bind === 'other' ? otherDid : holder, 'urn:uuid:' + crypto.randomUUID());
-	const fmt = parsed.credentialConfiguration?.format;
+	const fmt = issuerMetadata.credential_configurations_supported[config].format;
 	const out = fmt === 'jwt_vc_json' ? vcJwt(cred) : dataIntegrity(cred);
-	log.push(`issued ${cred.id} (${fmt}) to ${cred.credentialSubject.id}`);
+	log.push(`issued ${cred.id} (${fmt}${parsed.credentialIdentifier ? ', by credential_identifier' : ''}) to ${cred.credentialSubject.id}`);
 	send(res, 200, vci.createCredentialResponse({ credentialRequest: parsed, credentials: [{ credential: out }] }));
 }
 
