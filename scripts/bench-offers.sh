@@ -18,14 +18,15 @@
 # last answer), wrk's request latency (the three kinds together), the
 # server's peak RSS (VmHWM at the end, from /proc) and
 # the CPU it used during the run (user + system time / wall time, in
-# cores: near 1 with more holders means one request at a time).
+# cores; PostgreSQL's own processes are not in it).
 # Then `issue --roster --jobs 1` of N rows on the same issuer for a
 # ratio: the same credentials signed and logged, without HTTP and the
 # offer's one-time steps.
 # Exits non-zero unless every offer was answered with a signed
 # credential, the issuer's log holds exactly N credentials, every offer
 # is "issued", each credential's subject is one of the N holders' DIDs
-# (each holder once) and serve exits 0 on SIGTERM. Proofs are signed before the run and carry
+# (each holder once), every credential verifies (ob-verifier verify DIR,
+# with the status lists `publish` writes) and serve exits 0 on SIGTERM. Proofs are signed before the run and carry
 # iat = then: a run must end within the issuer's 300 s iat window.
 BIN=${1:?usage: sh scripts/bench-offers.sh BIN_DIR [N] [C]}
 N=${2:-1000}
@@ -49,6 +50,11 @@ python3 -c 'import cryptography' 2>/dev/null ||
 [ -x "$IS" ] || { echo "bench-offers: no $IS" >&2; exit 3; }
 case $N in '' | *[!0-9]*) die "N must be a number, got '$N'" ;; esac
 [ "$N" -ge 16 ] || die "N must be at least 16"
+for c in $HOLDERS; do
+	# serve takes 64 connections per address (PER_IP_LIMIT)
+	case $c in '' | *[!0-9]*) die "holders must be numbers, got '$c'" ;; esac
+	[ "$c" -ge 1 ] && [ "$c" -le 64 ] || die "holders must be 1 to 64 (serve's connections per address), got $c"
+done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-offers.XXXXXX") || exit 1
 chmod 711 "$T"
@@ -164,6 +170,18 @@ run() {
 		die "export --all failed: $(tail -n 1 "$T/err")"
 	bound=$(python3 "$PREP" --check "$r/data.lua" "$r/export") || die "$be, $c holders: the credentials are not bound to the holders"
 	[ "$bound" -eq "$N" ] || die "$be, $c holders: $bound credentials bound to their holders, want $N"
+	# and every one verifies: signature, issuer key, dates and status
+	# (the lists publish writes, given to the verifier with --doc)
+	"$IS" --home "$r/home" "$@" publish "$r/site" >/dev/null 2>"$T/err" || die "publish failed: $(tail -n 1 "$T/err")"
+	set --
+	for f in "$r"/site/status/revocation/*.json; do
+		set -- "$@" --doc "$AUD/status/revocation/${f##*/}=$f"
+	done
+	"$BIN/ob-verifier" verify --offline "$@" "$r/export" >"$r/verify" 2>&1
+	vst=$?
+	valid=$(grep -c '^valid ' "$r/verify")
+	[ "$vst" -eq 0 ] && [ "$valid" -eq "$N" ] ||
+		die "$be, $c holders: $valid of $N credentials verify (ob-verifier exit $vst): $(grep -v -m 1 '^valid ' "$r/verify")"
 	rate=$(awk -v n="$N" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0) ? n / s : 0 }')
 	mb=$((hwm / 1024))
 	cores=$(awk -v t="$((cpu1 - cpu0))" -v hz="$HZ" -v s="$secs" 'BEGIN { printf "%.2f", (s > 0) ? t / hz / s : 0 }')
