@@ -446,7 +446,8 @@ static json_t *dec_context(struct cbld *s, cbor_item_t *v)
 
 	if (cbor_isa_uint(v)) {
 		if (!(url = cbld_registry_url(cbor_get_int(v)))) {
-			ob_fail(s->err, OB_EPARSE, "CBOR-LD: undefined compressed context %llu",
+			/* a later cborld may register more: could not check */
+			ob_fail(s->err, OB_EIO, "CBOR-LD: undefined compressed context %llu",
 				(unsigned long long)cbor_get_int(v));
 			return NULL;
 		}
@@ -692,30 +693,6 @@ static ob_code scope_types(struct cbld *s, const struct dmap *m, const json_t *t
 	return OB_OK;
 }
 
-/* Transformer._applyTypeScopedContexts: each distinct type, sorted, that
- * names a scoped context pushes it. */
-static ob_code push_type_scoped(struct cbld *s, struct cbld_stack *stack, const json_t *types)
-{
-	const char **v = malloc((json_array_size(types) + 1) * sizeof(*v));
-	size_t i, n = json_array_size(types);
-
-	if (!v)
-		return ob_fail(s->err, OB_ENOMEM, "out of memory");
-	for (i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(types, i));
-	cbld_sort(v, n);
-	for (i = 0; i < n; i++) {
-		const json_t *sc;
-
-		if (i && !strcmp(v[i], v[i - 1]))
-			continue;
-		if ((sc = cbld_scoped(cbld_top(stack), v[i])) && cbld_push(s, stack, sc))
-			break;
-	}
-	free(v);
-	return s->err->code;
-}
-
 /* The term entries of a map (contexts aside), sorted by term. */
 static ob_code dentries(struct cbld *s, const struct dmap *m, const struct cbld_node *active, struct dentry *ents,
 			size_t *n)
@@ -777,7 +754,7 @@ static json_t *dec_object(struct cbld *s, cbor_item_t *it, struct cbld_stack *st
 		ob_fail(s->err, OB_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (scope_types(s, &m, tterms, types) || push_type_scoped(s, stack, types))
+	if (scope_types(s, &m, tterms, types) || cbld_push_types(s, stack, types))
 		goto fail;
 	active = cbld_top(stack);
 	if (!(ents = malloc((m.n + 1) * sizeof(*ents)))) {

@@ -56,4 +56,11 @@
  * is not available, OB_ELIMIT over a budget. */
 json_t *ob_cborld_decode(const unsigned char *cbor, size_t len, ob_loader *loader, ob_error *err);
 
+/* Encodes a JSON-LD document (an object) as compressed CBOR-LD, as
+ * cborld 4.3.4's encode() with compressionMode 1 does: appends the tag
+ * d9 05 01 and the CBOR to out. OB_EPARSE for a document it cannot
+ * compress (a term no context defines, a keyword other than @context,
+ * @id and @type, a non-integer number). */
+ob_code ob_cborld_encode(const json_t *doc, ob_loader *loader, ob_buf *out, ob_error *err);
+
 #endif

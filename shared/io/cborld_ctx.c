@@ -479,6 +479,30 @@ ob_code cbld_push(struct cbld *s, struct cbld_stack *st, const json_t *contexts)
 	return OB_OK;
 }
 
+/* Transformer._applyTypeScopedContexts: each distinct type, sorted, that
+ * names a scoped context pushes it. */
+ob_code cbld_push_types(struct cbld *s, struct cbld_stack *stack, const json_t *types)
+{
+	const char **v = malloc((json_array_size(types) + 1) * sizeof(*v));
+	size_t i, n = json_array_size(types);
+
+	if (!v)
+		return ob_fail(s->err, OB_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(types, i));
+	cbld_sort(v, n);
+	for (i = 0; i < n; i++) {
+		const json_t *sc;
+
+		if (i && !strcmp(v[i], v[i - 1]))
+			continue;
+		if ((sc = cbld_scoped(cbld_top(stack), v[i])) && cbld_push(s, stack, sc))
+			break;
+	}
+	free(v);
+	return s->err->code;
+}
+
 /* `context[key] === null` in the context as pushed */
 static int nulled(const struct cbld_node *n, const char *term)
 {

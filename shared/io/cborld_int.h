@@ -85,6 +85,8 @@ struct cbld_node *cbld_top(const struct cbld_stack *st);
 /* Pushes each context of contexts (a URL, an object, or an array of them;
  * nothing when it is JavaScript-false), loading it the first time. */
 ob_code cbld_push(struct cbld *s, struct cbld_stack *st, const json_t *contexts);
+/* Transformer._applyTypeScopedContexts: types is an array of strings. */
+ob_code cbld_push_types(struct cbld *s, struct cbld_stack *st, const json_t *types);
 
 /* Lookups in an active context (NULL: the empty one). */
 const json_t *cbld_def(const struct cbld_node *n, const char *term);

@@ -170,6 +170,50 @@ out:
 	return err->code;
 }
 
+/* Whether bytes (tag included) decode back to doc: compared in JCS form,
+ * where 6 and 6.0 are one number. */
+static int decodes_back(const json_t *doc, const ob_buf *bytes, ob_loader *l)
+{
+	ob_buf a = OB_BUF_INIT, b = OB_BUF_INIT;
+	ob_error e = { 0 };
+	json_t *j = ob_cborld_decode((const unsigned char *)bytes->data + 3, bytes->len - 3, l, &e);
+	int same = j && !ob_jcs_canonicalize(doc, &a, &e) && !ob_jcs_canonicalize(j, &b, &e) && a.len == b.len &&
+		   !memcmp(a.data, b.data, a.len);
+
+	json_decref(j);
+	ob_buf_release(&a);
+	ob_buf_release(&b);
+	return same;
+}
+
+ob_code ob_vp1_encode_compressed(const char *json, size_t len, ob_buf *out, ob_error *err)
+{
+	json_t *doc = ob_json_parse(json, len, err);
+	ob_loader *l = NULL;
+	ob_buf bytes = OB_BUF_INIT;
+	ob_error e = { 0 };
+
+	if (!doc)
+		return err->code;
+	if (!(l = ob_contexts_loader_new())) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (json_is_object(doc) && !ob_cborld_encode(doc, l, &bytes, &e) && decodes_back(doc, &bytes, l)) {
+		if (ob_buf_adds(out, OB_VP1_PREFIX "B") < 0 || base32_encode(out, (unsigned char *)bytes.data, bytes.len) < 0)
+			ob_fail(err, OB_ENOMEM, "out of memory");
+	} else if (e.code == OB_ENOMEM) {
+		ob_fail(err, OB_ENOMEM, "out of memory");
+	} else {
+		ob_vp1_encode(json, len, out, err);
+	}
+out:
+	ob_buf_release(&bytes);
+	ob_loader_free(l);
+	json_decref(doc);
+	return err->code;
+}
+
 /* ---- CBOR to JSON ---- */
 
 /* A walk over the bytes with libcbor's streaming decoder before
@@ -372,8 +416,9 @@ static json_t *to_json(cbor_item_t *it, int depth, const char **why)
 
 /* Compressed CBOR-LD (io/cborld.h), with the contexts obkit ships: what
  * vpqr's toQrCode writes by default, so the Learner Credential Wallet's
- * QR codes. A context obkit does not ship cannot be decoded: "could not
- * check" (OB_EIO), as a missing context is elsewhere. */
+ * QR codes. A context obkit does not ship, or a registry number it does
+ * not know, cannot be decoded: OB_ENET, "not available offline", as a
+ * missing context is elsewhere (could not check). */
 static void compressed(ob_buf raw, ob_buf *out, ob_error *err)
 {
 	ob_loader *l = ob_contexts_loader_new();
@@ -385,19 +430,14 @@ static void compressed(ob_buf raw, ob_buf *out, ob_error *err)
 		return;
 	}
 	j = ob_cborld_decode((const unsigned char *)raw.data + 3, raw.len - 3, l, err);
-	if (!j && err->code == OB_ENET) {
+	if (!j) {
 		char msg[sizeof(err->msg)];
+		ob_code c = err->code == OB_EIO ? OB_ENET : err->code;
 
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		ob_error_clear(err);
-		ob_fail(err, OB_EIO, "VP1- payload: compressed CBOR-LD with a context obkit does not ship (%s)", msg);
-	} else if (!j) {
-		char msg[sizeof(err->msg)];
-		ob_code c = err->code;
-
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		ob_error_clear(err);
-		ob_fail(err, c, "VP1- payload: %s", msg);
+		ob_fail(err, c, c == OB_ENET ? "VP1- payload: compressed CBOR-LD with a context obkit does not have (%s)"
+					    : "VP1- payload: compressed CBOR-LD that does not decode (%s)", msg);
 	} else if (!(js = ob_json_dumps(j, 0)) || ob_buf_adds(out, js) < 0) {
 		ob_fail(err, OB_ENOMEM, "out of memory");
 	}

@@ -13,7 +13,14 @@
 #   vpqr's toQrCode with its defaults (compressed CBOR-LD, tag d9 05 01: what
 #   the Learner Credential Wallet's own QR codes hold) -> `ob-verifier scan`:
 #   VALID. cborld's document loader serves obkit's contexts/ (byte copies of
-#   the published documents), so both sides number the same terms.
+#   the published documents), so both sides number the same terms. Also a VC
+#   v1 credential (Ed25519Signature2020, registered contexts) and the team's
+#   VP vector with challenge and domain; a tampered compressed payload is
+#   INVALID, one naming a context obkit lacks "could not check".
+#   obkit's own compressed encoder (ob_vp1_encode_compressed, reached through
+#   build/tests/test_cborld): byte for byte cborld's encoding of the same
+#   presentation; vpqr's fromQrCode decodes it; ob-verifier scan: VALID.
+#   tests/data/cborld: each fixture's .hex is still what cborld writes.
 # usage: sh tests/cli/vp1_interop.sh BIN_DIR SHARED_DIR
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
@@ -39,7 +46,68 @@ setup() {
 	fi
 }
 if ! setup; then
-	done_tests
+	# cborld's bytes for the unit test's fixtures (tests/unit/test_cborld.c)
+for f in "$SRC"/../data/cborld/*.json; do
+	node "$J/vpqr.mjs" cbor "$f" >"$T/fx.hex" 2>&1
+	check "cborld 4.3.4 still writes tests/data/cborld/$(basename "$f" .json).hex" cmp -s "$T/fx.hex" "${f%.json}.hex"
+done
+
+# a VC v1 credential (registered contexts 0x11, 0x14; Ed25519Signature2020), compressed by vpqr
+expect 0 "^VP1-B" node "$J/vpqr.mjs" qr "$SHARED/vectors/signed/02-ob3-v1-ed25519signature2020.json"
+tr -d '\n' <"$T/out" >"$T/v1.txt"
+check "vpqr compressed the v1 credential (tag d9 05 01)" test "$(cbor_tag "$T/v1.txt")" = 1
+# (vpqr's alphanumeric QR code holds it; obkit's qr writes bytes and would need a version over 40)
+expect 0 "VALID signature" "$VF" verify --offline "$T/v1.txt"
+# the team's VP vector (too large for one QR code: its text) with challenge and domain
+hexvp1() { python3 -c "
+import base64,sys; b=bytes.fromhex(open(sys.argv[1]).read().strip())
+print('VP1-B'+base64.b32encode(b).decode().rstrip('='))" "$1"; }
+node "$J/vpqr.mjs" cbor "$SHARED/vectors/signed/07-vp-eddsa-rdfc-2022.json" >"$T/vp07.hex" 2>&1
+hexvp1 "$T/vp07.hex" >"$T/vp07.txt"
+expect 0 "VALID: presentation signed by its holder" "$VF" verify --offline --challenge 7c1e2b0a-9d3f-4e1a-8b6c-2f5a9e0d4c71 \
+	--domain hiring.example.com "$T/vp07.txt"
+expect 1 "does not match the expected" "$VF" verify --offline --challenge a-different-challenge \
+	--domain hiring.example.com "$T/vp07.txt"
+# tampered: one letter of a compressed name ("Welding" -> "Welting"); the signature fails
+sed 's/57656c64696e67/57656c74696e67/' "$T/vp07.hex" >"$T/bad.hex"
+check "the tampered payload differs" sh -c "! cmp -s '$T/vp07.hex' '$T/bad.hex'"
+hexvp1 "$T/bad.hex" >"$T/bad.txt"
+expect 1 "^INVALID" "$VF" verify --offline --challenge 7c1e2b0a-9d3f-4e1a-8b6c-2f5a9e0d4c71 \
+	--domain hiring.example.com "$T/bad.txt"
+# a context obkit does not ship (a URL cborld keeps as text): could not check
+python3 -c "
+import base64,sys
+url=b'https://example.org/unknown/v1'
+raw=bytes([0xd9,5,1,0xa1,1,0x82,0x11,0x78,len(url)])+url
+print('VP1-B'+base64.b32encode(raw).decode().rstrip('='))" >"$T/unk.txt"
+expect 0 "" "$VF" qr --url "$(cat "$T/unk.txt")" --png "$T/unk.png"
+expect 3 "compressed CBOR-LD with a context obkit does not have" "$VF" scan --offline "$T/unk.png"
+expect 3 "compressed CBOR-LD with a context obkit does not have" "$VF" verify --offline "$T/unk.txt"
+
+# obkit's compressed encoder against cborld's: the same bytes, and vpqr reads it
+TC="$BIN/../tests/test_cborld"
+[ -x "$TC" ] || TC="$(dirname "$BIN")/build/tests/test_cborld"
+if [ -x "$TC" ]; then
+	expect 0 "^VP1-B" "$TC" vp1 "$T/lib-vp.json"
+	tr -d '\n' <"$T/out" >"$T/ours.txt"
+	check "obkit's payload is compressed CBOR-LD" test "$(cbor_tag "$T/ours.txt")" = 1
+	expect 0 "" "$TC" hex "$T/lib-vp.json"
+	cp "$T/out" "$T/ours.hex"
+	expect 0 "" node "$J/vpqr.mjs" cbor "$T/lib-vp.json"
+	check "byte for byte the CBOR-LD cborld 4.3.4 writes for the same presentation" cmp -s "$T/out" "$T/ours.hex"
+	check "and the VP1- payload holds those bytes" sh -c "python3 -c \"
+import base64,sys; t=open('$T/ours.txt').read().strip()[5:]
+sys.stdout.write(base64.b32decode(t+'='*(-len(t)%8)).hex()+'\\n')\" | cmp -s - '$T/ours.hex'"
+	expect 0 "" node "$J/vpqr.mjs" read "$T/ours.txt"
+	check "vpqr's fromQrCode decodes obkit's compressed payload to the presentation" python3 -c "
+import json,sys; sys.exit(json.load(open('$T/out')) != json.load(open('$T/lib-vp.json')))"
+	expect 0 "" "$VF" qr --url "$(cat "$T/ours.txt")" --png "$T/ours.png"
+	expect 0 "VALID: presentation signed by its holder $WDID" "$VF" scan --offline $DOCS "$T/ours.png"
+else
+	bad "test_cborld (the unit test that reaches obkit's encoder) is not built next to $BIN"
+fi
+
+done_tests
 	exit 1
 fi
 check "the library is @digitalcredentials/vpqr 2.2.1" \
@@ -87,5 +155,66 @@ check "and shorter than the uncompressed payload" test "$(wc -c <"$T/lz.txt")" -
 expect 0 "" "$VF" qr --url "$(cat "$T/lz.txt")" --png "$T/lz.png"
 expect 0 "VALID: presentation signed by its holder $WDID" "$VF" scan --offline $DOCS "$T/lz.png"
 expect 0 "VALID: presentation signed by its holder $WDID" "$VF" verify --offline $DOCS "$T/lz.txt"
+
+# cborld's bytes for the unit test's fixtures (tests/unit/test_cborld.c)
+for f in "$SRC"/../data/cborld/*.json; do
+	node "$J/vpqr.mjs" cbor "$f" >"$T/fx.hex" 2>&1
+	check "cborld 4.3.4 still writes tests/data/cborld/$(basename "$f" .json).hex" cmp -s "$T/fx.hex" "${f%.json}.hex"
+done
+
+# a VC v1 credential (registered contexts 0x11, 0x14; Ed25519Signature2020), compressed by vpqr
+expect 0 "^VP1-B" node "$J/vpqr.mjs" qr "$SHARED/vectors/signed/02-ob3-v1-ed25519signature2020.json"
+tr -d '\n' <"$T/out" >"$T/v1.txt"
+check "vpqr compressed the v1 credential (tag d9 05 01)" test "$(cbor_tag "$T/v1.txt")" = 1
+# (vpqr's alphanumeric QR code holds it; obkit's qr writes bytes and would need a version over 40)
+expect 0 "VALID signature" "$VF" verify --offline "$T/v1.txt"
+# the team's VP vector (too large for one QR code: its text) with challenge and domain
+hexvp1() { python3 -c "
+import base64,sys; b=bytes.fromhex(open(sys.argv[1]).read().strip())
+print('VP1-B'+base64.b32encode(b).decode().rstrip('='))" "$1"; }
+node "$J/vpqr.mjs" cbor "$SHARED/vectors/signed/07-vp-eddsa-rdfc-2022.json" >"$T/vp07.hex" 2>&1
+hexvp1 "$T/vp07.hex" >"$T/vp07.txt"
+expect 0 "VALID: presentation signed by its holder" "$VF" verify --offline --challenge 7c1e2b0a-9d3f-4e1a-8b6c-2f5a9e0d4c71 \
+	--domain hiring.example.com "$T/vp07.txt"
+expect 1 "does not match the expected" "$VF" verify --offline --challenge a-different-challenge \
+	--domain hiring.example.com "$T/vp07.txt"
+# tampered: one letter of a compressed name ("Welding" -> "Welting"); the signature fails
+sed 's/57656c64696e67/57656c74696e67/' "$T/vp07.hex" >"$T/bad.hex"
+check "the tampered payload differs" sh -c "! cmp -s '$T/vp07.hex' '$T/bad.hex'"
+hexvp1 "$T/bad.hex" >"$T/bad.txt"
+expect 1 "^INVALID" "$VF" verify --offline --challenge 7c1e2b0a-9d3f-4e1a-8b6c-2f5a9e0d4c71 \
+	--domain hiring.example.com "$T/bad.txt"
+# a context obkit does not ship (a URL cborld keeps as text): could not check
+python3 -c "
+import base64,sys
+url=b'https://example.org/unknown/v1'
+raw=bytes([0xd9,5,1,0xa1,1,0x82,0x11,0x78,len(url)])+url
+print('VP1-B'+base64.b32encode(raw).decode().rstrip('='))" >"$T/unk.txt"
+expect 0 "" "$VF" qr --url "$(cat "$T/unk.txt")" --png "$T/unk.png"
+expect 3 "compressed CBOR-LD with a context obkit does not have" "$VF" scan --offline "$T/unk.png"
+expect 3 "compressed CBOR-LD with a context obkit does not have" "$VF" verify --offline "$T/unk.txt"
+
+# obkit's compressed encoder against cborld's: the same bytes, and vpqr reads it
+TC="$BIN/../tests/test_cborld"
+[ -x "$TC" ] || TC="$(dirname "$BIN")/build/tests/test_cborld"
+if [ -x "$TC" ]; then
+	expect 0 "^VP1-B" "$TC" vp1 "$T/lib-vp.json"
+	tr -d '\n' <"$T/out" >"$T/ours.txt"
+	check "obkit's payload is compressed CBOR-LD" test "$(cbor_tag "$T/ours.txt")" = 1
+	expect 0 "" "$TC" hex "$T/lib-vp.json"
+	cp "$T/out" "$T/ours.hex"
+	expect 0 "" node "$J/vpqr.mjs" cbor "$T/lib-vp.json"
+	check "byte for byte the CBOR-LD cborld 4.3.4 writes for the same presentation" cmp -s "$T/out" "$T/ours.hex"
+	check "and the VP1- payload holds those bytes" sh -c "python3 -c \"
+import base64,sys; t=open('$T/ours.txt').read().strip()[5:]
+sys.stdout.write(base64.b32decode(t+'='*(-len(t)%8)).hex()+'\\n')\" | cmp -s - '$T/ours.hex'"
+	expect 0 "" node "$J/vpqr.mjs" read "$T/ours.txt"
+	check "vpqr's fromQrCode decodes obkit's compressed payload to the presentation" python3 -c "
+import json,sys; sys.exit(json.load(open('$T/out')) != json.load(open('$T/lib-vp.json')))"
+	expect 0 "" "$VF" qr --url "$(cat "$T/ours.txt")" --png "$T/ours.png"
+	expect 0 "VALID: presentation signed by its holder $WDID" "$VF" scan --offline $DOCS "$T/ours.png"
+else
+	bad "test_cborld (the unit test that reaches obkit's encoder) is not built next to $BIN"
+fi
 
 done_tests
