@@ -5,7 +5,7 @@
 # each database (SQLite; PostgreSQL too with BENCH_OFFERS_PG=1, a private
 # server from tests/tools/pgserver.sh): a fresh issuer makes N offers
 # (1,000 by default) with PINs (`offer create --roster`), starts `serve`
-# (4 threads), and the holders' side is prepared before the clock starts
+# (4 threads; BENCH_OFFERS_THREADS=K), and the holders' side is prepared before the clock starts
 # (tests/bench/offers_prep.py, python3-cryptography: each offer's
 # pre-authorized code, a c_nonce from POST /nonce, an Ed25519 did:key
 # holder and its signed `jwt` key proof). wrk (tests/bench/offers.lua)
@@ -32,6 +32,7 @@ BIN=${1:?usage: sh scripts/bench-offers.sh BIN_DIR [N] [C]}
 N=${2:-1000}
 C=${3:-8}
 HOLDERS=${BENCH_OFFERS_HOLDERS:-1 $C}
+THREADS=${BENCH_OFFERS_THREADS:-4} # serve --threads
 CAP=280 # seconds: wrk's own limit, inside the proofs' iat window
 STALL=30
 IS="$BIN/ob-issuer"
@@ -102,7 +103,7 @@ run() {
 	new_issuer "$r/home" "$@"
 	"$IS" --home "$r/home" "$@" offer create --roster "$T/roster.csv" -o "$r/mm.csv" --pin \
 		>/dev/null 2>"$T/err" || die "offer create --roster failed: $(tail -n 1 "$T/err")"
-	"$IS" --home "$r/home" "$@" serve --listen 127.0.0.1:0 --port-file "$r/port" 2>"$r/serve.log" &
+	"$IS" --home "$r/home" "$@" serve --listen 127.0.0.1:0 --threads "$THREADS" --port-file "$r/port" 2>"$r/serve.log" &
 	spid=$!
 	i=0
 	while [ ! -s "$r/port" ] && [ $i -lt 100 ] && kill -0 "$spid" 2>/dev/null; do
@@ -194,7 +195,7 @@ run() {
 }
 
 : >"$T/results"
-echo "bench-offers: $N offers per run, ob-issuer serve with 4 threads, wrk; $(nproc 2>/dev/null || echo ?) cores, load average $(load)"
+echo "bench-offers: $N offers per run, ob-issuer serve with $THREADS threads, wrk; $(nproc 2>/dev/null || echo ?) cores, load average $(load)"
 for c in $HOLDERS; do
 	run sqlite "$c"
 done
