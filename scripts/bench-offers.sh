@@ -4,30 +4,31 @@
 # (1 and C, 8 by default; BENCH_OFFERS_HOLDERS="1 8 16" overrides) and
 # each database (SQLite; PostgreSQL too with BENCH_OFFERS_PG=1, a private
 # server from tests/tools/pgserver.sh): a fresh issuer makes N offers
-# (1,000 by default) with PINs (`offer create --roster`), starts `serve`
-# (4 threads; BENCH_OFFERS_THREADS=K), and the holders' side is prepared before the clock starts
-# (tests/bench/offers_prep.py, python3-cryptography: each offer's
-# pre-authorized code, a c_nonce from POST /nonce, an Ed25519 did:key
-# holder and its signed `jwt` key proof). wrk (tests/bench/offers.lua)
-# then keeps C holders in flight, each redemption the three POSTs a
-# wallet makes: /token with code and PIN, /nonce (the server's work for
-# it; its nonce goes unused, the proof's was fetched before), /credential
-# with the access token and the proof (ldp_vc, the issuer's Data
-# Integrity suite, with a status entry). Prints the offers redeemed per
-# second (credentials answered / wall time from the first request to the
-# last answer), wrk's request latency (the three kinds together), the
-# server's peak RSS (VmHWM at the end, from /proc) and
-# the CPU it used during the run (user + system time / wall time, in
-# cores; PostgreSQL's own processes are not in it).
-# Then `issue --roster --jobs 1` of N rows on the same issuer for a
+# (1,000 by default) with PINs (`offer create --roster`) and starts
+# `serve` (4 threads; BENCH_OFFERS_THREADS=K), and the holders' side is
+# prepared before the clock starts (tests/bench/offers_prep.py,
+# python3-cryptography: each offer's pre-authorized code, a c_nonce from
+# POST /nonce, an Ed25519 did:key holder and its signed `jwt` key proof).
+# wrk (tests/bench/offers.lua) then keeps C holders in flight, each
+# redemption the three POSTs a wallet makes: /token with code and PIN,
+# /nonce (the server's work for it; its nonce goes unused, the proof's
+# was fetched before), /credential with the access token and the proof
+# (ldp_vc, the issuer's Data Integrity suite, with a status entry).
+# Prints the offers redeemed per second (credentials answered / wall time
+# from the first request to the last answer), wrk's request latency (the
+# three kinds together), the server's peak RSS (VmHWM at the end, from
+# /proc) and the CPU it used during the run (user + system time / wall
+# time, in cores; PostgreSQL's own processes are not in it). Then
+# `issue --roster --jobs 1` of the same N rows on a fresh issuer, for a
 # ratio: the same credentials signed and logged, without HTTP and the
-# offer's one-time steps.
+# offers' one-time steps.
 # Exits non-zero unless every offer was answered with a signed
 # credential, the issuer's log holds exactly N credentials, every offer
 # is "issued", each credential's subject is one of the N holders' DIDs
 # (each holder once), every credential verifies (ob-verifier verify DIR,
-# with the status lists `publish` writes) and serve exits 0 on SIGTERM. Proofs are signed before the run and carry
-# iat = then: a run must end within the issuer's 300 s iat window.
+# with the status lists `publish` writes) and serve exits 0 on SIGTERM.
+# Proofs are signed before the run and carry iat = then: a run must end
+# within the issuer's 300 s iat window (wrk stops at 280 s).
 BIN=${1:?usage: sh scripts/bench-offers.sh BIN_DIR [N] [C]}
 N=${2:-1000}
 C=${3:-8}
