@@ -209,4 +209,34 @@ expect 0 "0 offered, 0 already offered, 0 claimed, 0 revoked or locked, 1 alread
 check "a row a signing run issued gets no offer" test "$(offers)" = 6
 check "  ...its manifest row is already issued, with the credential's id" python3 -c "
 import json,sys; m=json.loads(open('$T/signed-offers/manifest.jsonl').readline()); sys.exit(m['state']!='already issued' or not m['id'].startswith('urn:uuid:'))"
+
+# ---- kill -9 mid-run: no offer without its PIN, and the re-run completes ----
+python3 -c "
+print('name,recipient,achievement')
+for i in range(8000): print(f'Learner {i},l{i}@example.edu,weld-101')" >"$T/big.csv"
+BEFORE=$(offers)
+"$IS" --home "$H" issue --roster "$T/big.csv" -o "$T/big" --offers --server "$U" >/dev/null 2>"$T/big.err" &
+BPID=$!
+# killed once a batch's PINs are on disk (before or after that batch commits)
+i=0
+while [ "$(cat "$T/big/pins.csv" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+kill -9 $BPID 2>/dev/null
+wait $BPID 2>/dev/null
+check "the big run was killed mid-run (exit 137)" test $? -eq 137
+is offer list --json >"$T/big.list" 2>/dev/null
+check "  ...every offer it made has its PIN in pins.csv" python3 -c "
+import csv,json,sys
+have={r['offer_id'] for r in csv.DictReader(open('$T/big/pins.csv'))}
+made=[o['id'] for o in json.load(open('$T/big.list')) if o['recipient'].endswith('@example.edu')]
+sys.exit(len(made)>=8000 or not set(made)<=have)"
+expect 0 "8000 rows: " is issue --roster "$T/big.csv" -o "$T/big" --offers --server "$U"
+check "  ...the re-run completes: one offer per row, each with one PIN line" python3 -c "
+import csv,json,subprocess,sys
+o=[x for x in json.loads(subprocess.run(['$IS','--home','$H','offer','list','--json'],capture_output=True).stdout) if x['recipient'].endswith('@example.edu')]
+p=list(csv.DictReader(open('$T/big/pins.csv')))
+ids=[r['offer_id'] for r in p]
+m=[json.loads(l) for l in open('$T/big/manifest.jsonl')]
+sys.exit(len(o)!=8000 or len({x['recipient'] for x in o})!=8000 or not {x['id'] for x in o}<=set(ids) or len(ids)!=len(set(ids))
+ or len(m)!=8000 or {x['offer_id'] for x in m}!={x['id'] for x in o})"
+check "  ...$((BEFORE + 8000)) offers in all" test "$(offers)" = $((BEFORE + 8000))
 done_tests
