@@ -84,7 +84,7 @@ cat "$T/run"
 
 rps=$(awk '/^Requests\/sec:/ { print $2 }' "$T/run")
 non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$T/run")
-sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' "$T/run")
+sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $5 + $7 + $9 + $11 }' "$T/run")
 unverified=$(awk '/^unverified:/ { print $2 }' "$T/run")
 growth=$(( (rss1 - rss0) / 1024 ))
 
