@@ -286,7 +286,7 @@ static ob_code send_answer(wallet *w, const struct ask *a, wallet_rec *recs, siz
 	ob_buf did = OB_BUF_INIT, vpbuf = OB_BUF_INIT, form = OB_BUF_INIT, ans = OB_BUF_INIT;
 	ob_present_opts po = { 0 };
 	json_t *vp = NULL, *tok = NULL, *reply = NULL;
-	const char *ruri = ob_json_str(a->req, "response_uri"), *state = ob_json_str(a->req, "state"), *v;
+	const char *ruri = ob_json_str(a->req, "response_uri"), *state = ob_json_str(a->req, "state"), *v, *qid;
 	ob_http_req req = { .method = "POST", .content_type = "application/x-www-form-urlencoded" };
 	char *tokjs = NULL;
 	int jwt = 1;
@@ -306,6 +306,11 @@ static ob_code send_answer(wallet *w, const struct ask *a, wallet_rec *recs, siz
 	 * proof's challenge the nonce, domain the client_id), a VP-JWT for
 	 * jwt_vc_json (nonce and aud) */
 	po.suite = jwt ? "vc-jwt" : "eddsa-rdfc-2022";
+	/* VP 8.1: vp_token is keyed by the id of the query it answers */
+	if (!(qid = ob_oid4vp_dcql_id(json_object_get(a->req, "dcql_query"), jwt ? "jwt_vc_json" : "ldp_vc"))) {
+		ob_fail(err, OB_EINVALID, "the verifier does not ask for %s credentials", jwt ? "jwt_vc_json" : "ldp_vc");
+		goto out;
+	}
 	po.challenge = ob_json_str(a->req, "nonce");
 	po.domain = a->client_id;
 	if (!(key = wallet_holder_key(w, err)) || ob_key_did(key, &did, NULL, err) ||
@@ -316,7 +321,7 @@ static ob_code send_answer(wallet *w, const struct ask *a, wallet_rec *recs, siz
 	{
 		json_t *one = jwt ? json_string(vpbuf.data) : ob_json_parse(vpbuf.data, vpbuf.len, err);
 
-		tok = one ? json_pack("{s:[o]}", jwt ? OB_OID4VP_JWT_ID : OB_OID4VP_LDP_ID, one) : NULL;
+		tok = one ? json_pack("{s:[o]}", qid, one) : NULL;
 	}
 	if (!tok || !(tokjs = ob_json_dumps(tok, 0)) || ob_oid4vp_form_add(&form, "vp_token", tokjs) < 0 ||
 	    (state && ob_oid4vp_form_add(&form, "state", state) < 0)) {

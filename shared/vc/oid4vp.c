@@ -99,6 +99,25 @@ int ob_oid4vp_dcql_wants(const json_t *dcql, const char **achievement, const cha
 	return -1;
 }
 
+const char *ob_oid4vp_dcql_id(const json_t *dcql, const char *format)
+{
+	const json_t *q;
+	size_t i;
+
+	json_array_foreach(json_object_get(dcql, "credentials"), i, q) {
+		const char *f = ob_json_str(q, "format"), *id = ob_json_str(q, "id");
+		const json_t *tv = json_object_get(json_object_get(q, "meta"), "type_values"), *alt;
+		size_t k;
+
+		if (!f || !id || strcmp(f, format) || !*id || strlen(id) > OB_OID4VP_MAX_ID)
+			continue;
+		json_array_foreach(tv, k, alt)
+			if (ob_json_has_value(alt, OB_IRI))
+				return id;
+	}
+	return NULL;
+}
+
 static int has_type(const json_t *t, const char *name)
 {
 	size_t i;

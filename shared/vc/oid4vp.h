@@ -43,6 +43,11 @@ json_t *ob_oid4vp_dcql(const char *achievement, const char *issuer);
  * this toolkit answers (no Open Badge credential query). */
 int ob_oid4vp_dcql_wants(const json_t *dcql, const char **achievement, const char **issuer);
 
+/* The id of the query in dcql for an Open Badge credential in format
+ * ("ldp_vc" or "jwt_vc_json"; borrowed), which keys the answer in
+ * vp_token, or NULL when it asks for none in that format. */
+const char *ob_oid4vp_dcql_id(const json_t *dcql, const char *format);
+
 /* Whether a credential (the VC JSON, or a VC-JWT's vc claim / payload)
  * is an Open Badge of the wanted achievement and issuer (NULL: any).
  * 1 matches, 0 not; why (may be NULL, n bytes) says what differs. */

@@ -12,6 +12,17 @@
 # refuses an unsigned Request Object fetched from a request_uri: no signer
 # method is allowed for that prefix), so it is given the request's
 # link_by_value; that refusal is checked too.
+# Signed requests (decentralized_identifier:, JAR):
+#  (b) `ob-verifier serve --client-id did` signs its request object with its
+#      did:key; the library's holder side resolves it by reference, its JAR
+#      signature checked by holder.mjs's own Ed25519 code (node:crypto), and
+#      answers it: VALID;
+#  (a) the library's verifier side (verifier.mjs: createOpenId4vpAuthorizationRequest
+#      with a did JAR signer, its own did:key) makes a signed request, `ob-wallet
+#      respond` verifies and answers it, and the library parses and validates the
+#      answer (DCQL vp_token, state; proof challenge = nonce, domain = the full
+#      client_id); a request it signs with another DID's key is refused by the
+#      wallet before anything is sent.
 # usage: sh tests/cli/oid4vp_interop.sh BIN_DIR SHARED_DIR
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
@@ -30,7 +41,7 @@ if [ ! -x "$PROXY" ]; then
 	done_tests
 	exit 1
 fi
-mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/holder.mjs" "$J/"
+mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/holder.mjs" "$SRC/verifier.mjs" "$J/"
 if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
 	bad "npm ci of tests/interop-oid4vp failed (is the npm registry reachable?):"
 	tail -n 15 "$T/npm.log" | sed 's/^/    /'
@@ -60,7 +71,8 @@ ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateseri
 "$PROXY" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/pport" --backend-port-file "$T/bport" &
 PPID_=$!
 SPID=
-trap 'kill $PPID_ $SPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+LVPID=
+trap 'kill $PPID_ $SPID $LVPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 i=0
 while [ ! -s "$T/pport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 U=https://127.0.0.1:$(cat "$T/pport")
@@ -161,5 +173,55 @@ request three
 if holder "$LINK"; then bad "the library took an unsigned Request Object by reference"; else ok; fi
 check "... saying the request object is not a valid JWT" grep -q "not a valid JWT" "$T/holder.err"
 stop
+
+# ---- (b) obkit's SIGNED request, resolved and answered by the library's holder side ----
+serve --client-id did --client-key "$T/vkey.json"
+VDID=$(sed -n 's/.*signed as decentralized_identifier:\(did:key:z[1-9A-HJ-NP-Za-km-z]*\)$/\1/p' "$T/serve.log")
+check "ob-verifier serve signs as decentralized_identifier:did:key:..." test -n "$VDID"
+request sig
+if holder "$LINK"; then ok; else bad "the library did not answer the signed request: $(tail -n 5 "$T/holder.err")"; fi
+check "the library resolved a decentralized_identifier: client whose JAR (typ oauth-authz-req+jwt, EdDSA) is signed by its did:key" python3 -c "
+import json,sys; d=json.load(open('$T/holder.json')); s=d['signer'] or {}
+sys.exit(not(d['client']['prefix']=='decentralized_identifier' and d['client']['identifier']=='$VDID' and d['jar'] is True
+  and s.get('method')=='did' and s.get('didUrl','').split('#')[0]=='$VDID' and s.get('alg')=='EdDSA'
+  and s.get('typ')=='oauth-authz-req+jwt' and d['state']=='$RID'))"
+check "the verifier answered the library's submission to the signed request 200 valid" python3 -c "
+import json,sys; d=json.load(open('$T/holder.json')); sys.exit(not(d['status']==200 and d['answer']['verdict']=='valid'))"
+status "$RID"
+check "the signed request's result: VALID, holder bound" python3 -c "
+import json,sys; d=json.load(open('$T/st.json')); r=d['result']
+sys.exit(not(r['verdict']=='valid' and r['report']['holder']['outcome']=='passed' and d['client_id']=='decentralized_identifier:$VDID'))"
+stop
+
+# ---- (a) the library's verifier makes a SIGNED request; ob-wallet respond answers it ----
+# lib_verifier N [MODE]: verifier.mjs in $T/lvN, its link in $T/lvN/link
+lib_verifier() {
+	mkdir -p "$T/lv$1"
+	node "$J/verifier.mjs" "$T/srv.pem" "$T/srv.key" "$T/lv$1" $2 2>"$T/lv$1/err" &
+	LVPID=$!
+	i=0
+	while [ ! -s "$T/lv$1/link" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$T/lv$1/link" ] || bad "verifier.mjs did not start: $(tail -n 3 "$T/lv$1/err")"
+}
+lib_stop() { kill "$LVPID" 2>/dev/null; wait "$LVPID" 2>/dev/null; LVPID=; }
+lib_verifier 1
+LDID=$(js "$T/lv1/request.json" "d['did']")
+check "the library's link: openid4vp:// with client_id decentralized_identifier:did:key and a request_uri" \
+	sh -c "grep -Eq '^openid4vp://\\?client_id=decentralized_identifier%3Adid%3Akey%3Az[^&]*&request_uri=https%3A%2F%2F127.0.0.1' '$T/lv1/link'"
+check "the library's request object: typ oauth-authz-req+jwt, alg EdDSA, kid its did:key's DID URL" python3 -c "
+import base64,json,sys; d=json.load(open('$T/lv1/request.json')); s=d['jwt'].split('.')[0]
+h=json.loads(base64.urlsafe_b64decode(s+'='*(-len(s)%4)))
+sys.exit(not(h['typ']=='oauth-authz-req+jwt' and h['alg']=='EdDSA' and h['kid'].split('#')[0]==d['did']))"
+expect 0 "" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(cat "$T/lv1/link")"
+check "respond shows the library verifier's DID, signature verified" grep -qF "who:  asked by $LDID (signature verified)" "$T/out"
+check "the library accepted ob-wallet's answer: its DCQL query id, state, proof challenge = nonce, domain = decentralized_identifier:DID" python3 -c "
+import json,sys; r=json.load(open('$T/lv1/result.json'))
+sys.exit(not(r['accepted'] is True and r['query_id']=='badge' and r['proof']['domain']=='decentralized_identifier:$LDID'
+  and r['proof']['challenge']==r['nonce'] and r['proof']['purpose']=='authentication' and r['holder']=='$WDID'))"
+lib_stop
+lib_verifier 2 otherkid
+expect 1 "is not a key of the verifier's DID" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(cat "$T/lv2/link")"
+check "... and nothing reached the library's verifier" test ! -e "$T/lv2/result.json"
+lib_stop
 
 done_tests
