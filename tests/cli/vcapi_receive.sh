@@ -18,8 +18,10 @@
 #     endpoint elsewhere are each refused in one line, storing nothing;
 #  3. ob-issuer serve behind tests/tools/tls_proxy (as delivery.sh): an
 #     LCW link naming only an OpenID4VCI offer goes to the OpenID4VCI
-#     client; the offer's own VC-API exchange (offer create --lcw) end to
-#     end, and the second use of its link refused.
+#     client; an offer's own VC-API exchange (its lcw_link; a PIN offer's
+#     only with --lcw; its QR image) end to end: stored, bound to the
+#     wallet's DID, shown, VALID; the second use of the link refused, and
+#     the offer's OpenID4VCI link dead with it.
 # usage: sh tests/cli/vcapi_receive.sh BIN_DIR SHARED_DIR
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
@@ -200,6 +202,50 @@ check "it went the OpenID4VCI way" grep -q "received a credential from $U" "$T/o
 wl export "$ID" >"$T/vci.json" 2>/dev/null || bad "export $ID"
 expect 0 "^VALID" "$VF" verify "$T/vci.json"
 expect 1 "already used" wl receive $ca "$(request "$U" "" "$LINK")"
+
+# the offer's own VC-API exchange (offer create prints lcw_link)
+# offer NAME [OPTIONS]: an offer; LINK, LCW, OID its parts
+offer() {
+	n=$1
+	shift
+	is offer create --achievement weld-101 --recipient "$n@example.com" --name "$n" --server "$U" "$@" \
+		>"$T/$n.offer" 2>"$T/$n.err" || bad "offer create $n: $(cat "$T/$n.err")"
+	LINK=$(sed -n 's/^link: //p' "$T/$n.offer")
+	LCW=$(sed -n 's/^lcw_link: //p' "$T/$n.offer")
+	OID=$(sed -n 's/^id: //p' "$T/$n.offer")
+}
+offer ben
+check "a PIN-less offer has an LCW link naming its exchange and its OpenID4VCI offer" python3 -c "
+import json,sys,urllib.parse
+l=sys.argv[1]; p='https://lcw.app/request?request='
+r=json.loads(urllib.parse.unquote(l[len(p):])) if l.startswith(p) else {}
+sys.exit(not r.get('protocols',{}).get('vcapi','').startswith('$U/exchanges/') or r['protocols'].get('OID4VCI')!=sys.argv[2])" "$LCW" "$LINK"
+receive_ok "ob-issuer serve's exchange" "$LCW"
+check "it went the VC-API way" grep -q "received 1 credential from $U" "$T/out"
+BEN=$ID
+wl export "$BEN" >"$T/ben.json" 2>/dev/null || bad "export $BEN"
+check "ob-issuer serve's credential is bound to the wallet's DID" python3 -c "
+import json,sys; c=json.load(open('$T/ben.json')); sys.exit(c['credentialSubject']['id']!='$WDID')"
+expect 0 "Achievement: +Welding Fundamentals" wl show "$BEN"
+expect 0 "^VALID" "$VF" verify "$T/ben.json"
+expect 0 "$OID +issued +weld-101 +ben@example.com" is offer list
+check "the server logged the delivery to the wallet's DID" grep -q "to $WDID" "$T/serve.log"
+before=$(count)
+expect 1 "the issuer said 410" wl receive $ca "$LCW"
+check "the second use is refused in one line" test "$(grep -c . "$T/out")" = 1
+expect 1 "already used" wl receive $ca "$LINK"
+check "the offer's OpenID4VCI link died with its exchange" test "$(count)" = "$before"
+# an offer with a PIN: no exchange, unless --lcw (then the link is the secret)
+offer cho --pin
+check "a PIN offer has no LCW link by default" test -z "$LCW"
+offer dee --pin --lcw
+check "with --lcw its LCW link names the exchange only" python3 -c "
+import json,sys,urllib.parse
+r=json.loads(urllib.parse.unquote(sys.argv[1].split('request=',1)[1])); sys.exit('OID4VCI' in r['protocols'] or 'vcapi' not in r['protocols'])" "$LCW"
+expect 0 "" is offer "$OID" --lcw --server "$U" --qr --png "$T/dee.png"
+receive_ok "a QR image of ob-issuer's LCW link, no PIN asked" "$T/dee.png"
+wl export "$ID" >"$T/dee.json" 2>/dev/null || bad "export $ID"
+expect 0 "^VALID" "$VF" verify "$T/dee.json"
 
 kill $SPID 2>/dev/null
 wait $SPID 2>/dev/null
