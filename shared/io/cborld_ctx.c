@@ -368,10 +368,12 @@ static struct cbld_entry *add_context(struct cbld *s, const json_t *ctx, int dep
 			return NULL;
 		ctx = merged;
 	}
-	if (!(e = calloc(1, sizeof(*e))) || !(keys = malloc((json_object_size(ctx) + 1) * sizeof(*keys))))
+	if (!(e = calloc(1, sizeof(*e))))
 		goto oom;
 	e->next = s->entries;
 	s->entries = e;
+	if (!(keys = malloc((json_object_size(ctx) + 1) * sizeof(*keys))))
+		goto oom;
 	e->ctx = merged ? merged : json_incref((json_t *)ctx);
 	merged = NULL;
 	if (!(e->terms = json_object()) || !(e->scoped = json_object()) || !(e->id_alias = json_object()) ||

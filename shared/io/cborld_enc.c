@@ -224,10 +224,11 @@ static int http_parses(const char *v, size_t skip)
 		dot = end - 1;
 	for (p = dot; p > h && p[-1] != '.'; p--)
 		;
-	if (p == dot || strspn(p, "0123456789") < (size_t)(dot - p)) {
-		if (!(dot - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')))
-			return 1; /* a domain */
-	}
+	/* WHATWG "ends in a number": digits, or 0x and hex digits */
+	if (p == dot || (strspn(p, "0123456789") < (size_t)(dot - p) &&
+			 !(dot - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+			   strspn(p + 2, "0123456789abcdefABCDEF") >= (size_t)(dot - p - 2))))
+		return 1; /* a domain */
 	/* ends in a number: a plain dotted quad only */
 	for (p = h; p < end; labels++) {
 		const char *q = p + strspn(p, "0123456789");

@@ -259,7 +259,7 @@ static int tool(const char *mode, const char *path)
 int main(int argc, char **argv)
 {
 	static const char *const fixtures[] = {
-		"codecs", "ob3-v1-ed25519-2020", "ob3-v2", "status-list", "vp-v2", "wallet-vp",
+		"codecs", "ob3-v1-ed25519-2020", "ob3-v2", "status-list", "vp-v1", "vp-v2", "wallet-vp",
 	};
 	ob_loader *l;
 	size_t i;
