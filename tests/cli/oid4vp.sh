@@ -524,7 +524,8 @@ pem, key, root, portfile = sys.argv[1:]
 class H(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, **k): super().__init__(*a, directory=root, **k)
     def log_message(self, *a): pass
-    def guess_type(self, path): return 'application/oauth-authz-req+jwt'
+    def guess_type(self, path):
+        return 'application/did+json' if path.endswith('did.json') else 'application/oauth-authz-req+jwt'
 srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(pem, key)
@@ -583,6 +584,20 @@ jws('expired', H(), claims(exp=int(time.time()) - 10), a)
 jws('othercid', H(), claims(client_id='decentralized_identifier:' + db), a)
 jws('crit', H(crit=['b64'], b64=True), claims(), a)
 open(root + '/unsigned.json', 'w').write(json.dumps(claims()))
+# a did:web verifier (this server's origin), its document listing key a
+import os
+dw = 'did:web:' + eu[len('https://'):].replace(':', '%3A')
+os.makedirs(root + '/.well-known', exist_ok=True)
+json.dump({'@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], 'id': dw,
+           'verificationMethod': [{'id': dw + '#key-1', 'type': 'Multikey', 'controller': dw,
+                                   'publicKeyMultibase': ka.split('#')[1]}],
+           'authentication': [dw + '#key-1'], 'assertionMethod': [dw + '#key-1']},
+          open(root + '/.well-known/did.json', 'w'))
+cw = 'decentralized_identifier:' + dw
+jws('webgood', H(kid=dw + '#key-1'), claims(client_id=cw), a)
+jws('webbadsig', H(kid=dw + '#key-1'), claims(client_id=cw), b)
+jws('webnokey', H(kid=dw + '#key-2'), claims(client_id=cw), a)
+print('DW=' + dw)
 print('DA=' + da)
 print('DB=' + db)
 PY
@@ -608,6 +623,14 @@ BYV="openid4vp://?client_id=$ECID&response_type=vp_token&response_mode=direct_po
 expect 1 "must be a signed request object" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$BYV"
 RU_LINK="openid4vp://?client_id=$(enc "redirect_uri:$EU/response")&request_uri=$(enc "$EU/good")"
 expect 1 "signed \\(alg EdDSA\\), which a redirect_uri: client cannot do" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$RU_LINK"
+# a did:web verifier: its key from its DID document (fetched over TLS by the wallet)
+WCID=$(enc "decentralized_identifier:$DW")
+wlink() { echo "openid4vp://?client_id=$WCID&request_uri=$(enc "$EU/$1")"; }
+expect 1 "refused the answer \\(HTTP 501" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(wlink webgood)"
+check "... a did:web verifier's request, its key from the DID document: asked by did:web (signature verified)" \
+	grep -qF "who:  asked by $DW (signature verified)" "$T/out"
+expect 1 "signature does not verify" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(wlink webbadsig)"
+expect 1 "the verifier's key $DW#key-2" wl respond --cacert "$T/ca.pem" --pick "$BOUND" "$(wlink webnokey)"
 kill "$EPID" 2>/dev/null
 wait "$EPID" 2>/dev/null
 
