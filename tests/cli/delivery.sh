@@ -7,7 +7,7 @@
 # lines of Python for the JWT key proofs), the whole loop with the tools:
 # a roster of 3 -> offers (offer create --roster) -> ob-wallet receive
 # with PIN -> credentials bound to the wallet's DID -> ob-verifier verify
-# VALID.
+# VALID; and one more over the VC-API exchange (an LCW link).
 . "$(dirname "$0")/lib.sh"
 IS="$BIN/ob-issuer"
 WL="$BIN/ob-wallet"
@@ -356,6 +356,18 @@ sys.exit(c['credentialSubject']['id']!='$WDID')"
 	expect 0 "^VALID" "$VF" verify $DOCS "$T/got$n"
 done
 check "credential 2 is a VC-JWT (jwt_vc_json)" sh -c "head -c 3 '$T/got2' | grep -q eyJ"
+# the same over the VC-API exchange, as the Learner Credential Wallet receives
+# (a PIN offer with --lcw; its lcw_link needs no PIN)
+is offer create --achievement weld-101 --recipient gus@example.com --name "Gus Ray" --pin --lcw --server "$U" \
+	>"$T/gus.offer" 2>"$T/gus.err" || bad "offer create --lcw: $(cat "$T/gus.err")"
+GUSLCW=$(sed -n 's/^lcw_link: //p' "$T/gus.offer")
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" $DOCS "$GUSLCW"
+ID4=$(grep '^urn:uuid:' "$T/out")
+wl export "$ID4" >"$T/got4" 2>/dev/null || bad "export $ID4"
+check "VC-API: credentialSubject.id is the wallet's DID" python3 -c "
+import json,sys; sys.exit(json.load(open('$T/got4'))['credentialSubject']['id']!='$WDID')"
+expect 0 "^VALID" "$VF" verify $DOCS "$T/got4"
+expect 1 "said 410" wl receive --cacert "$T/ca.pem" $DOCS "$GUSLCW"
 expect 0 "$(mm 0 offer_id) +issued +weld-101 +dan@example.com" is offer list
 expect 1 "already used" wl receive --cacert "$T/ca.pem" --pin-file "$T/row2.pin" $DOCS "$T/row2.link"
 expect 0 "" is status "$ID1"
