@@ -167,6 +167,7 @@ static const struct ob_cmd_opt issue_opts[] = {
 	{ "expires-in", 0, "DURATION", "--offers: how long each offer stays open (default 14d)", 'E', 0 },
 	{ "server", 0, "URL", "--offers: the public https URL of ob-issuer serve", 'W', 0 },
 	{ "no-pin", 0, NULL, "--offers: links alone (default: a PIN each, in DIR/pins.csv)", 'P', 0 },
+	{ "lcw", 0, NULL, "--offers: a VC-API exchange (lcw_link) even with a PIN", 'X', 0 },
 	{ "json", 0, NULL, "print what was issued as JSON (one credential with -o; a roster's summary)", 'J', 0 },
 	{ NULL, 0, NULL, NULL, 0, 0 },
 };
@@ -180,7 +181,7 @@ const struct ob_cmd_spec issue_spec = {
 	"[--suite SUITE] [--created T] [--no-status|--suspension] [--timezone ZONE] [-o FILE] [--force] [--json] "
 	"| --roster FILE.csv -o DIR [--suite SUITE] [--no-status|--suspension] [--jobs N] [--delimiter ,|;|tab] "
 	"[--timezone ZONE] [--mail-merge FILE.csv] [--shard K/N] [--credential-schema] "
-	"[--offers [--expires-in DURATION] [--server URL] [--no-pin]]",
+	"[--offers [--expires-in DURATION] [--server URL] [--no-pin] [--lcw]]",
 };
 
 /* --roster --offers: the credential is signed when claimed (by ob-issuer
@@ -272,13 +273,14 @@ int cmd_issue(int argc, char **argv)
 			break;
 		case 'W': oo.server = optarg; break;
 		case 'P': oo.no_pin = 1; break;
+		case 'X': oo.lcw = 1; break;
 		case OB_OPT_HELP: return ob_cli_help();
 		default: return ob_cli_usage(ob_cli_current(), "invalid option");
 		}
 	}
-	if (!oo.on && (oo.ttl || oo.server || oo.no_pin))
+	if (!oo.on && (oo.ttl || oo.server || oo.no_pin || oo.lcw))
 		return ob_cli_usage(ob_cli_current(), "%s goes with --roster --offers",
-				    oo.ttl ? "--expires-in" : oo.server ? "--server" : "--no-pin");
+				    oo.ttl ? "--expires-in" : oo.server ? "--server" : oo.no_pin ? "--no-pin" : "--lcw");
 	/* plain dates: the start of that day in --timezone (UTC); the zone
 	 * is set before the signing threads start */
 	ob_roster_tz_use(ro.tz);

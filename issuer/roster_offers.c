@@ -70,7 +70,8 @@ long issuer_offer_duration(const char *s)
 struct known {
 	unsigned char key[32];
 	size_t seq;      /* offer_db_each's order: oldest first */
-	char *id, *ref, *state, *credential;
+	char *id, *ref, *state, *credential, *xref;
+	int has_pin;
 	time_t expires;
 };
 
@@ -135,6 +136,7 @@ static void known_release(struct known *k)
 	free(k->ref);
 	free(k->state);
 	free(k->credential);
+	free(k->xref);
 }
 
 static ob_code known_add(const offer_rec *rec, void *ctx, ob_error *err)
@@ -163,7 +165,9 @@ static ob_code known_add(const offer_rec *rec, void *ctx, ob_error *err)
 	k->ref = strdup(rec->ref);
 	k->state = strdup(rec->state);
 	k->credential = rec->credential_id ? strdup(rec->credential_id) : NULL;
-	if (!k->id || !k->ref || !k->state || (rec->credential_id && !k->credential))
+	k->xref = rec->xref ? strdup(rec->xref) : NULL;
+	k->has_pin = rec->has_pin;
+	if (!k->id || !k->ref || !k->state || (rec->credential_id && !k->credential) || (rec->xref && !k->xref))
 		return ob_fail(err, OB_ENOMEM, "out of memory");
 	return OB_OK;
 }
@@ -341,11 +345,19 @@ static ob_code man_line(struct obatch *b, const ob_roster_row *row, const char *
 	return OB_OK;
 }
 
+/* 1 when this run's offers carry a VC-API exchange (as offer create's:
+ * always without a PIN, with one on --lcw); the mail merge then ends with
+ * lcw_link. */
+static int lcw_column(const struct orun *r)
+{
+	return r->oo->no_pin || r->oo->lcw;
+}
+
 /* The mail merge's row for an offer whose link works:
  * name,recipient,achievement,file,id,claim_url,offer_id,expires,state
- * (file and id, a signing run's credential, stay empty). */
-static void mm_line(struct obatch *b, const ob_roster_row *row, const char *link, const char *offer_id,
-		    const char *expires, const char *state)
+ * (file and id, a signing run's credential, stay empty), and lcw_link. */
+static void mm_line(const struct orun *r, struct obatch *b, const ob_roster_row *row, const char *link,
+		    const char *offer_id, const char *expires, const char *state, const char *lcw)
 {
 	const char *name = row->f[OB_ROSTER_NAME];
 
@@ -357,7 +369,9 @@ static void mm_line(struct obatch *b, const ob_roster_row *row, const char *link
 	cell(&b->mm, link, 0);
 	cell(&b->mm, offer_id, 0);
 	cell(&b->mm, expires, 0);
-	cell(&b->mm, state, 1);
+	cell(&b->mm, state, !lcw_column(r));
+	if (lcw_column(r))
+		cell(&b->mm, lcw ? lcw : "", 1);
 }
 
 /* ---- pass 2: the offers ---- */
@@ -366,31 +380,33 @@ static void mm_line(struct obatch *b, const ob_roster_row *row, const char *link
 static ob_code row_known(struct orun *r, const ob_roster_row *row, const struct known *k, struct obatch *b,
 			 ob_error *err)
 {
-	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT, lcw = OB_BUF_INIT;
 	char when[32];
 	const char *state = k->state;
 	ob_code rc;
 
 	ob_date_format(k->expires, when);
 	if (!strcmp(k->state, "open")) {
-		if ((rc = issuer_offer_uri(r->server, k->ref, &uri, &link, err)))
+		if ((rc = issuer_offer_uri(r->server, k->ref, &uri, &link, err)) ||
+		    (k->xref && (rc = issuer_offer_lcw_link(r->server, k->xref, k->has_pin ? NULL : link.data, &lcw, err))))
 			goto out;
 		state = "already offered";
 		r->already++;
 		if (r->mm)
-			mm_line(b, row, link.data, k->id, when, state);
+			mm_line(r, b, row, link.data, k->id, when, state, lcw.data);
 	} else if (!strcmp(k->state, "redeemed") || !strcmp(k->state, "issued"))
 		r->claimed++;
 	else
 		r->closed++;
 	{
 		const char *kv[] = { "offer_id", k->id, "claim_url", link.len ? link.data : NULL, "expires", when,
-				     "credential", k->credential, NULL };
+				     "credential", k->credential, "lcw_link", lcw.len ? lcw.data : NULL, NULL };
 		rc = man_line(b, row, state, kv, err);
 	}
 out:
 	ob_buf_release(&uri);
 	ob_buf_release(&link);
+	ob_buf_release(&lcw);
 	return rc;
 }
 
@@ -400,7 +416,7 @@ static ob_code row_offer(struct orun *r, const ob_roster_row *row, struct obatch
 {
 	offer_params p = { 0 };
 	offer_made m = { 0 };
-	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT;
+	ob_buf uri = OB_BUF_INIT, link = OB_BUF_INIT, lcw = OB_BUF_INIT;
 	ob_error e = { 0 };
 	char when[32];
 	ob_code rc;
@@ -415,11 +431,13 @@ static ob_code row_offer(struct orun *r, const ob_roster_row *row, struct obatch
 	p.name = row->f[OB_ROSTER_NAME] && *row->f[OB_ROSTER_NAME] ? row->f[OB_ROSTER_NAME] : NULL;
 	p.pin = !r->oo->no_pin;
 	p.ttl = r->oo->ttl;
+	p.lcw = r->oo->lcw ? 1 : 0;
 	if ((rc = issuer_offer_create(&r->st, &p, &m, &e))) {
 		rc = ob_fail(err, rc, "%s:%lu: %s", r->o->roster, row->line, e.msg);
 		goto out;
 	}
-	if ((rc = issuer_offer_uri(r->server, m.ref, &uri, &link, err)))
+	if ((rc = issuer_offer_uri(r->server, m.ref, &uri, &link, err)) ||
+	    (m.xref && (rc = issuer_offer_lcw_link(r->server, m.xref, m.pin ? NULL : link.data, &lcw, err))))
 		goto out;
 	ob_date_format(m.expires, when);
 	if (m.pin) {
@@ -428,9 +446,10 @@ static ob_code row_offer(struct orun *r, const ob_roster_row *row, struct obatch
 		cell(&b->pins, m.pin, 1);
 	}
 	if (r->mm)
-		mm_line(b, row, link.data, m.id, when, "offered");
+		mm_line(r, b, row, link.data, m.id, when, "offered", lcw.data);
 	{
-		const char *kv[] = { "offer_id", m.id, "claim_url", link.data, "expires", when, NULL };
+		const char *kv[] = { "offer_id", m.id, "claim_url", link.data, "expires", when,
+				     "lcw_link", lcw.len ? lcw.data : NULL, NULL };
 		rc = man_line(b, row, "offered", kv, err);
 	}
 	r->offered++;
@@ -438,6 +457,7 @@ out:
 	offer_made_release(&m);
 	ob_buf_release(&uri);
 	ob_buf_release(&link);
+	ob_buf_release(&lcw);
 	return rc;
 }
 
@@ -629,7 +649,8 @@ static ob_code outputs_open(struct orun *r, ob_error *err)
 		sprintf(r->mmtmp, "%s.tmp", o->mail_merge);
 		if (!(r->mm = tmp_open(r->mmtmp, err)))
 			return err->code;
-		fputs("name,recipient,achievement,file,id,claim_url,offer_id,expires,state\r\n", r->mm);
+		fputs(lcw_column(r) ? "name,recipient,achievement,file,id,claim_url,offer_id,expires,state,lcw_link\r\n" :
+				      "name,recipient,achievement,file,id,claim_url,offer_id,expires,state\r\n", r->mm);
 	}
 	return r->oo->no_pin ? OB_OK : pins_open(r, err);
 }

@@ -11,6 +11,8 @@ typedef struct {
 	int on;             /* --offers */
 	long ttl;           /* --expires-in, seconds; 0: the offers' default */
 	int no_pin;         /* --no-pin: links alone, no PIN (tx_code) */
+	int lcw;            /* --lcw: a VC-API exchange (lcw_link) even with a
+			     * PIN; without a PIN an offer always has one */
 	const char *server; /* --server URL, or NULL: the issuer's base URL */
 } roster_offer_opts;
 

@@ -139,13 +139,26 @@ check "  ...another -o DIR makes none either" test "$(offers)" = 3
 expect 0 "" is offer "$OID0" --server "$U" --qr --png "$T/row0.png"
 check "offer ID --qr --png draws a roster-made offer" sh -c "head -c 8 '$T/row0.png' | od -An -c | grep -q 'P   N   G'"
 
+# serve / stop: ob-issuer serve behind the proxy; stopped with SIGTERM it must
+# exit 0 (under ASan: no leak, no error)
+serve() {
+	rm -f "$T/bport"
+	"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport" 2>>"$T/serve.log" &
+	SPID=$!
+	i=0
+	while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
+}
+stop() {
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	src=$?
+	[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
+	SPID=
+}
+
 # ---- redeemed end to end: serve, ob-wallet receive with the PIN from pins.csv ----
-rm -f "$T/bport"
-"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport" 2>>"$T/serve.log" &
-SPID=$!
-i=0
-while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
+serve
 expect 0 "" "$WL" --home "$WH" --passphrase-file "$T/pass" init --kdf-cost test
 WDID=$(wl whoami)
 pinof "$T/out1" "$OID0" >"$T/row0.pin"
@@ -161,11 +174,8 @@ import json,sys; c=json.load(open('$T/got0')); sys.exit(c['credentialSubject']['
 expect 0 "^VALID" "$VF" verify $DOCS "$T/got0"
 expect 0 "$OID0 +issued +weld-101 +dan@example.com" is offer list
 expect 1 "already used" wl receive --cacert "$T/ca.pem" --pin-file "$T/row0.pin" $DOCS "$T/row0.png"
-kill "$SPID" 2>/dev/null
-wait "$SPID" 2>/dev/null
-src=$?
-[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
-SPID=
+stop
+check "the PIN-offer mail merge has no lcw_link column" sh -c "head -n 1 '$T/mail.csv' | grep -qv lcw_link"
 
 # ---- a re-run after the claims: the manifest says what became of each ----
 expect 0 "0 offered, 1 already offered, 2 claimed" is issue --roster "$T/roster.csv" -o "$T/out1" --offers \
@@ -198,15 +208,40 @@ check "  ...five offers now" test "$(offers)" = 5
 
 # ---- --no-pin; a row a signing run issued ----
 printf 'name,recipient,achievement\nHal,hal@example.com,weld-101\n' >"$T/nopin.csv"
-expect 0 "1 offered" is issue --roster "$T/nopin.csv" -o "$T/nopin" --offers --server "$U" --no-pin
+expect 2 "--lcw goes with --roster --offers" is issue --roster "$T/nopin.csv" -o "$T/nopin" --lcw
+expect 0 "1 offered" is issue --roster "$T/nopin.csv" -o "$T/nopin" --offers --server "$U" --no-pin \
+	--mail-merge "$T/nopin.csv.mm"
 check "--no-pin: no pins.csv" test ! -e "$T/nopin/pins.csv"
 NOID=$(man "$T/nopin" 0 offer_id)
 check "  ...the offer has no PIN" test "$(dbq "$H" "SELECT count(*) FROM offers WHERE id = '$NOID' AND pin IS NULL")" = 1
+check "  ...the manifest and the mail merge's last column have its LCW link (VC-API exchange and OpenID4VCI offer)" python3 -c "
+import csv,json,sys,urllib.parse
+m=json.loads(open('$T/nopin/manifest.jsonl').readline())
+r=list(csv.reader(open('$T/nopin.csv.mm')))
+p='https://lcw.app/request?request='
+l=m.get('lcw_link','')
+q=json.loads(urllib.parse.unquote(l[len(p):])) if l.startswith(p) else {}
+sys.exit(r[0][-1]!='lcw_link' or r[1][-1]!=l or not q.get('protocols',{}).get('vcapi','').startswith('$U/exchanges/')
+ or q['protocols'].get('OID4VCI')!=m['claim_url'])"
+serve
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" $DOCS "$(man "$T/nopin" 0 lcw_link)"
+check "  ...ob-wallet receive takes it the VC-API way" grep -q "received 1 credential from $U" "$T/out"
+stop
+expect 0 "0 offered, 0 already offered, 1 claimed" is issue --roster "$T/nopin.csv" -o "$T/nopin" --offers \
+	--server "$U" --no-pin
+printf 'name,recipient,achievement\nJo,jo@example.com,weld-101\n' >"$T/lcw.csv"
+expect 0 "1 offered" is issue --roster "$T/lcw.csv" -o "$T/lcw" --offers --server "$U" --lcw
+check "--lcw: a PIN offer with an LCW link naming its exchange only (LCW types no PIN)" python3 -c "
+import json,sys,urllib.parse
+m=json.loads(open('$T/lcw/manifest.jsonl').readline())
+q=json.loads(urllib.parse.unquote(m['lcw_link'].split('request=',1)[1]))
+sys.exit('OID4VCI' in q['protocols'] or not q['protocols']['vcapi'].startswith('$U/exchanges/'))"
+check "  ...and its PIN in pins.csv" test "$(grep -c jo@example.com "$T/lcw/pins.csv")" = 1
 printf 'name,recipient,achievement\nIda,ida@example.com,weld-101\n' >"$T/signed.csv"
 expect 0 "1 issued" is issue --roster "$T/signed.csv" -o "$T/signed"
 expect 0 "0 offered, 0 already offered, 0 claimed, 0 revoked or locked, 1 already issued" \
 	is issue --roster "$T/signed.csv" -o "$T/signed-offers" --offers --server "$U"
-check "a row a signing run issued gets no offer" test "$(offers)" = 6
+check "a row a signing run issued gets no offer" test "$(offers)" = 7
 check "  ...its manifest row is already issued, with the credential's id" python3 -c "
 import json,sys; m=json.loads(open('$T/signed-offers/manifest.jsonl').readline()); sys.exit(m['state']!='already issued' or not m['id'].startswith('urn:uuid:'))"
 
