@@ -296,6 +296,14 @@ static ob_code read_metadata(struct recv *r, const char **conf, const char **tok
 			     "(ldp_vc, jwt_vc_json)");
 		goto out;
 	}
+	/* bound to the holder by a jwt key proof (VCI 1.0: proof_types_supported
+	 * is there iff the credential is bound); else it is refused before the
+	 * one-time code is spent */
+	if (!json_object_get(json_object_get(json_object_get(confs, *conf), "proof_types_supported"), "jwt")) {
+		rc = ob_fail(err, OB_EUNSUPPORTED, "the issuer would not bind %s to this wallet's key "
+			     "(no jwt key proof in its proof_types_supported)", *conf);
+		goto out;
+	}
 	as = json_object_get(r->meta, "authorization_servers");
 	if (json_is_array(as) && json_array_size(as))
 		as_id = json_string_value(json_array_get(as, 0));

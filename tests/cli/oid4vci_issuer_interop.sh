@@ -18,7 +18,8 @@
 # `ob-wallet show`, bound to the wallet's DID and VALID for ob-verifier.
 # Refused: a wrong PIN (one line, nothing stored, the offer still good), a
 # replayed offer (the library's invalid_grant), a credential the issuer
-# bound to another DID (nothing stored).
+# bound to another DID (nothing stored), an offer of a credential the
+# issuer would not bind (before its code is spent).
 # usage: sh tests/cli/oid4vci_issuer_interop.sh BIN_DIR SHARED_DIR
 . "$(dirname "$0")/lib.sh"
 WL="$BIN/ob-wallet"
@@ -143,12 +144,18 @@ expect 1 "bound the credential to did:key:z[^ ]+, not to this wallet's $WDID" \
 	wl receive --cacert "$T/ca.pem" --pin-file "$T/other.pin" "$(cat "$T/other.link")"
 check "a credential bound to another DID: nothing stored" test "$(count)" = "$N"
 check "a credential bound to another DID: the error is the last line" sh -c "tail -n 1 '$T/out' | grep -q '^ob-wallet: the issuer bound'"
+offer unbound '{"configs":["OpenBadge_unbound"],"pin":true}'
+expect 3 "would not bind OpenBadge_unbound to this wallet's key" \
+	wl receive --cacert "$T/ca.pem" --pin-file "$T/unbound.pin" "$(cat "$T/unbound.link")"
+check "an offer of an unbound credential: one line of error, nothing stored" sh -c "
+test \$(wc -l <'$T/out') -eq 1 && test \"\$('$WL' --home '$WH' --passphrase-file '$T/pass' list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')\" = $N"
 
 # the library's side of it
 curl -sf --cacert "$T/ca.pem" "$U/admin/log" >"$T/issuer.log"
 check "the library issued six credentials to the wallet's DID" test "$(grep -c "to $WDID\$" "$T/issuer.log")" -eq 6
 check "one of them asked for by credential_identifier" grep -q "(jwt_vc_json, by credential_identifier) to $WDID\$" "$T/issuer.log"
 check "and one to another DID (the misbehaving case)" sh -c "grep 'issued' '$T/issuer.log' | grep -v '$WDID' | grep -q 'to did:key:'"
+check "the unbound offer's code was not spent (no token asked for it)" sh -c "! grep -q 'token issued for OpenBadge_unbound' '$T/issuer.log'"
 check "the library refused the wrong PIN and the replay" sh -c "grep -q \"token refused: Invalid 'tx_code'\" '$T/issuer.log' && grep -q \"token refused: Invalid 'pre-authorized_code'\" '$T/issuer.log'"
 kill $NPID 2>/dev/null
 wait $NPID 2>/dev/null

@@ -158,6 +158,10 @@ function metadata() {
 				credential_definition: { type }, ...common },
 			OpenBadge_ldp: { format: 'ldp_vc', scope: 'openbadge_ldp', credential_signing_alg_values_supported: ['eddsa-jcs-2022'],
 				credential_definition: { '@context': ctx, type }, ...common },
+			// not bound to a holder key (no binding methods, no proof types)
+			OpenBadge_unbound: { format: 'ldp_vc', credential_signing_alg_values_supported: ['eddsa-jcs-2022'],
+				credential_definition: { '@context': ctx, type },
+				credential_metadata: common.credential_metadata },
 		},
 	});
 	asMetadata = as.createAuthorizationServerMetadata({
@@ -276,6 +280,7 @@ async function token(req, res, body) {
 		throw e;
 	}
 	offer.used = true;
+	log.push(`token issued for ${offer.configs.join(',')}`);
 	// RAR (VCI 1.0 Token Response): one credential identifier per configuration
 	const details = offer.rar ? offer.configs.map((c) => {
 		const ident = 'cred-' + crypto.randomBytes(9).toString('base64url');
