@@ -267,6 +267,12 @@ static ob_code parse_link(const char *text, struct lcw *l, ob_error *err)
 		goto out;
 	}
 	if (!url) {
+		if (strstr(q, "credential_offer")) {
+			/* an OpenID4VCI offer link under LCW's address: that client's */
+			if (!(l->oid4vci = strdup(text)))
+				rc = ob_fail(err, OB_ENOMEM, "out of memory");
+			goto out;
+		}
 		rc = ob_fail(err, OB_EINVALID, "the LCW link has neither request= nor vc_request_url=");
 		goto out;
 	}

@@ -246,6 +246,9 @@ expect 0 "" is offer "$OID" --lcw --server "$U" --qr --png "$T/dee.png"
 receive_ok "a QR image of ob-issuer's LCW link, no PIN asked" "$T/dee.png"
 wl export "$ID" >"$T/dee.json" 2>/dev/null || bad "export $ID"
 expect 0 "^VALID" "$VF" verify "$T/dee.json"
+offer eve
+receive_ok "an OpenID4VCI offer link under LCW's address" "https://lcw.app/request?${LINK#*\?}"
+check "it went the OpenID4VCI way" grep -q "received a credential from $U" "$T/out"
 
 kill $SPID 2>/dev/null
 wait $SPID 2>/dev/null
