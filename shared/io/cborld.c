@@ -17,8 +17,8 @@
 /* ---- decoding ---- */
 
 /* Before cbor_load builds a tree: only definite items of the kinds JSON
- * and cborld use (integers, text and byte strings, arrays, maps, true,
- * false, null), at most OB_CBORLD_MAX_DEPTH deep, every item present and
+ * and cborld use (integers, floats, text and byte strings, arrays, maps,
+ * true, false, null), at most OB_CBORLD_MAX_DEPTH deep, every item present and
  * one top item; then the tree holds no more items than there are bytes
  * (cbor_load would allocate what a header claims). */
 struct shape {
@@ -79,8 +79,8 @@ static void on_map(void *c, size_t n)
 }
 static void on_bad(void *c) { ((struct shape *)c)->bad = 1; }
 static void on_bad64(void *c, uint64_t v) { (void)v; on_bad(c); }
-static void on_badf(void *c, float v) { (void)v; on_bad(c); }
-static void on_badd(void *c, double v) { (void)v; on_bad(c); }
+static void on_f(void *c, float v) { (void)v; consume(c); }
+static void on_d(void *c, double v) { (void)v; consume(c); }
 
 static int shape_ok(const unsigned char *p, size_t len)
 {
@@ -91,7 +91,7 @@ static int shape_ok(const unsigned char *p, size_t len)
 		.string = on_str, .string_start = on_bad,
 		.indef_array_start = on_bad, .array_start = on_array,
 		.indef_map_start = on_bad, .map_start = on_map,
-		.tag = on_bad64, .float2 = on_badf, .float4 = on_badf, .float8 = on_badd,
+		.tag = on_bad64, .float2 = on_f, .float4 = on_f, .float8 = on_d,
 		.undefined = on_bad, .null = consume, .boolean = on_bool, .indef_break = on_bad,
 	};
 	struct shape s;
@@ -157,6 +157,13 @@ static cbor_item_t *dmap_get(const struct dmap *m, uint64_t k)
 	return NULL;
 }
 
+/* a simple value (false, true, null), not a float: libcbor's
+ * cbor_is_null and cbor_is_bool assert that */
+static int is_ctrl(cbor_item_t *v)
+{
+	return cbor_isa_float_ctrl(v) && cbor_float_ctrl_is_ctrl(v);
+}
+
 /* cborg's JavaScript truthiness of a decoded item */
 static int ctruthy(cbor_item_t *v)
 {
@@ -166,8 +173,10 @@ static int ctruthy(cbor_item_t *v)
 		return cbor_get_int(v) != 0;
 	if (cbor_isa_string(v))
 		return cbor_string_length(v) > 0;
-	if (cbor_isa_float_ctrl(v))
+	if (is_ctrl(v))
 		return cbor_is_bool(v) && cbor_get_bool(v);
+	if (cbor_isa_float_ctrl(v))
+		return cbor_float_get_float(v) != 0; /* NaN is refused later */
 	return 1;
 }
 
@@ -225,10 +234,20 @@ static json_t *scalar(struct cbld *s, cbor_item_t *v)
 		return out_str(s, (const char *)cbor_string_handle(v), cbor_string_length(v));
 	if (safe_int(v, &n))
 		return json_integer((json_int_t)n);
-	if (cbor_isa_float_ctrl(v) && cbor_is_bool(v))
+	if (is_ctrl(v) && cbor_is_bool(v))
 		return json_boolean(cbor_get_bool(v));
-	if (cbor_isa_float_ctrl(v) && cbor_is_null(v))
+	if (is_ctrl(v) && cbor_is_null(v))
 		return json_null();
+	if (cbor_isa_float_ctrl(v) && !cbor_float_ctrl_is_ctrl(v)) {
+		double d = cbor_float_get_float(v);
+
+		/* cborg writes an integer up to 2^53 as one, never as a float */
+		if (d != d || d - d != 0 || (d >= -CBLD_SAFE_MAX && d <= CBLD_SAFE_MAX && d == (double)(int64_t)d)) {
+			ob_fail(s->err, OB_EPARSE, "CBOR-LD: a float cborg would not write (NaN, infinite or integral)");
+			return NULL;
+		}
+		return json_real(d);
+	}
 	return NULL;
 }
 
@@ -345,34 +364,51 @@ static int dec_multibase(struct cbld *s, cbor_item_t *v, json_t **out)
 	return (*out = out_buf(s, &b)) ? 1 : -1;
 }
 
+/* a number as JavaScript holds it (a safe integer or a float) */
+static int js_number(cbor_item_t *v, double *out)
+{
+	int64_t n;
+
+	if (safe_int(v, &n)) {
+		*out = (double)n;
+		return 1;
+	}
+	if (cbor_isa_float_ctrl(v) && !cbor_float_ctrl_is_ctrl(v)) {
+		*out = cbor_float_get_float(v);
+		return *out == *out && *out - *out == 0;
+	}
+	return 0;
+}
+
+/* XsdDateDecoder, XsdDateTimeDecoder: new Date(ms).toISOString(), with
+ * JavaScript's double arithmetic and TimeClip (truncation). */
 static int dec_date(struct cbld *s, cbor_item_t *v, int with_time, json_t **out)
 {
-	int64_t sec, ms = 0;
+	double sec, ms = 0, t;
 	char iso[32];
 	size_t n;
+	int arr = with_time && cbor_isa_array(v) && cbor_array_size(v) == 2;
 
-	if (safe_int(v, &sec)) {
-		if (sec > 8640000000000LL || sec < -8640000000000LL || cbld_iso(sec * 1000, iso))
-			goto range;
-		n = strlen(iso);
-		if (!with_time)
-			n = (size_t)(strchr(iso, 'T') - iso);
-		else if (n > 5 && !strcmp(iso + n - 5, ".000Z"))
-			strcpy(iso + n - 5, "Z"), n -= 4;
-		return (*out = out_str(s, iso, n)) ? 1 : -1;
-	}
-	if (!with_time || !cbor_isa_array(v) || cbor_array_size(v) != 2)
+	if (!arr && !js_number(v, &sec))
 		return 0;
-	if (!safe_int(cbor_array_handle(v)[0], &sec) || !safe_int(cbor_array_handle(v)[1], &ms)) {
+	if (arr && (!js_number(cbor_array_handle(v)[0], &sec) || !js_number(cbor_array_handle(v)[1], &ms))) {
+		if (!cbor_isa_uint(cbor_array_handle(v)[0]) && !cbor_isa_negint(cbor_array_handle(v)[0]) &&
+		    !cbor_isa_uint(cbor_array_handle(v)[1]) && !cbor_isa_negint(cbor_array_handle(v)[1]))
+			return 0; /* neither is a number: not a date for cborld either */
 		ob_fail(s->err, OB_EPARSE, "CBOR-LD: a dateTime that is not [seconds, milliseconds]");
 		return -1;
 	}
-	if (sec > 8640000000000LL || sec < -8640000000000LL || cbld_iso(sec * 1000 + ms, iso))
-		goto range;
-	return (*out = out_str(s, iso, strlen(iso))) ? 1 : -1;
-range:
-	ob_fail(s->err, OB_EPARSE, "CBOR-LD: a date out of range");
-	return -1;
+	t = sec * 1000 + ms;
+	if (!(t >= -8.64e15 && t <= 8.64e15) || cbld_iso((int64_t)t, iso)) {
+		ob_fail(s->err, OB_EPARSE, "CBOR-LD: a date out of range");
+		return -1;
+	}
+	n = strlen(iso);
+	if (!with_time)
+		n = (size_t)(strchr(iso, 'T') - iso);
+	else if (!arr && n > 5 && !strcmp(iso + n - 5, ".000Z"))
+		strcpy(iso + n - 5, "Z"), n -= 4;
+	return (*out = out_str(s, iso, n)) ? 1 : -1;
 }
 
 /* Decompressor._transformTypedValue */
@@ -540,7 +576,7 @@ static json_t *dec_id(struct cbld *s, cbor_item_t *v)
 
 	if (r)
 		return r > 0 ? j : NULL;
-	if (!(cbor_isa_float_ctrl(v) && cbor_is_null(v)) && (j = scalar(s, v)))
+	if (!(is_ctrl(v) && cbor_is_null(v)) && (j = scalar(s, v)))
 		return j;
 	if (cbor_isa_array(v) && (j = json_array())) {
 		for (i = 0; i < cbor_array_size(v); i++) {
@@ -582,7 +618,7 @@ static json_t *dec_value(struct cbld *s, cbor_item_t *v, const char *type, struc
 	size_t i;
 	int r;
 
-	if (cbor_isa_float_ctrl(v) && cbor_is_null(v))
+	if (is_ctrl(v) && cbor_is_null(v))
 		return json_null();
 	if ((r = dec_typed(s, type, v, &j)))
 		return r > 0 ? j : NULL;
@@ -803,7 +839,7 @@ json_t *ob_cborld_decode(const unsigned char *cbor, size_t len, ob_loader *loade
 
 	if (!shape_ok(cbor, len)) {
 		ob_fail(err, OB_EPARSE, "CBOR-LD: malformed CBOR (cut short, trailing bytes, nested over %d, "
-			"or holding tags, floats or indefinite items)", OB_CBORLD_MAX_DEPTH);
+			"or holding tags, undefined or indefinite items)", OB_CBORLD_MAX_DEPTH);
 		return NULL;
 	}
 	it = cbor_load(cbor, len, &res);

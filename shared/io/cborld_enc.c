@@ -14,7 +14,6 @@
 #include "base/codec.h"
 #include "io/cborld_int.h"
 
-#define SAFE_MAX 9007199254740991.0
 
 static cbor_item_t *uint_item(uint64_t v)
 {
@@ -67,17 +66,43 @@ static cbor_item_t *array_of(struct cbld *s, cbor_item_t **v, size_t n)
 	return a;
 }
 
-/* A JSON number as cborg writes it: integers only here. */
+/* Whether cborg writes d as a half float: it converts d to single
+ * precision, then to half as libcbor's encoder does (subnormal halves as
+ * one bit, so only powers of two), and keeps the half when it reads back
+ * as d. */
+static int half_exact(double d)
+{
+	float f = (float)d;
+	uint32_t u;
+	int be, exp;
+
+	memcpy(&u, &f, sizeof(u));
+	be = (int)((u >> 23) & 0xff);
+	exp = be - 127;
+	if ((double)f != d || be == 0 || be == 0xff || exp < -24 || exp > 15)
+		return 0;
+	if (exp < -14)
+		return (u & 0x7fffff) == 0;
+	return (u & 0x1fff) == 0;
+}
+
+cbor_item_t *cbld_number(double d)
+{
+	if (d >= -CBLD_SAFE_MAX && d <= CBLD_SAFE_MAX && d == (double)(int64_t)d)
+		return int_item((int64_t)d); /* -0 too: cborg writes 0 */
+	if (half_exact(d))
+		return cbor_build_float2((float)d);
+	if ((double)(float)d == d)
+		return cbor_build_float4((float)d);
+	return cbor_build_float8(d);
+}
+
+/* A JSON number as cborg writes it (cbld_number). */
 static cbor_item_t *number_item(struct cbld *s, const json_t *j)
 {
-	double d = json_number_value(j);
+	cbor_item_t *it = cbld_number(json_number_value(j));
 
-	if (json_is_integer(j) && (double)json_integer_value(j) <= SAFE_MAX && (double)json_integer_value(j) >= -SAFE_MAX)
-		return int_item((int64_t)json_integer_value(j));
-	if (json_is_real(j) && d == (double)(int64_t)d && d <= SAFE_MAX && d >= -SAFE_MAX)
-		return int_item((int64_t)d);
-	ob_fail(s->err, OB_EPARSE, "CBOR-LD: a number that is not an integer (obkit does not write floats)");
-	return NULL;
+	return it ? it : oom(s);
 }
 
 static int cmp_cbor_key(const void *a, const void *b)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cbor.h>
 #include <jansson.h>
 
 #include "base/buf.h"
@@ -14,6 +15,8 @@
 #include "base/err.h"
 
 #define CBLD_FIRST_TERM_ID 100
+/* Number.MAX_SAFE_INTEGER: cborg writes integers up to it as integers */
+#define CBLD_SAFE_MAX 9007199254740991.0
 /* Active contexts on one stack (each lookup walks it). */
 #define CBLD_MAX_STACK 128
 
@@ -106,6 +109,11 @@ uint64_t cbld_registry_id(const char *url);
 /* Date codecs: the ISO 8601 text JavaScript's Date.toISOString gives for
  * ms since the epoch (0, or -1 out of Date's range). */
 int cbld_iso(int64_t ms, char out[32]);
+
+/* A JSON number as cborg writes it: a safe integer as the shortest
+ * integer, any other number as the shortest float that holds it exactly.
+ * A new item, or NULL when out of memory. */
+cbor_item_t *cbld_number(double d);
 
 #define CBLD_MULTIBASE "https://w3id.org/security#multibase"
 #define CBLD_XSD_DATE "http://www.w3.org/2001/XMLSchema#date"

@@ -15,6 +15,7 @@
 #include "canon/contexts.h"
 #include "canon/jcs.h"
 #include "io/cborld.h"
+#include "io/cborld_int.h"
 
 #define MAX_DEPTH 100
 static const unsigned char TAG_UNCOMPRESSED[3] = { 0xd9, 0x05, 0x00 };
@@ -120,11 +121,11 @@ static cbor_item_t *to_cbor(const json_t *j, int depth)
 		return it;
 	case JSON_STRING:
 		return cbor_build_stringn(json_string_value(j), json_string_length(j));
-	case JSON_INTEGER: {
-		json_int_t n = json_integer_value(j);
-
-		return n >= 0 ? cbor_build_uint64((uint64_t)n) : cbor_build_negint64((uint64_t)(-(n + 1)));
-	}
+	case JSON_INTEGER:
+	case JSON_REAL:
+		/* as cborg writes numbers (obkit reads every JSON number as a
+		 * double): an integer up to 2^53 as one, else the shortest float */
+		return cbld_number(json_number_value(j));
 	case JSON_TRUE:
 		return cbor_build_bool(true);
 	case JSON_FALSE:
@@ -132,7 +133,7 @@ static cbor_item_t *to_cbor(const json_t *j, int depth)
 	case JSON_NULL:
 		return cbor_new_null();
 	default:
-		return NULL; /* reals: not in a presentation of ours */
+		return NULL;
 	}
 }
 
@@ -151,7 +152,7 @@ ob_code ob_vp1_encode(const char *json, size_t len, ob_buf *out, ob_error *err)
 		goto out;
 	}
 	if (!(it = to_cbor(doc, 0))) {
-		ob_fail(err, OB_EPARSE, "the document cannot go into CBOR (a non-integer number, or too deep)");
+		ob_fail(err, OB_EPARSE, "the document cannot go into CBOR (nested too deep)");
 		goto out;
 	}
 	if (!(n = cbor_serialize_alloc(it, &bytes, &size))) {
@@ -221,7 +222,7 @@ out:
  * for the size its header claims, so a few bytes claiming 2^40 entries
  * would ask for terabytes (the fuzzer's finding,
  * tests/fuzz/regress/oid4vp). Only what JSON has (definite arrays, maps
- * and text strings, integers, true, false, null), at most MAX_DEPTH deep,
+ * and text strings, integers, floats, true, false, null), at most MAX_DEPTH deep,
  * every claimed item present and nothing after the top item: then the
  * tree holds no more items than there are bytes. */
 struct shape {
@@ -282,8 +283,8 @@ static void on_map(void *c, size_t n)
 }
 static void on_bad(void *c) { ((struct shape *)c)->bad = 1; }
 static void on_bad64(void *c, uint64_t v) { (void)v; on_bad(c); }
-static void on_badf(void *c, float v) { (void)v; on_bad(c); }
-static void on_badd(void *c, double v) { (void)v; on_bad(c); }
+static void on_float(void *c, float v) { (void)v; consume(c); }
+static void on_double(void *c, double v) { (void)v; consume(c); }
 static void on_bads(void *c, cbor_data d, size_t n) { (void)d; (void)n; on_bad(c); }
 
 static int shape_ok(const unsigned char *p, size_t len)
@@ -295,7 +296,7 @@ static int shape_ok(const unsigned char *p, size_t len)
 		.string = on_string, .string_start = on_bad,
 		.indef_array_start = on_bad, .array_start = on_array,
 		.indef_map_start = on_bad, .map_start = on_map,
-		.tag = on_bad64, .float2 = on_badf, .float4 = on_badf, .float8 = on_badd,
+		.tag = on_bad64, .float2 = on_float, .float4 = on_float, .float8 = on_double,
 		.undefined = on_bad, .null = consume, .boolean = on_bool, .indef_break = on_bad,
 	};
 	struct shape s;
@@ -402,11 +403,20 @@ static json_t *to_json(cbor_item_t *it, int depth, const char **why)
 		return j;
 	}
 	case CBOR_TYPE_FLOAT_CTRL:
-		if (cbor_is_bool(it))
+		/* cbor_is_bool and cbor_is_null assert on a float */
+		if (cbor_float_ctrl_is_ctrl(it) && cbor_is_bool(it))
 			return json_boolean(cbor_get_bool(it));
-		if (cbor_is_null(it))
+		if (cbor_float_ctrl_is_ctrl(it) && cbor_is_null(it))
 			return json_null();
-		*why = "a float or simple value";
+		if (!cbor_float_ctrl_is_ctrl(it)) {
+			double d = cbor_float_get_float(it);
+
+			if (d == d && d - d == 0)
+				return json_real(d);
+			*why = "NaN or an infinite number";
+			return NULL;
+		}
+		*why = "a simple value";
 		return NULL;
 	default:
 		*why = "a tag or byte string";
@@ -480,7 +490,7 @@ ob_code ob_vp1_decode(const char *payload, size_t len, ob_buf *out, ob_error *er
 	}
 	if (!shape_ok((const unsigned char *)raw.data + 3, raw.len - 3)) {
 		ob_fail(err, OB_EPARSE, "VP1- payload: the CBOR is not a JSON object (malformed, cut short, "
-			"nested over 100, or holding tags, byte strings, floats or indefinite items)");
+			"nested over 100, or holding tags, byte strings or indefinite items)");
 		goto out;
 	}
 	it = cbor_load((cbor_data)raw.data + 3, raw.len - 3, &res);

@@ -29,7 +29,8 @@
 int ob_vp1_sniff(const char *text, size_t len);
 
 /* Appends the VP1- payload of a JSON document (a presentation: JSON
- * text, parsed strictly; numbers other than integers are refused). */
+ * text, parsed strictly; numbers as cborg writes them: integers up to
+ * 2^53 as integers, others as the shortest exact float). */
 ob_code ob_vp1_encode(const char *json, size_t len, ob_buf *out, ob_error *err);
 
 /* Appends the VP1- payload of a JSON document in compressed CBOR-LD
@@ -42,8 +43,8 @@ ob_code ob_vp1_encode_compressed(const char *json, size_t len, ob_buf *out, ob_e
 
 /* Appends the JSON text of the document in a VP1- payload. OB_EPARSE for
  * a payload that is not VP1-B base32 of CBOR-LD, whose uncompressed CBOR
- * is not a JSON value (tags, byte strings, indefinite items, map keys
- * that are not text, nesting over 100, trailing bytes), or whose
+ * is not a JSON value (tags, byte strings, indefinite items, NaN, map
+ * keys that are not text, nesting over 100, trailing bytes), or whose
  * compressed CBOR-LD does not decode (io/cborld.h); OB_ENET ("could not
  * check": not available offline) for compressed CBOR-LD naming a context
  * obkit does not ship or a context number it does not know;
