@@ -904,6 +904,12 @@ static enum MHD_Result vp_send_status(struct MHD_Connection *c, const char *rest
 		const char *l = ob_json_str(sum, "link");
 
 		ob_buf_adds(&b, "<p id=\"ask\">Scan this with your wallet.</p>\n");
+		if (vp_did) {
+			/* what the learner's wallet will show as the asker */
+			ob_buf_adds(&b, "<p id=\"signer\">The request is signed by <code>");
+			page_escape(&b, vp_did);
+			ob_buf_adds(&b, "</code>: the wallet shows this DID as who asks.</p>\n");
+		}
 		if (!l || vp_qr_img(&b, l))
 			ob_buf_adds(&b, "<p>(no QR code could be drawn)</p>\n");
 		ob_buf_adds(&b, "\n<p>Or open this link in the wallet:<br><code id=\"link\">");

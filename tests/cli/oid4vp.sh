@@ -428,6 +428,8 @@ check "serve says it signs as decentralized_identifier:did:key:..." test -n "$VD
 request sig
 check "the link names the verifier decentralized_identifier:did:key:... and has a request_uri" \
 	sh -c "echo '$LINK' | grep -Eq '^openid4vp://\\?client_id=decentralized_identifier%3Adid%3Akey%3Az[1-9A-HJ-NP-Za-km-z]+&request_uri=https%3A%2F%2F127.0.0.1%3A[0-9]+%2Foid4vp%2Frequest%2F' && [ '$CID' = 'decentralized_identifier:$VDID' ]"
+$C "$U/request/$RID" >"$T/page.html"
+check "the waiting page names the DID the request is signed by" grep -qF "<p id=\"signer\">The request is signed by <code>$VDID</code>" "$T/page.html"
 check "a signed request has no by-value link" python3 -c "import json,sys; sys.exit('link_by_value' in json.load(open('$T/sig.req')))"
 expect 3 "by reference only" "$VF" request --server "$U" --cacert "$T/ca.pem" --by-value
 $C -D "$T/hdr" "$(js "$T/sig.req" "d['request_uri']")" >"$T/sig.jwt"
