@@ -16,8 +16,9 @@
 # wrong domain, a proof by a key not the holder's, a tampered proof, a
 # holder that is no did:key, the exchange used twice, expired, revoked,
 # after the OID4VCI path took the offer (and the other way round), an
-# oversize body, and a restart (a challenge given before it still
-# works). A failed attempt uses up neither the challenge nor the offer.
+# oversize body, a restart (a challenge given before it still works),
+# two servers on one home (a challenge crosses; two wallets racing get one
+# credential). A failed attempt uses up neither the challenge nor the offer.
 # TLS: the test CA and tests/tools/tls_proxy.c, as in delivery.sh.
 # usage: sh tests/cli/vcapi_exchange.sh BIN_DIR SHARED_DIR
 . "$(dirname "$0")/lib.sh"
@@ -59,7 +60,8 @@ test_ca
 "$TOOLS/tls_proxy" --cert "$T/srv.pem" --key "$T/srv.key" --port-file "$T/pport" --backend-port-file "$T/bport" &
 PXP=$!
 SPID=
-trap 'kill $PXP $SPID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+SPID2=
+trap 'kill $PXP $SPID $SPID2 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 i=0
 while [ ! -s "$T/pport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 U=https://127.0.0.1:$(cat "$T/pport")
@@ -305,6 +307,38 @@ post "$XURL" "$T/vp.json"
 check "after a restart, a challenge given before it still works (200)" test "$(tail -n 1 "$T/ans")" = 200
 post "$XURL" "$T/vp.json"
 wants "after a restart, the presentation replayed" 410 exchange-gone
+
+# ---- two servers on one home: a challenge of one answers at the other;
+# two wallets racing with good presentations: exactly one receives ----
+"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport2" --no-status \
+	2>>"$T/serve2.log" &
+SPID2=$!
+i=0
+while [ ! -s "$T/bport2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+B2=http://127.0.0.1:$(cat "$T/bport2")
+offer twin
+CH=$(challenge "$XURL")
+lcw sign --challenge "$CH" --domain 127.0.0.1 >"$T/vp.json"
+curl -s -o "$T/ans2" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$T/vp.json" \
+	"$B2/exchanges/${XURL##*/}" >"$T/st2"
+check "a challenge given by one server is taken by another on the same home (200)" test "$(cat "$T/st2")" = 200
+offer race
+CH1=$(challenge "$XURL")
+CH2=$(challenge "$XURL")
+lcw sign --challenge "$CH1" --domain 127.0.0.1 >"$T/vp1.json"
+lcw sign --challenge "$CH2" --domain 127.0.0.1 >"$T/vp2.json"
+curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' --data-binary @"$T/vp1.json" \
+	"http://127.0.0.1:$(cat "$T/bport")/exchanges/${XURL##*/}" >"$T/r1" &
+R1=$!
+curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' --data-binary @"$T/vp2.json" \
+	"$B2/exchanges/${XURL##*/}" >"$T/r2"
+wait $R1
+check "two presentations racing on two servers: one 200, one 410 ($(cat "$T/r1" "$T/r2" | tr '\n' ' '))" \
+	sh -c "[ \"\$(cat '$T/r1' '$T/r2' | sort | tr '\n' ' ')\" = '200 410 ' ]"
+check "the raced offer was issued once" test "$(dbq "$H" "select count(*) from issued where recipient = 'race@example.com'")" = 1
+kill "$SPID2" 2>/dev/null
+wait "$SPID2" 2>/dev/null
+check "the second server exits 0 on SIGTERM" test $? -eq 0
 
 # ---- the roster's mail merge ----
 printf 'name,recipient,achievement\nAna Lima,ana.lima@example.com,weld-101\n"Eze, Ama",ama@example.com,weld-101\n' >"$T/roster.csv"
