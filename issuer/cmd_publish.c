@@ -6,7 +6,8 @@
  *   did:web DID document  https://HOST/.well-known/did.json or
  *                         https://HOST/PATH/did.json
  *   status lists          BASE/status/revocation/N.json,
- *                         BASE/status/suspension/N.json (signed)
+ *                         BASE/status/suspension/N.json,
+ *                         BASE/status/message/N.json (signed)
  *   issuer profile        BASE/issuer.json
  *   achievements          at the achievement's own id (URL/achievements/ID,
  *                         no extension, so the id a credential names
@@ -189,6 +190,52 @@ static ob_code publish_list(struct site *s, issuer_state *st, const char *base, 
 	return rc;
 }
 
+/* The message list of list number list (what issue --suspension's one
+ * entry names): 2 bits per slot, OB_STATUS_MSG_* of its credential, from
+ * the two bitsets the revocation and suspension lists are made of (a
+ * revoked credential stays revoked, suspended or not). */
+static ob_code publish_message_list(struct site *s, issuer_state *st, const char *base, long list,
+				    unsigned char *bits, ob_error *err)
+{
+	const size_t n = OB_STATUS_LIST_SIZE / 8;
+	char *url = issuer_status_url(base, "message", list), now[32];
+	unsigned char *sus = malloc(n), *msg = calloc(OB_STATUS_MSG_SIZE, n);
+	ob_sign_opts so = { 0 };
+	json_t *c = NULL;
+	ob_buf out = OB_BUF_INIT;
+	size_t i;
+	ob_code rc;
+
+	if (!url || !sus || !msg) {
+		rc = ob_fail(err, OB_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = issuer_db_status_bits(st->db, list, 0, bits, err)) ||
+	    (rc = issuer_db_status_bits(st->db, list, 1, sus, err)))
+		goto out;
+	for (i = 0; i < OB_STATUS_LIST_SIZE; i++)
+		if (ob_status_get(bits, i) || ob_status_get(sus, i))
+			ob_status_set_n(msg, i, OB_STATUS_MSG_SIZE,
+					ob_status_get(bits, i) ? OB_STATUS_MSG_REVOKED : OB_STATUS_MSG_SUSPENDED);
+	ob_date_format(time(NULL), now);
+	so.verification_method = st->vm;
+	/* no statusSize in the list's subject: the VC 2.0 context defines
+	 * none there (only on the entry, which says 2), and a term the
+	 * context does not define cannot be signed */
+	if (!(c = ob_status_list_credential(url, st->did, "message", now, msg, OB_STATUS_MSG_SIZE * n, err)) ||
+	    (rc = ob_issue_sign(c, st->key, &so, &out, err)))
+		rc = err->code;
+	else
+		rc = put(s, K_STATUS, url, out.data, out.len, err);
+out:
+	json_decref(c);
+	ob_buf_release(&out);
+	free(url);
+	free(sus);
+	free(msg);
+	return rc;
+}
+
 struct lists {
 	struct site *s;
 	issuer_state *st;
@@ -196,6 +243,10 @@ struct lists {
 	unsigned char *bits;
 };
 
+/* A list with suspendable slots has three files: the message list its
+ * credentials issued with --suspension name now, and the revocation and
+ * suspension lists the pair of entries that --suspension gave before
+ * names; those credentials are out there and must keep verifying. */
 static ob_code publish_list_pair(long list, int suspendable, void *ctx, ob_error *err)
 {
 	struct lists *l = ctx;
@@ -203,6 +254,8 @@ static ob_code publish_list_pair(long list, int suspendable, void *ctx, ob_error
 
 	if (!rc && suspendable)
 		rc = publish_list(l->s, l->st, l->base, list, 1, l->bits, err);
+	if (!rc && suspendable)
+		rc = publish_message_list(l->s, l->st, l->base, list, l->bits, err);
 	return rc;
 }
 

@@ -264,23 +264,22 @@ ob_code status_alloc_save(issuer_state *st, status_alloc *a, ob_error *err)
 	return issuer_db_status_save(st->db, a->clist, a->committed, a->suspendable, err);
 }
 
-/* credentialStatus for slot (list, idx): a revocation entry, and a
- * suspension entry at the same index of the suspension list when asked. */
+/* credentialStatus for slot (list, idx): a revocation entry; with
+ * suspension, one entry that says both (statusPurpose "message",
+ * statusSize 2: valid, revoked or suspended) at the same index of the
+ * message list, a single object as the OB 3.0 JSON Schema's
+ * CredentialStatus wants. Before, suspension gave a [revocation,
+ * suspension] pair; publish keeps writing those lists for the
+ * credentials that carry it. */
 json_t *issuer_status_json(const char *base, long list, long idx, int suspension)
 {
-	char *rev = issuer_status_url(base, "revocation", list);
-	char *sus = suspension ? issuer_status_url(base, "suspension", list) : NULL;
+	char *url = issuer_status_url(base, suspension ? "message" : "revocation", list);
 	json_t *js = NULL;
 
-	if (rev && (!suspension || sus)) {
-		if (!suspension)
-			js = ob_status_entry("revocation", rev, (unsigned long)idx);
-		else
-			js = json_pack("[o,o]", ob_status_entry("revocation", rev, (unsigned long)idx),
-				       ob_status_entry("suspension", sus, (unsigned long)idx));
-	}
-	free(rev);
-	free(sus);
+	if (url)
+		js = suspension ? ob_status_message_entry(url, (unsigned long)idx, OB_STATUS_MSG_SIZE, ob_status_messages)
+				: ob_status_entry("revocation", url, (unsigned long)idx);
+	free(url);
 	return js;
 }
 

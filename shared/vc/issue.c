@@ -73,14 +73,11 @@ static ob_code check_achievement_types(const json_t *doc, ob_error *err)
  *
  * - credentialStatus is $defs.CredentialStatus, an object: the data
  *   model's CredentialStatus [0..1]. A single entry held in an array
- *   becomes the entry. Two entries (issue --suspension: revocation and
- *   suspension, the pair Bitstring Status List 1.0 shows) have no form
- *   the schema takes: one object can carry one statusPurpose, and the
- *   one-entry encoding of both states (statusPurpose "message",
- *   statusSize 2) is a different list format that neither our status
- *   lists nor our verifier speak. Dropping either entry would silently
- *   break revoke or suspend, so the pair stays an array, valid VC 2.0
- *   but not schema-clean OB 3.0 (tests/cli/schema.sh lists it as known).
+ *   becomes the entry. The issuer makes one entry even with --suspension
+ *   (statusPurpose "message", statusSize 2: valid, revoked, suspended;
+ *   issuer/state.c; before, it made a revocation and suspension pair).
+ *   Several entries have no form the schema takes and stay an array:
+ *   dropping one would silently break revoke or suspend.
  * - proof is an array even of one (the schema's type array; 1EdTech's
  *   own VC 2.0 samples do the same). The spec's compacted form allows a
  *   single object and verifiers take both; a proof is outside what it

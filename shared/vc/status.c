@@ -10,6 +10,13 @@
 #include "base/inflate.h"
 #include "base/rand.h"
 
+const char *const ob_status_messages[1u << OB_STATUS_MSG_SIZE] = {
+	[OB_STATUS_MSG_VALID] = "valid",
+	[OB_STATUS_MSG_REVOKED] = "revoked",
+	[OB_STATUS_MSG_SUSPENDED] = "suspended",
+	[OB_STATUS_MSG_UNUSED] = "undefined",
+};
+
 ob_code ob_status_encode(const unsigned char *bits, size_t nbytes, ob_buf *out, ob_error *err)
 {
 	z_stream z;
@@ -88,6 +95,23 @@ void ob_status_set(unsigned char *bits, size_t i, int on)
 		bits[i / 8] &= (unsigned char)~m;
 }
 
+unsigned ob_status_get_n(const unsigned char *bits, size_t i, unsigned size)
+{
+	unsigned v = 0, k;
+
+	for (k = 0; k < size; k++)
+		v = v << 1 | (unsigned)ob_status_get(bits, i * size + k);
+	return v;
+}
+
+void ob_status_set_n(unsigned char *bits, size_t i, unsigned size, unsigned value)
+{
+	unsigned k;
+
+	for (k = 0; k < size; k++)
+		ob_status_set(bits, i * size + k, (int)(value >> (size - 1 - k) & 1));
+}
+
 json_t *ob_status_entry(const char *purpose, const char *list_url, unsigned long index)
 {
 	char idx[24], *id;
@@ -103,6 +127,38 @@ json_t *ob_status_entry(const char *purpose, const char *list_url, unsigned long
 		      "statusPurpose", purpose, "statusListIndex", idx, "statusListCredential", list_url);
 	free(id);
 	return e;
+}
+
+json_t *ob_status_message_entry(const char *list_url, unsigned long index, unsigned size,
+				const char *const *messages)
+{
+	json_t *e = ob_status_entry("message", list_url, index), *msgs = json_array();
+	unsigned k;
+	char hex[16];
+
+	if (!e || !msgs || size < 1 || size > OB_STATUS_MAX_SIZE)
+		goto fail;
+	for (k = 0; k < 1u << size; k++) {
+		/* "a string representing the hexadecimal value of the status
+		 * prefixed with 0x" (spec 2.1), lowercase, no leading zeros as
+		 * the spec's examples write it */
+		snprintf(hex, sizeof(hex), "0x%x", k);
+		if (json_array_append_new(msgs, json_pack("{s:s, s:s}", "status", hex, "message", messages[k])))
+			goto fail;
+	}
+	/* after the members ob_status_entry gives, in the spec's example
+	 * order; json_object_set_new takes msgs even when it fails */
+	if (json_object_set_new(e, "statusSize", json_integer(size)))
+		goto fail;
+	if (json_object_set_new(e, "statusMessage", msgs)) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+fail:
+	json_decref(msgs);
+	json_decref(e);
+	return NULL;
 }
 
 json_t *ob_status_list_credential(const char *list_url, const char *issuer_id,

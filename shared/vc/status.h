@@ -36,6 +36,34 @@ void ob_status_set(unsigned char *bits, size_t i, int on);
  * statusListIndex: "index", statusListCredential: list_url}. NULL on OOM. */
 json_t *ob_status_entry(const char *purpose, const char *list_url, unsigned long index);
 
+/* Bits per entry a verifier reads (statusSize): the spec sets no upper
+ * bound; past 8 an entry would need more than 256 statusMessage items. */
+#define OB_STATUS_MAX_SIZE 8u
+
+/* Reads / writes the size-bit value of entry i (bits [i * size, i * size
+ * + size), the first the most significant: spec 3.3 "statusListIndex
+ * times the statusSize"). size is 1..OB_STATUS_MAX_SIZE; the caller
+ * checks i against the list's length. Size 1 is ob_status_get/set. */
+unsigned ob_status_get_n(const unsigned char *bits, size_t i, unsigned size);
+void ob_status_set_n(unsigned char *bits, size_t i, unsigned size, unsigned value);
+
+/* obkit's one status entry for a credential that can be revoked and
+ * suspended (ob-issuer issue --suspension): statusPurpose "message",
+ * statusSize 2, a value per credential in a list of 2-bit entries. */
+enum { OB_STATUS_MSG_VALID, OB_STATUS_MSG_REVOKED, OB_STATUS_MSG_SUSPENDED, OB_STATUS_MSG_UNUSED };
+#define OB_STATUS_MSG_SIZE 2u
+/* The statusMessage of those entries, by value: "valid", "revoked",
+ * "suspended", and "undefined" for 0x3, which obkit never sets (the
+ * spec's word for a status "not defined ... but may be defined in the
+ * future"; a verifier reading it cannot decide). */
+extern const char *const ob_status_messages[1u << OB_STATUS_MSG_SIZE];
+
+/* A new BitstringStatusListEntry with statusPurpose "message" (spec 2.1):
+ * ob_status_entry's members and statusSize size with a statusMessage of
+ * 2^size items {status: "0x<k>", message: messages[k]}. NULL on OOM. */
+json_t *ob_status_message_entry(const char *list_url, unsigned long index, unsigned size,
+				const char *const *messages);
+
 /* A new unsigned BitstringStatusListCredential (VC 2.0 context) with id
  * list_url, issuer issuer_id, validFrom valid_from and a subject of type
  * BitstringStatusList with the purpose and the encoded bits. NULL with err. */

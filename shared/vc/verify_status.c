@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/json.h"
 #include "vc/ob3.h"
@@ -331,17 +332,128 @@ static const struct method methods[] = {
 	  "revocationListCredential", "revocationListIndex", 0 },
 };
 
+/* A JSON number that is a whole number within int range (ob_json_parse
+ * reads every number as a double), into *n; 0 when it is not one. */
+static int whole_number(const json_t *v, long *n)
+{
+	double d = json_number_value(v);
+
+	if (!json_is_number(v) || d != d || d < -2147483648.0 || d > 2147483647.0 || d != (double)(long)d)
+		return 0;
+	*n = (long)d;
+	return 1;
+}
+
+/* The status string of a statusMessage item: "0x" and hex digits (spec
+ * 2.1), as a value; -1 when it is not one. */
+static long status_hex(const json_t *item)
+{
+	const char *v = ob_json_str(item, "status");
+	unsigned long n = 0;
+	size_t k;
+
+	if (!v || v[0] != '0' || (v[1] != 'x' && v[1] != 'X') || !v[2] || strlen(v + 2) > 8)
+		return -1;
+	for (k = 2; v[k]; k++) {
+		int c = v[k], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+				  c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		n = n << 4 | (unsigned long)d;
+	}
+	return n > 0x7fffffffUL ? -1 : (long)n;
+}
+
+/* What obkit makes of a status message (the spec leaves its meaning to
+ * those who define it): the words of our own message lists (vc/status.h)
+ * and the spec's defaults for a 1-bit list without statusMessage ("unset"
+ * and "set"); 0 current, 1 revoked, 2 suspended, -1 not known. */
+static int message_kind(const char *msg)
+{
+	static const struct {
+		const char *word;
+		int kind;
+	} words[] = {
+		{ "valid", 0 }, { "active", 0 }, { "unset", 0 },
+		{ "revoked", 1 }, { "suspended", 2 },
+	};
+	size_t k;
+
+	for (k = 0; msg && k < sizeof(words) / sizeof(words[0]); k++)
+		if (!strcasecmp(msg, words[k].word))
+			return words[k].kind;
+	return -1;
+}
+
+/* An entry of size bits (or of statusPurpose "message"): the value at
+ * index i, its message from the entry's statusMessage (committed to at
+ * issuance, spec 2.1), and a verdict only for a message obkit knows:
+ * anything it cannot read or judge leaves the status open, never
+ * current. Other purposes than "message" keep their meaning, as in a
+ * 1-bit list: 0 is not revoked (suspended), any other value is. */
+static void check_value(ob_report *r, const struct slist *l, const char *purpose, long long i, unsigned size,
+			const json_t *msgs)
+{
+	unsigned long long entries = (unsigned long long)l->bits.len * 8 / size;
+	const char *msg = NULL, *what;
+	const json_t *item;
+	unsigned v;
+	size_t k;
+	int kind;
+
+	if ((unsigned long long)i >= entries) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: index %lld is outside the status list %s (%llu entries of %u bits)",
+		    i, l->url, entries, size);
+		return;
+	}
+	v = ob_status_get_n((const unsigned char *)l->bits.data, (size_t)i, size);
+	if (strcmp(purpose, "message")) {
+		what = !strcmp(purpose, "suspension") ? "suspended" : !strcmp(purpose, "revocation") ? "revoked" : NULL;
+		if (v)
+			ob_verify_add(r, "status", OB_FAILED, 0, "%s: the issuer has %s this credential (%s, index %lld, status 0x%x)",
+			    what ? what : purpose, what ? what : "flagged", l->url, i, v);
+		else
+			ob_verify_add(r, "status", OB_PASSED, 0, "not %s (%s, index %lld)", what ? what : purpose, l->url, i);
+		return;
+	}
+	if (!msgs)
+		msg = v ? "set" : "unset";
+	json_array_foreach(msgs, k, item)
+		if (status_hex(item) == (long)v) {
+			msg = ob_json_str(item, "message");
+			break;
+		}
+	if (!msg) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: status 0x%x of index %lld in %s has no message in the entry's statusMessage",
+		    v, i, l->url);
+		return;
+	}
+	kind = message_kind(msg);
+	if (kind == 0)
+		ob_verify_add(r, "status", OB_PASSED, 0, "not revoked, not suspended: status 0x%x \"%s\" (%s, index %lld)",
+		    v, msg, l->url, i);
+	else if (kind > 0)
+		ob_verify_add(r, "status", OB_FAILED, 0, "%s: the issuer has %s this credential (%s, index %lld, status 0x%x \"%s\")",
+		    kind == 1 ? "revoked" : "suspended", kind == 1 ? "revoked" : "suspended", l->url, i, v, msg);
+	else
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s gives index %lld the status 0x%x \"%.80s\", not one obkit can judge (it knows valid, revoked and suspended)",
+		    l->url, i, v, msg);
+}
+
 /* Bitstring Status List 1.0 3.2: fetch the list credential, verify it,
  * check issuer and purpose, read bit i (MSB first: index 0 is the high bit
- * of byte 0). Anything that stops the check leaves the verdict open; only
- * a set bit makes the credential invalid. */
+ * of byte 0), or entry i of statusSize bits and a "message" entry's value
+ * (check_value). Anything that stops the check leaves the verdict open;
+ * only a set bit (a value that says revoked or suspended) makes the
+ * credential invalid. */
 static void check_list(ob_report *r, const json_t *cred, const struct slist *l, const struct method *m,
-		       const char *purpose, long long i)
+		       const char *purpose, long long i, unsigned size, const json_t *msgs)
 {
 	const char *want_cred = m->cred;
 	const char *want_subj = m->subj;
 	const char *url = l->url, *list_issuer;
-	const json_t *subj;
+	const json_t *subj, *lsize;
+	long lsz = 0;
 	int bit;
 
 	if (l->fetch_err) {
@@ -378,6 +490,25 @@ static void check_list(ob_report *r, const json_t *cred, const struct slist *l, 
 	}
 	if (l->bits_err) {
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: %s", l->bits_err);
+		return;
+	}
+	/* entries of statusSize bits. Bitstring Status List 1.0 2.2 still
+	 * asks a "message" list for credentialSubject.statusSize, but the
+	 * VC 2.0 context defines statusSize on the entry only (where the
+	 * issuer commits to it at issuance, spec 2.1), so a list may well
+	 * not say it; one that does must say the entry's, or the value read
+	 * would be made of other credentials' bits */
+	lsize = json_object_get(subj, "statusSize");
+	if (lsize && (!whole_number(lsize, &lsz) || lsz != (long)size)) {
+		char have[40] = "a statusSize that is no integer";
+		if (whole_number(lsize, &lsz))
+			snprintf(have, sizeof(have), "statusSize %ld", lsz);
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: the status list %s has %s, the entry statusSize %u",
+		    url, have, size);
+		return;
+	}
+	if (size > 1 || !strcmp(purpose, "message")) {
+		check_value(r, l, purpose, i, size, msgs);
 		return;
 	}
 	if ((unsigned long long)i / 8 >= l->bits.len) {
@@ -502,6 +633,40 @@ static long long entry_index(const json_t *idx)
 	return i;
 }
 
+/* A BitstringStatusListEntry's statusSize (1 when absent) and
+ * statusMessage (spec 2.1: an integer above zero; more than one bit
+ * needs a statusMessage, of one item per value). The legacy methods have
+ * neither. Returns 0 when the entry can be read, else 1 with the check
+ * added: a malformed entry fails as the other malformed entries do, a
+ * width past OB_STATUS_MAX_SIZE (the spec sets no bound) is not read. */
+static int entry_size(ob_report *r, const json_t *st, const struct method *m, unsigned *size, const json_t **msgs)
+{
+	const json_t *sz = json_object_get(st, "statusSize");
+	long n = 1;
+
+	*size = 1;
+	*msgs = NULL;
+	if (m != &methods[0])
+		return 0;
+	if (sz && (!whole_number(sz, &n) || n < 1)) {
+		ob_verify_add(r, "status", OB_FAILED, 0, "malformed BitstringStatusListEntry: statusSize must be an integer greater than zero");
+		return 1;
+	}
+	if (n > (long)OB_STATUS_MAX_SIZE) {
+		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: statusSize %ld is more than obkit reads (at most %u bits)",
+		    n, OB_STATUS_MAX_SIZE);
+		return 1;
+	}
+	*size = (unsigned)n;
+	*msgs = json_object_get(st, "statusMessage");
+	if ((*size > 1 && !*msgs) || (*msgs && (!json_is_array(*msgs) || json_array_size(*msgs) != (size_t)1 << *size))) {
+		ob_verify_add(r, "status", OB_FAILED, 0, "malformed BitstringStatusListEntry: statusSize %u needs a statusMessage of %u items",
+		    *size, 1u << *size);
+		return 1;
+	}
+	return 0;
+}
+
 /* One status entry: its shape, then its list (check_list). */
 static void check_status_entry(ob_report *r, const json_t *cred, const json_t *st,
 			       const ob_verify_opts *opts, int depth)
@@ -510,8 +675,10 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 	const struct method *m = NULL;
 	const char *url, *purpose;
 	struct slist *l;
+	const json_t *msgs = NULL;
 	long long i;
 	size_t k;
+	unsigned size = 1;
 	int owned, revlist = type && !strcmp(type, "1EdTechRevocationList");
 
 	for (k = 0; type && k < sizeof(methods) / sizeof(methods[0]); k++)
@@ -536,6 +703,8 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 			ob_verify_add(r, "status", OB_FAILED, 0, "malformed %s: needs %s and a %s", type, m->url_key, m->index_key);
 		return;
 	}
+	if (!revlist && entry_size(r, st, m, &size, &msgs))
+		return;
 	if (depth >= MAX_NESTING) {
 		ob_verify_add(r, "status", OB_NOT_CHECKED, 1, "could not check status: status lists nested too deep");
 		return;
@@ -546,7 +715,7 @@ static void check_status_entry(ob_report *r, const json_t *cred, const json_t *s
 	else if (revlist)
 		check_revocation_list(r, cred, l);
 	else
-		check_list(r, cred, l, m, purpose, i);
+		check_list(r, cred, l, m, purpose, i, size, msgs);
 	if (owned)
 		slist_free(l);
 }

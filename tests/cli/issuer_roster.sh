@@ -190,6 +190,12 @@ expect 0 "no status entry" "$VF" verify "$T"/nsout/*.json
 printf 'name,recipient,achievement\nJWT Row,did:example:jwt,weld-101\n' >"$T/jwt.csv"
 expect 0 "1 issued" is issue --roster "$T/jwt.csv" -o "$T/jout" --suite vc-jwt --suspension
 check "vc-jwt roster writes .jwt" test "$(ls "$T/jout" | grep -c '\.jwt$')" = 1
+check "--suspension roster: one credentialStatus, statusPurpose message, statusSize 2" python3 -c "
+import json,glob,base64
+p=open(glob.glob('$T/jout/*.jwt')[0]).read().split('.')[1]
+s=json.loads(base64.urlsafe_b64decode(p+'='*(-len(p)%4)))['credentialStatus']
+assert isinstance(s,dict) and s['statusPurpose']=='message' and s['statusSize']==2 and len(s['statusMessage'])==4
+assert s['statusListCredential'].endswith('/status/message/1.json')"
 
 # bad rosters: whole-file errors
 printf 'name,achievement\nA,weld-101\n' >"$T/nocol.csv"
@@ -314,5 +320,13 @@ PY
 sqlite_only && check "upgraded: the bitmap is exactly the logged slots" slots_match "$U/issuer.db"
 expect 0 "" "$IS" --home "$U" suspend "urn:uuid:$(basename "$(ls "$T"/uout/*.json | head -n 1)" .json)"
 expect 0 "" "$IS" --home "$U" publish "$T/usite"
-check "upgraded: publish writes the revocation and suspension lists" test -s "$T/usite/status/suspension/1.json" -a -s "$T/usite/status/revocation/1.json"
+check "upgraded: publish writes the revocation, suspension and message lists" test -s "$T/usite/status/suspension/1.json" -a -s "$T/usite/status/revocation/1.json" -a -s "$T/usite/status/message/1.json"
+grep -E '^https?://[^ ]+=' "$T/out" | sed 's/^/--doc /' | tr '\n' ' ' >"$T/udocs"
+expect 1 "suspended: the issuer has suspended this credential \(https://up.example.edu/status/message/1.json" "$VF" verify $(cat "$T/udocs") "$(ls "$T"/uout/*.json | head -n 1)"
+expect 0 "not revoked, not suspended: status 0x0 \"valid\"" "$VF" verify $(cat "$T/udocs") "$(ls "$T"/uout/*.json | sed -n 2p)"
+expect 0 "" "$IS" --home "$U" revoke "urn:uuid:$(basename "$(ls "$T"/uout/*.json | sed -n 2p)" .json)" --reason "roster row in error"
+expect 0 "" "$IS" --home "$U" reinstate "urn:uuid:$(basename "$(ls "$T"/uout/*.json | head -n 1)" .json)"
+expect 0 "" "$IS" --home "$U" publish "$T/usite"
+expect 0 "not revoked, not suspended" "$VF" verify $(cat "$T/udocs") "$(ls "$T"/uout/*.json | head -n 1)"
+expect 1 "revoked: the issuer has revoked this credential \(https://up.example.edu/status/message/1.json" "$VF" verify $(cat "$T/udocs") "$(ls "$T"/uout/*.json | sed -n 2p)"
 done_tests

@@ -19,19 +19,21 @@ print(s[0]['statusListIndex'])" "$1"; }
 expect 0 "^did:key:" is init --name "Riverbend College" --url https://riverbend.example.edu/badges
 expect 0 "" is achievement add --id weld-101 --name "Welding Fundamentals" --description "Safe MIG welding" --criteria "Pass the practical exam"
 
-# every credential gets a revocation entry; --suspension adds a second
+# every credential gets a revocation entry; --suspension makes it one
+# entry that says both (statusPurpose message, 2 bits: valid, revoked,
+# suspended)
 expect 0 "" is issue --achievement weld-101 --recipient ana@example.com --suspension -o "$T/c1.json"
 expect 0 "" is issue --achievement weld-101 --recipient did:example:bob -o "$T/c2.json"
 expect 0 "" is issue --achievement weld-101 --recipient did:example:carol --no-status -o "$T/c3.json"
 expect 2 "drop --no-status" is issue --achievement weld-101 --recipient did:example:x --no-status --suspension
-check "c1 has revocation + suspension entries at one index" python3 -c "
+check "c1 has one message entry of 2 bits: valid, revoked, suspended" python3 -c "
 import json
 s=json.load(open('$T/c1.json'))['credentialStatus']
-assert [e['statusPurpose'] for e in s]==['revocation','suspension']
-assert s[0]['type']=='BitstringStatusListEntry' and s[0]['statusListIndex']==s[1]['statusListIndex']
-assert s[0]['statusListCredential']=='https://riverbend.example.edu/badges/status/revocation/1.json'
-assert s[1]['statusListCredential']=='https://riverbend.example.edu/badges/status/suspension/1.json'
-assert 0 <= int(s[0]['statusListIndex']) < 131072"
+assert isinstance(s, dict) and s['type']=='BitstringStatusListEntry' and s['statusPurpose']=='message'
+assert s['statusListCredential']=='https://riverbend.example.edu/badges/status/message/1.json'
+assert s['id']==s['statusListCredential']+'#'+s['statusListIndex']
+assert s['statusSize']==2 and s['statusMessage']==[{'status':'0x0','message':'valid'},{'status':'0x1','message':'revoked'},{'status':'0x2','message':'suspended'},{'status':'0x3','message':'undefined'}]
+assert 0 <= int(s['statusListIndex']) < 131072"
 check "c2 has one revocation entry" python3 -c "
 import json
 s=json.load(open('$T/c2.json'))['credentialStatus']
@@ -49,14 +51,15 @@ expect 3 "could not check status" "$VF" verify "$T/c2.json"
 expect 0 "" is publish "$T/site"
 cp "$T/out" "$T/map1"
 check "publish prints URL=FILE for the revocation list" grep -q "^https://riverbend.example.edu/badges/status/revocation/1.json=$T/site/badges/status/revocation/1.json$" "$T/map1"
-check "publish writes the suspension list" test -s "$T/site/badges/status/suspension/1.json"
+check "publish writes the message list" grep -q "^https://riverbend.example.edu/badges/status/message/1.json=$T/site/badges/status/message/1.json$" "$T/map1"
+check "publish still writes the suspension list (credentials issued before carry a suspension entry)" test -s "$T/site/badges/status/suspension/1.json"
 check "publish writes the profile and the catalog" python3 -c "
 import json
 assert json.load(open('$T/site/badges/issuer.json'))['name']=='Riverbend College'
 assert json.load(open('$T/site/badges/achievements/weld-101.json'))['name']=='Welding Fundamentals'"
 check "a did:key issuer has no did.json" test ! -e "$T/site/.well-known/did.json"
-expect 0 "not revoked" "$VF" verify $(docs "$T/map1") "$T/c1.json"
-expect 0 "not suspended" "$VF" verify $(docs "$T/map1") "$T/c1.json"
+expect 0 "not revoked, not suspended: status 0x0 \"valid\" \(https://riverbend.example.edu/badges/status/message/1.json, index" "$VF" verify $(docs "$T/map1") "$T/c1.json"
+expect 0 "status list .*1.json verifies|^VALID" "$VF" verify "$T/site/badges/status/message/1.json"
 expect 0 "not revoked" "$VF" verify $(docs "$T/map1") "$T/c2.json"
 expect 0 "no status entry" "$VF" verify "$T/c3.json"
 expect 0 "status list .*1.json verifies|^VALID" "$VF" verify "$T/site/badges/status/revocation/1.json"
@@ -70,7 +73,7 @@ expect 1 "revocation is final" is suspend "$C1"
 expect 1 "revocation is final" is revoke "$C1" --reason again
 expect 0 "not revoked" "$VF" verify $(docs "$T/map1") "$T/c1.json"
 expect 0 "" is publish "$T/site"
-expect 1 "revoked: the issuer has revoked this credential" "$VF" verify $(docs "$T/map1") "$T/c1.json"
+expect 1 "revoked: the issuer has revoked this credential \(https://riverbend.example.edu/badges/status/message/1.json, index [0-9]+, status 0x1 \"revoked\"\)" "$VF" verify $(docs "$T/map1") "$T/c1.json"
 expect 0 "not revoked" "$VF" verify $(docs "$T/map1") "$T/c2.json"
 check "the revocation list has exactly the revoked bit set (MSB first)" python3 -c "
 import json,base64,gzip
@@ -80,6 +83,16 @@ b=gzip.decompress(base64.urlsafe_b64decode(e[1:]+'='*(-len(e[1:])%4)))
 assert len(b)==16384
 i=$(cred_index "$T/c1.json")
 assert (b[i//8]>>(7-i%8))&1==1
+assert sum(bin(x).count('1') for x in b)==1"
+check "the message list has 2 bits a slot, 0x1 (revoked) at c1's, nothing else" python3 -c "
+import json,base64,gzip
+s=json.load(open('$T/site/badges/status/message/1.json'))['credentialSubject']
+assert s['statusPurpose']=='message'
+e=s['encodedList']; assert e[0]=='u'
+b=gzip.decompress(base64.urlsafe_b64decode(e[1:]+'='*(-len(e[1:])%4)))
+assert len(b)==32768
+i=$(cred_index "$T/c1.json")
+assert (b[2*i//8]>>(6-2*i%8))&3==1
 assert sum(bin(x).count('1') for x in b)==1"
 expect 0 "" is status "$C1" --json
 check "status --json" python3 -c "
@@ -97,11 +110,36 @@ expect 1 "already suspended" is suspend "$C4"
 expect 0 "suspended \(under review\)" is status "$C4"
 expect 0 "" is publish "$T/site"
 cp "$T/out" "$T/map2"
-expect 1 "suspended: the issuer has suspended this credential" "$VF" verify $(docs "$T/map2") "$T/c4.json"
+expect 1 "suspended: the issuer has suspended this credential \(https://riverbend.example.edu/badges/status/message/1.json, index [0-9]+, status 0x2 \"suspended\"\)" "$VF" verify $(docs "$T/map2") "$T/c4.json"
+check "the message list has 0x2 (suspended) at c4's slot, 0x1 at c1's" python3 -c "
+import json,base64,gzip
+e=json.load(open('$T/site/badges/status/message/1.json'))['credentialSubject']['encodedList']
+b=gzip.decompress(base64.urlsafe_b64decode(e[1:]+'='*(-len(e[1:])%4)))
+v=lambda i: (b[2*i//8]>>(6-2*i%8))&3
+assert v($(cred_index "$T/c4.json"))==2 and v($(cred_index "$T/c1.json"))==1
+assert sum(bin(x).count('1') for x in b)==2"
+cp "$T/site/badges/status/message/1.json" "$T/msg-suspended.json"
+# a credential issued with the pair of entries --suspension gave before
+# (revocation and suspension lists, still published) keeps its answers:
+# c4's slot with the old entries, signed by the issuer's key
+python3 - "$T/c4.json" "$T/old4.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d['proof']
+i = d['credentialStatus']['statusListIndex']
+u = 'https://riverbend.example.edu/badges/status/%s/1.json'
+d['credentialStatus'] = [{'id': u % p + '#' + i, 'type': 'BitstringStatusListEntry', 'statusPurpose': p,
+                          'statusListIndex': i, 'statusListCredential': u % p} for p in ('revocation', 'suspension')]
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+expect 0 "" "$IS" sign --key "$H/keys/key-1.json" -o "$T/old4s.json" "$T/old4.json"
+expect 1 "suspended: the issuer has suspended this credential \(https://riverbend.example.edu/badges/status/suspension/1.json, index [0-9]+\)" "$VF" verify $(docs "$T/map2") "$T/old4s.json"
+expect 1 "not revoked \(https://riverbend.example.edu/badges/status/revocation/1.json" "$VF" verify $(docs "$T/map2") "$T/old4s.json"
 expect 0 "reinstated" is reinstate "$C4"
 expect 0 "active" is status "$C4"
 expect 0 "" is publish "$T/site"
-expect 0 "not suspended" "$VF" verify $(docs "$T/map2") "$T/c4.json"
+expect 0 "not revoked, not suspended: status 0x0" "$VF" verify $(docs "$T/map2") "$T/c4.json"
+expect 0 "not suspended \(https://riverbend.example.edu/badges/status/suspension/1.json" "$VF" verify $(docs "$T/map2") "$T/old4s.json"
 expect 1 "revoked" "$VF" verify $(docs "$T/map2") "$T/c1.json"
 
 # ids with or without urn:uuid:, unknown ids, --no-status credentials
@@ -120,7 +158,47 @@ d = json.load(open(sys.argv[1]))
 d['credentialSubject']['encodedList'] = 'u' + base64.urlsafe_b64encode(gzip.compress(bytes(16384))).decode().rstrip('=')
 json.dump(d, open(sys.argv[2], 'w'))
 PY
-expect 3 "does not verify" "$VF" verify --doc "https://riverbend.example.edu/badges/status/revocation/1.json=$T/forged.json" "$T/c1.json"
+expect 0 "" is revoke "$C2" --reason "issued twice"
+expect 0 "" is publish "$T/site"
+expect 1 "revoked: the issuer has revoked this credential" "$VF" verify $(docs "$T/out") "$T/c2.json"
+expect 3 "does not verify" "$VF" verify --doc "https://riverbend.example.edu/badges/status/revocation/1.json=$T/forged.json" "$T/c2.json"
+# message lists: one unsuspended behind the signature's back (c4 was
+# suspended when it was signed), one whose entries are 1 bit wide, one
+# giving c4's slot the 0x3 no one defined: never VALID
+M=https://riverbend.example.edu/badges/status/message/1.json
+msglist() {
+	python3 - "$T/msg-suspended.json" "$T/$1.json" $(cred_index "$T/c4.json") "$2" "$3" <<'PY'
+import json, sys, gzip, base64
+d = json.load(open(sys.argv[1]))
+i, value, size = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+s = d['credentialSubject']
+e = s['encodedList']
+b = bytearray(gzip.decompress(base64.urlsafe_b64decode(e[1:] + '=' * (-len(e[1:]) % 4))))
+b[2 * i // 8] = b[2 * i // 8] & ~(3 << (6 - 2 * i % 8)) | value << (6 - 2 * i % 8)
+s['encodedList'] = 'u' + base64.urlsafe_b64encode(gzip.compress(bytes(b))).decode().rstrip('=')
+if size != '-':
+    # statusSize on the list's subject, defined inline (the VC 2.0
+    # context defines it on the entry only), then signed again
+    d['@context'].append({'statusSize': {'@id': 'https://www.w3.org/ns/credentials/status#statusSize',
+                                         '@type': 'http://www.w3.org/2001/XMLSchema#integer'}})
+    s['statusSize'] = int(size)
+if size != '-' or value == 3:
+    del d['proof']
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+}
+msglist tampered 0 -
+expect 3 "could not check status: the status list $M does not verify" "$VF" verify --doc "$M=$T/tampered.json" "$T/c4.json"
+msglist size1 2 1
+expect 0 "" "$IS" sign --key "$H/keys/key-1.json" -o "$T/size1s.json" "$T/size1.json"
+expect 0 "^VALID" "$VF" verify "$T/size1s.json"
+expect 3 "could not check status: the status list $M has statusSize 1, the entry statusSize 2" "$VF" verify --doc "$M=$T/size1s.json" "$T/c4.json"
+msglist size2 2 2
+expect 0 "" "$IS" sign --key "$H/keys/key-1.json" -o "$T/size2s.json" "$T/size2.json"
+expect 1 "suspended: the issuer has suspended this credential" "$VF" verify --doc "$M=$T/size2s.json" "$T/c4.json"
+msglist undef 3 -
+expect 0 "" "$IS" sign --key "$H/keys/key-1.json" -o "$T/undefs.json" "$T/undef.json"
+expect 3 "could not check status: $M gives index [0-9]+ the status 0x3 \"undefined\", not one obkit can judge" "$VF" verify --doc "$M=$T/undefs.json" "$T/c4.json"
 
 # --base-url: the site's root URL maps to DIR
 expect 0 "" is publish "$T/site2" --base-url https://riverbend.example.edu/badges/

@@ -99,7 +99,7 @@ assert int(open(sys.argv[3]).read()) == 1
 PY
 check "text rows match each file's own verdict and reason $(cat "$T/why")" test ! -s "$T/why"
 grep "revoked.json" "$T/text1" >"$T/rev"
-check "the revoked one is revoked through its list" grep -q "status: revoked: the issuer has revoked this credential (https://riverbend.example.edu/badges/status/revocation/1.json, index" "$T/rev"
+check "the revoked one is revoked through its list" grep -q "status: revoked: the issuer has revoked this credential (https://riverbend.example.edu/badges/status/message/1.json, index" "$T/rev"
 check "the suspended one is suspended" grep -q "^invalid   suspended.json  status: suspended: the issuer has suspended" "$T/text1"
 check "the other issuer's list is not there: undecided" grep -q "^undecided other.json  status: could not check status: fetching https://other.example.edu/status/revocation/1.json: not in the cache" "$T/text1"
 check "hidden files and directories are skipped" sh -c "! grep -q 'hidden\|inner' '$T/text1'"
@@ -160,16 +160,16 @@ done
 
 # a forged status list: every credential that points at it says so, as
 # it does on its own (the cache keeps the list's failure for the run)
-python3 - "$T/site/badges/status/revocation/1.json" "$T/forged.json" <<'PY'
+python3 - "$T/site/badges/status/message/1.json" "$T/forged.json" <<'PY'
 import json, sys, gzip, base64
 d = json.load(open(sys.argv[1]))
-d['credentialSubject']['encodedList'] = 'u' + base64.urlsafe_b64encode(gzip.compress(bytes(16384))).decode().rstrip('=')
+d['credentialSubject']['encodedList'] = 'u' + base64.urlsafe_b64encode(gzip.compress(bytes(32768))).decode().rstrip('=')
 json.dump(d, open(sys.argv[2], 'w'))
 PY
 for f in ok-5 ok-6 revoked; do cp "$D/$f.json" "$T/d2/"; done
-FORGED="--doc=https://riverbend.example.edu/badges/status/revocation/1.json=$T/forged.json"
+FORGED="--doc=https://riverbend.example.edu/badges/status/message/1.json=$T/forged.json"
 "$VF" verify --offline $FORGED "$T/d2/ok-5.json" >"$T/one" 2>&1
-check "a credential on a forged list is undecided on its own" grep -q "^UNDECIDED: could not check status: the status list https://riverbend.example.edu/badges/status/revocation/1.json does not verify (proof: " "$T/one"
+check "a credential on a forged list is undecided on its own" grep -q "^UNDECIDED: could not check status: the status list https://riverbend.example.edu/badges/status/message/1.json does not verify (proof: " "$T/one"
 msg=$(sed -n '1s/^UNDECIDED: //p' "$T/one")
 OBKIT_VERIFY_JOBS=2 "$VF" verify --offline $FORGED "$T/d2" >"$T/forged.out" 2>&1
 echo $? >"$T/forged.rc"
