@@ -308,6 +308,25 @@ check "after a restart, a challenge given before it still works (200)" test "$(t
 post "$XURL" "$T/vp.json"
 wants "after a restart, the presentation replayed" 410 exchange-gone
 
+# ---- obkit's own wallet (ob-wallet receive, its VC-API client) ----
+WL="$BIN/ob-wallet"
+printf 'Correct horse battery staple 42\n' >"$T/pass"
+wl() { "$WL" --home "$T/wallet" --passphrase-file "$T/pass" "$@"; }
+expect 0 "" wl init --kdf-cost test
+WDID=$(wl whoami)
+offer wall
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" "$LCW"
+WID1=$(sed -n 's/^\(urn:uuid:[^ ]*\).*/\1/p' "$T/out" | head -n 1)
+wl export "$WID1" >"$T/w1.json" 2>/dev/null || bad "ob-wallet export $WID1"
+check "ob-wallet received over the exchange, bound to its DID" python3 -c "
+import json,sys; sys.exit(json.load(open('$T/w1.json'))['credentialSubject']['id']!='$WDID')"
+check "and the offer is issued" test "$(state "$OID")" = issued
+offer wallqr --pin --lcw
+expect 0 "" is offer "$OID" --lcw --qr --png "$T/wallqr.png" --server "$U"
+expect 0 "^urn:uuid:" wl receive --cacert "$T/ca.pem" "$T/wallqr.png"
+check "ob-wallet received a --pin --lcw offer from its LCW QR code, no PIN asked" test "$(state "$OID")" = issued
+expect 1 "already used|is over" wl receive --cacert "$T/ca.pem" "$LCW"
+
 # ---- two servers on one home: a challenge of one answers at the other;
 # two wallets racing with good presentations: exactly one receives ----
 "$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport2" --no-status \
