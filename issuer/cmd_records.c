@@ -647,8 +647,15 @@ static ob_code site_lists(long list, int suspendable, void *ctx, ob_error *err)
 	ob_code rc = site_add(m, u, err);
 
 	free(u);
+	/* a suspendable list has the message list (issue --suspension's one
+	 * entry) and the suspension list (the pair it gave before) */
 	if (!rc && suspendable) {
 		u = issuer_status_url(m->base, "suspension", list);
+		rc = site_add(m, u, err);
+		free(u);
+	}
+	if (!rc && suspendable) {
+		u = issuer_status_url(m->base, "message", list);
 		rc = site_add(m, u, err);
 		free(u);
 	}

@@ -139,6 +139,9 @@ expect 0 "reinstated" is reinstate "$C4"
 expect 0 "active" is status "$C4"
 expect 0 "" is publish "$T/site"
 expect 0 "not revoked, not suspended: status 0x0" "$VF" verify $(docs "$T/map2") "$T/c4.json"
+# a certificate checks the site's message list too (export --site)
+expect 0 "exported 1 credential" is export --pdf --site "$T/site" "$C4" "$T/print"
+check "export --pdf --site: c4's page has no undecided check" sh -c "pdftotext '$T/print/${C4#urn:uuid:}.pdf' - >'$T/p4.txt' && grep -q 'Certificate of Achievement' '$T/p4.txt' && ! grep -q 'UNDECIDED\|could not check' '$T/p4.txt'"
 expect 0 "not suspended \(https://riverbend.example.edu/badges/status/suspension/1.json" "$VF" verify $(docs "$T/map2") "$T/old4s.json"
 expect 1 "revoked" "$VF" verify $(docs "$T/map2") "$T/c1.json"
 
