@@ -156,7 +156,7 @@ static const struct ob_cmd_opt issue_opts[] = {
 	{ "output", 'o', "FILE", "write the credential to FILE (one); the directory for --roster", 'o', 0 },
 	{ "force", 0, NULL, "replace an existing output file", 'F', 0 },
 	{ "no-status", 0, NULL, "no status entry (cannot be revoked)", 'N', 0 },
-	{ "suspension", 0, NULL, "a suspension entry besides the revocation one", 'S', 0 },
+	{ "suspension", 0, NULL, "a status entry that can say suspended as well as revoked", 'S', 0 },
 	{ "roster", 0, "FILE.csv", "issue one credential per row of a spreadsheet export", 'L', 0 },
 	{ "jobs", 'j', "N", "--roster: signing threads (default one per core)", 'j', 0 },
 	{ "delimiter", 0, ",|;|tab", "--roster: the column separator (default: detected)", 'D', 0 },
