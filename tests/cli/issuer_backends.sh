@@ -9,7 +9,7 @@
 # rest.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-SCRIPTS=${OBKIT_PG_SCRIPTS:-"issuer issuer_status issuer_rotate issuer_roster records roster_sheet delivery roster_offers"}
+SCRIPTS=${OBKIT_PG_SCRIPTS:-"issuer issuer_status issuer_rotate issuer_roster records roster_sheet delivery roster_offers vcapi_exchange"}
 chmod 711 "$T"
 PGD="$T/pg"
 trap 'sh "$top/tests/tools/pgserver.sh" stop "$PGD" >/dev/null 2>&1; rm -rf "$T"' EXIT
