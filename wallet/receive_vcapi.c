@@ -664,8 +664,9 @@ static ob_code store_all(wallet *w, struct got *g, size_t n, ob_error *err)
 }
 
 /* Prints the outcome: each id on stdout, or --json's {"credentials":
- * [rows]} (each row's "added", and the error on a failed run). */
-static void report(struct got *g, size_t n, int json, ob_error *err)
+ * [rows]} (each row's "added"; on a failed run the error, on the row of
+ * the credential that failed, or on every row when failed is n). */
+static void report(struct got *g, size_t n, size_t failed, int json, ob_error *err)
 {
 	json_t *o = NULL, *rows;
 	ob_error e = { 0 };
@@ -684,7 +685,8 @@ static void report(struct got *g, size_t n, int json, ob_error *err)
 			continue;
 		if ((!err->code && g[i].id && json_object_set_new(g[i].row, "id", json_string(g[i].id))) ||
 		    json_object_set_new(g[i].row, "added", json_boolean(!err->code)) ||
-		    (err->code && json_object_set_new(g[i].row, "error", json_string(err->msg))) ||
+		    (err->code && (failed == n || i == failed) &&
+		     json_object_set_new(g[i].row, "error", json_string(err->msg))) ||
 		    json_array_append(rows, g[i].row))
 			goto oom;
 	}
@@ -702,7 +704,7 @@ oom:
 /* Verifies and stores what x->creds holds, all or nothing. */
 static ob_code keep(wallet *w, struct xch *x, const char *url, const ob_verify_opts *vo, int json, ob_error *err)
 {
-	size_t i, n = json_array_size(x->creds);
+	size_t i, n = json_array_size(x->creds), failed = n;
 	struct got *g = calloc(n ? n : 1, sizeof(*g));
 	ob_buf src = OB_BUF_INIT, origin = OB_BUF_INIT;
 	ob_code rc = OB_OK;
@@ -715,11 +717,12 @@ static ob_code keep(wallet *w, struct xch *x, const char *url, const ob_verify_o
 	}
 	fprintf(stderr, "%s: received %zu credential%s from %s\n", ob_cli_prog(), n, n == 1 ? "" : "s", origin.data);
 	for (i = 0; i < n && !rc; i++)
-		rc = check_one(w, json_array_get(x->creds, i), x->did, src.data, origin.data, vo, json, &g[i], err);
+		if ((rc = check_one(w, json_array_get(x->creds, i), x->did, src.data, origin.data, vo, json, &g[i], err)))
+			failed = i;
 	if (!rc)
 		rc = store_all(w, g, n, err);
 	if (err->code != OB_ENOMEM)
-		report(g, n, json, err);
+		report(g, n, failed, json, err);
 	for (i = 0; i < n; i++)
 		got_release(&g[i]);
 	free(g);

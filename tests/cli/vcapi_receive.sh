@@ -173,7 +173,16 @@ check "--json on a refusal: exit 1" test $? = 1
 check "--json on a refusal: added false and the reason" python3 -c "
 import json,sys; r=json.load(open('$T/j.json'))['credentials'][0]
 sys.exit(r['added'] or 'not to this wallet' not in r['error'] or r['verdict']!='valid')"
-check "nothing stored by the refusals" test "$(count)" = "$before"
+wl receive $ca --json "$(request "$N" "$X/mixed-1")" >"$T/j.json" 2>"$T/j.err"
+check "a delivery of two, the second bound to someone else: exit 1" test $? = 1
+check "--json: neither added, the error on the second" python3 -c "
+import json,sys; r=json.load(open('$T/j.json'))['credentials']
+sys.exit(len(r)!=2 or r[0]['added'] or r[1]['added'] or 'error' in r[0] or 'not to this wallet' not in r[1]['error'])"
+check "nothing stored by the refusals (all or nothing)" test "$(count)" = "$before"
+wl receive $ca "$(request "$N" "$X/two-1")" >"$T/two.out" 2>"$T/two.err"
+check "a delivery of two credentials: exit 0" test $? = 0
+check "a delivery of two credentials: two ids" test "$(grep -c '^urn:uuid:' "$T/two.out")" = 2
+check "a delivery of two credentials: both stored" test "$(count)" = $((before + 2))
 kill $NPID 2>/dev/null
 wait $NPID 2>/dev/null
 NPID=

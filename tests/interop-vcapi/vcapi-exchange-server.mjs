@@ -15,7 +15,8 @@
 // tests: ok-*, foreign-* (the VC is bound to someone else's DID), big-* (an
 // answer over 1 MiB), qbe-* (a QueryByExample request), loop-* (asks again
 // and again), elsewhere-* (the service endpoint is on another origin),
-// bare-* (the delivery is a bare VC, not a VP).
+// bare-* (the delivery is a bare VC, not a VP), two-* (two credentials for
+// the holder), mixed-* (one for the holder, then one for someone else).
 //
 //   node vcapi-exchange-server.mjs --cert PEM --key PEM --port-file FILE
 // Stops on SIGTERM. Each POST is logged on stderr as one line.
@@ -175,10 +176,12 @@ async function exchange(id, body, res) {
   if(mode === 'bare') {
     return send(res, 200, cred);
   }
+  const more = mode === 'two' ? [await credentialFor(holder)] :
+    mode === 'mixed' ? [await credentialFor(strangerKey.controller)] : [];
   send(res, 200, {verifiablePresentation: {
     '@context': ['https://www.w3.org/ns/credentials/v2'],
     type: ['VerifiablePresentation'],
-    verifiableCredential: [cred]
+    verifiableCredential: [cred, ...more]
   }});
 }
 
