@@ -140,7 +140,7 @@ clean:
 # regression input through the same targets linked with tests/fuzz/replay.c
 # instead of libFuzzer (FUZZ_REPLAY_BINS, built with the unit tests' flags,
 # so under ASan+UBSan in build-asan).
-FUZZ_TARGETS ?= verify json jsonld nquads jwt bake roster codec qr backup http ob2 certificate oid4vci ecdsa_sd oid4vp
+FUZZ_TARGETS ?= verify json jsonld nquads jwt bake roster codec qr backup http ob2 certificate oid4vci ecdsa_sd oid4vp oid4vp_jar cborld
 FUZZ_CC ?= clang
 FUZZ_O ?= build-fuzz
 FUZZ_RUNS ?= 1000000
