@@ -82,8 +82,9 @@ ob_code status_alloc_save(issuer_state *st, status_alloc *a, ob_error *err);
 void status_alloc_release(status_alloc *a);
 
 /* credentialStatus for status slot (list, idx) under base: the revocation
- * entry, or [revocation, suspension] entries at the same index. New
- * reference, or NULL on out of memory. */
+ * entry, or (suspension) one entry of statusPurpose message, statusSize 2
+ * (valid, revoked, suspended) in the message list. New reference, or NULL
+ * on out of memory. */
 json_t *issuer_status_json(const char *base, long list, long idx, int suspension);
 /* The catalog entry id, or NULL with err (OB_EUSAGE when unknown). */
 json_t *issuer_load_achievement(issuer_state *st, const char *id, ob_error *err);
