@@ -448,9 +448,11 @@ static json_t *plain(struct cbld *s, cbor_item_t *v, int depth)
 			struct cbor_pair *p = cbor_isa_map(v) ? &cbor_map_handle(v)[i] : NULL;
 			char *k = NULL;
 
-			if (p && (!cbor_isa_string(p->key) || !(k = strndup((const char *)cbor_string_handle(p->key),
-									       cbor_string_length(p->key))))) {
-				ob_fail(s->err, OB_EPARSE, "CBOR-LD: an inline context with a key that is not text");
+			if (p && (!cbor_isa_string(p->key) ||
+				  memchr(cbor_string_handle(p->key), 0, cbor_string_length(p->key)) ||
+				  !(k = strndup((const char *)cbor_string_handle(p->key), cbor_string_length(p->key))))) {
+				ob_fail(s->err, OB_EPARSE, "CBOR-LD: an inline context with a key that is not text "
+					"(or holds a NUL)");
 				goto fail;
 			}
 			if (!(x = plain(s, p ? p->value : cbor_array_handle(v)[i], depth + 1)) ||

@@ -151,6 +151,9 @@ static void refusals(ob_loader *l)
 	dec_case(l, "d90501a200110c01", OB_EPARSE, NULL);         /* keyword @included */
 	dec_case(l, "d90501a2001104820350" "11111111111111111111111111111111", OB_EPARSE, NULL); /* not a UUID */
 	dec_case(l, "d90501a2001104a0", OB_EPARSE, NULL);         /* @id a map */
+	/* an inline context key with a NUL (the fuzzer's find: it was cut at the NUL) */
+	dec_case(l, "d90501a100a16373006e6161", OB_EPARSE, NULL);
+	dec_case(l, "d90501a100a163736e6e6161", OB_OK, "{\"@context\":{\"snn\":\"a\"}}");
 	/* a did:key of 2,000 bytes: over the base58 budget */
 	ob_buf_adds(&big, "d90501a20011048219040159" "07d0");
 	for (i = 0; i < 2000; i++)
