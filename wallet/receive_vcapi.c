@@ -102,27 +102,16 @@ static const char *clean(const char *s, char *out, size_t n)
  * URLSearchParams reads it). */
 static ob_code urldecode(const char *s, size_t len, ob_buf *out, ob_error *err)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			int hi = i + 2 < len ? ob_hex_digit(s[i + 1]) : -1;
-			int lo = hi >= 0 ? ob_hex_digit(s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0)
-				return ob_fail(err, OB_EINVALID, "the link has a bad %%-escape");
-			c = (char)(hi << 4 | lo);
-			i += 2;
-			if (!c)
-				return ob_fail(err, OB_EINVALID, "the link holds a NUL byte");
-		} else if (c == '+')
-			c = ' ';
-		if (ob_buf_addc(out, c) < 0)
-			return ob_fail(err, OB_ENOMEM, "out of memory");
+	switch (ob_url_decode(s, len, (size_t)-1, out)) {
+	case 0:
+		return OB_OK;
+	case OB_URL_BAD_ESCAPE:
+		return ob_fail(err, OB_EINVALID, "the link has a bad %%-escape");
+	case OB_URL_NUL:
+		return ob_fail(err, OB_EINVALID, "the link holds a NUL byte");
+	default:
+		return ob_fail(err, OB_ENOMEM, "out of memory");
 	}
-	return OB_OK;
 }
 
 /* The query parameter name of the query q (after '?', up to '#'),

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/codec.h"
+
 /* Length of the UTF-8 sequence at p (1-4) and its code point, or 0 when
  * it is not well formed (overlong, surrogate, past U+10FFFF, cut short). */
 static size_t utf8_seq(const unsigned char *p, unsigned long *cp)
@@ -97,4 +99,31 @@ void ob_trim(const char **s, size_t *len)
 	}
 	while (*len && ob_is_space((*s)[*len - 1]))
 		(*len)--;
+}
+
+int ob_url_decode(const char *s, size_t len, size_t max, ob_buf *out)
+{
+	size_t i;
+
+	if (len > max)
+		return OB_URL_TOO_LONG;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			int hi = i + 2 < len ? ob_hex_digit(s[i + 1]) : -1;
+			int lo = hi >= 0 ? ob_hex_digit(s[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0)
+				return OB_URL_BAD_ESCAPE;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+			if (!c)
+				return OB_URL_NUL;
+		} else if (c == '+')
+			c = ' ';
+		if (ob_buf_addc(out, c) < 0)
+			return OB_URL_NOMEM;
+	}
+	return 0;
 }

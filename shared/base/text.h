@@ -25,4 +25,18 @@ int ob_text_add_safe(ob_buf *out, const char *s);
 /* Same, into a new string (free it); NULL when out of memory. */
 char *ob_text_safe(const char *s);
 
+/* ob_url_decode's refusals (0 is success). */
+enum {
+	OB_URL_BAD_ESCAPE = -1, /* a '%' not followed by two hex digits */
+	OB_URL_NUL = -2,        /* an escape that decodes to a NUL byte */
+	OB_URL_TOO_LONG = -3,   /* len is over the caller's budget */
+	OB_URL_NOMEM = -4
+};
+
+/* Appends the percent-decoded s[0..len) to out, '+' read as a space (as
+ * URLSearchParams and HTML forms read a query). len over max is refused
+ * before anything is appended; on the other refusals out keeps what was
+ * decoded before the fault. The caller words the error. */
+int ob_url_decode(const char *s, size_t len, size_t max, ob_buf *out);
+
 #endif

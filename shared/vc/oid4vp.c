@@ -8,6 +8,7 @@
 
 #include "base/codec.h"
 #include "base/json.h"
+#include "base/text.h"
 #include "canon/jcs.h"
 #include "proof/did.h"
 #include "vc/oid4vci.h"
@@ -217,27 +218,16 @@ ob_code ob_oid4vp_link(const char *client_id, const char *request_uri, ob_buf *o
 /* Appends the percent-decoded s[0..len) ('+' is a space). */
 static ob_code urldecode(const char *s, size_t len, ob_buf *out, ob_error *err)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			int hi = i + 2 < len ? ob_hex_digit(s[i + 1]) : -1;
-			int lo = hi >= 0 ? ob_hex_digit(s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0)
-				return ob_fail(err, OB_EINVALID, "a bad %%-escape");
-			c = (char)(hi << 4 | lo);
-			i += 2;
-			if (!c)
-				return ob_fail(err, OB_EINVALID, "a NUL byte in a parameter");
-		} else if (c == '+')
-			c = ' ';
-		if (ob_buf_addc(out, c) < 0)
-			return ob_fail(err, OB_ENOMEM, "out of memory");
+	switch (ob_url_decode(s, len, (size_t)-1, out)) {
+	case 0:
+		return OB_OK;
+	case OB_URL_BAD_ESCAPE:
+		return ob_fail(err, OB_EINVALID, "a bad %%-escape");
+	case OB_URL_NUL:
+		return ob_fail(err, OB_EINVALID, "a NUL byte in a parameter");
+	default:
+		return ob_fail(err, OB_ENOMEM, "out of memory");
 	}
-	return OB_OK;
 }
 
 int ob_oid4vp_form_get(const char *body, size_t len, const char *name, ob_buf *out, ob_error *err)

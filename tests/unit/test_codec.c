@@ -5,6 +5,7 @@
 #include "check.h"
 #include "base/codec.h"
 #include "base/obkit.h"
+#include "base/text.h"
 
 typedef int (*encoder)(ob_buf *, const unsigned char *, size_t);
 typedef ob_code (*decoder)(ob_buf *, const char *, size_t, ob_error *);
@@ -416,6 +417,46 @@ static void test_base58_roundtrip(void)
 	CHECK(bad == 0);
 }
 
+/* ob_url_decode (base/text.h): the answer and what out holds after it. */
+static void url_case(const char *in, size_t max, int want, const char *out)
+{
+	ob_buf b = OB_BUF_INIT;
+	int rc = ob_url_decode(in, strlen(in), max, &b);
+
+	CHECK(rc == want);
+	CHECK(b.len == strlen(out) && (!b.len || !memcmp(b.data, out, b.len)));
+	ob_buf_release(&b);
+}
+
+static void test_url_decode(void)
+{
+	ob_buf b = OB_BUF_INIT;
+
+	url_case("", 10, 0, "");
+	url_case("a+b%20c%2Bd", 100, 0, "a b c+d");
+	url_case("%41%4a%4A%7e", 100, 0, "AJJ~");
+	url_case("%e2%82%ac", 100, 0, "\xe2\x82\xac");
+	url_case("https%3A%2F%2Fx.example%2Fo%3Fa%3D1%26b", 100, 0, "https://x.example/o?a=1&b");
+	/* a bad escape: what came before it stays */
+	url_case("ab%", 100, OB_URL_BAD_ESCAPE, "ab");
+	url_case("ab%4", 100, OB_URL_BAD_ESCAPE, "ab");
+	url_case("%g1", 100, OB_URL_BAD_ESCAPE, "");
+	url_case("%1g", 100, OB_URL_BAD_ESCAPE, "");
+	url_case("x%%41", 100, OB_URL_BAD_ESCAPE, "x");
+	/* a NUL byte: refused, not cut at */
+	url_case("a%00b", 100, OB_URL_NUL, "a");
+	/* the budget is on the encoded length, checked first */
+	url_case("abcd", 4, 0, "abcd");
+	url_case("abcd", 3, OB_URL_TOO_LONG, "");
+	url_case("%00", 2, OB_URL_TOO_LONG, "");
+	/* len bounds the input: an escape cut by len is bad */
+	CHECK(ob_url_decode("a%41", 3, 100, &b) == OB_URL_BAD_ESCAPE && b.len == 1);
+	ob_buf_release(&b);
+	b.oom = 1;
+	CHECK(ob_url_decode("a", 1, 100, &b) == OB_URL_NOMEM);
+	ob_buf_release(&b);
+}
+
 int main(void)
 {
 	ob_init();
@@ -427,5 +468,6 @@ int main(void)
 	test_varint();
 	enc(ob_hex_encode, NULL, 0); /* frees the static buffer */
 	test_base58_roundtrip();
+	test_url_decode();
 	return check_done("test_codec");
 }
