@@ -22,6 +22,12 @@
  *   registry by number (0x10..0x20, 0x30..0x32).
  * - Maps are written with keys in ascending order (cborg's default).
  *
+ * cborld 4.3.4's decoder cannot read everything its encoder writes (a
+ * type naming a term that carries a scoped context, e.g. "type":
+ * ["VerifiableCredential", "credentialSchema"], loads that context at
+ * different points on the two sides); obkit does as it does, so check a
+ * payload by decoding it (ob_vp1_encode_compressed does).
+ *
  * Where cborld 4.3.4 would lose data or produce something that is not JSON
  * (a Map or byte string where a string belongs, an unknown type id, both
  * the singular and plural id of one term in one map, a plural id over a

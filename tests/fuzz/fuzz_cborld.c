@@ -4,8 +4,13 @@
  *   0 the bytes after the tag d9 05 01 (ob_cborld_decode)
  *   1 a JSON document to compress (ob_cborld_encode)
  *   2 a VP1- payload (ob_vp1_decode, either form)
- * Properties: a decoded document that compresses again decodes to the
- * same document (JCS form); a compressed document decodes. */
+ * Property: a decoded document that compresses again and decodes back is
+ * the same document (JCS form). That it decodes back at all is not one:
+ * cborld 4.3.4's own decoder refuses some of what its encoder writes (a
+ * type naming a term that carries a scoped context loads that context at
+ * different points; tests/fuzz/regress/cborld/upstream-asymmetry, where
+ * cborld's decode fails the same way), which is why
+ * ob_vp1_encode_compressed checks that its payload decodes back. */
 #include "base/json.h"
 #include "canon/contexts.h"
 #include "canon/jcs.h"
@@ -42,7 +47,7 @@ static int same_jcs(const json_t *a, const json_t *b)
 	return same;
 }
 
-/* compresses doc; when that works it must decode, and (want_same) to doc */
+/* compresses doc; when that decodes back and want_same, to doc */
 static void again(const json_t *doc, int want_same)
 {
 	ob_buf enc = OB_BUF_INIT;
@@ -52,7 +57,6 @@ static void again(const json_t *doc, int want_same)
 	if (ob_cborld_encode(doc, loader, &enc, &err) == OB_OK) {
 		FUZZ_ASSERT(enc.len >= 3, "a tag and a map");
 		back = ob_cborld_decode((const unsigned char *)enc.data + 3, enc.len - 3, loader, &err);
-		FUZZ_ASSERT(back || err.code == OB_ELIMIT, "what compresses decodes");
 		if (back && want_same)
 			FUZZ_ASSERT(same_jcs(doc, back), "decoded, compressed and decoded again: the same document");
 		json_decref(back);
