@@ -6,6 +6,7 @@
 //   node vpqr.mjs qr VP-FILE          -> vpqr's toQrCode payload with its defaults: compressed
 //                                        CBOR-LD, what LCW's own QR codes hold
 //   node vpqr.mjs cbor VP-FILE        -> cborld.encode's bytes (compressed), in hex
+//   node vpqr.mjs uncbor HEX-FILE     -> cborld.decode of those bytes, as JSON
 // The document loader serves the JSON-LD contexts under $OBKIT_CONTEXTS (obkit's
 // contexts/ folder: byte copies of the published documents, index.json maps URLs to
 // files) and nothing else; without it, no contexts (the uncompressed form needs none).
@@ -40,7 +41,11 @@ if(mode === 'read') {
   const vp = JSON.parse(readFileSync(file, 'utf8'));
   const bytes = await cborld.encode({jsonldDocument: vp, documentLoader});
   process.stdout.write(Buffer.from(bytes).toString('hex') + '\n');
+} else if(mode === 'uncbor') {
+  const hex = readFileSync(file, 'utf8').trim();
+  const doc = await cborld.decode({cborldBytes: new Uint8Array(Buffer.from(hex, 'hex')), documentLoader});
+  process.stdout.write(JSON.stringify(doc) + '\n');
 } else {
-  console.error('usage: node vpqr.mjs read|write|qr|cbor FILE');
+  console.error('usage: node vpqr.mjs read|write|qr|cbor|uncbor FILE');
   process.exit(2);
 }
