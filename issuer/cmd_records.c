@@ -24,6 +24,7 @@
 #include "base/fsutil.h"
 #include "base/json.h"
 #include "canon/jcs.h"
+#include "csv_out.h"
 #include "io/roster.h"
 #include "issuer.h"
 #include "roster.h"
@@ -268,26 +269,6 @@ static json_t *entry_json(const issuer_log_entry *e)
 	return o;
 }
 
-/* One CSV cell (RFC 4180), with a leading = + - @ kept from formulas. */
-static void csv_cell(const char *v, int last)
-{
-	int quote = strpbrk(v, ",\"\r\n;") != NULL;
-	const char *p;
-
-	if (quote)
-		putchar('"');
-	if (*v && strchr("=+-@\t", v[0]))
-		putchar('\'');
-	for (p = v; *p; p++) {
-		if (*p == '"')
-			putchar('"');
-		putchar(*p);
-	}
-	if (quote)
-		putchar('"');
-	fputs(last ? "\r\n" : ",", stdout);
-}
-
 static ob_code list_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 {
 	struct lister *l = ctx;
@@ -301,17 +282,27 @@ static ob_code list_one(const issuer_log_entry *e, void *ctx, ob_error *err)
 		if (!o || json_array_append_new(l->arr, o))
 			return ob_fail(err, OB_ENOMEM, "out of memory");
 	} else if (l->fmt == FMT_CSV) {
-		csv_cell(e->id, 0);
-		csv_cell(state_of(e), 0);
-		csv_cell(e->recipient ? e->recipient : "", 0);
-		csv_cell(e->achievement ? e->achievement : "", 0);
-		csv_cell(e->issued_at ? e->issued_at : "", 0);
-		csv_cell(e->suite ? e->suite : "", 0);
+		/* edge blanks unquoted, as records --csv has always written them */
+		const int k = ISSUER_CSV_EDGES_AS_IS;
+		ob_buf b = OB_BUF_INIT;
+
+		issuer_csv_cell(&b, e->id, k);
+		issuer_csv_cell(&b, state_of(e), k);
+		issuer_csv_cell(&b, e->recipient ? e->recipient : "", k);
+		issuer_csv_cell(&b, e->achievement ? e->achievement : "", k);
+		issuer_csv_cell(&b, e->issued_at ? e->issued_at : "", k);
+		issuer_csv_cell(&b, e->suite ? e->suite : "", k);
 		snprintf(num, sizeof(num), "%ld", e->list);
-		csv_cell(e->has_status ? num : "", 0);
+		issuer_csv_cell(&b, e->has_status ? num : "", k);
 		snprintf(num, sizeof(num), "%ld", e->idx);
-		csv_cell(e->has_status ? num : "", 0);
-		csv_cell(e->reason ? e->reason : "", 1);
+		issuer_csv_cell(&b, e->has_status ? num : "", k);
+		issuer_csv_cell(&b, e->reason ? e->reason : "", k | ISSUER_CSV_LAST);
+		if (b.oom) {
+			ob_buf_release(&b);
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		}
+		fwrite(b.data, 1, b.len, stdout);
+		ob_buf_release(&b);
 	} else {
 		printf("%s  %-9s  %s  %s  %s\n", e->id, state_of(e), e->issued_at ? e->issued_at : "-",
 		       e->achievement ? e->achievement : "-", e->recipient ? e->recipient : "-");

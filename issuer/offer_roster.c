@@ -15,31 +15,10 @@
 #include "base/dates.h"
 #include "base/fsutil.h"
 #include "cli/cli.h"
+#include "csv_out.h"
 #include "io/roster.h"
 #include "oid4vci.h"
 #include "vc/ob3.h"
-
-/* One cell (RFC 4180 quoting; a leading = + - @ or tab gets a ' so a
- * spreadsheet never runs a learner's name as a formula, as the roster's
- * own mail merge does). */
-static void cell(ob_buf *b, const char *v, int last)
-{
-	int quote = strpbrk(v, ",\"\r\n;") || v[0] == ' ' || (*v && v[strlen(v) - 1] == ' ');
-	const char *p;
-
-	if (quote)
-		ob_buf_addc(b, '"');
-	if (*v && strchr("=+-@\t", v[0]))
-		ob_buf_addc(b, '\'');
-	for (p = v; *p; p++) {
-		if (*p == '"')
-			ob_buf_addc(b, '"');
-		ob_buf_addc(b, *p);
-	}
-	if (quote)
-		ob_buf_addc(b, '"');
-	ob_buf_adds(b, last ? "\r\n" : ",");
-}
 
 /* Whether offers made with p carry a VC-API exchange (offer.c). */
 static int has_exchange(const offer_params *p)
@@ -73,15 +52,15 @@ static ob_code row_offer(issuer_state *st, const ob_roster_row *row, const offer
 	    (m.xref && (rc = issuer_offer_lcw_link(server, m.xref, m.pin ? NULL : link.data, &lcw, err))))
 		goto out;
 	ob_date_format(m.expires, when);
-	cell(csv, p.name ? p.name : "", 0);
-	cell(csv, p.recipient, 0);
-	cell(csv, p.achievement, 0);
-	cell(csv, m.id, 0);
-	cell(csv, link.data, 0);
-	cell(csv, m.pin ? m.pin : "", 0);
-	cell(csv, when, !m.xref);
+	issuer_csv_cell(csv, p.name ? p.name : "", 0);
+	issuer_csv_cell(csv, p.recipient, 0);
+	issuer_csv_cell(csv, p.achievement, 0);
+	issuer_csv_cell(csv, m.id, 0);
+	issuer_csv_cell(csv, link.data, 0);
+	issuer_csv_cell(csv, m.pin ? m.pin : "", 0);
+	issuer_csv_cell(csv, when, !m.xref);
 	if (m.xref)
-		cell(csv, lcw.data, 1);
+		issuer_csv_cell(csv, lcw.data, 1);
 out:
 	offer_made_release(&m);
 	ob_buf_release(&uri);

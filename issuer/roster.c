@@ -37,6 +37,7 @@
 #include "vc/status.h"
 #include "proof/suite.h"
 #include "base/text.h"
+#include "csv_out.h"
 
 /* Rows per transaction, and batches in flight: while this thread waits
  * for a commit's fsync the signing threads still have INFLIGHT-1 batches
@@ -645,46 +646,29 @@ static int manifest_line(struct run *r, const struct item *it, const char *file)
 	return rc;
 }
 
-/* One mail-merge cell: quoted when it holds a delimiter, a quote, a line
- * break or edge blanks (RFC 4180); a leading = + - @ gets a ' so that a
- * spreadsheet shows a learner's name as text, never runs it as a formula. */
-static void mm_cell(FILE *f, const char *v, int last)
-{
-	int quote = strpbrk(v, ",\"\r\n;") || v[0] == ' ' || (*v && v[strlen(v) - 1] == ' ');
-	const char *p;
-
-	if (quote)
-		fputc('"', f);
-	if (strchr("=+-@\t", v[0]) && v[0])
-		fputc('\'', f);
-	for (p = v; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	if (quote)
-		fputc('"', f);
-	fputs(last ? "\r\n" : ",", f);
-}
-
 /* name, recipient, achievement, file, id, claim_url (empty until badge
  * delivery fills it) for a row that has its credential. */
 static int mail_merge_line(struct run *r, const struct item *it, const char *file)
 {
 	char *path = issuer_path_join(r->o->outdir, file);
 	const char *const *f = it->f;
+	ob_buf b = OB_BUF_INIT;
+	int rc = -1;
 
 	if (!path)
 		return -1;
-	mm_cell(r->mm, f[OB_ROSTER_NAME] ? f[OB_ROSTER_NAME] : "", 0);
-	mm_cell(r->mm, f[OB_ROSTER_RECIPIENT] ? f[OB_ROSTER_RECIPIENT] : "", 0);
-	mm_cell(r->mm, f[OB_ROSTER_ACHIEVEMENT] ? f[OB_ROSTER_ACHIEVEMENT] : "", 0);
-	mm_cell(r->mm, path, 0);
-	mm_cell(r->mm, it->id, 0);
-	mm_cell(r->mm, "", 1);
+	issuer_csv_cell(&b, f[OB_ROSTER_NAME] ? f[OB_ROSTER_NAME] : "", 0);
+	issuer_csv_cell(&b, f[OB_ROSTER_RECIPIENT] ? f[OB_ROSTER_RECIPIENT] : "", 0);
+	issuer_csv_cell(&b, f[OB_ROSTER_ACHIEVEMENT] ? f[OB_ROSTER_ACHIEVEMENT] : "", 0);
+	issuer_csv_cell(&b, path, 0);
+	issuer_csv_cell(&b, it->id, 0);
+	issuer_csv_cell(&b, "", ISSUER_CSV_LAST);
 	free(path);
+	if (!b.oom && fwrite(b.data, 1, b.len, r->mm) == b.len && !ferror(r->mm))
+		rc = 0;
+	ob_buf_release(&b);
 	r->mmrows++;
-	return ferror(r->mm) ? -1 : 0;
+	return rc;
 }
 
 static void progress(struct run *r, int last)

@@ -35,6 +35,7 @@
 #include "base/text.h"
 #include "canon/jcs.h"
 #include "cli/cli.h"
+#include "csv_out.h"
 #include "db_offer.h"
 #include "io/roster.h"
 #include "oid4vci.h"
@@ -300,28 +301,6 @@ static ob_code check_all(struct orun *r, ob_error *err)
 
 /* ---- the output ---- */
 
-/* One CSV cell (RFC 4180), a leading = + - @ or tab behind a ' so a
- * spreadsheet never runs a learner's name as a formula (as the roster's
- * own mail merge writes them). */
-static void cell(ob_buf *b, const char *v, int last)
-{
-	int quote = strpbrk(v, ",\"\r\n;") || v[0] == ' ' || (*v && v[strlen(v) - 1] == ' ');
-	const char *p;
-
-	if (quote)
-		ob_buf_addc(b, '"');
-	if (*v && strchr("=+-@\t", v[0]))
-		ob_buf_addc(b, '\'');
-	for (p = v; *p; p++) {
-		if (*p == '"')
-			ob_buf_addc(b, '"');
-		ob_buf_addc(b, *p);
-	}
-	if (quote)
-		ob_buf_addc(b, '"');
-	ob_buf_adds(b, last ? "\r\n" : ",");
-}
-
 /* A manifest line: {line, state, recipient, achievement} and what add
  * names (pairs of key, value; NULL values left out), then the end. */
 static ob_code man_line(struct obatch *b, const ob_roster_row *row, const char *state, const char *const *kv,
@@ -361,17 +340,17 @@ static void mm_line(const struct orun *r, struct obatch *b, const ob_roster_row 
 {
 	const char *name = row->f[OB_ROSTER_NAME];
 
-	cell(&b->mm, name ? name : "", 0);
-	cell(&b->mm, row->f[OB_ROSTER_RECIPIENT], 0);
-	cell(&b->mm, row->f[OB_ROSTER_ACHIEVEMENT], 0);
-	cell(&b->mm, "", 0);
-	cell(&b->mm, "", 0);
-	cell(&b->mm, link, 0);
-	cell(&b->mm, offer_id, 0);
-	cell(&b->mm, expires, 0);
-	cell(&b->mm, state, !lcw_column(r));
+	issuer_csv_cell(&b->mm, name ? name : "", 0);
+	issuer_csv_cell(&b->mm, row->f[OB_ROSTER_RECIPIENT], 0);
+	issuer_csv_cell(&b->mm, row->f[OB_ROSTER_ACHIEVEMENT], 0);
+	issuer_csv_cell(&b->mm, "", 0);
+	issuer_csv_cell(&b->mm, "", 0);
+	issuer_csv_cell(&b->mm, link, 0);
+	issuer_csv_cell(&b->mm, offer_id, 0);
+	issuer_csv_cell(&b->mm, expires, 0);
+	issuer_csv_cell(&b->mm, state, !lcw_column(r));
 	if (lcw_column(r))
-		cell(&b->mm, lcw ? lcw : "", 1);
+		issuer_csv_cell(&b->mm, lcw ? lcw : "", 1);
 }
 
 /* ---- pass 2: the offers ---- */
@@ -441,9 +420,9 @@ static ob_code row_offer(struct orun *r, const ob_roster_row *row, struct obatch
 		goto out;
 	ob_date_format(m.expires, when);
 	if (m.pin) {
-		cell(&b->pins, p.recipient, 0);
-		cell(&b->pins, m.id, 0);
-		cell(&b->pins, m.pin, 1);
+		issuer_csv_cell(&b->pins, p.recipient, 0);
+		issuer_csv_cell(&b->pins, m.id, 0);
+		issuer_csv_cell(&b->pins, m.pin, 1);
 	}
 	if (r->mm)
 		mm_line(r, b, row, link.data, m.id, when, "offered", lcw.data);
