@@ -25,34 +25,8 @@
 #include "db_offer.h"
 #include "io/qr.h"
 #include "oid4vci.h"
+#include "roster_offers.h"
 #include "vc/ob3.h"
-
-#define MAX_TTL (366L * 24 * 3600)
-
-/* "90" seconds, "30m", "36h", "14d": seconds, or -1. */
-static long duration(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10), mul = 1;
-
-	if (end == s || n < 1)
-		return -1;
-	if (*end == 'm')
-		mul = 60;
-	else if (*end == 'h')
-		mul = 3600;
-	else if (*end == 'd')
-		mul = 86400;
-	else if (*end == 's')
-		mul = 1;
-	else if (*end)
-		return -1;
-	if (*end && end[1])
-		return -1;
-	if (n > MAX_TTL / mul)
-		return -1;
-	return n * mul;
-}
 
 /* One table per subcommand (cli/opts.h), as key's: "offer create --help"
  * and the others say what their options do; main.c keeps offer's literal
@@ -123,7 +97,7 @@ static int offer_create(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 's': server_opt = optarg; break;
 		case 'e':
-			if ((p.ttl = duration(optarg)) < 0)
+			if ((p.ttl = issuer_offer_duration(optarg)) < 0)
 				return ob_cli_usage(ob_cli_current(), "--expires-in wants a duration such as 3600, 90m, 36h "
 						    "or 14d (at most 366d), got '%s'", optarg);
 			break;
