@@ -82,3 +82,15 @@ test_ca() {
 	ossl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
 		-extfile "$T/ext" -out "$T/srv.pem"
 }
+
+# npm_ci DIR WHAT: npm ci in DIR (a copy of a package.json and its
+# package-lock.json; no install scripts run), the log in T/npm.log. When
+# it fails (npm or the registry missing), a failed check saying so with
+# the log's end, and status 1; WHAT names the package set in that line.
+npm_ci() {
+	if ! (cd "$1" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
+		bad "npm ci of $2 failed (is the npm registry reachable?):"
+		tail -n 15 "$T/npm.log" | sed 's/^/    /'
+		return 1
+	fi
+}

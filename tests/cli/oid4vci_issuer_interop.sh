@@ -38,9 +38,7 @@ setup() {
 		fi
 	done
 	mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/issuer.mjs" "$J/" || return 1
-	if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
-		bad "npm ci of tests/interop-oid4vci-issuer failed (is the npm registry reachable?):"
-		tail -n 15 "$T/npm.log" | sed 's/^/    /'
+	if ! npm_ci "$J" "tests/interop-oid4vci-issuer"; then
 		return 1
 	fi
 }

@@ -42,9 +42,7 @@ if [ ! -x "$PROXY" ]; then
 	exit 1
 fi
 mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/holder.mjs" "$SRC/verifier.mjs" "$J/"
-if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
-	bad "npm ci of tests/interop-oid4vp failed (is the npm registry reachable?):"
-	tail -n 15 "$T/npm.log" | sed 's/^/    /'
+if ! npm_ci "$J" "tests/interop-oid4vp"; then
 	done_tests
 	exit 1
 fi

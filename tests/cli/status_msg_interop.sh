@@ -28,9 +28,7 @@ setup() {
 		return 1
 	fi
 	mkdir -p "$J" && (cd "$SRC" && tar -cf - --exclude=node_modules .) | (cd "$J" && tar -xf -) || return 1
-	if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
-		bad "npm ci of $SRC failed (is the npm registry reachable?):"
-		tail -n 15 "$T/npm.log" | sed 's/^/    /'
+	if ! npm_ci "$J" "$SRC"; then
 		return 1
 	fi
 }

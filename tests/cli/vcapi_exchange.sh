@@ -43,9 +43,7 @@ setup() {
 		return 1
 	fi
 	mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/lcw-client.mjs" "$J/" || return 1
-	if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
-		bad "npm ci of tests/interop-lcw failed (is the npm registry reachable?):"
-		tail -n 15 "$T/npm.log" | sed 's/^/    /'
+	if ! npm_ci "$J" "tests/interop-lcw"; then
 		return 1
 	fi
 }

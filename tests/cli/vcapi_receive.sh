@@ -56,9 +56,7 @@ setup() {
 		return 1
 	fi
 	mkdir -p "$J" && cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/vcapi-exchange-server.mjs" "$J/" || return 1
-	if ! (cd "$J" && npm ci --no-audit --no-fund --ignore-scripts) >"$T/npm.log" 2>&1; then
-		bad "npm ci of tests/interop-vcapi failed (is the npm registry reachable?):"
-		tail -n 15 "$T/npm.log" | sed 's/^/    /'
+	if ! npm_ci "$J" "tests/interop-vcapi"; then
 		return 1
 	fi
 }
