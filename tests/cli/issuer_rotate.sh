@@ -143,10 +143,10 @@ DROP TABLE offers; DROP TABLE oid4vci_once; PRAGMA user_version = 3;''')
 assert 'staged' not in [r[1] for r in db.execute('PRAGMA table_info(keys)')]
 PY
 expect 0 "#key-1 .*\(signing\)$" "$IS" --home "$O" key list
-sqlite_only && check "upgraded to user_version 6" python3 -c "
+sqlite_only && check "upgraded to user_version 7" python3 -c "
 import sqlite3
 db = sqlite3.connect('$O/issuer.db')
-assert db.execute('PRAGMA user_version').fetchone()[0] == 6
+assert db.execute('PRAGMA user_version').fetchone()[0] == 7
 assert db.execute(\"SELECT count(*) FROM sqlite_master WHERE name IN ('status_lists', 'row_keys', 'row_keys_pending', 'offers', 'oid4vci_once')\").fetchone()[0] == 5
 assert db.execute('SELECT id, active, staged FROM keys').fetchall() == [(1, 1, 0)]"
 expect 0 "#key-2$" "$IS" --home "$O" key rotate
