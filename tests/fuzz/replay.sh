@@ -13,7 +13,7 @@ cd "$top" || exit 3
 B=${1:-build-asan}
 F=tests/fuzz
 OPEN=$F/regress/OPEN
-TARGETS=${FUZZ_TARGETS:-verify json jsonld nquads jwt bake roster codec qr backup http ob2 certificate oid4vci ecdsa_sd oid4vp}
+TARGETS=${FUZZ_TARGETS:-verify json jsonld nquads jwt bake roster codec qr backup http ob2 certificate oid4vci ecdsa_sd oid4vp oid4vp_jar cborld}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 T=$(mktemp -d)
