@@ -36,7 +36,7 @@ ob_code wallet_share_vp1(wallet *w, const wallet_rec *r, ob_buf *out, ob_error *
 	if (!(key = wallet_holder_key(w, err)) || ob_key_did(key, &did, NULL, err) ||
 	    !(doc = ob_present_build(did.data, &text, &len, 1, err)) || ob_present_sign(doc, key, &po, &vp, err))
 		goto out;
-	ob_vp1_encode(vp.data, vp.len, out, err);
+	ob_vp1_encode_compressed(vp.data, vp.len, out, err);
 out:
 	ob_key_free(key);
 	json_decref(doc);

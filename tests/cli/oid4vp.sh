@@ -353,47 +353,23 @@ check "scan says the QR code holds the credential" grep -q "QR code with the cre
 "$VF" scan --offline $DOCS --json "$T/vp1.png" >"$T/vp1.json" 2>/dev/null
 check "the VP1- presentation's credential is the wallet's, VALID" python3 -c "
 import json,sys; d=json.load(open('$T/vp1.json')); sys.exit(not(d['verdict']=='valid' and d['kind']=='presentation' and d['credentials'][0]['summary']['id']=='$BOUND'))"
-# the payload itself: VP1-B, base32, d9 05 00, CBOR of the presentation (decoded here with
-# Python's own base32 and a small CBOR reader, independent of obkit)
+# the payload itself: VP1-B, base32 (decoded here with Python's own base32), the compressed
+# CBOR-LD tag d9 05 01; its content is what vpqr's fromQrCode reads (vp1_interop.sh) and
+# ob-verifier verifies above
 zbarimg -q --raw "$T/vp1.png" 2>/dev/null | tr -d '\n' >"$T/vp1.txt"
 # the code's text in a file: verify unwraps it as scan does
 expect 0 "VALID: presentation signed by its holder $WDID" "$VF" verify --offline $DOCS "$T/vp1.txt"
-python3 - "$T/vp1.txt" "$WDID" >"$T/vp1check" 2>&1 <<'PY'
-import base64, json, struct, sys
+python3 - "$T/vp1.txt" >"$T/vp1check" 2>&1 <<'PY'
+import base64, sys
 p = open(sys.argv[1]).read().strip()
 assert p.startswith('VP1-B') and p[5:].isalnum() and p[5:] == p[5:].upper(), p[:20]
 s = p[5:]
 raw = base64.b32decode(s + '=' * (-len(s) % 8))
-assert raw[:3] == bytes([0xd9, 0x05, 0x00]), raw[:3]
-def item(b, i):
-    ib = b[i]; mt, ai = ib >> 5, ib & 31; i += 1
-    if ai < 24: n = ai
-    elif ai == 24: n = b[i]; i += 1
-    elif ai == 25: n = struct.unpack('>H', b[i:i+2])[0]; i += 2
-    elif ai == 26: n = struct.unpack('>I', b[i:i+4])[0]; i += 4
-    elif ai == 27: n = struct.unpack('>Q', b[i:i+8])[0]; i += 8
-    else: raise ValueError('indefinite')
-    if mt == 0: return n, i
-    if mt == 1: return -1 - n, i
-    if mt == 3: return b[i:i+n].decode(), i + n
-    if mt == 4:
-        a = []
-        for _ in range(n): v, i = item(b, i); a.append(v)
-        return a, i
-    if mt == 5:
-        d = {}
-        for _ in range(n): k, i = item(b, i); v, i = item(b, i); d[k] = v
-        return d, i
-    if mt == 7: return {20: False, 21: True, 22: None}[ai], i
-    raise ValueError('type %d' % mt)
-vp, end = item(raw, 3)
-assert end == len(raw)
-assert vp['type'] == ['VerifiablePresentation'] and vp['holder'] == sys.argv[2], vp.get('type')
-assert vp['proof']['proofPurpose'] == 'authentication'
-assert vp['verifiableCredential'][0]['credentialSubject']['id'] == sys.argv[2]
+assert raw[:3] == bytes([0xd9, 0x05, 0x01]), raw[:3]
+assert len(raw) > 200
 print('ok')
 PY
-check "the VP1- payload: VP1-B + base32 of d9 05 00 + the presentation in CBOR" grep -qx ok "$T/vp1check"
+check "the VP1- payload: VP1-B + base32 of compressed CBOR-LD (d9 05 01), what LCW's codes hold" grep -qx ok "$T/vp1check"
 # VP1- payloads made by hand, in QR codes: compressed, tampered, not base32 of CBOR-LD
 vp1qr() { "$VF" qr --url "$1" --png "$T/$2.png" >/dev/null 2>&1; }
 python3 -c "
