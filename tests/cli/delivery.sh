@@ -42,22 +42,9 @@ while [ ! -s "$T/pport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 U=https://127.0.0.1:$(cat "$T/pport")
 
 # serve [OPTIONS]: (re)starts ob-issuer serve behind the proxy
-serve() {
-	rm -f "$T/bport"
-	"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport" "$@" 2>>"$T/serve.log" &
-	SPID=$!
-	i=0
-	while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
-}
+serve() { issuer_serve "$@"; }
 # stop: SIGTERM, and it must exit 0 (under ASan: no leak, no error)
-stop() {
-	kill "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	src=$?
-	[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
-	SPID=
-}
+stop() { issuer_stop; }
 
 # ---- the issuer ----
 expect 0 "" is init --name "Riverbend College" --url https://riverbend.example.edu

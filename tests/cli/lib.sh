@@ -94,3 +94,23 @@ npm_ci() {
 		return 1
 	fi
 }
+
+# issuer_serve [OPTIONS]: (re)starts ob-issuer serve ($IS, home $H) on a
+# free loopback port behind the tls_proxy at $U (the port in T/bport, which
+# the proxy reads), its stderr appended to T/serve.log; SPID is its pid.
+# issuer_stop: SIGTERM, and it must exit 0 (under ASan: no leak, no error).
+issuer_serve() {
+	rm -f "$T/bport"
+	"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport" "$@" 2>>"$T/serve.log" &
+	SPID=$!
+	i=0
+	while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
+}
+issuer_stop() {
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	src=$?
+	[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
+	SPID=
+}

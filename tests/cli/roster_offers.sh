@@ -141,21 +141,8 @@ check "offer ID --qr --png draws a roster-made offer" sh -c "head -c 8 '$T/row0.
 
 # serve / stop: ob-issuer serve behind the proxy; stopped with SIGTERM it must
 # exit 0 (under ASan: no leak, no error)
-serve() {
-	rm -f "$T/bport"
-	"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport" 2>>"$T/serve.log" &
-	SPID=$!
-	i=0
-	while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
-}
-stop() {
-	kill "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	src=$?
-	[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
-	SPID=
-}
+serve() { issuer_serve; }
+stop() { issuer_stop; }
 
 # ---- redeemed end to end: serve, ob-wallet receive with the PIN from pins.csv ----
 serve

@@ -68,22 +68,8 @@ lcw() { NODE_EXTRA_CA_CERTS="$T/ca.pem" node "$J/lcw-client.mjs" "$@"; }
 
 # serve: (re)starts ob-issuer serve behind the proxy; stop: SIGTERM, and
 # it must exit 0 (under ASan: no leak, no error)
-serve() {
-	rm -f "$T/bport"
-	"$IS" --home "$H" serve --listen 127.0.0.1:0 --public-url "$U" --port-file "$T/bport" --no-status \
-		2>>"$T/serve.log" &
-	SPID=$!
-	i=0
-	while [ ! -s "$T/bport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -s "$T/bport" ] || bad "ob-issuer serve did not start: $(tail -n 2 "$T/serve.log")"
-}
-stop() {
-	kill "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	src=$?
-	[ "$src" -eq 0 ] || bad "ob-issuer serve exited $src on SIGTERM: $(grep -m 3 -e ERROR -e SUMMARY "$T/serve.log")"
-	SPID=
-}
+serve() { issuer_serve --no-status; }
+stop() { issuer_stop; }
 
 expect 0 "" is init --name "Riverbend College" --url https://riverbend.example.edu
 expect 0 "" is achievement add --id weld-101 --name "Welding Fundamentals" --description "Safe MIG welding" \
