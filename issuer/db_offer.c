@@ -2,6 +2,7 @@
  * server makes a handful per request, not thousands. */
 #include "db_offer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -383,9 +384,63 @@ ob_code offer_db_exchange_issued(issuer_db *db, const char *id, const char *cred
 	       sq_offer_exchange_issued(db, id, credential_id, holder, now, done, err);
 }
 
+/* A nonce (ONCE_NONCE) is committed in its own transaction without
+ * waiting for the disk: SQLite's synchronous NORMAL for that one
+ * transaction (in WAL mode the commit survives the process; only a
+ * power loss may forget it, and the next synced commit takes it along),
+ * PostgreSQL's synchronous_commit off. A nonce lost that way is
+ * harmless (the wallet asks for another: it was never used), and the
+ * server's busiest write no longer waits for fsync. Everything else is
+ * spent in synced commits. */
+static ob_code once_add_unsynced(issuer_db *db, int kind, const unsigned char hash[32], time_t expires,
+				 time_t now, int *dup, ob_error *err)
+{
+	ob_store *s = issuer_db_is_pg(db) ? NULL : issuer_db_store(db);
+	sqlite3_stmt *q;
+	ob_error e = { 0 };
+	char restore[48] = "";
+	ob_code rc;
+
+	if (s && sqlite3_get_autocommit(ob_store_db(s))) {
+		/* the connection's own setting comes back after */
+		if (!(q = prep(db, "PRAGMA synchronous", err)))
+			return err->code;
+		if (sqlite3_step(q) == SQLITE_ROW)
+			snprintf(restore, sizeof(restore), "PRAGMA synchronous = %d", sqlite3_column_int(q, 0));
+		sqlite3_finalize(q);
+		if (!*restore)
+			return ob_store_fail(s, "reading the synchronous setting", err);
+		if ((rc = ob_store_exec(s, "PRAGMA synchronous = NORMAL", err)))
+			return rc;
+		if (!(rc = issuer_db_begin(db, err))) {
+			if (!(rc = sq_offer_once_add(db, kind, hash, expires, now, dup, err)))
+				rc = issuer_db_commit(db, err);
+			else
+				issuer_db_rollback(db);
+		}
+		if (ob_store_exec(s, restore, &e) && !rc)
+			rc = ob_fail(err, e.code, "%s", e.msg);
+		return rc;
+	}
+	if (issuer_db_is_pg(db)) {
+		/* its own transaction, in which pg_offer_once_add sets
+		 * synchronous_commit off for a nonce */
+		if ((rc = issuer_db_begin(db, err)))
+			return rc;
+		if (!(rc = pg_offer_once_add(db, kind, hash, expires, now, dup, err)))
+			rc = issuer_db_commit(db, err);
+		else
+			issuer_db_rollback(db);
+		return rc;
+	}
+	return sq_offer_once_add(db, kind, hash, expires, now, dup, err);
+}
+
 ob_code offer_db_once_add(issuer_db *db, int kind, const unsigned char hash[32], time_t expires, time_t now,
 		int *dup, ob_error *err)
 {
+	if (kind == ONCE_NONCE)
+		return once_add_unsynced(db, kind, hash, expires, now, dup, err);
 	return issuer_db_is_pg(db) ? pg_offer_once_add(db, kind, hash, expires, now, dup, err) :
 	       sq_offer_once_add(db, kind, hash, expires, now, dup, err);
 }

@@ -221,6 +221,11 @@ ob_code pg_offer_once_add(issuer_db *db, int kind, const unsigned char hash[32],
 	int lens[] = { 0, 32, 0 }, fmts[] = { 0, 1, 0 }, n = 0;
 	ob_code rc;
 
+	/* a nonce: db_offer.c runs this in a transaction of its own, which
+	 * need not wait for the disk (a lost nonce was never used) */
+	if (kind == ONCE_NONCE &&
+	    (rc = change(db, "SET LOCAL synchronous_commit = off", 0, NULL, NULL, NULL, "recording a nonce", NULL, err)))
+		return rc;
 	if ((rc = change(db, "DELETE FROM oid4vci_once WHERE expires <= $1", 1, purge, NULL, NULL,
 			 "purging used values", NULL, err)))
 		return rc;

@@ -130,6 +130,14 @@ const char *vci_offer_refusal(const offer_rec *o, time_t now);
  * (another request used it first). */
 ob_code vci_issue(vci_server *s, const offer_rec *o, const char *holder, int jwt, int exchange,
 		  ob_buf *out, ob_error *err);
+/* vci_issue with spend, when not NULL, called first inside its
+ * transaction (s->lock held): it spends the request's one-time values
+ * (a key proof, a nonce, a challenge), so they are taken only if the
+ * credential is issued. Anything but OB_OK from it rolls back and is
+ * returned, nothing signed. */
+ob_code vci_issue_with(vci_server *s, const offer_rec *o, const char *holder, int jwt, int exchange,
+		       ob_code (*spend)(vci_server *s, void *ctx, ob_error *err), void *ctx, ob_buf *out,
+		       ob_error *err);
 
 /* ---- vcapi_flow.c: the VC-API exchange (exchange.md 3.2) ---- */
 

@@ -1,5 +1,6 @@
 /* oid4vci_flow: what each OID4VCI endpoint of ob-issuer serve answers
- * (oid4vci.h). One request at a time holds the database (s->lock);
+ * (oid4vci.h). One request at a time holds the database (s->lock),
+ * for its database steps only (a key proof is checked without it);
  * every one-time value is taken with a guarded UPDATE or DELETE, so a
  * code, token, nonce or proof is good once even across processes. */
 #include <stdlib.h>
@@ -272,6 +273,13 @@ void vci_nonce(vci_server *s, vci_answer *a)
 ob_code vci_issue(vci_server *s, const offer_rec *o, const char *holder, int jwt, int exchange, ob_buf *out,
 		  ob_error *err)
 {
+	return vci_issue_with(s, o, holder, jwt, exchange, NULL, NULL, out, err);
+}
+
+ob_code vci_issue_with(vci_server *s, const offer_rec *o, const char *holder, int jwt, int exchange,
+		       ob_code (*spend)(vci_server *s, void *ctx, ob_error *err), void *ctx, ob_buf *out,
+		       ob_error *err)
+{
 	issuer_state *st = &s->st;
 	ob3_issue_opts io = { .recipient = holder, .name = o->name };
 	ob_sign_opts so = { .schema_form = 1, .verification_method = st->vm, .suite = jwt ? "vc-jwt" : NULL };
@@ -286,6 +294,10 @@ ob_code vci_issue(vci_server *s, const offer_rec *o, const char *holder, int jwt
 	    issuer_db_begin(st->db, err))
 		goto fail;
 	in_tx = 1;
+	/* the request's one-time values first: a refusal signs nothing, and
+	 * they are spent only if the credential is */
+	if (spend && spend(s, ctx, err))
+		goto fail;
 	if (!s->no_status) {
 		if (!(base = issuer_base_url(st, err)) || status_alloc_load(st, &sa, err) ||
 		    status_alloc_next(&sa, &list, &idx, err))
@@ -410,20 +422,61 @@ static int token_offer(vci_server *s, const char *bearer, time_t now, offer_rec 
 	return 0;
 }
 
+/* What the credential request spends, in the issuing transaction: its
+ * key proof (recorded: a replay is refused) and its nonce (taken).
+ * Refusals are OB_EINVALID with refusal set; nothing is kept then. */
+struct spend_proof {
+	const ob_oid4vci_proof *pr;
+	time_t now;
+	const char *code, *refusal;
+};
+
+static ob_code spend_proof(vci_server *s, void *ctx, ob_error *err)
+{
+	struct spend_proof *sp = ctx;
+	unsigned char nh[32];
+	int dup = 0, ok = 0;
+
+	if (offer_db_once_add(s->st.db, ONCE_PROOF, sp->pr->digest, sp->now + 2 * OB_OID4VCI_IAT_WINDOW, sp->now,
+			      &dup, err))
+		return err->code;
+	if (dup) {
+		sp->code = "invalid_proof";
+		sp->refusal = "this key proof was used before (a replay)";
+		return ob_fail(err, OB_EINVALID, "%s", sp->refusal);
+	}
+	ob_sha256(sp->pr->nonce, strlen(sp->pr->nonce), nh);
+	if (offer_db_once_take(s->st.db, ONCE_NONCE, nh, sp->now, &ok, err))
+		return err->code;
+	if (!ok) {
+		sp->code = "invalid_nonce";
+		sp->refusal = "the nonce is unknown, used or stale: get a new one";
+		return ob_fail(err, OB_EINVALID, "%s", sp->refusal);
+	}
+	return OB_OK;
+}
+
+/* The token is looked up under the lock, the body and the key proof (a
+ * signature check) are read without it, and the issuing transaction
+ * spends the proof, the nonce and the offer together with logging the
+ * credential: one synced commit, all or nothing. Another request racing
+ * with the same token loses at the offer's guarded UPDATE. */
 void vci_credential(vci_server *s, const char *bearer, const char *body, size_t len, vci_answer *a)
 {
 	offer_rec o = { 0 };
 	ob_oid4vci_proof pr = { 0 };
 	ob_error err = { 0 };
 	ob_buf out = OB_BUF_INIT;
-	unsigned char nh[32];
 	json_t *req = NULL, *cred;
 	const char *conf, *proof;
 	time_t now = time(NULL);
-	int dup = 0, ok = 0;
+	struct spend_proof sp = { .pr = &pr, .now = now };
+	int bad;
 
 	pthread_mutex_lock(&s->lock);
-	if (token_offer(s, bearer, now, &o, a))
+	bad = token_offer(s, bearer, now, &o, a);
+	pthread_mutex_unlock(&s->lock);
+	if (bad)
 		goto out;
 	if (!(req = ob_json_parse(body, len, &err))) {
 		oauth_error(a, 400, "invalid_credential_request", err.msg);
@@ -435,29 +488,17 @@ void vci_credential(vci_server *s, const char *bearer, const char *body, size_t 
 		oauth_error(a, 400, "invalid_proof", err.msg);
 		goto out;
 	}
-	if (offer_db_once_add(s->st.db, ONCE_PROOF, pr.digest, now + 2 * OB_OID4VCI_IAT_WINDOW, now, &dup, &err)) {
-		server_error(a, &err);
-		goto out;
-	}
-	if (dup) {
-		oauth_error(a, 400, "invalid_proof", "this key proof was used before (a replay)");
-		goto out;
-	}
 	if (!pr.nonce) {
 		oauth_error(a, 400, "invalid_nonce", "the key proof has no nonce (get one from the nonce endpoint)");
 		goto out;
 	}
-	ob_sha256(pr.nonce, strlen(pr.nonce), nh);
-	if (offer_db_once_take(s->st.db, ONCE_NONCE, nh, now, &ok, &err)) {
-		server_error(a, &err);
-		goto out;
-	}
-	if (!ok) {
-		oauth_error(a, 400, "invalid_nonce", "the nonce is unknown, used or stale: get a new one");
-		goto out;
-	}
-	if (vci_issue(s, &o, pr.holder, !strcmp(conf, VCI_CONF_JWT), 0, &out, &err)) {
-		if (err.code == OB_EINVALID)
+	pthread_mutex_lock(&s->lock);
+	bad = vci_issue_with(s, &o, pr.holder, !strcmp(conf, VCI_CONF_JWT), 0, spend_proof, &sp, &out, &err) != OB_OK;
+	pthread_mutex_unlock(&s->lock);
+	if (bad) {
+		if (sp.refusal)
+			oauth_error(a, 400, sp.code, sp.refusal);
+		else if (err.code == OB_EINVALID)
 			oauth_error(a, 401, "invalid_token", err.msg);
 		else
 			server_error(a, &err);
@@ -471,7 +512,6 @@ void vci_credential(vci_server *s, const char *bearer, const char *body, size_t 
 		cred = ob_json_parse(out.data, out.len, &err);
 	answer(a, 200, cred ? json_pack("{s:[{s:o}]}", "credentials", "credential", cred) : NULL);
 out:
-	pthread_mutex_unlock(&s->lock);
 	json_decref(req);
 	ob_oid4vci_proof_release(&pr);
 	ob_buf_release(&out);

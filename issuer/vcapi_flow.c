@@ -17,7 +17,9 @@
  * did:key, the proof for authentication by the holder's own key, with
  * the challenge and, when it names one, our domain); only a presentation
  * that verifies takes its challenge and then the offer, so a failed
- * attempt uses up nothing. Errors are Problem Details (RFC 9457) JSON. */
+ * attempt uses up nothing; the challenge and the offer are spent in the
+ * transaction that logs the credential, so a delivery that fails uses
+ * up nothing either. Errors are Problem Details (RFC 9457) JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,17 +232,38 @@ static int verify_vp(const json_t *vp, const char *challenge, const char *domain
 	return rc;
 }
 
+/* The challenge, taken in the issuing transaction (vci_issue_with): a
+ * delivery that fails leaves it to be used again. */
+struct spend_challenge {
+	unsigned char hash[32];
+	int unknown;
+};
+
+static ob_code spend_challenge(vci_server *s, void *ctx, ob_error *err)
+{
+	struct spend_challenge *sc = ctx;
+	int ok = 0;
+
+	if (offer_db_once_take(s->st.db, ONCE_CHALLENGE, sc->hash, time(NULL), &ok, err))
+		return err->code;
+	if (!ok) {
+		sc->unknown = 1;
+		return ob_fail(err, OB_EINVALID, "unknown challenge");
+	}
+	return OB_OK;
+}
+
 /* POST {"verifiablePresentation": VP}: checked, then the credential. */
 static void deliver(vci_server *s, const char *xref, const json_t *vp, vci_answer *a)
 {
 	offer_rec o = { 0 };
 	ob_error err = { 0 };
 	ob_buf out = OB_BUF_INIT;
-	unsigned char hash[32];
+	struct spend_challenge sc = { .unknown = 0 };
 	const char *holder, *challenge;
 	char domain[256];
 	json_t *vc;
-	int has_domain = 0, ok = 0, locked = 0;
+	int has_domain = 0, locked = 0;
 
 	if (url_host(s->issuer_url, domain, sizeof(domain)) < 0) {
 		ob_fail(&err, OB_EUSAGE, "the issuer URL's host is too long");
@@ -255,19 +278,13 @@ static void deliver(vci_server *s, const char *xref, const json_t *vp, vci_answe
 	locked = 1;
 	if (exchange_offer(s, xref, &o, a))
 		goto out;
-	challenge_hash(xref, challenge, hash);
-	if (offer_db_once_take(s->st.db, ONCE_CHALLENGE, hash, time(NULL), &ok, &err)) {
-		server_problem(a, &err);
-		goto out;
-	}
-	if (!ok) {
-		problem(a, 400, "bad-challenge", "Unknown challenge",
-			"the challenge is not one this exchange gave, was used already or has expired (POST {} for a "
-			"new one)");
-		goto out;
-	}
-	if (vci_issue(s, &o, holder, 0, 1, &out, &err)) {
-		if (err.code == OB_EINVALID)
+	challenge_hash(xref, challenge, sc.hash);
+	if (vci_issue_with(s, &o, holder, 0, 1, spend_challenge, &sc, &out, &err)) {
+		if (sc.unknown)
+			problem(a, 400, "bad-challenge", "Unknown challenge",
+				"the challenge is not one this exchange gave, was used already or has expired (POST {} "
+				"for a new one)");
+		else if (err.code == OB_EINVALID)
 			problem(a, 410, "exchange-gone", "The exchange is over", "the offer was already used");
 		else
 			server_problem(a, &err);
