@@ -38,6 +38,7 @@
 #include "proof/suite.h"
 #include "base/text.h"
 #include "csv_out.h"
+#include "roster_offers.h"
 
 /* Rows per transaction, and batches in flight: while this thread waits
  * for a commit's fsync the signing threads still have INFLIGHT-1 batches
@@ -370,6 +371,7 @@ struct run {
 	status_alloc sa;
 	ob_roster *ros;
 	rowseen seen;         /* this run's rows so far, for duplicates */
+	roster_offered offered; /* rows an --offers run already offered */
 	const char *suite;
 	int dirfd;
 	char *mtmp, *mpath;   /* the manifest while written, and its name */
@@ -499,6 +501,7 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, o
 	int ak = 0;
 	long prev;
 	int found;
+	const char *offer;
 
 	if (!*row->f[OB_ROSTER_ACHIEVEMENT])
 		return item_bad(it, "%s:%lu: no achievement", path, it->line), 0;
@@ -540,6 +543,10 @@ static int check_row(struct run *r, struct item *it, const ob_roster_row *raw, o
 	if (prev > 0)
 		return item_bad(it, "%s:%lu: duplicate of line %ld, skipped", path, it->line, prev), 0;
 	memcpy(it->key, key, sizeof(key));
+	/* an --offers run's row: the learner claims it, a file would award it twice */
+	if ((offer = roster_offered_find(&r->offered, key)))
+		return item_bad(it, "%s:%lu: already offered (offer %s), not signed; revoke the offer to sign a file",
+				path, it->line, offer), 0;
 	/* already issued by an earlier run: take it from the log */
 	if (issuer_db_log_find_row(r->st.db, it->key, &found, &it->id, &it->out, &it->list, &it->idx, err))
 		return -1;
@@ -1026,7 +1033,8 @@ static ob_code run_open(struct run *r, ob_error *err)
 	r->suite = o->suite ? o->suite : ob_issue_default_suite(r->st.key);
 	if (!(r->ros = ob_roster_open_delim(o->roster, o->delim, err)) || issuer_db_bulk(r->st.db, err))
 		return err->code;
-	if (issuer_db_row_keys_merge(r->st.db, err) || catalog_load(&r->st, &r->cat, err))
+	if (issuer_db_row_keys_merge(r->st.db, err) || catalog_load(&r->st, &r->cat, err) ||
+	    roster_offered_load(r->st.db, &r->offered, err))
 		return err->code;
 	if (!o->no_status && (!(r->base = issuer_base_url(&r->st, err)) || status_alloc_load(&r->st, &r->sa, err)))
 		return err->code;
@@ -1247,6 +1255,7 @@ static void run_close(struct run *r)
 		close(r->lockfd);
 	status_alloc_release(&r->sa);
 	catalog_free(&r->cat);
+	roster_offered_free(&r->offered);
 	ob_roster_close(r->ros);
 	rowseen_release(&r->seen);
 	free(r->base);

@@ -775,3 +775,74 @@ out:
 	run_close(&r);
 	return rc;
 }
+
+/* ---- for a signing run: the rows offers already award ---- */
+
+struct roster_offered_row {
+	unsigned char key[32];
+	char *id;
+};
+
+static ob_code offered_add(const offer_rec *o, void *ctx, ob_error *err)
+{
+	roster_offered *s = ctx;
+	ob_roster_row row = { 0 };
+	struct roster_offered_row *e;
+
+	if (!strcmp(o->state, "open") ? o->expires <= s->now : strcmp(o->state, "redeemed") && strcmp(o->state, "issued"))
+		return OB_OK;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct roster_offered_row *n = realloc(s->rows, cap * sizeof(*n));
+		if (!n)
+			return ob_fail(err, OB_ENOMEM, "out of memory");
+		s->rows = n;
+		s->cap = cap;
+	}
+	e = &s->rows[s->n];
+	row.f[OB_ROSTER_NAME] = o->name ? o->name : "";
+	row.f[OB_ROSTER_RECIPIENT] = o->recipient;
+	row.f[OB_ROSTER_ACHIEVEMENT] = o->achievement;
+	ob_roster_row_key(&row, e->key);
+	if (!(e->id = strdup(o->id)))
+		return ob_fail(err, OB_ENOMEM, "out of memory");
+	s->n++;
+	return OB_OK;
+}
+
+static int cmp_offered(const void *a, const void *b)
+{
+	return memcmp(((const struct roster_offered_row *)a)->key, ((const struct roster_offered_row *)b)->key, 32);
+}
+
+ob_code roster_offered_load(issuer_db *db, roster_offered *s, ob_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->now = time(NULL);
+	if (offer_db_each(db, offered_add, s, err))
+		return err->code;
+	if (s->n)
+		qsort(s->rows, s->n, sizeof(*s->rows), cmp_offered);
+	return OB_OK;
+}
+
+const char *roster_offered_find(const roster_offered *s, const unsigned char key[32])
+{
+	struct roster_offered_row k, *e;
+
+	if (!s->n)
+		return NULL;
+	memcpy(k.key, key, 32);
+	e = bsearch(&k, s->rows, s->n, sizeof(*s->rows), cmp_offered);
+	return e ? e->id : NULL;
+}
+
+void roster_offered_free(roster_offered *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->rows[i].id);
+	free(s->rows);
+	memset(s, 0, sizeof(*s));
+}

@@ -5,6 +5,11 @@
 #ifndef OB_ISSUER_ROSTER_OFFERS_H
 #define OB_ISSUER_ROSTER_OFFERS_H
 
+#include <stddef.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "db.h"
 #include "roster.h"
 
 typedef struct {
@@ -28,5 +33,20 @@ long issuer_offer_duration(const char *s);
  * with o->json, the summary). Returns the exit code: 0, 1 when some rows
  * were bad (nothing made), else ob_exit_code's. */
 int issuer_roster_offers_run(const roster_opts *o, const roster_offer_opts *oo);
+
+/* The offers a signing run must not award again: the row keys (name,
+ * recipient and achievement, as a --offers run keys its rows) of every
+ * offer still open and unexpired, or redeemed or issued. A revoked,
+ * locked or expired-unclaimed offer does not count. */
+typedef struct {
+	struct roster_offered_row *rows;
+	size_t n, cap;
+	time_t now;
+} roster_offered;
+
+ob_code roster_offered_load(issuer_db *db, roster_offered *s, ob_error *err);
+/* The offer id of the row key, or NULL. */
+const char *roster_offered_find(const roster_offered *s, const unsigned char key[32]);
+void roster_offered_free(roster_offered *s);
 
 #endif

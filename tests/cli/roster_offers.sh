@@ -261,4 +261,23 @@ m=[json.loads(l) for l in open('$T/big/manifest.jsonl')]
 sys.exit(len(o)!=8000 or len({x['recipient'] for x in o})!=8000 or not {x['id'] for x in o}<=set(ids) or len(ids)!=len(set(ids))
  or len(m)!=8000 or {x['offer_id'] for x in m}!={x['id'] for x in o})"
 check "  ...$((BEFORE + 8000)) offers in all" test "$(offers)" = $((BEFORE + 8000))
+# ---- a signing run after --offers: an offered row gets no file as well ----
+printf 'name,recipient,achievement\nGil Ray,gil@example.com,weld-101\nHal Sun,hal@example.com,weld-101\n' >"$T/both.csv"
+expect 0 "" is issue --roster "$T/both.csv" -o "$T/both-offers" --offers --server "$U"
+GIL=$(man "$T/both-offers" 0 offer_id)
+HAL=$(man "$T/both-offers" 1 offer_id)
+expect 0 "" is offer revoke "$HAL"
+N0=$(offers)
+expect 1 "both.csv:2: already offered \(offer $GIL\), not signed; revoke the offer to sign a file" \
+	is issue --roster "$T/both.csv" -o "$T/both-files"
+check "  ...the row whose offer was revoked is signed as a file, the offered one is not" python3 -c "
+import json,sys
+m=[json.loads(l) for l in open('$T/both-files/manifest.jsonl')]
+ok=[x for x in m if x.get('state')=='issued']
+sys.exit(len(ok)!=1 or ok[0]['recipient']!='hal@example.com' or not any('already offered' in x.get('error','') for x in m))"
+check "  ...and no offer is made or changed" test "$(offers)" = "$N0"
+check "  ...the offered row's offer is still open" python3 -c "
+import json,subprocess,sys
+o=[x for x in json.loads(subprocess.run(['$IS','--home','$H','offer','list','--json'],capture_output=True).stdout) if x['id']=='$GIL']
+sys.exit(len(o)!=1 or o[0]['state']!='open')"
 done_tests
