@@ -292,9 +292,11 @@ static ob_code sq_bulk(issuer_db *db_, ob_error *err)
 	 * path touches no random-keyed index any more, so a small page cache
 	 * does. secure_delete FAST: the merged pending row keys stay in
 	 * row_keys and issued; zeroing their freed pages would only write
-	 * them a second time. */
+	 * them a second time. No exclusive locking mode: ob-issuer serve may
+	 * have the database open (it then waits for the run at issue.lock
+	 * to issue, and its other writes wait their turn). */
 	return ob_store_exec(db->s, "PRAGMA wal_autocheckpoint = 16384; PRAGMA cache_size = -8192;"
-			     " PRAGMA locking_mode = EXCLUSIVE; PRAGMA secure_delete = FAST", err);
+			     " PRAGMA secure_delete = FAST", err);
 }
 
 /* ---- profile and identity ---- */
