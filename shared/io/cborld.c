@@ -24,6 +24,7 @@
 struct shape {
 	size_t left[OB_CBORLD_MAX_DEPTH + 2];
 	int depth, bad, top;
+	int no_bytes; /* byte strings refused too (plain JSON in CBOR) */
 };
 
 static void count(struct shape *s)
@@ -68,6 +69,15 @@ static void on_u16(void *c, uint16_t v) { (void)v; consume(c); }
 static void on_u32(void *c, uint32_t v) { (void)v; consume(c); }
 static void on_u64(void *c, uint64_t v) { (void)v; consume(c); }
 static void on_str(void *c, cbor_data d, size_t n) { (void)d; (void)n; consume(c); }
+static void on_bytes(void *c, cbor_data d, size_t n)
+{
+	(void)d;
+	(void)n;
+	if (((struct shape *)c)->no_bytes)
+		((struct shape *)c)->bad = 1;
+	else
+		consume(c);
+}
 static void on_bool(void *c, bool v) { (void)v; consume(c); }
 static void on_array(void *c, size_t n) { open_level(c, n); }
 static void on_map(void *c, size_t n)
@@ -82,12 +92,12 @@ static void on_bad64(void *c, uint64_t v) { (void)v; on_bad(c); }
 static void on_f(void *c, float v) { (void)v; consume(c); }
 static void on_d(void *c, double v) { (void)v; consume(c); }
 
-static int shape_ok(const unsigned char *p, size_t len)
+int ob_cbor_shape_ok(const unsigned char *p, size_t len, int bytes_ok)
 {
 	static const struct cbor_callbacks cb = {
 		.uint8 = on_u8, .uint16 = on_u16, .uint32 = on_u32, .uint64 = on_u64,
 		.negint8 = on_u8, .negint16 = on_u16, .negint32 = on_u32, .negint64 = on_u64,
-		.byte_string_start = on_bad, .byte_string = on_str,
+		.byte_string_start = on_bad, .byte_string = on_bytes,
 		.string = on_str, .string_start = on_bad,
 		.indef_array_start = on_bad, .array_start = on_array,
 		.indef_map_start = on_bad, .map_start = on_map,
@@ -98,6 +108,7 @@ static int shape_ok(const unsigned char *p, size_t len)
 	size_t off = 0;
 
 	memset(&s, 0, sizeof(s));
+	s.no_bytes = !bytes_ok;
 	while (off < len && !s.bad) {
 		struct cbor_decoder_result r = cbor_stream_decode(p + off, len - off, &cb, &s);
 
@@ -839,7 +850,7 @@ json_t *ob_cborld_decode(const unsigned char *cbor, size_t len, ob_loader *loade
 	json_t *j = NULL;
 	struct cbld s;
 
-	if (!shape_ok(cbor, len)) {
+	if (!ob_cbor_shape_ok(cbor, len, 1)) {
 		ob_fail(err, OB_EPARSE, "CBOR-LD: malformed CBOR (cut short, trailing bytes, nested over %d, "
 			"or holding tags, undefined or indefinite items)", OB_CBORLD_MAX_DEPTH);
 		return NULL;

@@ -45,6 +45,15 @@
 
 /* Nesting of maps and arrays. */
 #define OB_CBORLD_MAX_DEPTH 100
+/* A walk over CBOR bytes with libcbor's streaming decoder, before
+ * cbor_load builds a tree (it allocates what a header claims, so a few
+ * bytes could ask for terabytes): 1 when they hold one definite item of
+ * what JSON has (integers, floats, text strings, arrays, maps, true, false,
+ * null; byte strings too when bytes_ok), at most OB_CBORLD_MAX_DEPTH deep,
+ * every claimed item present and nothing after it. The tree then holds no
+ * more items than there are bytes. Shared by cborld and vp1. */
+int ob_cbor_shape_ok(const unsigned char *p, size_t len, int bytes_ok);
+
 /* Term ids handed out (terms of all loaded contexts). */
 #define OB_CBORLD_MAX_TERMS 20000
 /* Distinct contexts loaded, and context activations (pushes) in one run. */

@@ -217,102 +217,6 @@ out:
 
 /* ---- CBOR to JSON ---- */
 
-/* A walk over the bytes with libcbor's streaming decoder before
- * cbor_load builds a tree: cbor_load allocates a definite array or map
- * for the size its header claims, so a few bytes claiming 2^40 entries
- * would ask for terabytes (the fuzzer's finding,
- * tests/fuzz/regress/oid4vp). Only what JSON has (definite arrays, maps
- * and text strings, integers, floats, true, false, null), at most MAX_DEPTH deep,
- * every claimed item present and nothing after the top item: then the
- * tree holds no more items than there are bytes. */
-struct shape {
-	size_t left[MAX_DEPTH + 2]; /* items still due at each open level */
-	int depth, bad, top;
-};
-
-static void count(struct shape *s)
-{
-	if (s->depth == 0) {
-		if (s->top)
-			s->bad = 1; /* a second top-level item: trailing data */
-		s->top = 1;
-	} else {
-		s->left[s->depth]--;
-	}
-}
-
-static void pop_done(struct shape *s)
-{
-	while (s->depth > 0 && s->left[s->depth] == 0)
-		s->depth--;
-}
-
-static void consume(void *c)
-{
-	count(c);
-	pop_done(c);
-}
-
-static void open_level(struct shape *s, size_t n)
-{
-	count(s);
-	if (!n) {
-		pop_done(s);
-		return;
-	}
-	if (s->depth > MAX_DEPTH) {
-		s->bad = 1;
-		return;
-	}
-	s->left[++s->depth] = n;
-}
-
-static void on_uint8(void *c, uint8_t v) { (void)v; consume(c); }
-static void on_uint16(void *c, uint16_t v) { (void)v; consume(c); }
-static void on_uint32(void *c, uint32_t v) { (void)v; consume(c); }
-static void on_uint64(void *c, uint64_t v) { (void)v; consume(c); }
-static void on_string(void *c, cbor_data d, size_t n) { (void)d; (void)n; consume(c); }
-static void on_bool(void *c, bool v) { (void)v; consume(c); }
-static void on_array(void *c, size_t n) { open_level(c, n); }
-static void on_map(void *c, size_t n)
-{
-	if (n > SIZE_MAX / 2)
-		((struct shape *)c)->bad = 1;
-	else
-		open_level(c, 2 * n);
-}
-static void on_bad(void *c) { ((struct shape *)c)->bad = 1; }
-static void on_bad64(void *c, uint64_t v) { (void)v; on_bad(c); }
-static void on_float(void *c, float v) { (void)v; consume(c); }
-static void on_double(void *c, double v) { (void)v; consume(c); }
-static void on_bads(void *c, cbor_data d, size_t n) { (void)d; (void)n; on_bad(c); }
-
-static int shape_ok(const unsigned char *p, size_t len)
-{
-	static const struct cbor_callbacks cb = {
-		.uint8 = on_uint8, .uint16 = on_uint16, .uint32 = on_uint32, .uint64 = on_uint64,
-		.negint8 = on_uint8, .negint16 = on_uint16, .negint32 = on_uint32, .negint64 = on_uint64,
-		.byte_string_start = on_bad, .byte_string = on_bads,
-		.string = on_string, .string_start = on_bad,
-		.indef_array_start = on_bad, .array_start = on_array,
-		.indef_map_start = on_bad, .map_start = on_map,
-		.tag = on_bad64, .float2 = on_float, .float4 = on_float, .float8 = on_double,
-		.undefined = on_bad, .null = consume, .boolean = on_bool, .indef_break = on_bad,
-	};
-	struct shape s;
-	size_t off = 0;
-
-	memset(&s, 0, sizeof(s));
-	while (off < len && !s.bad) {
-		struct cbor_decoder_result r = cbor_stream_decode(p + off, len - off, &cb, &s);
-
-		if (r.status != CBOR_DECODER_FINISHED || r.read == 0)
-			return 0;
-		off += r.read;
-	}
-	return !s.bad && s.depth == 0 && s.top;
-}
-
 static json_t *to_json(cbor_item_t *it, int depth, const char **why)
 {
 	json_t *j = NULL, *v;
@@ -488,7 +392,7 @@ ob_code ob_vp1_decode(const char *payload, size_t len, ob_buf *out, ob_error *er
 		ob_fail(err, OB_EPARSE, "VP1- payload: unknown CBOR-LD compression mode");
 		goto out;
 	}
-	if (!shape_ok((const unsigned char *)raw.data + 3, raw.len - 3)) {
+	if (!ob_cbor_shape_ok((const unsigned char *)raw.data + 3, raw.len - 3, 0)) {
 		ob_fail(err, OB_EPARSE, "VP1- payload: the CBOR is not a JSON object (malformed, cut short, "
 			"nested over 100, or holding tags, byte strings or indefinite items)");
 		goto out;
